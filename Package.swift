@@ -1,0 +1,110 @@
+// swift-tools-version:6.2
+// kiamo-twitter: X (Twitter) Direct Messages to Kiamo agents through RabbitMQ.
+// Module map and one-way dependencies: see README.md ("Architecture").
+import PackageDescription
+
+let package = Package(
+    name: "kiamo-twitter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
+        .library(name: "AMQP", targets: ["AMQP"]),
+        .library(name: "XAPI", targets: ["XAPI"]),
+        .library(name: "SharedState", targets: ["SharedState"]),
+        .executable(name: "x-emulator", targets: ["x-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        // C libraries chosen by the user, reached through one Swift module each.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+
+        // Async HTTP client over the libcurl multi interface.
+        .target(
+            name: "CurlHTTP",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // AMQP 0-9-1 client over librabbitmq.
+        .target(
+            name: "AMQP",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // X API client: OAuth 1.0a and 2.0, v2 DMs and users, legacy v1.1, rate limits, typed errors.
+        .target(
+            name: "XAPI",
+            dependencies: [
+                "CurlHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The common state module: tokens, cache, cursors, ledgers, leases, rate-limit budgets.
+        .target(
+            name: "SharedState",
+            dependencies: [
+                "XAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // X API emulator: strict like X, in memory, over real HTTP.
+        .target(
+            name: "XEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "x-emulator",
+            dependencies: [
+                "XEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Shared fixtures for the test targets: the private broker, the emulator, child processes.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "CurlHTTP",
+                "XEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
+        .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
+        .testTarget(name: "SharedStateTests", dependencies: ["SharedState", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// Placeholder until the AMQP library lands.
+public enum AMQPPlaceholder {}

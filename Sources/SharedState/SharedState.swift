@@ -1,0 +1,2 @@
+// Placeholder until the state module lands.
+public enum SharedStatePlaceholder {}

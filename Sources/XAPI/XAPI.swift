@@ -1,0 +1,2 @@
+// Placeholder until the XAPI library lands.
+public enum XAPIPlaceholder {}

@@ -1,0 +1,1 @@
+print("x-emulator: not built yet")

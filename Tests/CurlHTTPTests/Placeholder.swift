@@ -1,0 +1,4 @@
+import Testing
+@testable import CurlHTTP
+
+@Test func placeholder() { #expect(Bool(true)) }

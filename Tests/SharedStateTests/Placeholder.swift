@@ -1,0 +1,4 @@
+import Testing
+@testable import SharedState
+
+@Test func placeholder() { #expect(Bool(true)) }

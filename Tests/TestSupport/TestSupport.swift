@@ -1,0 +1,2 @@
+// Placeholder until the fixtures land.
+public enum TestSupportPlaceholder {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import XAPI
+
+@Test func placeholder() { #expect(Bool(true)) }
