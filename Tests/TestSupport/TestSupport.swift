@@ -1,2 +1,0 @@
-// Placeholder until the fixtures land.
-public enum TestSupportPlaceholder {}
