@@ -1,2 +1,0 @@
-// Placeholder until the XAPI library lands.
-public enum XAPIPlaceholder {}
