@@ -91,6 +91,19 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks for scripts/bench (release builds, JSON lines).
+        .executableTarget(
+            name: "kiamo-bench",
+            dependencies: [
+                "AMQP",
+                "CurlHTTP",
+                "XAPI",
+                "SharedState",
+                "XEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Shared fixtures for the test targets: the private broker, the emulator, child processes.
         .target(
             name: "TestSupport",
