@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries chosen by the user, reached through one Swift module each.
@@ -69,6 +70,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The core: Kiamo formats, mapping, configuration, topology, ingest and dispatch engines.
+        .target(
+            name: "KiamoTwitter",
+            dependencies: [
+                "XAPI",
+                "AMQP",
+                "SharedState",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // X API emulator: strict like X, in memory, over real HTTP.
         .target(
             name: "XEmulator",
@@ -115,6 +127,7 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
         .testTarget(name: "SharedStateTests", dependencies: ["SharedState", "TestSupport"]),
+        .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
