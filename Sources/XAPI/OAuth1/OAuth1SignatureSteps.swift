@@ -1,9 +1,10 @@
 /// Each intermediate value of one OAuth 1.0a signature (RFC 5849 §3.4), for the command-line
 /// tester to show how a request was signed and for tests to check each step.
 ///
-/// `description` shows the base string but masks the signature and the header, which grant access
-/// for as long as the timestamp is accepted; the fields themselves are there for whoever asks.
-public struct OAuth1SignatureSteps: Sendable, Hashable, CustomStringConvertible {
+/// `description`, `debugDescription` and the mirror show only the method and URL: the other steps
+/// hold the consumer key and access token, and the signature and header grant access for as long
+/// as the timestamp is accepted. The fields themselves are there for whoever asks explicitly.
+public struct OAuth1SignatureSteps: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Upper-case HTTP method.
     public var method: String
     /// Scheme and host lower-cased, default port dropped, path kept, query removed (§3.4.1.2).
@@ -18,6 +19,15 @@ public struct OAuth1SignatureSteps: Sendable, Hashable, CustomStringConvertible 
     public var authorizationHeader: String
 
     public var description: String {
-        "OAuth1SignatureSteps(baseString: \(baseString), signature: ****, authorizationHeader: ****)"
+        "OAuth1SignatureSteps(method: \(method), normalizedURL: \(normalizedURL), parameterString: ****, baseString: ****, signature: ****, authorizationHeader: ****)"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "method": method, "normalizedURL": normalizedURL, "parameterString": "****", "baseString": "****", "signature": "****",
+            "authorizationHeader": "****",
+        ])
     }
 }
