@@ -1,3 +1,5 @@
+import struct Foundation.Data
+
 /// Any error body X sends, decoded leniently: v2 problem JSON (`title`, `detail`, `type`,
 /// `errors`), v1.1 `{"errors": [{"code", "message"}]}`, OAuth `{"error", "error_description"}`.
 ///
@@ -78,5 +80,3 @@ struct XErrorBody: Decodable, Sendable {
         try? XDecoding.jsonDecoder.decode(XErrorBody.self, from: Data(data))
     }
 }
-
-import struct Foundation.Data

@@ -53,7 +53,12 @@ enum XDecoding {
         case is Int.Type, is Int64.Type, is UInt64.Type: "an integer"
         case is Bool.Type: "a boolean"
         case is Double.Type: "a number"
-        default: "\(type)".hasPrefix("Array") ? "an array" : (("\(type)".hasPrefix("Dictionary")) ? "an object" : "\(type)")
+        default:
+            switch "\(type)" {
+            case let name where name.hasPrefix("Array"): "an array"
+            case let name where name.hasPrefix("Dictionary"): "an object"
+            case let name: name
+            }
         }
     }
 }
