@@ -204,30 +204,47 @@ class TwitterQueueConnector implements GenericConnectorInterface
 
   /**
    * KIAMO_TWITTER_AMQP_URL first (it sets host, port, vhost, user, password and TLS), then every other
-   * KIAMO_TWITTER_* variable over it. An unreadable value throws, naming the variable.
+   * KIAMO_TWITTER_* variable over it. Every readable value is applied before the first unreadable one
+   * is thrown (naming its variable), so the error still lands in the configured log folder.
    */
   private function applyEnvironment( array $environment ) : void
   {
+    $firstError = null ;
     $url = $environment[ 'KIAMO_TWITTER_AMQP_URL' ] ?? '' ;
     if( $url !== '' ) $this->accessConf[ 'amqp' ][ 'url' ] = $url ;
     if( $this->accessConf[ 'amqp' ][ 'url' ] !== '' )
     {
-      $parsed = self::parseAmqpUrl( $this->accessConf[ 'amqp' ][ 'url' ] ) ;
-      $tls    = $parsed[ 'tls' ] ;
-      unset( $parsed[ 'tls' ] ) ;
-      $this->accessConf[ 'amqp' ] = array_merge( $this->accessConf[ 'amqp' ], $parsed ) ;
-      $this->accessConf[ 'amqp' ][ 'tls' ][ 'enabled' ] = $tls ;
+      try
+      {
+        $parsed = self::parseAmqpUrl( $this->accessConf[ 'amqp' ][ 'url' ] ) ;
+        $tls    = $parsed[ 'tls' ] ;
+        unset( $parsed[ 'tls' ] ) ;
+        $this->accessConf[ 'amqp' ] = array_merge( $this->accessConf[ 'amqp' ], $parsed ) ;
+        $this->accessConf[ 'amqp' ][ 'tls' ][ 'enabled' ] = $tls ;
+      }
+      catch( TwitterQueueException $e )
+      {
+        $firstError = $e ;
+      }
     }
 
     foreach( self::EnvironmentOverrides as $variable => [ $confKey, $key, $type ] )
     {
       if( !array_key_exists( $variable, $environment ) || $environment[ $variable ] === '' ) continue ;
-      $raw   = (string)$environment[ $variable ] ;
-      $value = self::convertSetting( $raw, $type, $variable ) ;
+      try
+      {
+        $value = self::convertSetting( (string)$environment[ $variable ], $type, $variable ) ;
+      }
+      catch( TwitterQueueException $e )
+      {
+        $firstError = $firstError ?? $e ;
+        continue ;
+      }
       $conf  = &$this->confRef( $confKey ) ;
       self::setInDict( $conf, $key, $value ) ;
       unset( $conf ) ;
     }
+    if( $firstError !== null ) throw $firstError ;
   }
 
   /** Typed value of an environment variable; the message names the variable, never a password. */

@@ -100,6 +100,19 @@ final class ConfigurationTest extends TestCase
         ];
     }
 
+    public function testAConfigurationErrorIsLoggedInTheConfiguredLogFolder(): void
+    {
+        $dir = TestConnector::tempDir('conf-error-logs');
+        try {
+            new TwitterQueueConnector(new ConnectorConfiguration(), ['KIAMO_TWITTER_AMQP_PORT' => 'five', 'KIAMO_TWITTER_LOG_PATH' => $dir]);
+            $this->fail('accepted a bad port');
+        } catch (TwitterQueueException $e) {
+            $files = glob($dir . '/TwitterQueueConnector/*.log');
+            $this->assertCount(1, $files);
+            $this->assertMatchesRegularExpression('/\[ERROR\]\[TwitterQueueConnector::__construct +\] Configuration: KIAMO_TWITTER_AMQP_PORT must be an integer/', file_get_contents($files[0]));
+        }
+    }
+
     public function testThePublicConfigurationMasksThePasswordEverywhere(): void
     {
         $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:hunter2@h:5672/', 'KIAMO_TWITTER_LOG_LEVEL' => 'ALL']);
