@@ -420,8 +420,9 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $known    = self::decodeDeliveredIds( is_array( $params ) ? ( $params[ self::DeliveredIdsParameter ] ?? '' ) : '' ) ;
     $knownSet = array_flip( $known ) ;
     $added    = 0 ;
+    $method   = __METHOD__ ;  // closures would log as {closure}
 
-    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep ) : bool
+    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $method ) : bool
     {
       if( isset( $knownSet[ $record[ 'id' ] ] ) ) return false ;  // already handed to Kiamo
       $inputMsg = [
@@ -431,8 +432,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
         'senderName' => $record[ 'senderName' ],
         'content'    => $record[ 'content'    ],
       ] ;
-      $this->log( "=> adding message id=" . $inputMsg[ 'id' ] . ", senderId=" . $inputMsg[ 'senderId' ], TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
-      $this->log( "=> adding message : " . json_encode( $inputMsg, JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ), TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+      $this->log( "=> adding message id=" . $inputMsg[ 'id' ] . ", senderId=" . $inputMsg[ 'senderId' ], TwitterQueueLogger::LOG_INFO, $method ) ;
+      $this->log( "=> adding message : " . json_encode( $inputMsg, JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ), TwitterQueueLogger::LOG_DEBUG, $method ) ;
       $parameterBag->addMessage( $inputMsg ) ;
       $added++ ;
       // The remembered ids travel with the messages: Kiamo persists both from the same bag.
@@ -683,8 +684,9 @@ class TwitterQueueMessagingManager
   public   function readMessages( int $max, callable $deliver, bool $ackAdded = true, bool $peek = false ) : array
   {
     $queue = $this->getConf( 'access', 'topology.inboundQueue' ) ;
-    $stats = [ 'added' => 0, 'known' => 0, 'setAside' => 0, 'left' => 0 ] ;
-    $this->withChannel( 'fetch', function( AMQPChannel $ch ) use ( $queue, $max, $deliver, $ackAdded, $peek, &$stats )
+    $stats  = [ 'added' => 0, 'known' => 0, 'setAside' => 0, 'left' => 0 ] ;
+    $method = __METHOD__ ;  // closures would log as {closure}
+    $this->withChannel( 'fetch', function( AMQPChannel $ch ) use ( $queue, $max, $deliver, $ackAdded, $peek, &$stats, $method )
     {
       $stats[ 'left' ] = $this->checkQueue( $ch, $queue ) ;
       while( $stats[ 'added' ] < $max )
@@ -704,13 +706,13 @@ class TwitterQueueMessagingManager
         {
           $stats[ 'setAside' ]++ ;
           $this->log( "Invalid Kiamo message message_id=" . $propertyId . " routing_key=" . $msg->getRoutingKey() . " [" . $e->getReason() . "] " . $e->getMessage()
-                    . ( $peek ? " (peek: left in the queue)" : " ==> set aside to the dead-letter queue" ), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+                    . ( $peek ? " (peek: left in the queue)" : " ==> set aside to the dead-letter queue" ), TwitterQueueLogger::LOG_ERROR, $method ) ;
           if( !$peek ) $ch->basic_reject( $tag, false ) ;
           continue ;
         }
         if( $propertyId !== '(none)' && $propertyId !== $record[ 'id' ] )
         {
-          $this->log( "message_id=" . $propertyId . " differs from the body's id=" . $record[ 'id' ] . "; the body wins", TwitterQueueLogger::LOG_WARN, __METHOD__ ) ;
+          $this->log( "message_id=" . $propertyId . " differs from the body's id=" . $record[ 'id' ] . "; the body wins", TwitterQueueLogger::LOG_WARN, $method ) ;
         }
 
         if( $deliver( $record ) )
@@ -721,7 +723,7 @@ class TwitterQueueMessagingManager
         else
         {
           $stats[ 'known' ]++ ;
-          $this->log( "Message id=" . $record[ 'id' ] . " was already handed to Kiamo" . ( $peek ? "" : ", acknowledged" ), TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+          $this->log( "Message id=" . $record[ 'id' ] . " was already handed to Kiamo" . ( $peek ? "" : ", acknowledged" ), TwitterQueueLogger::LOG_DEBUG, $method ) ;
           if( !$peek ) $ch->basic_ack( $tag ) ;
         }
       }
@@ -1232,9 +1234,10 @@ class TwitterQueueCommandLineTester
     $to = $this->arg( 'to' ) ;
     if( $to === null ) { echo "KO : --to=<the customer's X user id> is required\n" ; return null ; }
     $task = [
-      'to'      => [ 'id' => (string)$to, 'name' => (string)$this->arg( 'name', '' ) ],
+      'to'      => [ 'id' => (string)$to ],
       'content' => (string)$this->arg( 'text', 'kiamo-twitter connector test ' . date( 'Y-m-d H:i:s' ) ),
     ] ;
+    if( $this->arg( 'name' ) !== null ) $task[ 'to' ][ 'name' ] = (string)$this->arg( 'name' ) ;
     if( $this->arg( 'account' ) !== null ) $task[ 'accountId' ] = (string)$this->arg( 'account' ) ;
     return $task ;
   }

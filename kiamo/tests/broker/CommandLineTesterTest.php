@@ -87,7 +87,8 @@ final class CommandLineTesterTest extends BrokerTestCase
         $this->assertSame(0, $code, $output);
         $queued = TestBroker::drain($this->reader(), TestBroker::SEND);
         $this->assertCount(1, $queued);
-        $this->assertSame('Bonjour "Jane" ✓', json_decode($queued[0]->getBody(), true)['content']);
+        $this->assertSame(['to' => ['id' => '906948460078698496'], 'content' => 'Bonjour "Jane" ✓'],
+            array_intersect_key(json_decode($queued[0]->getBody(), true), ['to' => 0, 'content' => 0]));
         $this->assertStringContainsString('Command ' . $queued[0]->get('message_id') . ' confirmed on send.1234', $output);
 
         [$code, $output] = $this->runTester(['--test=03']);

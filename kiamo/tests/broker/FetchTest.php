@@ -108,7 +108,9 @@ final class FetchTest extends BrokerTestCase
             $this->assertSame('inbound.1234', $message->getRoutingKey());
         }
         $log = TestConnector::logOf($connector);
-        $this->assertMatchesRegularExpression('/\[ERROR\].*message_id=bad-1 .*\[invalid_json\]/', $log);
+        $this->assertMatchesRegularExpression('/\[ERROR\]\[TwitterQueueMessagingManager::readMessages +\] Invalid Kiamo message message_id=bad-1 .*\[invalid_json\]/', $log);
+        $this->assertMatchesRegularExpression('/\[INFO \]\[TwitterQueueConnector::fetch +\] => adding message id=301, senderId=906948460078698496\r\n/', $log);
+        $this->assertStringNotContainsString('{closure}', $log);
         $this->assertMatchesRegularExpression("/\\[ERROR\\].*message_id=bad-2 .*\\[missing_field\\] The Kiamo message has no 'senderId'/", $log);
         $this->assertMatchesRegularExpression("/\\[ERROR\\].*message_id=bad-3 .*\\[wrong_type\\] The Kiamo message's 'createdAt' must be an integer/", $log);
     }
