@@ -474,7 +474,15 @@ class TwitterQueueConnector implements GenericConnectorInterface
    */
   public function send( array $messageTask ) : void
   {
-    $command = TwitterQueueMessagingManager::buildSendCommand( $messageTask, $this->getConf( 'access', 'accountId' ), TwitterQueueUuids::v4() ) ;
+    try
+    {
+      $command = TwitterQueueMessagingManager::buildSendCommand( $messageTask, $this->getConf( 'access', 'accountId' ), TwitterQueueUuids::v4() ) ;
+    }
+    catch( TwitterQueueException $e )
+    {
+      $this->log( $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+      throw $e ;
+    }
     $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters)", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
     try
     {

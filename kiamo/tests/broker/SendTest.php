@@ -94,6 +94,8 @@ final class SendTest extends BrokerTestCase
             }
         }
         $this->assertSame([], $this->sendQueue());
+        $this->assertMatchesRegularExpression("/\\[ERROR\\]\\[TwitterQueueConnector::send +\\] Message task refused, nothing was sent: to.id must be the customer's numeric X user id, got 'janedoe'/",
+            TestConnector::logOf($reachable));
     }
 
     public function testACommandNoQueueWouldTakeIsRefusedAndNotQueued(): void
