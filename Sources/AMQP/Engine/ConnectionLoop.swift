@@ -66,9 +66,9 @@ final class ConnectionLoop {
             try establish()
         } catch {
             let failure = error as? AMQPError ?? .protocolError("\(error)")
-            logger.error("AMQP connect to \(configuration.redactedURL) failed: \(failure)")
+            logger.warning("AMQP connect to \(configuration.redactedURL) failed: \(failure)")
             terminalError = failure
-            finish(graceful: false)
+            finish(graceful: false, quietly: true)
             first.fail(failure)
             return
         }
@@ -77,7 +77,7 @@ final class ConnectionLoop {
         while running {
             turn()
         }
-        finish(graceful: terminalError == nil)
+        finish(graceful: terminalError == nil, quietly: false)
     }
 
     private func establish() throws {
@@ -116,7 +116,7 @@ final class ConnectionLoop {
     }
 
     /// Closes the connection (gracefully when asked) and fails or ends everything still waiting.
-    private func finish(graceful: Bool) {
+    private func finish(graceful: Bool, quietly: Bool) {
         if graceful, let live, broken == nil {
             let reply = amqp_connection_close(live.state, AMQP_REPLY_SUCCESS)
             if reply.reply_type != AMQP_RESPONSE_NORMAL {
@@ -139,7 +139,9 @@ final class ConnectionLoop {
         core.events.emit(.closed(terminalError))
         for promise in closePromises { promise.succeed() }
         closePromises.removeAll()
-        if let terminalError {
+        if quietly {
+            return
+        } else if let terminalError {
             logger.error("AMQP connection to \(configuration.redactedURL) closed for good: \(terminalError)")
         } else {
             logger.info("AMQP connection to \(configuration.redactedURL) closed")

@@ -58,7 +58,8 @@ final class LiveConnection {
             if opened == AMQP_STATUS_TIMEOUT.rawValue {
                 throw AMQPError.connectFailed(host: host, port: port, reason: "no answer within \(configuration.connectTimeout)")
             }
-            let detail = errno != 0 ? " (\(String(cString: strerror(errno))))" : ""
+            // librabbitmq reads the connect error with SO_ERROR and keeps it; errno is stale here.
+            let detail = opened == AMQP_STATUS_SOCKET_ERROR.rawValue ? " (connection refused or host unreachable)" : ""
             throw AMQPError.connectFailed(host: host, port: port, reason: reason + detail)
         }
         guard amqp_set_handshake_timeout(state, &timeout) == AMQP_STATUS_OK.rawValue else {
