@@ -14,6 +14,21 @@ actor Tally {
         return next
     }
 
+    private var stopAfter: Int?
+    private(set) var confirmedAtReconnect = 0
+
+    /// The next message number, until `extra` more were confirmed after `markReconnected`.
+    func takeUntilEnough() -> Int? {
+        if let stopAfter, confirmed.count >= stopAfter { return nil }
+        defer { next += 1 }
+        return next
+    }
+
+    func markReconnected(extra: Int) {
+        confirmedAtReconnect = confirmed.count
+        stopAfter = confirmed.count + extra
+    }
+
     func confirm(_ id: String) { confirmed.insert(id) }
     func receive(_ id: String) { received[id, default: 0] += 1 }
     func fail(_ why: String) { failures.append(why) }

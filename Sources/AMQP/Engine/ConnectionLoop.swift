@@ -279,8 +279,11 @@ final class ConnectionLoop {
         broken = nil
         live = nil
         blockedReason = nil
+        // Work in flight always fails as connectionLost, whatever ended the connection, so callers
+        // have one error to retry on.
+        let lost: AMQPError = if case .connectionLost = error { error } else { .connectionLost(reason: "\(error)") }
         for channel in channels.values {
-            failChannelWork(channel, error: error, includingQueued: false)
+            failChannelWork(channel, error: lost, includingQueued: false)
             channel.isOpen = false
         }
         logger.warning("AMQP connection to \(configuration.redactedURL) lost: \(error)")
