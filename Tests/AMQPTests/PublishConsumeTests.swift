@@ -98,6 +98,28 @@ struct PublishConsumeTests {
         try await channel.exchangeDelete(exchange)
     }
 
+    @Test func aBatchPublishReportsOneResultPerMessageInOrder() async throws {
+        let session = try await BrokerSession.open("batch")
+        defer { Task { await session.connection.close() } }
+        let channel = try await session.connection.openChannel()
+        let queue = TestBroker.uniqueName("test.batch")
+        try await channel.queueDeclare(queue, durable: false)
+        var messages = (0..<300).map { AMQPMessage(routingKey: queue, body: Data("b\($0)".utf8), properties: AMQPProperties(messageId: "b\($0)")) }
+        messages[150] = AMQPMessage(exchange: "amq.direct", routingKey: "nobody.listens", body: Data(), mandatory: true)
+        let results = await channel.publish(messages)
+        #expect(results.count == 300)
+        #expect(results.enumerated().allSatisfy { index, result in (try? result.get()) != nil || index == 150 })
+        #expect(throws: AMQPError.unroutable(exchange: "amq.direct", routingKey: "nobody.listens", replyCode: 312, replyText: "NO_ROUTE")) {
+            try results[150].get()
+        }
+        try await eventually("299 messages in the queue") {
+            try await channel.queueDeclare(queue, passive: true).messageCount == 299
+        }
+        let first = try #require(try await channel.get(queue: queue))
+        #expect(first.properties.messageId == "b0")
+        try await channel.queueDelete(queue)
+    }
+
     @Test func aDeliveryRejectedWithoutRequeueLandsInItsDeadLetterQueue() async throws {
         let session = try await BrokerSession.open("dlq")
         defer { Task { await session.connection.close() } }

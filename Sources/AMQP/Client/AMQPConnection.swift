@@ -24,6 +24,7 @@ public final class AMQPConnection: Sendable {
         try self.init(configuration: AMQPConfiguration(url: url), logger: logger)
     }
 
+    /// The last handle (connection, channel or consumer) went away: close without waiting.
     deinit {
         core.submit(.close(nil))
     }
@@ -63,7 +64,7 @@ public final class AMQPConnection: Sendable {
         let number = try await withCheckedThrowingContinuation { continuation in
             core.submit(.openChannel(deadline: deadline, Promise(continuation)))
         }
-        return AMQPChannel(number: number, core: core)
+        return AMQPChannel(number: number, connection: self)
     }
 
     /// Closes the connection for good: new operations fail, publishes already written get up to

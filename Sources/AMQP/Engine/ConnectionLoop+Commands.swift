@@ -19,6 +19,14 @@ extension ConnectionLoop {
             rpc(number, request, deadline: deadline, promise: promise, command: command)
         case .publish(let request):
             publish(request)
+        case .publishBatch(let number, let messages, let deadline, let promise):
+            let batch = PublishBatch(count: messages.count, promise: promise)
+            for (index, message) in messages.enumerated() {
+                publish(PublishRequest(
+                    channel: number, exchange: message.exchange, routingKey: message.routingKey, body: message.body,
+                    properties: message.properties, mandatory: message.mandatory, deadline: deadline,
+                    completion: .batchItem(batch, index: index)))
+            }
         case .settle(let request):
             settle(request)
         case .registerConsumer(let number, let registration):
@@ -33,7 +41,7 @@ extension ConnectionLoop {
             if let promise { closePromises.append(promise) }
             if closeDeadline == nil {
                 closeDeadline = clock.now + configuration.operationTimeout
-                for request in held { request.promise.fail(.connectionClosedByApplication) }
+                for request in held { request.completion.fail(.connectionClosedByApplication) }
                 held.removeAll()
                 for waiting in parked { waiting.fail(.connectionClosedByApplication) }
                 parked.removeAll()
@@ -96,7 +104,7 @@ extension ConnectionLoop {
         for tag in channel.consumerOrder { channel.removeConsumer(tag, error: nil) }
         held = held.filter { request in
             guard request.channel == channel.number else { return true }
-            request.promise.fail(error)
+            request.completion.fail(error)
             return false
         }
     }
@@ -181,6 +189,7 @@ extension ConnectionLoop {
     /// bounded by the RPC timeout set at connect.
     func blockingRPC(_ number: UInt16, _ request: RPCRequest) throws -> RPCReply {
         guard let live, broken == nil else { throw broken ?? AMQPError.connectionLost(reason: "not connected") }
+        uncork()
         encoder.reset()
         defer { encoder.reset() }
         let (id, method) = try request.encode(encoder)
@@ -288,7 +297,7 @@ extension ConnectionLoop {
 
     private func publish(_ request: PublishRequest) {
         guard let channel = channels[request.channel] else {
-            request.promise.fail(.channelClosedByApplication(channel: request.channel))
+            request.completion.fail(.channelClosedByApplication(channel: request.channel))
             return
         }
         guard held.isEmpty, canWrite(channel) else {
@@ -307,7 +316,7 @@ extension ConnectionLoop {
         while let first = held.first, broken == nil {
             guard let channel = channels[first.channel] else {
                 held.removeFirst()
-                first.promise.fail(.channelClosedByApplication(channel: first.channel))
+                first.completion.fail(.channelClosedByApplication(channel: first.channel))
                 continue
             }
             guard canWrite(channel) else { return }
@@ -329,10 +338,10 @@ extension ConnectionLoop {
             exchange = try encoder.bytes(request.exchange)
             routingKey = try encoder.bytes(request.routingKey)
         } catch {
-            request.promise.fail(error as? AMQPError ?? .protocolError("\(error)"))
+            request.completion.fail(error as? AMQPError ?? .protocolError("\(error)"))
             return
         }
-        _ = channel.confirms.register(PublishWaiter(promise: request.promise, exchange: request.exchange, routingKey: request.routingKey))
+        _ = channel.confirms.register(PublishWaiter(completion: request.completion, exchange: request.exchange, routingKey: request.routingKey))
         request.body.withUnsafeBytes { body in
             let bytes = amqp_bytes_t(len: body.count, bytes: body.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) })
             transmit("basic.publish to '\(request.exchange)'") {

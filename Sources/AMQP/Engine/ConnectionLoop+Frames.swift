@@ -140,9 +140,9 @@ extension ConnectionLoop {
     private func confirm(_ channel: ChannelState, tag: UInt64, multiple: Bool, ack: Bool) {
         for (waiter, outcome) in channel.confirms.settle(tag: tag, multiple: multiple, ack: ack) {
             switch outcome {
-            case .acked: waiter.promise.succeed()
-            case .returned(let error): waiter.promise.fail(error)
-            case .nacked: waiter.promise.fail(.nacked(exchange: waiter.exchange, routingKey: waiter.routingKey))
+            case .acked: waiter.completion.succeed()
+            case .returned(let error): waiter.completion.fail(error)
+            case .nacked: waiter.completion.fail(.nacked(exchange: waiter.exchange, routingKey: waiter.routingKey))
             }
         }
     }

@@ -39,6 +39,8 @@ final class ConnectionLoop {
     /// Server-named queues that came back under a new name in the last recovery.
     var queueRenames: [String: String] = [:]
 
+    /// TCP_CORK is on: writes of this turn coalesce into full segments until `uncork()`.
+    var corked = false
     var running = true
     /// Set by close(): publishes are refused and the loop ends once confirms are in (or timed out).
     var closeDeadline: ContinuousClock.Instant?
@@ -83,6 +85,7 @@ final class ConnectionLoop {
     private func establish() throws {
         let connection = try LiveConnection.open(configuration, encoder: encoder)
         live = connection
+        corked = false
         connectionGeneration += 1
         lastSend = clock.now
         lastReceive = clock.now
@@ -91,13 +94,18 @@ final class ConnectionLoop {
     }
 
     private func turn() {
-        for command in core.inbox.takeAll() {
+        let commands = core.inbox.takeAll()
+        // A burst of publishes and acks leaves as full TCP segments rather than one per frame,
+        // which costs the broker far fewer reads.
+        if commands.count > 1 || !held.isEmpty { cork() }
+        for command in commands {
             handle(command)
             settleBrokenConnection()
         }
         var moreFrames = false
         if live != nil {
             flushHeld()
+            uncork()
             settleBrokenConnection()
             moreFrames = pumpFrames()
             settleBrokenConnection()
@@ -117,6 +125,7 @@ final class ConnectionLoop {
 
     /// Closes the connection (gracefully when asked) and fails or ends everything still waiting.
     private func finish(graceful: Bool, quietly: Bool) {
+        uncork()
         if graceful, let live, broken == nil {
             let reply = amqp_connection_close(live.state, AMQP_REPLY_SUCCESS)
             if reply.reply_type != AMQP_RESPONSE_NORMAL {
@@ -125,7 +134,7 @@ final class ConnectionLoop {
         }
         live = nil
         let failure = terminalError ?? .connectionClosedByApplication
-        for request in held { request.promise.fail(failure) }
+        for request in held { request.completion.fail(failure) }
         held.removeAll()
         for command in parked { command.fail(failure) }
         parked.removeAll()
@@ -200,7 +209,7 @@ final class ConnectionLoop {
         let why = live == nil ? "while the connection was down" : "while the broker blocked publishing (\(blockedReason ?? "resource alarm"))"
         while let first = held.first, first.deadline <= now {
             held.removeFirst()
-            first.promise.fail(.timeout(operation: "publish to exchange '\(first.exchange)' with routing key '\(first.routingKey)' \(why)", after: configuration.operationTimeout))
+            first.completion.fail(.timeout(operation: "publish to exchange '\(first.exchange)' with routing key '\(first.routingKey)' \(why)", after: configuration.operationTimeout))
         }
         if parked.contains(where: { ($0.deadline ?? now) <= now }) {
             var kept: Deque<Command> = []
@@ -267,6 +276,23 @@ final class ConnectionLoop {
         }
     }
 
+    func cork() {
+        setCork(true)
+    }
+
+    /// Sends what the cork held; called before anything waits for a reply.
+    func uncork() {
+        setCork(false)
+    }
+
+    private func setCork(_ on: Bool) {
+        guard corked != on, let live else { return }
+        var value: Int32 = on ? 1 : 0
+        // Best effort: a socket that refuses the option just sends unbatched.
+        _ = setsockopt(amqp_get_sockfd(live.state), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size))
+        corked = on
+    }
+
     // MARK: - Loss and reconnect
 
     /// Handles a failure recorded during the last step.
@@ -278,6 +304,7 @@ final class ConnectionLoop {
     private func handleLoss(_ error: AMQPError) {
         broken = nil
         live = nil
+        corked = false
         blockedReason = nil
         // Work in flight always fails as connectionLost, whatever ended the connection, so callers
         // have one error to retry on.
@@ -326,6 +353,10 @@ final class ConnectionLoop {
             let failure = broken ?? (error as? AMQPError) ?? .protocolError("\(error)")
             broken = nil
             live = nil
+            for channel in channels.values {
+                channel.isOpen = false
+                channel.content = nil
+            }
             logger.warning("AMQP reconnect attempt \(reconnectAttempt) failed: \(failure)")
             scheduleReconnect(after: failure)
             return
@@ -345,7 +376,7 @@ final class ConnectionLoop {
     /// Fails the work a channel loses with its connection or its life: unconfirmed publishes,
     /// the method on the wire (and the queued ones when `includingQueued`), a half-received message.
     func failChannelWork(_ channel: ChannelState, error: AMQPError, includingQueued: Bool) {
-        for waiter in channel.confirms.reset() { waiter.promise.fail(error) }
+        for waiter in channel.confirms.reset() { waiter.completion.fail(error) }
         if includingQueued {
             let rpcs = channel.rpcs
             channel.rpcs.removeAll()

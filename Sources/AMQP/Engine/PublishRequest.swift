@@ -1,6 +1,6 @@
 import Foundation
 
-/// One `publish` call on its way to the connection thread; `promise` resolves on the confirm.
+/// One message on its way to the connection thread; `completion` resolves on its confirm.
 struct PublishRequest: Sendable {
     let channel: UInt16
     let exchange: String
@@ -10,5 +10,5 @@ struct PublishRequest: Sendable {
     let mandatory: Bool
     /// How long it may wait for a connection or an unblock before it is written.
     let deadline: ContinuousClock.Instant
-    let promise: Promise<Void>
+    let completion: PublishCompletion
 }
