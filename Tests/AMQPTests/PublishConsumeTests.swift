@@ -151,6 +151,34 @@ struct PublishConsumeTests {
         try await channel.exchangeDelete(dlx)
     }
 
+    @Test func aPublishTheBrokerRefusesThrowsNacked() async throws {
+        let session = try await BrokerSession.open("nacked")
+        defer { Task { await session.connection.close() } }
+        let channel = try await session.connection.openChannel()
+        let queue = TestBroker.uniqueName("test.full")
+        // A full queue with reject-publish overflow makes the broker nack further publishes.
+        try await channel.queueDeclare(queue, durable: false, arguments: ["x-max-length": 1, "x-overflow": "reject-publish"])
+        try await channel.publish(routingKey: queue, body: Data("fits".utf8))
+        await #expect(throws: AMQPError.nacked(exchange: "", routingKey: queue)) {
+            try await channel.publish(routingKey: queue, body: Data("overflows".utf8))
+        }
+        try await channel.queueDelete(queue)
+    }
+
+    @Test func deletingTheQueueEndsItsConsumerWithConsumerCancelled() async throws {
+        let session = try await BrokerSession.open("cancelled")
+        defer { Task { await session.connection.close() } }
+        let channel = try await session.connection.openChannel()
+        let queue = TestBroker.uniqueName("test.cancelled")
+        try await channel.queueDeclare(queue, durable: false)
+        let consumer = try await channel.consume(queue: queue)
+        let other = try await session.connection.openChannel()
+        try await other.queueDelete(queue)
+        await #expect(throws: AMQPError.consumerCancelled(consumerTag: consumer.tag, queue: queue)) {
+            for try await _ in consumer {}
+        }
+    }
+
     @Test func aNackedDeliveryComesBackMarkedRedelivered() async throws {
         let session = try await BrokerSession.open("nack")
         defer { Task { await session.connection.close() } }
