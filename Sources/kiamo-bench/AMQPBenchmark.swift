@@ -5,16 +5,18 @@ import Logging
 /// `scripts/bench amqp`: 100,000 persistent 1 KiB messages published with confirms on one
 /// channel (4 tasks sending batches of 500: at most 2,000 unconfirmed), then consumed with manual acks (prefetch 500, one
 /// `ack(multiple: true)` per 100 deliveries), and the client's peak RSS. Beside each rate it
-/// reports the CPU the client and the broker spent, so a shortfall can be pinned on one of them.
+/// reports the CPU the client and the broker spent, and a transient-message run for comparison,
+/// so a shortfall can be pinned on the client, the broker's CPU or its disk path.
 struct AMQPBenchmark: Benchmark {
     static let name = "amqp"
     static let summary = "AMQP publish-with-confirms and consume-and-ack throughput (100,000 persistent 1 KiB messages), client peak RSS"
 
     static let messages = 100_000
-    static let publishers = 4
+    static let publishers = Int(ProcessInfo.processInfo.environment["KIAMO_BENCH_AMQP_PUBLISHERS"] ?? "") ?? 4
     static let batchSize = 500
     static let prefetch: UInt16 = 500
     static let ackEvery = 100
+    static let transientMessages = 50_000
 
     static func run(_ context: BenchContext) async throws {
         var logger = Logger(label: "kiamo.bench.amqp")
@@ -22,10 +24,11 @@ struct AMQPBenchmark: Benchmark {
         var configuration = try AMQPConfiguration(url: context.amqpURL)
         configuration.connectionName = "kiamo-bench"
         let connection = try AMQPConnection(configuration: configuration, logger: logger)
+        let rssAtStart = statusField("VmRSS")
         progress("start")
         try await connection.connect()
         let broker = BrokerCPU(directory: context.brokerDirectory)
-        progress("connected")
+        var peakAnonymous = progress("connected")
 
         let publisher = try await connection.openChannel()
         let queue = "kiamo.bench.\(UUID().uuidString.prefix(8).lowercased())"
@@ -56,7 +59,7 @@ struct AMQPBenchmark: Benchmark {
         if let brokerCPU = publishCPU.broker {
             BenchReport.emit(bench: name, metric: "publish_broker_cpu", value: brokerCPU / publishSeconds * 100, unit: "% of a core")
         }
-        progress("published \(messages) in \(publishSeconds) s")
+        peakAnonymous = max(peakAnonymous, progress("published \(messages) in \(publishSeconds) s"))
         let depth = try await publisher.queueDeclare(queue, passive: true).messageCount
         guard depth == messages else { throw BenchError.failed("the queue holds \(depth) messages after \(messages) confirmed publishes") }
 
@@ -75,7 +78,7 @@ struct AMQPBenchmark: Benchmark {
             if received == messages { break }
         }
         let consumeSeconds = (ContinuousClock.now - consumeStart).benchSeconds
-        progress("consumed \(received) in \(consumeSeconds) s")
+        peakAnonymous = max(peakAnonymous, progress("consumed \(received) in \(consumeSeconds) s"))
         let consumeCPU = sample.finish()
         BenchReport.emit(bench: name, metric: "consume_ack_rate", value: Double(received) / consumeSeconds, unit: "msg/s", goal: 20_000)
         BenchReport.emit(bench: name, metric: "consume_client_cpu", value: consumeCPU.client / consumeSeconds * 100, unit: "% of a core")
@@ -84,13 +87,50 @@ struct AMQPBenchmark: Benchmark {
         }
         try await consumer.cancel()
         try await publisher.queueDelete(queue)
+
+        // For comparison: the same publishing, transient messages to a non-durable queue, which
+        // takes the broker's disk path out. If this rate is far higher, persistence is the limit.
+        let transientQueue = queue + ".transient"
+        try await publisher.queueDeclare(transientQueue, durable: false)
+        let transient = AMQPMessage(routingKey: transientQueue, body: body, properties: AMQPProperties(deliveryMode: .transient))
+        let transientBatch = Array(repeating: transient, count: batchSize)
+        sample = CPUSample(broker: broker)
+        let transientStart = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<publishers {
+                group.addTask {
+                    for _ in 0..<(transientMessages / (publishers * batchSize)) {
+                        for result in await publisher.publish(transientBatch) { try result.get() }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let transientSeconds = (ContinuousClock.now - transientStart).benchSeconds
+        let transientCPU = sample.finish()
+        BenchReport.emit(bench: name, metric: "publish_confirmed_transient_rate", value: Double(transientMessages) / transientSeconds, unit: "msg/s")
+        if let brokerCPU = transientCPU.broker {
+            BenchReport.emit(bench: name, metric: "publish_transient_broker_cpu", value: brokerCPU / transientSeconds * 100, unit: "% of a core")
+        }
+        try await publisher.queueDelete(transientQueue)
         await connection.close()
+        peakAnonymous = max(peakAnonymous, progress("closed"))
+
+        // The process maps the Swift runtime, Foundation and every module of this executable
+        // before the first AMQP call: the start figure is that floor, the anonymous peak is what
+        // the client allocated.
         BenchReport.emit(bench: name, metric: "client_peak_rss", value: peakRSSMiB(), unit: "MiB", goal: 30)
+        BenchReport.emit(bench: name, metric: "client_rss_at_start", value: rssAtStart, unit: "MiB")
+        BenchReport.emit(bench: name, metric: "client_peak_anonymous_rss", value: peakAnonymous, unit: "MiB")
     }
 
     /// A progress line on standard error, with the resident set size so far.
-    static func progress(_ what: String) {
-        FileHandle.standardError.write(Data("bench amqp: \(what) (RSS \(statusField("VmRSS")) MiB, peak \(statusField("VmHWM")) MiB)\n".utf8))
+    /// Returns the anonymous resident memory (the heap the client allocated) at this point.
+    @discardableResult
+    static func progress(_ what: String) -> Double {
+        let anonymous = statusField("RssAnon")
+        FileHandle.standardError.write(Data("bench amqp: \(what) (RSS \(statusField("VmRSS")) MiB, anonymous \(anonymous) MiB, peak \(statusField("VmHWM")) MiB)\n".utf8))
+        return anonymous
     }
 
     static func statusField(_ name: String) -> Double {
