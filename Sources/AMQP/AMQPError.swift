@@ -42,6 +42,7 @@ public enum AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The broker sent something the client cannot process, or librabbitmq failed internally.
     case protocolError(String)
 
+    /// A sentence naming what failed, with which input, and what to do (never a password).
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason):

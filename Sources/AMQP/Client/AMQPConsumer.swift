@@ -6,6 +6,7 @@
 /// is closed for good or the broker cancels the consumer. Dropping the iteration cancels the
 /// consumer on the broker.
 public struct AMQPConsumer: AsyncSequence, Sendable {
+    /// One delivery.
     public typealias Element = AMQPDelivery
 
     /// The consumer tag.
@@ -16,6 +17,7 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
     public let channel: AMQPChannel
     let stream: AsyncThrowingStream<AMQPDelivery, any Error>
 
+    /// Iterates the deliveries; iterate it from one task.
     public func makeAsyncIterator() -> AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator {
         stream.makeAsyncIterator()
     }

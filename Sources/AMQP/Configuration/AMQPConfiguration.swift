@@ -179,6 +179,7 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         return "\(scheme)://\(user):****@\(hostText):\(port)/\(vhostText)"
     }
 
+    /// `redactedURL`: never the password.
     public var description: String { redactedURL }
 
     /// `url` with whatever sits between the user name and the last `@` masked, so even a URL

@@ -14,6 +14,7 @@ public struct AMQPDecimal: Sendable, Hashable, CustomStringConvertible {
         self.value = value
     }
 
+    /// The decimal in plain notation, e.g. `123.45`.
     public var description: String {
         guard scale > 0 else { return String(value) }
         var digits = String(value)

@@ -3,7 +3,9 @@ public struct AMQPExchangeType: RawRepresentable, Sendable, Hashable, Expressibl
     /// The type name the broker knows, e.g. `topic`.
     public let rawValue: String
 
+    /// The type named `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The type named by a literal.
     public init(stringLiteral value: String) { self.rawValue = value }
 
     /// Routes on the exact routing key.

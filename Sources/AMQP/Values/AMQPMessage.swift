@@ -13,6 +13,7 @@ public struct AMQPMessage: Sendable {
     /// Return it as `unroutable` when no queue matches.
     public var mandatory: Bool
 
+    /// A message; see the properties for the meaning of each part.
     public init(exchange: String = "", routingKey: String, body: Data, properties: AMQPProperties = AMQPProperties(), mandatory: Bool = false) {
         self.exchange = exchange
         self.routingKey = routingKey

@@ -8,6 +8,7 @@ public struct AMQPQueueState: Sendable, Hashable {
     /// Active consumers.
     public let consumerCount: UInt32
 
+    /// A queue state with these values.
     public init(name: String, messageCount: UInt32, consumerCount: UInt32) {
         self.name = name
         self.messageCount = messageCount

@@ -14,6 +14,7 @@ public struct AMQPTable: Sendable, Hashable, ExpressibleByDictionaryLiteral, Cus
         self.entries = Dictionary(entries, uniquingKeysWith: { _, last in last })
     }
 
+    /// A table from a literal.
     public init(dictionaryLiteral elements: (String, AMQPValue)...) {
         self.init(elements)
     }
@@ -30,6 +31,7 @@ public struct AMQPTable: Sendable, Hashable, ExpressibleByDictionaryLiteral, Cus
     /// How many entries the table holds.
     public var count: Int { entries.count }
 
+    /// The entries sorted by key, for logs.
     public var description: String {
         "[" + entries.keys.sorted().map { "\($0): \(entries[$0].map { "\($0)" } ?? "")" }.joined(separator: ", ") + "]"
     }
