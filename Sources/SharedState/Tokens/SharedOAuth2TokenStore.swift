@@ -30,7 +30,8 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     private let logger: Logger
 
     /// - Parameters:
-    ///   - owner: this process's id in the lease (`OwnerID.make()` by default).
+    ///   - owner: this process's id in the lease (`OwnerID.make()` by default); each refresh
+    ///     attempt adds a suffix of its own, so concurrent callers in one process also take turns.
     ///   - isRefreshRejected: recognises the XAPI error for a refused refresh token
     ///     (`invalid_grant`); other refresh errors are rethrown as they are.
     public init(
@@ -74,8 +75,9 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
                 throw StateStoreError.noToken(account: account)
             }
             if !needsRefresh(stored) { return stored.token }
-            if try await store.acquireLease(account: account, name: Self.refreshLease, owner: owner, ttl: leaseTTL) != nil {
-                return try await refreshHoldingLease(refresh: refresh, needsRefresh: needsRefresh)
+            let flight = owner + "/" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            if try await store.acquireLease(account: account, name: Self.refreshLease, owner: flight, ttl: leaseTTL) != nil {
+                return try await refreshHoldingLease(flight: flight, refresh: refresh, needsRefresh: needsRefresh)
             }
             try await waitForSibling(readVersion: stored.version, deadline: deadline, waitLimit: waitLimit)
         }
@@ -94,13 +96,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         }
     }
 
-    private func refreshHoldingLease(refresh: @escaping OAuth2Refresh, needsRefresh: (StoredToken) -> Bool) async throws -> OAuth2Token {
+    private func refreshHoldingLease(
+        flight: String, refresh: @escaping OAuth2Refresh, needsRefresh: (StoredToken) -> Bool
+    ) async throws -> OAuth2Token {
         do {
             let token = try await refreshAndStore(refresh: refresh, needsRefresh: needsRefresh)
-            await releaseLease()
+            await releaseLease(flight)
             return token
         } catch {
-            await releaseLease()
+            await releaseLease(flight)
             throw error
         }
     }
@@ -143,9 +147,9 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         }
     }
 
-    private func releaseLease() async {
+    private func releaseLease(_ flight: String) async {
         do {
-            _ = try await store.releaseLease(account: account, name: Self.refreshLease, owner: owner)
+            _ = try await store.releaseLease(account: account, name: Self.refreshLease, owner: flight)
         } catch {
             // The lease expires by itself after `leaseTTL`.
             logger.warning("could not release the token-refresh lease", metadata: ["account": "\(account)", "error": "\(error)"])
