@@ -10,6 +10,11 @@ public enum SendLedgerRules {
     public struct ClaimDecision: Sendable, Hashable {
         public var claim: SendClaim
         public var write: SendEntry?
+
+        public init(claim: SendClaim, write: SendEntry?) {
+            self.claim = claim
+            self.write = write
+        }
     }
 
     /// The entry to insert for `recordPending` when none exists (nil: keep what is stored).
