@@ -16,6 +16,17 @@ public final class RunningProcess: @unchecked Sendable {
         /// The exit status, or the signal number when `signaled`.
         public let status: Int32
         public let signaled: Bool
+
+        public init(status: Int32, signaled: Bool) {
+            self.status = status
+            self.signaled = signaled
+        }
+
+        /// A normal exit with `status`.
+        public static func exited(_ status: Int32) -> Exit { Exit(status: status, signaled: false) }
+        /// An end by `signal` (SIGKILL, or SIGTERM left unhandled).
+        public static func killed(by signal: Int32) -> Exit { Exit(status: signal, signaled: true) }
+
         public var description: String { signaled ? "killed by signal \(status)" : "exited with \(status)" }
     }
 
