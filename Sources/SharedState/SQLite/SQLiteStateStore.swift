@@ -35,7 +35,8 @@ public final class SQLiteStateStore: StateStore {
             try checkLocation(file)
             var configuration = Configuration()
             configuration.label = "SharedState"
-            configuration.busyMode = .timeout(location.busyTimeout.seconds)
+            let busy = SQLiteBusyHandler(timeout: location.busyTimeout)
+            configuration.busyMode = .callback { busy.shouldRetry(afterTries: $0) }
             do {
                 return try DatabasePool(path: file, configuration: configuration)
             } catch {
