@@ -81,7 +81,6 @@ enum StateBenchmark: Benchmark {
         BenchReport.emit(bench: name, metric: "claim_latency_p50", value: percentile(0.50), unit: "ms")
         BenchReport.emit(bench: name, metric: "claim_latency_p99", value: percentile(0.99), unit: "ms", goal: 5)
         BenchReport.emit(bench: name, metric: "claim_latency_p999", value: percentile(0.999), unit: "ms")
-        BenchReport.emit(bench: name, metric: "claim_latency_p999", value: percentile(0.999), unit: "ms")
         BenchReport.emit(bench: name, metric: "claim_latency_max", value: percentile(1), unit: "ms")
     }
 
