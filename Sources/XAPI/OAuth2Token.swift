@@ -6,12 +6,16 @@ import struct Foundation.Date
 /// replaced as a whole. `description`, `debugDescription` and the reflected mirror (`dump`) never
 /// show the secrets.
 public struct OAuth2Token: Sendable, Codable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Sent as `Authorization: Bearer`; lives two hours at X.
     public var accessToken: String
     /// Absent when the grant did not include `offline.access`.
     public var refreshToken: String?
+    /// When X stops accepting `accessToken`.
     public var expiresAt: Date
+    /// The granted scopes, space-separated, as X reported them.
     public var scope: String?
 
+    /// A pair as X issued it, with the expiry made absolute.
     public init(accessToken: String, refreshToken: String?, expiresAt: Date, scope: String? = nil) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken

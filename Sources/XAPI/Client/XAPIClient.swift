@@ -9,6 +9,7 @@ import Logging
 /// store before every call (refreshed within `refreshMargin` of expiry); a 401 triggers one
 /// refresh and one retry, and a second 401 throws `XAPIError.unauthorized`.
 public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, CustomReflectable {
+    /// The configuration the client was built from.
     public let configuration: XAPIConfiguration
     private let dialect: any XDirectMessageClient
 
@@ -55,26 +56,34 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
         }
     }
 
+    /// The configured dialect.
     public var apiVersion: XAPIVersion { configuration.apiVersion }
 
+    /// See `XDirectMessageClient`.
     public func listDMEvents(pageToken: String?, maxResults: Int) async throws -> DMEventPage {
         try await dialect.listDMEvents(pageToken: pageToken, maxResults: maxResults)
     }
 
+    /// See `XDirectMessageClient`.
     public func conversationEvents(with participantId: String, pageToken: String?, maxResults: Int) async throws -> DMEventPage {
         try await dialect.conversationEvents(with: participantId, pageToken: pageToken, maxResults: maxResults)
     }
 
+    /// See `XDirectMessageClient`.
     public func sendDM(to participantId: String, text: String) async throws -> SentDM {
         try await dialect.sendDM(to: participantId, text: text)
     }
 
+    /// See `XDirectMessageClient`.
     public func me() async throws -> XResponse<XUser> { try await dialect.me() }
 
+    /// See `XDirectMessageClient`.
     public func user(id: String) async throws -> XResponse<XUser> { try await dialect.user(id: id) }
 
+    /// See `XDirectMessageClient`.
     public func users(ids: [String]) async throws -> XResponse<[XUser]> { try await dialect.users(ids: ids) }
 
+    /// See `XDirectMessageClient`.
     public func user(username: String) async throws -> XResponse<XUser> { try await dialect.user(username: username) }
 
     public var description: String { "XAPIClient(\(configuration))" }

@@ -8,6 +8,7 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var baseURL: String
     /// `.v2` by default; `.v1_1` requires OAuth 1.0a credentials.
     public var apiVersion: XAPIVersion
+    /// OAuth 1.0a or OAuth 2.0; masked when printed.
     public var credentials: XCredentials
     /// Time allowed for one whole HTTP exchange.
     public var timeout: Duration
@@ -20,6 +21,7 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     /// The OAuth 2.0 token endpoint; `nil` means `baseURL` + `/2/oauth2/token`.
     public var tokenURL: String?
 
+    /// A configuration with X's defaults: API v2 at `https://api.x.com`, 30 s per call.
     public init(
         baseURL: String = XAPI.defaultBaseURL,
         apiVersion: XAPIVersion = .v2,

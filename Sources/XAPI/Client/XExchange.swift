@@ -13,6 +13,14 @@ struct XExchange: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let path = Self.pathOnly(request.url)
+        // CurlHTTP guarantees secret-free descriptions (host and port, never headers or queries).
+        func failure(_ cause: String) -> XAPIError {
+            logger.debug("X call failed", metadata: [
+                "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
+                "duration_ms": "\(Self.milliseconds(clock.now - start))", "cause": "\(cause)",
+            ])
+            return .transient(operation: operation, cause: .network(cause), rateLimit: nil)
+        }
         let response: HTTPResponse
         do {
             response = try await transport.execute(request)
@@ -20,14 +28,17 @@ struct XExchange: Sendable {
             throw error
         } catch let error as XAPIError {
             throw error
+        } catch let error as HTTPClientError {
+            switch error {
+            case .invalidURL, .invalidRequest:
+                // Nothing was sent and the same request would fail the same way: not transient.
+                throw XAPIError.invalidArgument(operation: operation, argument: "request", reason: error.description)
+            default:
+                throw failure(String(describing: error))
+            }
         } catch {
-            // CurlHTTP guarantees secret-free descriptions; anything else is described by type only.
-            let cause = error is HTTPClientError ? String(describing: error) : "\(type(of: error))"
-            logger.debug("X call failed", metadata: [
-                "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
-                "duration_ms": "\(Self.milliseconds(clock.now - start))", "cause": "\(cause)",
-            ])
-            throw XAPIError.transient(operation: operation, cause: .network(cause), rateLimit: nil)
+            // An unknown transport's error may say anything: described by its type only.
+            throw failure("\(type(of: error))")
         }
         let remaining = RateLimitInfo(headers: response.headers)?.remaining.map(String.init) ?? "-"
         logger.debug("X call", metadata: [

@@ -5,7 +5,9 @@ public struct XProblem: Sendable, Hashable, CustomStringConvertible {
     public struct Item: Sendable, Hashable {
         /// v1.1 error code (e.g. 34 "page does not exist", 349 "cannot send messages to this user").
         public var code: Int?
+        /// X's text for the error.
         public var message: String
+        /// One error entry.
         public init(code: Int?, message: String) {
             self.code = code
             self.message = message
@@ -23,6 +25,7 @@ public struct XProblem: Sendable, Hashable, CustomStringConvertible {
     /// Every error X listed (v1.1 `errors`, or further v2 problems).
     public var errors: [Item]
 
+    /// A problem from known parts.
     public init(title: String? = nil, detail: String? = nil, type: String? = nil, code: Int? = nil, errors: [Item] = []) {
         self.title = title
         self.detail = detail

@@ -5,7 +5,9 @@ import struct Foundation.Date
 /// Ids are X's 64-bit snowflakes as decimal strings, exactly as X sent them; compare them with
 /// `numericId`, never as strings.
 public struct DMEvent: Sendable, Hashable, Codable {
+    /// The event's snowflake id, as X sent it.
     public var id: String
+    /// `.messageCreate` for messages (the only kind the client lists).
     public var eventType: DMEventType
     /// The message text; empty for an event without text (an attachment alone, a join or leave).
     public var text: String
@@ -21,6 +23,7 @@ public struct DMEvent: Sendable, Hashable, Codable {
     /// Keys of the attached media, resolved through the page's `media`.
     public var mediaKeys: [String]
 
+    /// An event as the dialects map it (and tests and fakes build it).
     public init(
         id: String,
         eventType: DMEventType = .messageCreate,

@@ -12,6 +12,7 @@ public struct DMEventPage: Sendable, Hashable {
     /// The endpoint's budget after this call.
     public var rateLimit: RateLimitInfo?
 
+    /// A page as the dialects build it.
     public init(events: [DMEvent], users: [XUser] = [], media: [XMedia] = [], nextToken: String?, rateLimit: RateLimitInfo?) {
         self.events = events
         self.users = users

@@ -13,6 +13,7 @@ public struct RateLimitInfo: Sendable, Hashable, Codable, CustomStringConvertibl
     /// When the window resets (`x-rate-limit-reset`, epoch seconds).
     public var resetAt: Date?
 
+    /// A budget from known values.
     public init(limit: Int?, remaining: Int?, resetAt: Date?) {
         self.limit = limit
         self.remaining = remaining

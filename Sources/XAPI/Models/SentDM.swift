@@ -7,6 +7,7 @@ public struct SentDM: Sendable, Hashable {
     /// The send endpoint's budget after this call.
     public var rateLimit: RateLimitInfo?
 
+    /// A sent DM as the dialects map it.
     public init(dmEventId: String, conversationId: String, rateLimit: RateLimitInfo?) {
         self.dmEventId = dmEventId
         self.conversationId = conversationId

@@ -6,8 +6,10 @@ public struct XMedia: Sendable, Hashable, Codable {
     public var type: String
     /// Where the media can be fetched (photos); `nil` for video, whose preview is in `previewImageURL`.
     public var url: String?
+    /// A still image of a video or GIF, when X gives one.
     public var previewImageURL: String?
 
+    /// A media item as the dialects map it.
     public init(mediaKey: String, type: String, url: String?, previewImageURL: String? = nil) {
         self.mediaKey = mediaKey
         self.type = type

@@ -4,11 +4,16 @@
 /// Every field is masked (`****`) in `description`, `debugDescription` and the reflected mirror,
 /// so printing, interpolating or `dump`ing a value never shows a key or a secret.
 public struct OAuth1Credentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The application's API key.
     public var consumerKey: String
+    /// The application's API key secret.
     public var consumerSecret: String
+    /// The user's access token (`<user id>-<random>`).
     public var oauthToken: String
+    /// The user's access token secret.
     public var oauthTokenSecret: String
 
+    /// Credentials as the developer portal shows them.
     public init(consumerKey: String, consumerSecret: String, oauthToken: String, oauthTokenSecret: String) {
         self.consumerKey = consumerKey
         self.consumerSecret = consumerSecret

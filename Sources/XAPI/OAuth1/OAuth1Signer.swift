@@ -7,6 +7,7 @@ import Foundation
 /// same way (the tests check X's documented example). The base string holds every query parameter
 /// and every `application/x-www-form-urlencoded` body parameter; a JSON body is not signed.
 public struct OAuth1Signer: Sendable, CustomReflectable {
+    /// The credentials requests are signed with (masked when printed).
     public let credentials: OAuth1Credentials
     private let clock: @Sendable () -> Date
     private let makeNonce: @Sendable () -> String

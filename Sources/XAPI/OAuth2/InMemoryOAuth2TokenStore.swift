@@ -26,11 +26,13 @@ public actor InMemoryOAuth2TokenStore: OAuth2TokenStore {
         refreshing = nil
     }
 
+    /// The stored token when valid for `margin`; else the result of one shared refresh.
     public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         if refreshing == nil, token.isValid(at: clock(), margin: margin) { return token }
         return try await refreshOnce(refresh)
     }
 
+    /// The stored token if it already replaced `rejected`; else the result of one shared refresh.
     public func token(afterRejecting rejected: OAuth2Token, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         if refreshing == nil, token.accessToken != rejected.accessToken { return token }
         return try await refreshOnce(refresh)

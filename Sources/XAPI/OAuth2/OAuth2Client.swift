@@ -8,6 +8,7 @@ import Logging
 /// Stateless: it returns new pairs and never stores them; `OAuth2TokenStore` decides who refreshes
 /// and keeps the result. The client secret never appears in a description, mirror or error.
 public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The application's OAuth 2.0 client id (public).
     public let clientId: String
     private let clientSecret: String?
     /// The token endpoint, `https://api.x.com/2/oauth2/token` by default.

@@ -5,6 +5,7 @@
 /// (`****`) in `description`, `debugDescription` and the reflected mirror, and the store is only
 /// named by type.
 public struct OAuth2Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The application's OAuth 2.0 client id (public).
     public var clientId: String
     /// Set for a confidential client (refreshes with HTTP Basic); `nil` for a public client
     /// (refreshes with `client_id` in the form).
@@ -12,6 +13,7 @@ public struct OAuth2Credentials: Sendable, CustomStringConvertible, CustomDebugS
     /// Where the current token pair is read and refreshed pairs are written.
     public var tokenStore: any OAuth2TokenStore
 
+    /// Credentials of a public client (no secret) or a confidential one.
     public init(clientId: String, clientSecret: String? = nil, tokenStore: any OAuth2TokenStore) {
         self.clientId = clientId
         self.clientSecret = clientSecret

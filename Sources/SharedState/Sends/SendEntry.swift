@@ -1,0 +1,25 @@
+import Foundation
+
+/// One send command in the send ledger, keyed by its idempotency key (the command id).
+public struct SendEntry: Sendable, Hashable {
+    public var account: String
+    public var key: String
+    public var state: SendState
+    /// How many times a worker claimed it (the delivery report's `attempts`).
+    public var attempts: Int
+    /// Incremented by every transition; compare-and-set writes check it, so a transition decided
+    /// on a stale read never applies.
+    public var revision: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date) {
+        self.account = account
+        self.key = key
+        self.state = state
+        self.attempts = attempts
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
