@@ -5,6 +5,7 @@ import Foundation
 
 /// Every benchmark, by name. Each lives in a file of its own named after its type.
 let benchmarks: [any Benchmark.Type] = [
+    AMQPBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
