@@ -32,15 +32,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// - Parameters:
     ///   - owner: this process's id in the lease (`OwnerID.make()` by default); each refresh
     ///     attempt adds a suffix of its own, so concurrent callers in one process also take turns.
-    ///   - isRefreshRejected: recognises the XAPI error for a refused refresh token
-    ///     (`invalid_grant`); other refresh errors are rethrown as they are.
+    ///   - isRefreshRejected: recognises a refused refresh token (`invalid_grant`); by default
+    ///     `XAPIError.refreshRejected`. Other refresh errors are rethrown as they are.
     public init(
         store: any StateStore,
         account: String,
         owner: String = OwnerID.make(),
         leaseTTL: Duration = .seconds(30),
         pollInterval: Duration = .milliseconds(20),
-        isRefreshRejected: @escaping @Sendable (any Error) -> Bool,
+        isRefreshRejected: @escaping @Sendable (any Error) -> Bool = SharedOAuth2TokenStore.isXAPIRefreshRejection,
         logger: Logger
     ) {
         self.store = store
@@ -50,6 +50,12 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         self.pollInterval = pollInterval
         self.isRefreshRejected = isRefreshRejected
         self.logger = logger
+    }
+
+    /// True for X's refusal of a refresh token (`XAPIError.refreshRejected`).
+    public static func isXAPIRefreshRejection(_ error: any Error) -> Bool {
+        if case .refreshRejected = error as? XAPIError { return true }
+        return false
     }
 
     public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
