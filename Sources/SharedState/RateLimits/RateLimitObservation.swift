@@ -12,6 +12,7 @@ public struct RateLimitObservation: Sendable, Hashable {
     /// True for a 429 answer: nothing more may go before `resetAt`.
     public var rejected: Bool
 
+    /// The three headers, and whether the answer was a 429.
     public init(limit: Int, remaining: Int, resetAt: Date, rejected: Bool = false) {
         self.limit = limit
         self.remaining = remaining

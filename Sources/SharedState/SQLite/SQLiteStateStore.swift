@@ -12,6 +12,7 @@ import Logging
 /// Every operation runs on GRDB's dispatch queues and is awaited: nothing blocks the caller's
 /// thread. Several instances (in one process or many) may share the file.
 public final class SQLiteStateStore: StateStore {
+    /// The policies this store applies.
     public let options: StateStoreOptions
     /// The database file's path (named in every error).
     public let file: String

@@ -21,10 +21,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// The lease name, under the account.
     public static let refreshLease = "token-refresh"
 
+    /// Where the pair and the refresh lease live.
     public let store: any StateStore
+    /// The account whose pair this store serves.
     public let account: String
+    /// This process's prefix in the refresh lease's owner.
     public let owner: String
+    /// How long a refresh may hold the lease; waiting callers give up after twice this.
     public let leaseTTL: Duration
+    /// How often waiting callers re-read the store.
     public let pollInterval: Duration
     private let isRefreshRejected: @Sendable (any Error) -> Bool
     private let logger: Logger
@@ -58,6 +63,9 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         return false
     }
 
+    /// The stored access token if it stays valid for `margin`; otherwise the pair one process
+    /// refreshed (this one, under the lease, or a sibling). Throws `StateStoreError.noToken`,
+    /// `.refreshRejected`, `.refreshTimedOut`, or the refresh's own (transient) error.
     public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         let clock = store.options.clock
         return try await obtain(refresh: refresh) { stored in
@@ -65,6 +73,8 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         }
     }
 
+    /// A pair other than `rejected`: the stored one if someone already replaced it, else a
+    /// single-flight refresh. Same errors as `validToken`.
     public func token(afterRejecting rejected: OAuth2Token, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         try await obtain(refresh: refresh) { stored in
             stored.token.accessToken == rejected.accessToken
