@@ -1,4 +1,5 @@
 import Foundation
+import XAPI
 
 /// Everything the debug export shows of one account, secrets already masked.
 public struct AccountSnapshot: Sendable, Hashable {
@@ -11,14 +12,14 @@ public struct AccountSnapshot: Sendable, Hashable {
     /// When the cursor last moved.
     public var cursorUpdatedAt: Date?
     /// Cached users, expired ones included (until cleaned), sorted by id.
-    public var users: [CacheEntry<CachedUser>]
+    public var users: [CacheEntry<XUser>]
     /// Cached conversations, sorted by id.
     public var conversations: [CacheEntry<CachedConversation>]
 
     /// A snapshot of one account.
     public init(
         account: String, token: TokenSummary?, cursor: String?, cursorUpdatedAt: Date?,
-        users: [CacheEntry<CachedUser>], conversations: [CacheEntry<CachedConversation>]
+        users: [CacheEntry<XUser>], conversations: [CacheEntry<CachedConversation>]
     ) {
         self.account = account
         self.token = token
