@@ -114,7 +114,26 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
-        .testTarget(name: "SharedStateTests", dependencies: ["SharedState", "TestSupport"]),
+        .testTarget(
+            name: "SharedStateTests",
+            dependencies: [
+                "SharedState",
+                "TestSupport",
+                "state-probe",  // spawned by the multi-process tests; listed so --build-tests builds it
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Test-only executable the SharedState multi-process tests spawn on one state file.
+        .executableTarget(
+            name: "state-probe",
+            dependencies: [
+                "SharedState",
+                "XAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StateProbe"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
