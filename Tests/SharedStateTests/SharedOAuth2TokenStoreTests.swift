@@ -96,6 +96,18 @@ import XAPI
         #expect(try await fixture.store.leaseHolder(account: account, name: SharedOAuth2TokenStore.refreshLease) == nil)
     }
 
+    @Test func xapisRefreshRejectionIsRecognisedByDefault() async throws {
+        try await seed(expiringIn: 0)
+        let tokens = SharedOAuth2TokenStore(store: fixture.store, account: account, pollInterval: .milliseconds(5), logger: StoreFixture.logger)
+        let error = await #expect(throws: StateStoreError.self) {
+            _ = try await tokens.validToken(margin: .seconds(60)) { _ in
+                throw XAPIError.refreshRejected(error: "invalid_grant", detail: nil)
+            }
+        }
+        #expect(error == .refreshRejected(account: account))
+        #expect(!SharedOAuth2TokenStore.isXAPIRefreshRejection(XAPIError.unauthorized(operation: .refreshToken, detail: nil)))
+    }
+
     @Test func aTransientRefreshErrorIsRethrownAsItIsAndFreesTheLease() async throws {
         try await seed(expiringIn: 0)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)

@@ -107,9 +107,10 @@ public final class RunningProcess: @unchecked Sendable {
     public func waitForLine(containing text: String, timeout: Duration = .seconds(10)) async throws -> String {
         try await eventuallyValue("\(name) to print '\(text)'", timeout: timeout, every: .milliseconds(5)) {
             if let line = lines().first(where: { $0.contains(text) }) { return line }
-            if !process.isRunning, let line = lines().first(where: { $0.contains(text) }) { return line }
-            if !process.isRunning { throw ExitedEarly(name: name, output: output()) }
-            return nil
+            guard !process.isRunning else { return nil }
+            // Exited: read once more, the line may have landed just before the exit.
+            if let line = lines().first(where: { $0.contains(text) }) { return line }
+            throw ExitedEarly(name: name, output: output())
         }
     }
 

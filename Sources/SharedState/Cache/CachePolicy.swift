@@ -7,6 +7,7 @@ public struct CachePolicy: Sendable, Hashable, Codable {
     /// How old (since its `updatedAt`) a cached record may be before it counts as a miss.
     public var expirationInSecs: Int
 
+    /// Defaults: enabled, a cleanup at most every 10 minutes, records kept a day.
     public init(enabled: Bool = true, checkEveryInSecs: Int = 600, expirationInSecs: Int = 86_400) {
         self.enabled = enabled
         self.checkEveryInSecs = checkEveryInSecs

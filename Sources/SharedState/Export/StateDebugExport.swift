@@ -1,4 +1,5 @@
 import Foundation
+import XAPI
 
 /// Writes the original connector's resource files from a `StateSnapshot`, for debugging only
 /// (the state store stays the truth):
@@ -91,7 +92,7 @@ public enum StateDebugExport {
         var name: String
         var username: String
         var updatedAt: Date
-        init(_ entry: CacheEntry<CachedUser>) {
+        init(_ entry: CacheEntry<XUser>) {
             id = entry.record.id
             name = entry.record.name
             username = entry.record.username

@@ -4,9 +4,12 @@ import Foundation
 public struct StateSnapshot: Sendable, Hashable {
     /// Sorted by account id.
     public var accounts: [AccountSnapshot]
+    /// The cache settings the store applies.
     public var cache: CachePolicy
+    /// When the snapshot was read (the store's clock).
     public var takenAt: Date
 
+    /// A snapshot of every account.
     public init(accounts: [AccountSnapshot], cache: CachePolicy, takenAt: Date) {
         self.accounts = accounts
         self.cache = cache

@@ -4,12 +4,18 @@ import Foundation
 ///
 /// A lease past `expiresAt` is free: a holder that dies frees it by not renewing.
 public struct Lease: Sendable, Hashable, Codable {
+    /// The account the lease belongs to.
     public var account: String
+    /// What the lease guards, e.g. `ingest` or `token-refresh`.
     public var name: String
+    /// Who holds it (`OwnerID`).
     public var owner: String
+    /// When the current holder took it.
     public var acquiredAt: Date
+    /// When it becomes free unless renewed.
     public var expiresAt: Date
 
+    /// A lease held by `owner` until `expiresAt`.
     public init(account: String, name: String, owner: String, acquiredAt: Date, expiresAt: Date) {
         self.account = account
         self.name = name

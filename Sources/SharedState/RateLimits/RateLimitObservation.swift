@@ -1,4 +1,5 @@
 import Foundation
+import XAPI
 
 /// The `x-rate-limit-*` headers of one X response for an endpoint family.
 public struct RateLimitObservation: Sendable, Hashable {
@@ -11,10 +12,18 @@ public struct RateLimitObservation: Sendable, Hashable {
     /// True for a 429 answer: nothing more may go before `resetAt`.
     public var rejected: Bool
 
+    /// The three headers, and whether the answer was a 429.
     public init(limit: Int, remaining: Int, resetAt: Date, rejected: Bool = false) {
         self.limit = limit
         self.remaining = remaining
         self.resetAt = resetAt
         self.rejected = rejected
+    }
+
+    /// The observation in the rate-limit headers XAPI parsed from a response (`rejected` for a
+    /// 429); nil when X did not send all three headers.
+    public init?(_ info: RateLimitInfo, rejected: Bool = false) {
+        guard let limit = info.limit, let remaining = info.remaining, let resetAt = info.resetAt else { return nil }
+        self.init(limit: limit, remaining: remaining, resetAt: resetAt, rejected: rejected)
     }
 }

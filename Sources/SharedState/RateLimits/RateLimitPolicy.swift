@@ -12,6 +12,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
     /// Pacing starts when the remaining calls fall to this fraction of the limit or below.
     public var paceBelowFraction: Double
 
+    /// By default pacing starts at 20% of the limit left.
     public init(paceBelowFraction: Double = 0.2) {
         self.paceBelowFraction = paceBelowFraction
     }

@@ -5,13 +5,19 @@ import Logging
 /// The SQLite backend: one file shared by every worker process on a host (or one volume).
 ///
 /// WAL mode, so readers never block the writer; each write is one `BEGIN IMMEDIATE` transaction
-/// (the write lock is taken up front, so two processes never deadlock upgrading a read); a busy
-/// timeout makes a writer wait for another process's commit instead of failing. Durability:
-/// see `SQLiteSynchronous` (`synchronous=NORMAL` by default survives any process crash).
+/// (the write lock is taken up front, so two processes never deadlock upgrading a read), and
+/// `SQLiteBusyHandler` makes a writer wait for another process's commit (up to the URL's
+/// `busy_timeout_ms`) instead of failing. Transactions only span the read and the
+/// compare-and-set of one operation, never a network call. Durability: see `SQLiteSynchronous`
+/// (`synchronous=NORMAL` by default survives any process crash).
+///
+/// Expiries (leases, claims, cache, budgets) are computed from `StateStoreOptions.clock`, the
+/// system wall clock by default: every process on the host reads the same one.
 ///
 /// Every operation runs on GRDB's dispatch queues and is awaited: nothing blocks the caller's
 /// thread. Several instances (in one process or many) may share the file.
 public final class SQLiteStateStore: StateStore {
+    /// The policies this store applies.
     public let options: StateStoreOptions
     /// The database file's path (named in every error).
     public let file: String

@@ -8,9 +8,12 @@ import Foundation
 public enum SendLedgerRules {
     /// A claim decision: what the caller is told, and the entry to write (nil: write nothing).
     public struct ClaimDecision: Sendable, Hashable {
+        /// What the claimer is told.
         public var claim: SendClaim
+        /// The entry to write with a compare-and-set on the read revision; nil: write nothing.
         public var write: SendEntry?
 
+        /// A decision.
         public init(claim: SendClaim, write: SendEntry?) {
             self.claim = claim
             self.write = write

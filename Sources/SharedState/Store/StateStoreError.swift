@@ -29,6 +29,7 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// Writing the debug export failed.
     case exportFailed(path: String, reason: String)
 
+    /// What failed, with which file, account or key, and what to do.
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason):

@@ -17,6 +17,7 @@ public struct StateStoreOptions: Sendable {
     /// The wall clock read for every expiry.
     public var clock: any StateClock
 
+    /// Defaults: the original cache settings, 30 days of ledgers, claims stale after 5 minutes, pacing below 20%, the system clock.
     public init(
         cache: CachePolicy = CachePolicy(),
         inboundRetention: Duration = .seconds(30 * 24 * 3600),

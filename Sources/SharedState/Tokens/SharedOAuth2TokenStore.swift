@@ -21,10 +21,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// The lease name, under the account.
     public static let refreshLease = "token-refresh"
 
+    /// Where the pair and the refresh lease live.
     public let store: any StateStore
+    /// The account whose pair this store serves.
     public let account: String
+    /// This process's prefix in the refresh lease's owner.
     public let owner: String
+    /// How long a refresh may hold the lease; waiting callers give up after twice this.
     public let leaseTTL: Duration
+    /// How often waiting callers re-read the store.
     public let pollInterval: Duration
     private let isRefreshRejected: @Sendable (any Error) -> Bool
     private let logger: Logger
@@ -32,15 +37,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// - Parameters:
     ///   - owner: this process's id in the lease (`OwnerID.make()` by default); each refresh
     ///     attempt adds a suffix of its own, so concurrent callers in one process also take turns.
-    ///   - isRefreshRejected: recognises the XAPI error for a refused refresh token
-    ///     (`invalid_grant`); other refresh errors are rethrown as they are.
+    ///   - isRefreshRejected: recognises a refused refresh token (`invalid_grant`); by default
+    ///     `XAPIError.refreshRejected`. Other refresh errors are rethrown as they are.
     public init(
         store: any StateStore,
         account: String,
         owner: String = OwnerID.make(),
         leaseTTL: Duration = .seconds(30),
         pollInterval: Duration = .milliseconds(20),
-        isRefreshRejected: @escaping @Sendable (any Error) -> Bool,
+        isRefreshRejected: @escaping @Sendable (any Error) -> Bool = SharedOAuth2TokenStore.isXAPIRefreshRejection,
         logger: Logger
     ) {
         self.store = store
@@ -52,6 +57,15 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         self.logger = logger
     }
 
+    /// True for X's refusal of a refresh token (`XAPIError.refreshRejected`).
+    public static func isXAPIRefreshRejection(_ error: any Error) -> Bool {
+        if case .refreshRejected = error as? XAPIError { return true }
+        return false
+    }
+
+    /// The stored access token if it stays valid for `margin`; otherwise the pair one process
+    /// refreshed (this one, under the lease, or a sibling). Throws `StateStoreError.noToken`,
+    /// `.refreshRejected`, `.refreshTimedOut`, or the refresh's own (transient) error.
     public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         let clock = store.options.clock
         return try await obtain(refresh: refresh) { stored in
@@ -59,6 +73,8 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         }
     }
 
+    /// A pair other than `rejected`: the stored one if someone already replaced it, else a
+    /// single-flight refresh. Same errors as `validToken`.
     public func token(afterRejecting rejected: OAuth2Token, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
         try await obtain(refresh: refresh) { stored in
             stored.token.accessToken == rejected.accessToken

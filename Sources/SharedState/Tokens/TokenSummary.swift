@@ -7,11 +7,16 @@ public struct TokenSummary: Sendable, Hashable, Codable {
     public var accessToken: String
     /// `****`, or nil when the grant has no refresh token.
     public var refreshToken: String?
+    /// When the access token expires.
     public var expiresAt: Date
+    /// The granted scopes.
     public var scope: String?
+    /// The stored version.
     public var version: Int64
+    /// When this version was stored.
     public var updatedAt: Date
 
+    /// The masked view of a stored pair.
     public init(_ stored: StoredToken) {
         accessToken = Self.mask(stored.token.accessToken)
         refreshToken = stored.token.refreshToken.map { _ in "****" }
