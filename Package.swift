@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "XAPI", targets: ["XAPI"]),
         .library(name: "SharedState", targets: ["SharedState"]),
         .executable(name: "x-emulator", targets: ["x-emulator"]),
+        .executable(name: "kiamo-twitter-ingest", targets: ["kiamo-twitter-ingest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -80,6 +81,7 @@ let package = Package(
                 "XAPI",
                 "AMQP",
                 "SharedState",
+                "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -91,11 +93,26 @@ let package = Package(
             name: "WorkerRuntime",
             dependencies: [
                 "KiamoTwitter",
+                "AMQP",
+                "CurlHTTP",
+                "SharedState",
+                "XAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The ingest worker: X DMs → Kiamo messages on the exchange.
+        .executableTarget(
+            name: "kiamo-twitter-ingest",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // X API emulator: strict like X, in memory, over real HTTP.

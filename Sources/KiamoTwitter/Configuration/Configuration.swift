@@ -76,7 +76,6 @@ public struct Configuration: Sendable {
         public var overlap: Duration
         public var senderNameTemplate: String
         public var leaseTTL: Duration
-        public var rateLimitReserve: Int
     }
 
     public struct DispatchSettings: Sendable {

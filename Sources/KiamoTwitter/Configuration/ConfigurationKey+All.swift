@@ -64,8 +64,6 @@ extension ConfigurationKey {
                          "Kiamo `senderName`: `{name}`, `{username}` and `{id}` are replaced."),
         ConfigurationKey("ingest.leaseTtl", env: "KIAMO_TWITTER_INGEST_LEASE_TTL", .duration, default: "15s",
                          "Leadership lease of the active poller of an account; a standby takes over within it when the active one dies."),
-        ConfigurationKey("ingest.rateLimitReserve", env: "KIAMO_TWITTER_RATE_LIMIT_RESERVE", .integer(0...1000), default: "10",
-                         "DM-read requests left unused in each rate-limit window (for `kiamo-twitter` commands and dispatch's checks)."),
 
         ConfigurationKey("dispatch.prefetch", env: "KIAMO_TWITTER_DISPATCH_PREFETCH", .integer(1...10_000), default: "32",
                          "Send commands taken from the queue before any is acknowledged."),

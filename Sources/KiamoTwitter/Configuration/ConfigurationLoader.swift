@@ -226,8 +226,7 @@ public struct ConfigurationLoader: Sendable {
                 backfill: try values.duration("ingest.backfill"),
                 overlap: try values.duration("ingest.overlap"),
                 senderNameTemplate: try values.string("ingest.senderNameTemplate"),
-                leaseTTL: try values.duration("ingest.leaseTtl"),
-                rateLimitReserve: try values.int("ingest.rateLimitReserve")
+                leaseTTL: try values.duration("ingest.leaseTtl")
             ),
             dispatch: .init(
                 prefetch: try values.int("dispatch.prefetch"),

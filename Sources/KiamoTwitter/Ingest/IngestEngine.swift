@@ -292,11 +292,11 @@ public final class IngestEngine: Service, Sendable {
         for id in ids.sorted() {
             if let user = included[id] {
                 senders[id] = user
-                try await state.addToCache(account: account, user: CachedUser(id: user.id, name: user.name, username: user.username), at: now())
+                try await state.addToCache(account: account, user: user, at: now())
                 continue
             }
             if let cached = try await state.getFromCache(account: account, userId: id) {
-                senders[id] = XUser(id: cached.id, name: cached.name, username: cached.username)
+                senders[id] = cached
                 continue
             }
             do {
@@ -304,7 +304,7 @@ public final class IngestEngine: Service, Sendable {
                 let user = try await client.user(id: id).value
                 report.userLookups += 1
                 senders[id] = user
-                try await state.addToCache(account: account, user: CachedUser(id: user.id, name: user.name, username: user.username), at: now())
+                try await state.addToCache(account: account, user: user, at: now())
             } catch let error as XAPIError {
                 logger.warning("sender not found; publishing with the sender id as name", metadata: ["sender": "\(id)", "error": "\(error)"])
             }
