@@ -32,6 +32,11 @@ struct JSONWriter {
         bytes.append(value)
     }
 
+    /// Drops a `,` just written (after the last member of an object written in a loop).
+    mutating func removeTrailingComma() {
+        if bytes.last == UInt8(ascii: ",") { bytes.removeLast() }
+    }
+
     /// `"key":` with the key escaped.
     mutating func key(_ name: String) {
         string(name)

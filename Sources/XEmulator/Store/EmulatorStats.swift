@@ -29,8 +29,9 @@ public struct EmulatorStats: Sendable, Equatable, Codable {
         requests[route]?.values.reduce(0, +) ?? 0
     }
 
-    mutating func record(route: String, family: EndpointFamily?, status: Int) {
-        requests[route, default: [:]][String(status), default: 0] += 1
-        if let family { families[family.rawValue, default: [:]][String(status), default: 0] += 1 }
+    /// Counts one request; `outcome` is the status as text, or `dropped` for a closed connection.
+    mutating func record(route: String, family: EndpointFamily?, outcome: String) {
+        requests[route, default: [:]][outcome, default: 0] += 1
+        if let family { families[family.rawValue, default: [:]][outcome, default: 0] += 1 }
     }
 }

@@ -21,8 +21,8 @@ public final class EmulatorStore: Sendable {
     }
 
     /// Runs `body` with the state locked. Keep it short: every request waits on this lock.
-    func withState<T>(_ body: (inout EmulatorState) throws -> T) rethrows -> T {
-        try state.withLock { try body(&$0) }
+    func withState<T, E: Error>(_ body: (inout EmulatorState) throws(E) -> T) throws(E) -> T {
+        try state.withLock { (state: inout EmulatorState) throws(E) -> T in try body(&state) }
     }
 
     var nowMilliseconds: Int64 { XTimestamp.milliseconds(configuration.clock.now()) }
