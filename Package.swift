@@ -118,12 +118,32 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
-        .testTarget(name: "SharedStateTests", dependencies: ["SharedState", "TestSupport"]),
+        .testTarget(
+            name: "SharedStateTests",
+            dependencies: [
+                "SharedState",
+                "TestSupport",
+                "state-probe",  // spawned by the multi-process tests; listed so --build-tests builds it
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Test-only executable the SharedState multi-process tests spawn on one state file.
+        .executableTarget(
+            name: "state-probe",
+            dependencies: [
+                "SharedState",
+                "XAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StateProbe"
+        ),
         .testTarget(
             name: "XEmulatorTests",
             dependencies: [
                 "XEmulator",
                 "TestSupport",
+                "x-emulator",  // spawned by the process tests; listed so --build-tests builds it
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

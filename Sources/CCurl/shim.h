@@ -16,4 +16,10 @@ static inline CURLcode kt_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode kt_easy_getinfo_ptr(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode kt_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode kt_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLcode kt_easy_setopt_debug_cb(CURL *h, int (*cb)(CURL *, curl_infotype, char *, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
+
+// Macros Swift cannot import (they expand to expressions of other macros), as typed constants.
+static inline CURLcode kt_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+static inline unsigned int kt_curlu_default_port(void) { return CURLU_DEFAULT_PORT; }
+static inline size_t kt_curl_error_size(void) { return CURL_ERROR_SIZE; }
 #endif

@@ -1,0 +1,41 @@
+/// Checks the arguments X would refuse with a 400, before spending a request (and rate-limit
+/// budget) on them.
+enum XArgumentValidation {
+    /// X ids are 1 to 19 decimal digits (`^[0-9]{1,19}$` in the official schema).
+    static func isSnowflake(_ text: String) -> Bool {
+        (1...19).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    static func userId(_ id: String, argument: String, operation: XOperation) throws {
+        guard isSnowflake(id) else {
+            throw XAPIError.invalidArgument(operation: operation, argument: argument, reason: "'\(id.prefix(40))' is not a numeric X user id (1 to 19 digits)")
+        }
+    }
+
+    /// Usernames are 1 to 15 letters, digits or underscores (leading `@` not allowed).
+    static func username(_ username: String, operation: XOperation) throws {
+        let valid = (1...15).contains(username.utf8.count) && username.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+        }
+        guard valid else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "username", reason: "'\(username.prefix(40))' is not an X username (1 to 15 letters, digits or _, without @)")
+        }
+    }
+
+    static func dmText(_ text: String, operation: XOperation) throws {
+        guard !text.isEmpty else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "a DM needs some text")
+        }
+        guard text.count <= XAPI.maxDMTextLength else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "\(text.count) characters, X accepts at most \(XAPI.maxDMTextLength)")
+        }
+    }
+
+    static func userIds(_ ids: [String], operation: XOperation) throws {
+        guard (1...100).contains(ids.count) else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "ids", reason: "\(ids.count) ids, X accepts 1 to 100 per call")
+        }
+        for id in ids { try userId(id, argument: "ids", operation: operation) }
+    }
+}

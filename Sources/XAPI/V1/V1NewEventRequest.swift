@@ -1,0 +1,36 @@
+/// Body of `POST /1.1/direct_messages/events/new.json`, encoded by `JSONEncoder` (the original
+/// built it by string concatenation, and a quote or newline in a reply broke it).
+struct V1NewEventRequest: Encodable, Sendable {
+    struct Event: Encodable, Sendable {
+        struct MessageCreate: Encodable, Sendable {
+            struct Target: Encodable, Sendable {
+                var recipientId: String
+                private enum CodingKeys: String, CodingKey { case recipientId = "recipient_id" }
+            }
+
+            struct MessageData: Encodable, Sendable {
+                var text: String
+            }
+
+            var target: Target
+            var messageData: MessageData
+            private enum CodingKeys: String, CodingKey {
+                case target
+                case messageData = "message_data"
+            }
+        }
+
+        var type = "message_create"
+        var messageCreate: MessageCreate
+        private enum CodingKeys: String, CodingKey {
+            case type
+            case messageCreate = "message_create"
+        }
+    }
+
+    var event: Event
+
+    init(recipientId: String, text: String) {
+        event = Event(messageCreate: .init(target: .init(recipientId: recipientId), messageData: .init(text: text)))
+    }
+}

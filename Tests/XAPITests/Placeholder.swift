@@ -1,4 +1,0 @@
-import Testing
-@testable import XAPI
-
-@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,1385 @@
+<?php
+/*
+ * TwitterQueueConnector: the Kiamo messaging connector of kiamo-twitter.
+ *
+ * Kiamo loads this single file from <kiamo>/data/userfiles/class/Messaging/Connector, calls fetch() to
+ * collect customers' X (Twitter) Direct Messages and send() to hand over an agent's reply. The file
+ * never calls X: it speaks only to RabbitMQ, following the kiamo-twitter README ("Wire contract").
+ * The ingest worker publishes Kiamo messages to the queue kiamo.twitter.inbound; send() publishes a
+ * send command to the exchange kiamo.twitter, which the dispatch worker posts as a DM.
+ *
+ * Layout as in the original Kiamo samples: the connector class with its configuration arrays
+ * (initConfig), a MessagingManager doing the AMQP work (readMessages, sendMessage, buildMessageRecord),
+ * a Logger writing daily files "[YYYYMMDD_HHMMSS][LEVEL][method] text", and the Command Line Tester
+ * at the end (php TwitterQueueConnector.php -f --test=NN), which runs only when this file is the
+ * script run by the PHP command line.
+ *
+ * Every fetch() and send() opens its own AMQP connection and closes it before returning: Kiamo calls
+ * the connector from short PHP requests, so nothing is held between calls, and a broker restart
+ * between two calls costs nothing. Requires PHP 8.0+ and php-amqplib 3.2+.
+ */
+
+namespace UserFiles\Messaging\Connector ;
+
+use Kiamo\Admin\Utility\Messaging\ConnectorConfiguration    ;
+use Kiamo\Admin\Utility\Messaging\GenericConnectorInterface ;
+use Kiamo\Admin\Utility\Messaging\ParameterBag              ;
+
+use PhpAmqpLib\Channel\AMQPChannel                          ;
+use PhpAmqpLib\Connection\AbstractConnection                ;
+use PhpAmqpLib\Connection\AMQPConnectionConfig              ;
+use PhpAmqpLib\Connection\AMQPConnectionFactory             ;
+use PhpAmqpLib\Exception\AMQPProtocolChannelException       ;
+use PhpAmqpLib\Exception\AMQPTimeoutException               ;
+use PhpAmqpLib\Message\AMQPMessage                          ;
+use PhpAmqpLib\Wire\AMQPTable                               ;
+
+use \DateTime, \DateTimeZone ;
+
+
+const TWITTER_QUEUE_CONNECTOR               = 'TwitterQueueConnector' ;
+const TWITTER_QUEUE_KIAMO_ROOT              = __DIR__ . '/../../../../../' ;
+const TWITTER_QUEUE_KIAMO_MESSAGING_UTILITY = TWITTER_QUEUE_KIAMO_ROOT . 'www/Symfony/src/Kiamo/Admin/Utility/Messaging/' ;
+
+
+/*
+ * Kiamo's ParameterBag, ConnectorConfiguration and GenericConnectorInterface come with Kiamo. Inside
+ * Kiamo they are usually loaded already; otherwise they are read from Kiamo's tree, as the original
+ * samples did. KIAMO_TWITTER_KIAMO_UTILITY_DIR points elsewhere (the test stand-ins, or the tester
+ * run outside a Kiamo installation).
+ */
+function twitterQueueRequireKiamoClasses() : void
+{
+  $dir = getenv( 'KIAMO_TWITTER_KIAMO_UTILITY_DIR' ) ;
+  if( $dir === false || $dir === '' ) $dir = TWITTER_QUEUE_KIAMO_MESSAGING_UTILITY ;
+  foreach( [ 'ParameterBag', 'ConnectorConfiguration', 'GenericConnectorInterface' ] as $name )
+  {
+    $fqn = 'Kiamo\\Admin\\Utility\\Messaging\\' . $name ;
+    if( class_exists( $fqn ) || interface_exists( $fqn ) ) continue ;
+    $path = rtrim( $dir, '/\\' ) . DIRECTORY_SEPARATOR . $name . '.php' ;
+    if( !is_file( $path ) )
+    {
+      throw new \RuntimeException( "TwitterQueueConnector: Kiamo's " . $fqn . " was not found (looked for " . $path . "). "
+                                 . "Install this file in <kiamo>/data/userfiles/class/Messaging/Connector, "
+                                 . "or set KIAMO_TWITTER_KIAMO_UTILITY_DIR to the folder that holds Kiamo's ParameterBag.php." ) ;
+    }
+    require_once $path ;
+  }
+}
+twitterQueueRequireKiamoClasses() ;
+
+
+// Kiamo Messaging Connector
+// ---
+class TwitterQueueConnector implements GenericConnectorInterface
+{
+  const RootPath = __DIR__ ;
+
+  /** Bag parameter holding the ids of the last messages handed to Kiamo (space separated, oldest first). */
+  const DeliveredIdsParameter = TWITTER_QUEUE_CONNECTOR . '.deliveredMessageIds' ;
+
+  /** Acknowledge each message as soon as the bag holds it (default). */
+  const AckAfterAdd  = 'afterAdd'  ;
+  /** Leave messages in the queue until the next fetch finds their ids in the bag Kiamo persisted. */
+  const AckNextFetch = 'nextFetch' ;
+
+  public    $logger      = null ;
+  public    $_msgManager = null ;
+  protected $_parameters = null ;
+  protected $_classname  = null ;
+  protected $selfConf    = [] ;
+  protected $runtimeConf = [] ;
+  protected $accessConf  = [] ;
+
+  /**
+   * Reads the configuration (initConfig, then KIAMO_TWITTER_* environment variables over it) and
+   * validates it. Throws TwitterQueueException('configuration') naming the faulty key; opens no
+   * connection. $environment replaces getenv() (tests); Kiamo passes only $configuration.
+   */
+  public function __construct( ConnectorConfiguration $configuration, ?array $environment = null )
+  {
+    $this->initConfig( $configuration ) ;
+    $environment = $environment ?? getenv() ;
+    try
+    {
+      $this->applyEnvironment( $environment ) ;
+      $this->validateConfig() ;
+    }
+    catch( TwitterQueueException $e )
+    {
+      // Best effort: leave the reason in the usual log too, then fail the construction.
+      try { $this->newLogger()->log( $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ; } catch( \Throwable $ignored ) {}
+      throw $e ;
+    }
+    $this->logger = $this->newLogger() ;
+
+    $this->log( "------------------------------------------------------------------------------", TwitterQueueLogger::LOG_INFOP, __METHOD__ ) ;
+    $this->_msgManager = new TwitterQueueMessagingManager( $this ) ;
+    $this->log( "INIT : OK", TwitterQueueLogger::LOG_INFOP, __METHOD__ ) ;
+  }
+
+  /* **************************************************************************
+     Connector Configuration
+  */
+  private function initConfig( $configuration ) : void
+  {
+    $this->_parameters = $configuration ;
+
+    // Connector's configuration
+    // ---
+    $this->selfConf    = [
+      'service'                     => 'Twitter (kiamo-twitter)',         // name shown in Kiamo's administration
+      'version'                     => '1.0.0',
+    ] ;
+
+    // Runtime configuration
+    // ---
+    $this->runtimeConf = [
+      'logLevel'                    => TwitterQueueLogger::LOG_INFO,      // a LOG_* constant or its name (DEBUG, INFO, ...)
+      'logPath'                     => self::RootPath . DIRECTORY_SEPARATOR . 'logs',  // daily files in <logPath>/TwitterQueueConnector/
+      'timezone'                    => date_default_timezone_get(),       // of the log lines and file names
+      'fetchBatchSize'              => 50,                                // at most this many messages per fetch()
+      'ackMode'                     => self::AckAfterAdd,                 // afterAdd | nextFetch (README: "Loss and repeat window")
+      'rememberedIds'               => 500,                               // ids kept in the bag to drop re-published messages
+      'amqpLibAutoload'             => '',                                // php-amqplib's autoload.php, when not found by itself
+    ] ;
+
+    // Message broker access configuration
+    // ---
+    $this->accessConf  = [
+      'accountId'                   => '',                                // X account id: send() publishes to send.<accountId>
+      'amqp'                        => [
+        'url'                          => '',                             // amqp[s]://user:password@host:port/vhost ; when set, replaces the next five
+        'host'                         => '127.0.0.1',
+        'port'                         => 5672,
+        'vhost'                        => '/',
+        'user'                         => 'guest',
+        'password'                     => 'guest',                        // never logged nor shown
+        'tls'                          => [
+          'enabled'                       => false,
+          'caFile'                        => '',                          // CA bundle; empty = the system's
+          'verifyPeer'                    => true,
+        ],
+        'connectionTimeout'            => 5.0,                            // seconds to open the connection
+        'readWriteTimeout'             => 10.0,                           // seconds for any broker answer
+        'heartbeat'                    => 0,                              // seconds; 0 = none (each connection lives for one call)
+        'confirmTimeout'               => 10.0,                           // seconds to wait for the broker's publisher confirm
+        'connectionName'               => 'kiamo-twitter-connector',      // shown in the RabbitMQ management UI
+      ],
+      'topology'                    => [                                  // declared by the workers or `kiamo-twitter setup`, never here
+        'exchange'                     => 'kiamo.twitter',
+        'inboundQueue'                 => 'kiamo.twitter.inbound',
+      ],
+    ] ;
+  }
+
+  /** Environment variable => [ configuration, key, type ]; applied after initConfig (and after a URL). */
+  const EnvironmentOverrides = [
+    'KIAMO_TWITTER_SERVICE_NAME'            => [ 'self',    'service',                      'string' ],
+    'KIAMO_TWITTER_LOG_LEVEL'               => [ 'runtime', 'logLevel',                     'level'  ],
+    'KIAMO_TWITTER_LOG_PATH'                => [ 'runtime', 'logPath',                      'string' ],
+    'KIAMO_TWITTER_LOG_TIMEZONE'            => [ 'runtime', 'timezone',                     'string' ],
+    'KIAMO_TWITTER_FETCH_BATCH_SIZE'        => [ 'runtime', 'fetchBatchSize',               'int'    ],
+    'KIAMO_TWITTER_ACK_MODE'                => [ 'runtime', 'ackMode',                      'string' ],
+    'KIAMO_TWITTER_REMEMBERED_IDS'          => [ 'runtime', 'rememberedIds',                'int'    ],
+    'KIAMO_TWITTER_AMQPLIB_AUTOLOAD'        => [ 'runtime', 'amqpLibAutoload',              'string' ],
+    'KIAMO_TWITTER_ACCOUNT_ID'              => [ 'access',  'accountId',                    'string' ],
+    'KIAMO_TWITTER_AMQP_HOST'               => [ 'access',  'amqp.host',                    'string' ],
+    'KIAMO_TWITTER_AMQP_PORT'               => [ 'access',  'amqp.port',                    'int'    ],
+    'KIAMO_TWITTER_AMQP_VHOST'              => [ 'access',  'amqp.vhost',                   'string' ],
+    'KIAMO_TWITTER_AMQP_USER'               => [ 'access',  'amqp.user',                    'string' ],
+    'KIAMO_TWITTER_AMQP_PASSWORD'           => [ 'access',  'amqp.password',                'string' ],
+    'KIAMO_TWITTER_AMQP_PASSWORD_FILE'      => [ 'access',  'amqp.password',                'file'   ],
+    'KIAMO_TWITTER_AMQP_TLS'                => [ 'access',  'amqp.tls.enabled',             'bool'   ],
+    'KIAMO_TWITTER_AMQP_TLS_CA_FILE'        => [ 'access',  'amqp.tls.caFile',              'string' ],
+    'KIAMO_TWITTER_AMQP_TLS_VERIFY_PEER'    => [ 'access',  'amqp.tls.verifyPeer',          'bool'   ],
+    'KIAMO_TWITTER_AMQP_CONNECTION_TIMEOUT' => [ 'access',  'amqp.connectionTimeout',       'float'  ],
+    'KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT' => [ 'access',  'amqp.readWriteTimeout',        'float'  ],
+    'KIAMO_TWITTER_AMQP_HEARTBEAT'          => [ 'access',  'amqp.heartbeat',               'int'    ],
+    'KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT'    => [ 'access',  'amqp.confirmTimeout',          'float'  ],
+    'KIAMO_TWITTER_AMQP_CONNECTION_NAME'    => [ 'access',  'amqp.connectionName',          'string' ],
+    'KIAMO_TWITTER_EXCHANGE'                => [ 'access',  'topology.exchange',            'string' ],
+    'KIAMO_TWITTER_INBOUND_QUEUE'           => [ 'access',  'topology.inboundQueue',        'string' ],
+  ] ;
+
+  /**
+   * KIAMO_TWITTER_AMQP_URL first (it sets host, port, vhost, user, password and TLS), then every other
+   * KIAMO_TWITTER_* variable over it. Every readable value is applied before the first unreadable one
+   * is thrown (naming its variable), so the error still lands in the configured log folder.
+   */
+  private function applyEnvironment( array $environment ) : void
+  {
+    $firstError = null ;
+    $url = $environment[ 'KIAMO_TWITTER_AMQP_URL' ] ?? '' ;
+    if( $url !== '' ) $this->accessConf[ 'amqp' ][ 'url' ] = $url ;
+    if( $this->accessConf[ 'amqp' ][ 'url' ] !== '' )
+    {
+      try
+      {
+        $parsed = self::parseAmqpUrl( $this->accessConf[ 'amqp' ][ 'url' ] ) ;
+        $tls    = $parsed[ 'tls' ] ;
+        unset( $parsed[ 'tls' ] ) ;
+        $this->accessConf[ 'amqp' ] = array_merge( $this->accessConf[ 'amqp' ], $parsed ) ;
+        $this->accessConf[ 'amqp' ][ 'tls' ][ 'enabled' ] = $tls ;
+      }
+      catch( TwitterQueueException $e )
+      {
+        $firstError = $e ;
+      }
+    }
+
+    foreach( self::EnvironmentOverrides as $variable => [ $confKey, $key, $type ] )
+    {
+      if( !array_key_exists( $variable, $environment ) || $environment[ $variable ] === '' ) continue ;
+      try
+      {
+        $value = self::convertSetting( (string)$environment[ $variable ], $type, $variable ) ;
+      }
+      catch( TwitterQueueException $e )
+      {
+        $firstError = $firstError ?? $e ;
+        continue ;
+      }
+      $conf  = &$this->confRef( $confKey ) ;
+      self::setInDict( $conf, $key, $value ) ;
+      unset( $conf ) ;
+    }
+    if( $firstError !== null ) throw $firstError ;
+  }
+
+  /** Typed value of an environment variable; the message names the variable, never a password. */
+  private static function convertSetting( string $raw, string $type, string $variable )
+  {
+    $fail = function( string $expected ) use ( $raw, $variable ) {
+      $shown = str_contains( $variable, 'PASSWORD' ) ? '***' : "'" . $raw . "'" ;
+      return new TwitterQueueException( 'configuration', "Configuration: " . $variable . " must be " . $expected . " (got " . $shown . ")." ) ;
+    } ;
+    switch( $type )
+    {
+    case 'string' :
+      return $raw ;
+    case 'int' :
+      if( preg_match( '/^-?\d+$/', trim( $raw ) ) !== 1 ) throw $fail( 'an integer' ) ;
+      return (int)trim( $raw ) ;
+    case 'float' :
+      if( !is_numeric( trim( $raw ) ) ) throw $fail( 'a number of seconds' ) ;
+      return (float)trim( $raw ) ;
+    case 'bool' :
+      $b = filter_var( trim( $raw ), FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE ) ;
+      if( $b === null ) throw $fail( 'true or false' ) ;
+      return $b ;
+    case 'level' :
+      $level = TwitterQueueLogger::parseLevel( $raw ) ;
+      if( $level === null ) throw $fail( 'a log level (' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) . ')' ) ;
+      return $level ;
+    case 'file' :  // the Docker-secrets convention: the value is in a file
+      $content = is_readable( $raw ) ? file_get_contents( $raw ) : false ;
+      if( $content === false ) throw new TwitterQueueException( 'configuration', "Configuration: " . $variable . " names a file that cannot be read (" . $raw . ")." ) ;
+      return rtrim( $content, "\r\n" ) ;
+    }
+    throw new \LogicException( 'unknown setting type ' . $type ) ;
+  }
+
+  /**
+   * amqp://user:password@host:port/vhost (amqps:// for TLS): RabbitMQ's URI form. Parts are
+   * percent-decoded; an empty path or "/" is the default vhost "/". Throws without echoing the URL,
+   * which holds the password.
+   */
+  public static function parseAmqpUrl( string $url ) : array
+  {
+    $parts = parse_url( $url ) ;
+    if( $parts === false || !isset( $parts[ 'scheme' ], $parts[ 'host' ] ) || !in_array( strtolower( $parts[ 'scheme' ] ), [ 'amqp', 'amqps' ], true ) )
+    {
+      throw new TwitterQueueException( 'configuration', "Configuration: the AMQP URL (access amqp.url or KIAMO_TWITTER_AMQP_URL) must look like amqp://user:password@host:5672/vhost." ) ;
+    }
+    $tls   = strtolower( $parts[ 'scheme' ] ) === 'amqps' ;
+    $path  = $parts[ 'path' ] ?? '' ;
+    $vhost = ( $path === '' || $path === '/' ) ? '/' : rawurldecode( substr( $path, 1 ) ) ;
+    $res   = [
+      'host'     => rawurldecode( $parts[ 'host' ] ),
+      'port'     => $parts[ 'port' ] ?? ( $tls ? 5671 : 5672 ),
+      'vhost'    => $vhost,
+      'tls'      => $tls,
+    ] ;
+    if( isset( $parts[ 'user' ] ) ) $res[ 'user'     ] = rawurldecode( $parts[ 'user' ] ) ;
+    if( isset( $parts[ 'pass' ] ) ) $res[ 'password' ] = rawurldecode( $parts[ 'pass' ] ) ;
+    return $res ;
+  }
+
+  /** One line naming the first faulty key; nothing is checked against the broker here. */
+  private function validateConfig() : void
+  {
+    $bad = function( string $key, string $rule ) { return new TwitterQueueException( 'configuration', "Configuration: " . $key . " " . $rule . "." ) ; } ;
+    $a   = $this->accessConf[ 'amqp' ] ;
+    $r   = $this->runtimeConf ;
+
+    if( !is_string( $this->selfConf[ 'service' ] ) || trim( $this->selfConf[ 'service' ] ) === '' ) throw $bad( 'self service (KIAMO_TWITTER_SERVICE_NAME)', 'must be a non-empty name' ) ;
+    if( !is_string( $a[ 'host' ] ) || $a[ 'host' ] === '' )                                           throw $bad( 'access amqp.host (KIAMO_TWITTER_AMQP_HOST)', 'must be a host name or address' ) ;
+    if( !is_int( $a[ 'port' ] ) || $a[ 'port' ] < 1 || $a[ 'port' ] > 65535 )                         throw $bad( 'access amqp.port (KIAMO_TWITTER_AMQP_PORT)', 'must be an integer between 1 and 65535' ) ;
+    if( !is_string( $a[ 'vhost' ] ) || $a[ 'vhost' ] === '' )                                         throw $bad( 'access amqp.vhost (KIAMO_TWITTER_AMQP_VHOST)', 'must be a virtual host name ("/" by default)' ) ;
+    if( !is_string( $a[ 'user' ] ) || $a[ 'user' ] === '' )                                           throw $bad( 'access amqp.user (KIAMO_TWITTER_AMQP_USER)', 'must be a user name' ) ;
+    if( !is_string( $a[ 'password' ] ) )                                                              throw $bad( 'access amqp.password (KIAMO_TWITTER_AMQP_PASSWORD)', 'must be a string' ) ;
+    foreach( [ 'connectionTimeout' => 'CONNECTION_TIMEOUT', 'readWriteTimeout' => 'READ_WRITE_TIMEOUT', 'confirmTimeout' => 'CONFIRM_TIMEOUT' ] as $k => $env )
+    {
+      if( !is_numeric( $a[ $k ] ) || $a[ $k ] <= 0 ) throw $bad( 'access amqp.' . $k . ' (KIAMO_TWITTER_AMQP_' . $env . ')', 'must be a positive number of seconds' ) ;
+    }
+    if( !is_int( $a[ 'heartbeat' ] ) || $a[ 'heartbeat' ] < 0 )                                      throw $bad( 'access amqp.heartbeat (KIAMO_TWITTER_AMQP_HEARTBEAT)', 'must be a whole number of seconds, 0 for none' ) ;
+    if( $a[ 'heartbeat' ] > 0 && $a[ 'readWriteTimeout' ] < 2 * $a[ 'heartbeat' ] )                  throw $bad( 'access amqp.readWriteTimeout (KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT)', 'must be at least twice amqp.heartbeat' ) ;
+    if( !is_bool( $a[ 'tls' ][ 'enabled' ] ) || !is_bool( $a[ 'tls' ][ 'verifyPeer' ] ) )           throw $bad( 'access amqp.tls.enabled / amqp.tls.verifyPeer', 'must be true or false' ) ;
+    if( $a[ 'tls' ][ 'caFile' ] !== '' && !is_readable( $a[ 'tls' ][ 'caFile' ] ) )                  throw $bad( 'access amqp.tls.caFile (KIAMO_TWITTER_AMQP_TLS_CA_FILE)', 'names a file that cannot be read (' . $a[ 'tls' ][ 'caFile' ] . ')' ) ;
+    foreach( [ 'exchange' => 'KIAMO_TWITTER_EXCHANGE', 'inboundQueue' => 'KIAMO_TWITTER_INBOUND_QUEUE' ] as $k => $env )
+    {
+      $v = $this->accessConf[ 'topology' ][ $k ] ;
+      if( !is_string( $v ) || $v === '' || strlen( $v ) > 255 ) throw $bad( 'access topology.' . $k . ' (' . $env . ')', 'must be a name of 1 to 255 bytes' ) ;
+    }
+    $account = $this->accessConf[ 'accountId' ] ;
+    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
+
+    if( TwitterQueueLogger::parseLevel( $r[ 'logLevel' ] ) === null )                                throw $bad( 'runtime logLevel (KIAMO_TWITTER_LOG_LEVEL)', 'must be one of ' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) ) ;
+    if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
+    if( !in_array( $r[ 'timezone' ], DateTimeZone::listIdentifiers(), true ) && $r[ 'timezone' ] !== 'UTC' ) throw $bad( 'runtime timezone (KIAMO_TWITTER_LOG_TIMEZONE)', 'must be a time zone such as Europe/Paris' ) ;
+    if( !is_int( $r[ 'fetchBatchSize' ] ) || $r[ 'fetchBatchSize' ] < 1 || $r[ 'fetchBatchSize' ] > 1000 ) throw $bad( 'runtime fetchBatchSize (KIAMO_TWITTER_FETCH_BATCH_SIZE)', 'must be an integer between 1 and 1000' ) ;
+    if( !in_array( $r[ 'ackMode' ], [ self::AckAfterAdd, self::AckNextFetch ], true ) )              throw $bad( 'runtime ackMode (KIAMO_TWITTER_ACK_MODE)', 'must be ' . self::AckAfterAdd . ' or ' . self::AckNextFetch ) ;
+    if( !is_int( $r[ 'rememberedIds' ] ) || $r[ 'rememberedIds' ] < $r[ 'fetchBatchSize' ] || $r[ 'rememberedIds' ] > 10000 ) throw $bad( 'runtime rememberedIds (KIAMO_TWITTER_REMEMBERED_IDS)', 'must be an integer between fetchBatchSize and 10000' ) ;
+  }
+
+  private function newLogger() : TwitterQueueLogger
+  {
+    $level    = TwitterQueueLogger::parseLevel( $this->runtimeConf[ 'logLevel' ] ) ?? TwitterQueueLogger::LOG_INFO ;
+    $timezone = in_array( $this->runtimeConf[ 'timezone' ], DateTimeZone::listIdentifiers(), true ) ? $this->runtimeConf[ 'timezone' ] : 'UTC' ;
+    return new TwitterQueueLogger( (string)$this->runtimeConf[ 'logPath' ], $this->getClassName(), $level, $timezone ) ;
+  }
+
+  public   function getConf( $confKey, $key = null )
+  {
+    $conf = null ;
+    switch( $confKey )
+    {
+    case "self" :
+      $conf = $this->selfConf ;
+      break ;
+    case "runtime" :
+      $conf = $this->runtimeConf ;
+      break ;
+    case "access" :
+      $conf = $this->accessConf ;
+      break ;
+    }
+    return $conf === null ? null : self::getInDict( $conf, $key ) ;
+  }
+
+  /** The whole configuration with the password and the URL's password masked (tester 00, logs). */
+  public function getPublicConf() : array
+  {
+    $access = $this->accessConf ;
+    $access[ 'amqp' ][ 'password' ] = '***' ;
+    if( $access[ 'amqp' ][ 'url' ] !== '' ) $access[ 'amqp' ][ 'url' ] = preg_replace( '#^([a-z]+://[^:/@]*):[^@]*@#i', '$1:***@', $access[ 'amqp' ][ 'url' ] ) ;
+    return [ 'self' => $this->selfConf, 'runtime' => $this->runtimeConf, 'access' => $access ] ;
+  }
+
+
+  /* **************************************************************************
+     GLOBAL Connector
+  */
+
+  public function getClassName() : string
+  {
+    if( !empty( $this->_classname ) ) return $this->_classname ;
+    $_array = explode( '\\', get_class( $this ) ) ;
+    $this->_classname = end( $_array ) ;
+    return $this->_classname ;
+  }
+
+  /** The name Kiamo shows: configuration "self.service". */
+  public function getName() : string
+  {
+    return $this->getConf( "self", "service" ) ;
+  }
+
+  public static function getIcon() : ?string
+  {
+    return null ;
+  }
+
+  /**
+   * Takes up to fetchBatchSize Kiamo messages from the inbound queue and adds each to the bag with
+   * the five Kiamo fields. A message leaves the queue only after addMessage() returned (afterAdd),
+   * or only once a later fetch finds its id in the bag Kiamo persisted (nextFetch). Messages whose
+   * id the bag already remembers are acknowledged and not added again. Invalid messages are logged
+   * and dead-lettered. Throws TwitterQueueException only when nothing was added to the bag; once a
+   * message is in it, a broker failure is logged and the bag returned, so Kiamo keeps what it holds.
+   */
+  public function fetch( $parameterBag ) : ParameterBag
+  {
+    $max      = $this->getConf( 'runtime', 'fetchBatchSize' ) ;
+    $ackMode  = $this->getConf( 'runtime', 'ackMode'        ) ;
+    $keep     = $this->getConf( 'runtime', 'rememberedIds'  ) ;
+    $this->log( "Fetching up to " . $max . " message(s), ackMode=" . $ackMode, TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+
+    $params   = $parameterBag->getParameters() ;
+    $known    = self::decodeDeliveredIds( is_array( $params ) ? ( $params[ self::DeliveredIdsParameter ] ?? '' ) : '' ) ;
+    $knownSet = array_flip( $known ) ;
+    $added    = 0 ;
+    $method   = __METHOD__ ;  // closures would log as {closure}
+
+    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $method ) : bool
+    {
+      if( isset( $knownSet[ $record[ 'id' ] ] ) ) return false ;  // already handed to Kiamo
+      $inputMsg = [
+        'id'         => $record[ 'id'         ],
+        'createdAt'  => $record[ 'createdAt'  ],
+        'senderId'   => $record[ 'senderId'   ],
+        'senderName' => $record[ 'senderName' ],
+        'content'    => $record[ 'content'    ],
+      ] ;
+      $this->log( "=> adding message id=" . $inputMsg[ 'id' ] . ", senderId=" . $inputMsg[ 'senderId' ], TwitterQueueLogger::LOG_INFO, $method ) ;
+      $this->log( "=> adding message : " . json_encode( $inputMsg, JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ), TwitterQueueLogger::LOG_DEBUG, $method ) ;
+      $parameterBag->addMessage( $inputMsg ) ;
+      $added++ ;
+      // The remembered ids travel with the messages: Kiamo persists both from the same bag.
+      $known[] = $record[ 'id' ] ;
+      if( count( $known ) > $keep ) $known = array_slice( $known, -$keep ) ;
+      $knownSet = array_flip( $known ) ;
+      $parameterBag->setParameter( self::DeliveredIdsParameter, implode( ' ', $known ) ) ;
+      return true ;
+    } ;
+
+    try
+    {
+      $stats = $this->_msgManager->readMessages( $max, $deliver, $ackMode === self::AckAfterAdd ) ;
+    }
+    catch( \Throwable $e )
+    {
+      if( $added === 0 )
+      {
+        $this->log( "Fetch failed, nothing taken from the queue : " . $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+        throw $e ;
+      }
+      $this->log( "Fetch interrupted after " . $added . " message(s), which stay in the bag; the rest stays queued : " . $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+      return $parameterBag ;
+    }
+
+    $this->log( "Fetched " . $added . " message(s)"
+              . ", " . $stats[ 'known'    ] . " already delivered"
+              . ", " . $stats[ 'setAside' ] . " set aside"
+              . ", " . $stats[ 'left'     ] . " left in the queue", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+    return $parameterBag ;
+  }
+
+  /**
+   * Publishes the agent's reply as a send command (fresh id and message_id, persistent, mandatory)
+   * to the exchange with routing key send.<accountId>, and returns once the broker confirmed it
+   * (then the command is on the broker's disk). An invalid task, an unroutable, refused or
+   * unconfirmed publish throws TwitterQueueException; an invalid task never opens a connection.
+   */
+  public function send( array $messageTask ) : void
+  {
+    try
+    {
+      $command = TwitterQueueMessagingManager::buildSendCommand( $messageTask, $this->getConf( 'access', 'accountId' ), TwitterQueueUuids::v4() ) ;
+    }
+    catch( TwitterQueueException $e )
+    {
+      $this->log( $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+      throw $e ;
+    }
+    $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters)", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+    try
+    {
+      $this->_msgManager->sendMessage( $command ) ;
+    }
+    catch( \Throwable $e )
+    {
+      $this->log( "Command " . $command[ 'id' ] . " not sent : " . $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
+      throw $e ;
+    }
+    $this->log( "==> command " . $command[ 'id' ] . " confirmed by the broker", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+  }
+
+
+  /* **************************************************************************
+     Inner Tools
+  */
+
+  public   function log( $str, $level = TwitterQueueLogger::LOG_DEBUG, $method = '', $indentLevel = 0 ) : void
+  {
+    if( $this->logger !== null ) $this->logger->log( $str, $level, $method, $indentLevel ) ;
+  }
+
+  public static function decodeDeliveredIds( $value ) : array
+  {
+    if( !is_string( $value ) || trim( $value ) === '' ) return [] ;
+    return array_values( array_filter( explode( ' ', $value ), function( $id ) { return $id !== '' ; } ) ) ;
+  }
+
+  public static function getInDict( $dict, $key = null )
+  {
+    if( $key === null ) return $dict ;
+    $cur = $dict ;
+    foreach( explode( '.', $key ) as $_k )
+    {
+      if( !is_array( $cur ) || !array_key_exists( $_k, $cur ) ) return null ;
+      $cur = $cur[ $_k ] ;
+    }
+    return $cur ;
+  }
+
+  private static function setInDict( array &$dict, string $key, $value ) : void
+  {
+    $path = explode( '.', $key ) ;
+    $last = array_pop( $path ) ;
+    $cur  = &$dict ;
+    foreach( $path as $_k )
+    {
+      if( !isset( $cur[ $_k ] ) || !is_array( $cur[ $_k ] ) ) $cur[ $_k ] = [] ;
+      $cur = &$cur[ $_k ] ;
+    }
+    $cur[ $last ] = $value ;
+  }
+
+  private function &confRef( string $confKey ) : array
+  {
+    switch( $confKey )
+    {
+    case 'self'    : return $this->selfConf    ;
+    case 'runtime' : return $this->runtimeConf ;
+    default        : return $this->accessConf  ;
+    }
+  }
+}
+
+
+/* ****************************************************************************
+   Messaging Management
+   ---
+   Purpose : the AMQP side of the connector. One connection per call, opened and closed here.
+*/
+class TwitterQueueMessagingManager
+{
+  const AppId          = 'kiamo-twitter-connector' ;
+  const SendType       = 'kiamo.send' ;
+  const MaxTextLength  = 10000 ;  // X's limit for a DM's text
+
+  protected $_parent ;
+  /** The last command published and confirmed: [ 'id', 'routingKey', 'body' ] (the tester reads it). */
+  public    $lastCommand = null ;
+
+  public    function __construct( $_parent )
+  {
+    $this->_parent = $_parent ;
+    $this->log( "Service : " . $this->getConf( 'self', 'service' ), TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+    $this->log( "Version : " . $this->getConf( 'self', 'version' ), TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+    self::requireAmqpLibrary( $this->getConf( 'runtime', 'amqpLibAutoload' ) ) ;
+  }
+
+  /** Loads php-amqplib unless already loadable: the configured autoload, a vendor/ folder beside this file, Debian's. */
+  private static function requireAmqpLibrary( string $configured ) : void
+  {
+    if( class_exists( AMQPConnectionConfig::class ) ) return ;
+    $candidates = array_filter( [ $configured, TwitterQueueConnector::RootPath . '/vendor/autoload.php', '/usr/share/php/PhpAmqpLib/autoload.php' ] ) ;
+    foreach( $candidates as $candidate )
+    {
+      if( !is_file( $candidate ) ) continue ;
+      require_once $candidate ;
+      if( class_exists( AMQPConnectionConfig::class ) ) return ;
+    }
+    throw new TwitterQueueException( 'amqp_library_missing',
+      "php-amqplib 3.2+ was not found (looked in " . implode( ', ', $candidates ) . "): install it (Debian: apt-get install php-amqplib; "
+      . "elsewhere: composer require php-amqplib/php-amqplib beside this file) or set runtime amqpLibAutoload (KIAMO_TWITTER_AMQPLIB_AUTOLOAD)." ) ;
+  }
+
+
+  /* -------------------
+     Entities management
+  */
+
+  /**
+   * The five Kiamo fields of an inbound message body, checked against the wire contract: a JSON
+   * object with id (string), createdAt (integer Unix seconds), senderId (non-empty string),
+   * senderName and content (strings). Throws TwitterQueueInvalidMessage with the contract's error
+   * code (invalid_json, missing_field, wrong_type) and a sentence saying what is wrong.
+   */
+  public static function buildMessageRecord( string $body ) : array
+  {
+    try
+    {
+      $decoded = json_decode( $body, false, 64, JSON_THROW_ON_ERROR ) ;
+    }
+    catch( \JsonException $e )
+    {
+      throw new TwitterQueueInvalidMessage( 'invalid_json', "The body is not JSON (" . $e->getMessage() . ")." ) ;
+    }
+    if( !( $decoded instanceof \stdClass ) ) throw new TwitterQueueInvalidMessage( 'invalid_json', "The body is JSON but not an object." ) ;
+    $data = get_object_vars( $decoded ) ;
+
+    $rules = [
+      'id'         => [ 'a string of 1 to 64 letters, digits or . _ : -', function( $v ) { return is_string( $v ) && preg_match( '/^[0-9A-Za-z_.:-]{1,64}$/', $v ) === 1 ; } ],
+      'createdAt'  => [ 'an integer (Unix seconds)',                       function( $v ) { return is_int( $v ) && $v >= 0 ; } ],
+      'senderId'   => [ 'a non-empty string',                              function( $v ) { return is_string( $v ) && $v !== '' ; } ],
+      'senderName' => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
+      'content'    => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
+    ] ;
+    $record = [] ;
+    foreach( $rules as $field => [ $expected, $check ] )
+    {
+      if( !array_key_exists( $field, $data ) ) throw new TwitterQueueInvalidMessage( 'missing_field', "The Kiamo message has no '" . $field . "'." ) ;
+      if( !$check( $data[ $field ] ) )         throw new TwitterQueueInvalidMessage( 'wrong_type', "The Kiamo message's '" . $field . "' must be " . $expected . ", got " . self::describeValue( $data[ $field ] ) . "." ) ;
+      $record[ $field ] = $data[ $field ] ;
+    }
+    return $record ;
+  }
+
+  /**
+   * The send command for a Kiamo message task: { to: { id, name? }, content, id, accountId }.
+   * to.id must be the customer's numeric X user id, content a non-blank UTF-8 text of at most
+   * 10,000 characters; accountId comes from the task, else $defaultAccountId. Throws
+   * TwitterQueueException('invalid_task') saying which field is wrong; the reply text is never quoted.
+   */
+  public static function buildSendCommand( array $messageTask, string $defaultAccountId, string $commandId ) : array
+  {
+    $invalid = function( string $why ) { return new TwitterQueueException( 'invalid_task', "Message task refused, nothing was sent: " . $why ) ; } ;
+
+    $to = $messageTask[ 'to' ] ?? null ;
+    if( !is_array( $to ) || !array_key_exists( 'id', $to ) || $to[ 'id' ] === null || $to[ 'id' ] === '' ) throw $invalid( "it has no to.id (the customer's X user id)." ) ;
+    $toId = is_int( $to[ 'id' ] ) && $to[ 'id' ] >= 0 ? (string)$to[ 'id' ] : $to[ 'id' ] ;
+    if( !is_string( $toId ) || preg_match( '/^\d{1,20}$/', $toId ) !== 1 ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
+
+    if( !array_key_exists( 'content', $messageTask ) || $messageTask[ 'content' ] === null ) throw $invalid( "it has no content." ) ;
+    $content = $messageTask[ 'content' ] ;
+    if( !is_string( $content ) )                          throw $invalid( "content must be a string, got " . self::describeValue( $content ) . "." ) ;
+    if( !mb_check_encoding( $content, 'UTF-8' ) )          throw $invalid( "content is not valid UTF-8." ) ;
+    if( trim( $content ) === '' )                          throw $invalid( "content is empty." ) ;
+    if( mb_strlen( $content, 'UTF-8' ) > self::MaxTextLength ) throw $invalid( "content has " . mb_strlen( $content, 'UTF-8' ) . " characters, X accepts at most " . self::MaxTextLength . "." ) ;
+
+    $accountId = $messageTask[ 'accountId' ] ?? $defaultAccountId ;
+    if( is_int( $accountId ) && $accountId >= 0 ) $accountId = (string)$accountId ;
+    if( !is_string( $accountId ) || $accountId === '' ) throw $invalid( "no X account id for the routing key send.<accountId>: set access accountId (KIAMO_TWITTER_ACCOUNT_ID) or give the task an accountId." ) ;
+    if( preg_match( '/^\d{1,20}$/', $accountId ) !== 1 ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
+
+    $recipient = [ 'id' => $toId ] ;
+    if( isset( $to[ 'name' ] ) && is_string( $to[ 'name' ] ) && mb_check_encoding( $to[ 'name' ], 'UTF-8' ) ) $recipient[ 'name' ] = $to[ 'name' ] ;
+    return [
+      'to'        => $recipient,
+      'content'   => $content,
+      'id'        => $commandId,
+      'accountId' => $accountId,
+    ] ;
+  }
+
+  private static function describeValue( $v ) : string
+  {
+    if( is_string( $v ) ) return "'" . ( mb_strlen( $v ) > 40 ? mb_substr( $v, 0, 40 ) . '...' : $v ) . "'" ;
+    if( is_bool( $v ) ) return $v ? 'true' : 'false' ;
+    if( $v === null ) return 'null' ;
+    if( is_int( $v ) || is_float( $v ) ) return get_debug_type( $v ) . ' ' . var_export( $v, true ) ;
+    return get_debug_type( $v ) ;
+  }
+
+
+  /* ----------------------
+     Connector entry points
+  */
+
+  /**
+   * Reads up to $max new messages from the inbound queue with basic.get. Each valid record goes to
+   * $deliver (which returns true when it added the record, false when it already knew it); the
+   * message is acknowledged only after $deliver returned: at once if $ackAdded, otherwise left
+   * unacknowledged so closing the channel puts it back (nextFetch, and the tester's peek). Known
+   * messages are acknowledged unless $peek. Invalid ones are logged and rejected without requeue,
+   * so the queue's dead-letter exchange sets them aside. An exception from $deliver stops the loop
+   * with that message still queued. Returns counts: added, known, setAside, left.
+   */
+  public   function readMessages( int $max, callable $deliver, bool $ackAdded = true, bool $peek = false ) : array
+  {
+    $queue = $this->getConf( 'access', 'topology.inboundQueue' ) ;
+    $stats  = [ 'added' => 0, 'known' => 0, 'setAside' => 0, 'left' => 0 ] ;
+    $method = __METHOD__ ;  // closures would log as {closure}
+    $this->withChannel( 'fetch', function( AMQPChannel $ch ) use ( $queue, $max, $deliver, $ackAdded, $peek, &$stats, $method )
+    {
+      $stats[ 'left' ] = $this->checkQueue( $ch, $queue ) ;
+      while( $stats[ 'added' ] < $max )
+      {
+        $msg = $ch->basic_get( $queue, false ) ;
+        if( $msg === null ) { $stats[ 'left' ] = 0 ; break ; }
+        $stats[ 'left' ] = (int)$msg->getMessageCount() ;
+        $tag        = $msg->getDeliveryTag() ;
+        $props      = $msg->get_properties() ;
+        $propertyId = isset( $props[ 'message_id' ] ) ? (string)$props[ 'message_id' ] : '(none)' ;
+
+        try
+        {
+          $record = self::buildMessageRecord( $msg->getBody() ) ;
+        }
+        catch( TwitterQueueInvalidMessage $e )
+        {
+          $stats[ 'setAside' ]++ ;
+          $this->log( "Invalid Kiamo message message_id=" . $propertyId . " routing_key=" . $msg->getRoutingKey() . " [" . $e->getReason() . "] " . $e->getMessage()
+                    . ( $peek ? " (peek: left in the queue)" : " ==> set aside to the dead-letter queue" ), TwitterQueueLogger::LOG_ERROR, $method ) ;
+          if( !$peek ) $ch->basic_reject( $tag, false ) ;
+          continue ;
+        }
+        if( $propertyId !== '(none)' && $propertyId !== $record[ 'id' ] )
+        {
+          $this->log( "message_id=" . $propertyId . " differs from the body's id=" . $record[ 'id' ] . "; the body wins", TwitterQueueLogger::LOG_WARN, $method ) ;
+        }
+
+        if( $deliver( $record ) )
+        {
+          $stats[ 'added' ]++ ;
+          if( $ackAdded && !$peek ) $ch->basic_ack( $tag ) ;
+        }
+        else
+        {
+          $stats[ 'known' ]++ ;
+          $this->log( "Message id=" . $record[ 'id' ] . " was already handed to Kiamo" . ( $peek ? "" : ", acknowledged" ), TwitterQueueLogger::LOG_DEBUG, $method ) ;
+          if( !$peek ) $ch->basic_ack( $tag ) ;
+        }
+      }
+    } ) ;
+    return $stats ;
+  }
+
+  /**
+   * Publishes $command (see buildSendCommand) persistent and mandatory, and waits for the broker's
+   * confirm. Returns once confirmed; a return (no queue bound), a nack or no answer within
+   * confirmTimeout throws TwitterQueueException.
+   */
+  public   function sendMessage( array $command ) : void
+  {
+    $exchange   = $this->getConf( 'access', 'topology.exchange' ) ;
+    $routingKey = 'send.' . $command[ 'accountId' ] ;
+    try
+    {
+      $body = json_encode( $command, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR ) ;
+    }
+    catch( \JsonException $e )
+    {
+      throw new TwitterQueueException( 'invalid_task', "Message task refused, nothing was sent: it cannot be encoded as JSON (" . $e->getMessage() . ")." ) ;
+    }
+
+    $this->withChannel( 'send', function( AMQPChannel $ch ) use ( $exchange, $routingKey, $command, $body )
+    {
+      $this->checkExchange( $ch, $exchange ) ;
+      $outcome = [ 'acked' => false, 'nacked' => false, 'returned' => null ] ;
+      $ch->set_ack_handler(     function() use ( &$outcome ) { $outcome[ 'acked'  ] = true ; } ) ;
+      $ch->set_nack_handler(    function() use ( &$outcome ) { $outcome[ 'nacked' ] = true ; } ) ;
+      $ch->set_return_listener( function( $replyCode, $replyText ) use ( &$outcome ) { $outcome[ 'returned' ] = $replyCode . ' ' . $replyText ; } ) ;
+      $ch->confirm_select() ;
+
+      $msg = new AMQPMessage( $body, [
+        'content_type'        => 'application/json',
+        'delivery_mode'       => AMQPMessage::DELIVERY_MODE_PERSISTENT,
+        'message_id'          => $command[ 'id' ],
+        'timestamp'           => time(),
+        'type'                => self::SendType,
+        'app_id'              => self::AppId,
+        'application_headers' => new AMQPTable( [ 'x-account-id' => $command[ 'accountId' ] ] ),
+      ] ) ;
+      $ch->basic_publish( $msg, $exchange, $routingKey, true ) ;
+
+      $timeout = (float)$this->getConf( 'access', 'amqp.confirmTimeout' ) ;
+      try
+      {
+        $ch->wait_for_pending_acks_returns( $timeout ) ;
+      }
+      catch( AMQPTimeoutException $e )
+      {
+        throw new TwitterQueueException( 'confirm_timeout', "The broker did not confirm command " . $command[ 'id' ] . " within " . $timeout . " s: it may or may not be queued. "
+                                                          . "Check the broker (memory or disk alarm?) before sending again." ) ;
+      }
+      if( $outcome[ 'returned' ] !== null )
+      {
+        throw new TwitterQueueException( 'unroutable', "No queue is bound to routing key " . $routingKey . " on exchange " . $exchange . " (" . $outcome[ 'returned' ] . "), "
+                                                     . "so command " . $command[ 'id' ] . " was not queued: run `kiamo-twitter setup` or start the workers, which declare the topology." ) ;
+      }
+      if( $outcome[ 'nacked' ] || !$outcome[ 'acked' ] )
+      {
+        throw new TwitterQueueException( 'nacked', "The broker refused command " . $command[ 'id' ] . " (negative confirm: a full queue or an internal error); it was not queued. Try again later." ) ;
+      }
+    } ) ;
+    $this->lastCommand = [ 'id' => $command[ 'id' ], 'routingKey' => $routingKey, 'body' => $body ] ;
+    $this->log( "==> command " . $command[ 'id' ] . " published to " . $exchange . " / " . $routingKey . " : " . $body, TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+  }
+
+  /** Opens a connection, checks the exchange and the inbound queue passively; returns their state. */
+  public   function checkConnection() : array
+  {
+    $res = [] ;
+    $this->withChannel( 'check', function( AMQPChannel $ch ) use ( &$res )
+    {
+      $a = $this->getConf( 'access', 'amqp' ) ;
+      $res[ 'broker'       ] = $this->brokerLabel() ;
+      $res[ 'user'         ] = $a[ 'user' ] ;
+      $res[ 'exchange'     ] = $this->checkExchange( $ch, $this->getConf( 'access', 'topology.exchange' ) ) ;
+      $queue                 = $this->getConf( 'access', 'topology.inboundQueue' ) ;
+      $res[ 'inboundQueue' ] = $queue ;
+      $res[ 'waiting'      ] = $this->checkQueue( $ch, $queue ) ;
+    } ) ;
+    return $res ;
+  }
+
+
+  /* --------------------
+     Broker access tools
+  */
+
+  /**
+   * Runs $work on a fresh channel of a fresh connection and closes both, whatever happens. Broker
+   * failures become TwitterQueueException with a reason a person can act on; exceptions thrown by
+   * $work itself (ours, or from Kiamo's bag) pass through unchanged.
+   */
+  public   function withChannel( string $operation, callable $work )
+  {
+    $connection = $this->connect() ;
+    $channel    = null ;
+    try
+    {
+      $channel = $connection->channel() ;
+      return $work( $channel, $connection ) ;
+    }
+    catch( TwitterQueueException $e )
+    {
+      throw $e ;
+    }
+    catch( \PhpAmqpLib\Exception\AMQPExceptionInterface $e )
+    {
+      throw $this->describeBrokerFailure( $operation, $e ) ;
+    }
+    finally
+    {
+      // A clean close also makes sure the broker has processed every ack sent on the channel.
+      if( $channel !== null ) { try { $channel->close() ; } catch( \Throwable $ignored ) {} }
+      try { $connection->close() ; } catch( \Throwable $ignored ) {}
+    }
+  }
+
+  /** A new connection from the configuration; failures become TwitterQueueException (never with the password). */
+  public   function connect() : AbstractConnection
+  {
+    $a   = $this->getConf( 'access', 'amqp' ) ;
+    $cfg = new AMQPConnectionConfig() ;
+    $cfg->setHost(              $a[ 'host'     ] ) ;
+    $cfg->setPort(              $a[ 'port'     ] ) ;
+    $cfg->setVhost(             $a[ 'vhost'    ] ) ;
+    $cfg->setUser(              $a[ 'user'     ] ) ;
+    $cfg->setPassword(          $a[ 'password' ] ) ;
+    $cfg->setLoginMethod(       AMQPConnectionConfig::AUTH_PLAIN ) ;
+    $cfg->setConnectionTimeout( (float)$a[ 'connectionTimeout' ] ) ;
+    $cfg->setReadTimeout(       (float)$a[ 'readWriteTimeout'  ] ) ;
+    $cfg->setWriteTimeout(      (float)$a[ 'readWriteTimeout'  ] ) ;
+    $cfg->setChannelRPCTimeout( (float)$a[ 'readWriteTimeout'  ] ) ;
+    $cfg->setHeartbeat(         (int)$a[ 'heartbeat' ] ) ;
+    $cfg->setConnectionName(    $a[ 'connectionName' ] ) ;
+    if( $a[ 'tls' ][ 'enabled' ] )
+    {
+      $cfg->setIsSecure( true ) ;
+      $cfg->setSslVerify(     $a[ 'tls' ][ 'verifyPeer' ] ) ;
+      $cfg->setSslVerifyName( $a[ 'tls' ][ 'verifyPeer' ] ) ;
+      if( $a[ 'tls' ][ 'caFile' ] !== '' ) $cfg->setSslCaCert( $a[ 'tls' ][ 'caFile' ] ) ;
+    }
+    try
+    {
+      return AMQPConnectionFactory::create( $cfg ) ;
+    }
+    catch( \Throwable $e )
+    {
+      throw $this->describeConnectFailure( $e ) ;
+    }
+  }
+
+  private  function describeConnectFailure( \Throwable $e ) : TwitterQueueException
+  {
+    $a      = $this->getConf( 'access', 'amqp' ) ;
+    $where  = $this->brokerLabel() ;
+    $detail = $this->scrub( $e->getMessage() ) ;
+    $code   = (int)$e->getCode() ;
+    if( $code === 403 || str_contains( $detail, 'ACCESS_REFUSED' ) )
+    {
+      return new TwitterQueueException( 'access_refused', "The broker at " . $where . " refused user '" . $a[ 'user' ] . "' (" . $detail . "). "
+                                                        . "Check the user and password (access amqp.user / amqp.password, KIAMO_TWITTER_AMQP_USER / KIAMO_TWITTER_AMQP_PASSWORD or the URL)." ) ;
+    }
+    if( $code === 530 || str_contains( $detail, 'NOT_ALLOWED' ) )
+    {
+      return new TwitterQueueException( 'access_refused', "The broker at " . $where . " refused virtual host '" . $a[ 'vhost' ] . "' to user '" . $a[ 'user' ] . "' (" . $detail . "). "
+                                                        . "Check access amqp.vhost (KIAMO_TWITTER_AMQP_VHOST) and the user's permissions." ) ;
+    }
+    if( $e instanceof AMQPTimeoutException )
+    {
+      return new TwitterQueueException( 'broker_timeout', "The broker at " . $where . " did not answer in time (" . $detail . "). Check that RabbitMQ runs there and the network lets AMQP through." ) ;
+    }
+    return new TwitterQueueException( 'broker_unreachable', "Cannot connect to the broker at " . $where . " (" . $detail . "). "
+                                                          . "Check access amqp.host / amqp.port (KIAMO_TWITTER_AMQP_HOST / _PORT or KIAMO_TWITTER_AMQP_URL) and that RabbitMQ is running." ) ;
+  }
+
+  private  function describeBrokerFailure( string $operation, \Throwable $e ) : TwitterQueueException
+  {
+    $detail = $this->scrub( $e->getMessage() ) ;
+    if( $e instanceof AMQPTimeoutException ) return new TwitterQueueException( 'broker_timeout', "The broker at " . $this->brokerLabel() . " stopped answering during " . $operation . " (" . $detail . ")." ) ;
+    if( (int)$e->getCode() === 403 )         return new TwitterQueueException( 'access_refused', "User '" . $this->getConf( 'access', 'amqp.user' ) . "' may not do " . $operation . " on the broker (" . $detail . "): check its permissions on the virtual host." ) ;
+    return new TwitterQueueException( 'broker_error', "The broker connection failed during " . $operation . " (" . $detail . ")." ) ;
+  }
+
+  /** Passive declare: the queue's message count, or a clear error when the topology is missing. */
+  private  function checkQueue( AMQPChannel $ch, string $queue ) : int
+  {
+    try
+    {
+      [ , $messageCount, ] = $ch->queue_declare( $queue, true ) ;
+      return (int)$messageCount ;
+    }
+    catch( AMQPProtocolChannelException $e )
+    {
+      if( (int)$e->getCode() !== 404 ) throw $e ;
+      throw new TwitterQueueException( 'topology_missing', "Queue '" . $queue . "' does not exist on " . $this->brokerLabel() . ": run `kiamo-twitter setup` or start the workers, which declare the topology." ) ;
+    }
+  }
+
+  private  function checkExchange( AMQPChannel $ch, string $exchange ) : string
+  {
+    try
+    {
+      $ch->exchange_declare( $exchange, 'topic', true ) ;
+      return $exchange ;
+    }
+    catch( AMQPProtocolChannelException $e )
+    {
+      if( (int)$e->getCode() !== 404 ) throw $e ;
+      throw new TwitterQueueException( 'topology_missing', "Exchange '" . $exchange . "' does not exist on " . $this->brokerLabel() . ": run `kiamo-twitter setup` or start the workers, which declare the topology." ) ;
+    }
+  }
+
+  /** amqp[s]://host:port/vhost, without credentials. */
+  public   function brokerLabel() : string
+  {
+    $a = $this->getConf( 'access', 'amqp' ) ;
+    return ( $a[ 'tls' ][ 'enabled' ] ? 'amqps' : 'amqp' ) . '://' . $a[ 'host' ] . ':' . $a[ 'port' ] . ' vhost ' . $a[ 'vhost' ] ;
+  }
+
+  private  function scrub( string $text ) : string
+  {
+    $password = (string)$this->getConf( 'access', 'amqp.password' ) ;
+    $text     = $password === '' ? $text : str_replace( [ $password, rawurlencode( $password ) ], '***', $text ) ;
+    return rtrim( $text, ". " ) ;
+  }
+
+
+  /* **************************************************************************
+     Inner Tools
+  */
+
+  public function getClassName()
+  {
+    return $this->_parent->getClassName() ;
+  }
+  private  function log( $str, $level = TwitterQueueLogger::LOG_DEBUG, $method = '', $indentLevel = 0 )
+  {
+    $this->_parent->log( $str, $level, $method, $indentLevel ) ;
+  }
+  private  function getConf( $confKey, $key = null )
+  {
+    return $this->_parent->getConf( $confKey, $key ) ;
+  }
+}
+
+
+/* ****************************************************************************
+   Errors
+   ---
+   getReason() is a stable code (configuration, broker_unreachable, access_refused, broker_timeout,
+   broker_error, topology_missing, invalid_task, unroutable, nacked, confirm_timeout,
+   amqp_library_missing); getMessage() a sentence saying what failed and what to do. Neither ever
+   holds the broker password.
+*/
+class TwitterQueueException extends \RuntimeException
+{
+  private $reason ;
+
+  public function __construct( string $reason, string $message, ?\Throwable $previous = null )
+  {
+    parent::__construct( $message, 0, $previous ) ;
+    $this->reason = $reason ;
+  }
+
+  public function getReason() : string
+  {
+    return $this->reason ;
+  }
+}
+
+/** An inbound message that is not a valid Kiamo message (reason: invalid_json, missing_field or wrong_type). */
+class TwitterQueueInvalidMessage extends TwitterQueueException
+{
+}
+
+
+/* ****************************************************************************
+   Logger Helper
+   ---
+   Daily files <logPath>/<ClassName>/<YYYYMMDD>.log, one line per entry:
+   [YYYYMMDD_HHMMSS][LEVEL][Class::method (padded)] text
+   A log that cannot be written never breaks a fetch or a send.
+*/
+class TwitterQueueLogger
+{
+  const LOG_ALL                    =  0 ;
+  const LOG_VERBOSE                =  1 ;
+  const LOG_VERBOZE                =  1 ;
+  const LOG_TRACE                  =  2 ;
+  const LOG_DEBUG                  =  3 ;
+  const LOG_INFOP                  =  4 ;
+  const LOG_INFO                   =  5 ;
+  const LOG_WARN                   =  6 ;
+  const LOG_WARNING                =  6 ;
+  const LOG_ERR                    =  7 ;
+  const LOG_ERROR                  =  7 ;
+  const LOG_CRITICAL               =  8 ;
+  const LOG_NONE                   =  9 ;
+
+  const LEVELS = [ 'ALL' => 0, 'VERBOSE' => 1, 'TRACE' => 2, 'DEBUG' => 3, 'INFOP' => 4, 'INFO' => 5, 'WARN' => 6, 'WARNING' => 6, 'ERROR' => 7, 'CRITICAL' => 8, 'NONE' => 9 ] ;
+
+  private $logsPath ;
+  private $maxLogLevel ;
+  private $timezone ;
+  private $adjustMethodLen = 50 ;
+  private $warned          = false ;
+
+  public    function __construct( string $logPath, string $className, int $maxLogLevel, string $timezone )
+  {
+    $this->logsPath    = rtrim( $logPath, '/\\' ) . DIRECTORY_SEPARATOR . $className . DIRECTORY_SEPARATOR ;
+    $this->maxLogLevel = $maxLogLevel ;
+    $this->timezone    = new DateTimeZone( $timezone ) ;
+  }
+
+  /** A LOG_* number or a level name (case-insensitive); null when it is neither. */
+  public static function parseLevel( $value ) : ?int
+  {
+    if( is_int( $value ) ) return ( $value >= self::LOG_ALL && $value <= self::LOG_NONE ) ? $value : null ;
+    if( !is_string( $value ) ) return null ;
+    $v = strtoupper( trim( $value ) ) ;
+    if( preg_match( '/^\d$/', $v ) === 1 ) return (int)$v ;
+    return self::LEVELS[ $v ] ?? null ;
+  }
+
+  public   function getLogFile() : string
+  {
+    return $this->logsPath . ( new DateTime( 'now', $this->timezone ) )->format( 'Ymd' ) . ".log" ;
+  }
+
+  public   function log( $str, $level = self::LOG_DEBUG, $method = '', $indentLevel = 0 ) : void
+  {
+    if( $level < $this->maxLogLevel ) return ;
+
+    // One entry per line, whatever the text holds.
+    $text      = str_replace( [ "\r\n", "\r", "\n" ], ' | ', (string)$str ) ;
+    $methodStr = self::bracket( $this->adjustMethod( self::shortMethod( (string)$method ) ) ) ;
+    $indentStr = str_repeat( ' ', $indentLevel * 2 + 1 ) ;
+    $now       = ( new DateTime( 'now', $this->timezone ) )->format( 'Ymd_His' ) ;
+    $line      = self::bracket( $now ) . self::getLogLevelStr( $level ) . $methodStr . $indentStr . $text . "\r\n" ;
+
+    if( !is_dir( $this->logsPath ) && !@mkdir( $this->logsPath, 0775, true ) && !is_dir( $this->logsPath ) )
+    {
+      $this->warnOnce( "cannot create the log folder " . $this->logsPath ) ;
+      return ;
+    }
+    // Blocking lock: concurrent Kiamo workers take turns instead of dropping lines.
+    $fp = @fopen( $this->getLogFile(), 'a' ) ;
+    if( $fp === false ) { $this->warnOnce( "cannot write " . $this->getLogFile() ) ; return ; }
+    if( flock( $fp, LOCK_EX ) )
+    {
+      fwrite( $fp, $line ) ;
+      fflush( $fp ) ;
+      flock( $fp, LOCK_UN ) ;
+    }
+    fclose( $fp ) ;
+  }
+
+  public static function getLogLevelStr( $level ) : string
+  {
+    switch( $level )
+    {
+    case self::LOG_VERBOSE  : return "[VERBZ]" ;
+    case self::LOG_TRACE    : return "[TRACE]" ;
+    case self::LOG_DEBUG    : return "[DEBUG]" ;
+    case self::LOG_INFO     : return "[INFO ]" ;
+    case self::LOG_INFOP    : return "[INFOP]" ;
+    case self::LOG_WARN     : return "[WARNG]" ;
+    case self::LOG_ERROR    : return "[ERROR]" ;
+    case self::LOG_CRITICAL : return "[CRITK]" ;
+    default                 : return "[     ]" ;
+    }
+  }
+
+  private static function bracket( $sstr ) : string
+  {
+    return '[' . $sstr . ']' ;
+  }
+
+  private static function shortMethod( string $method ) : string
+  {
+    $parts = explode( '\\', $method ) ;
+    return end( $parts ) ;
+  }
+
+  private  function adjustMethod( string $methodName ) : string
+  {
+    return strlen( $methodName ) > $this->adjustMethodLen ? substr( $methodName, 0, $this->adjustMethodLen ) : str_pad( $methodName, $this->adjustMethodLen ) ;
+  }
+
+  private  function warnOnce( string $what ) : void
+  {
+    if( $this->warned ) return ;
+    $this->warned = true ;
+    error_log( "TwitterQueueConnector: " . $what . "; its log lines are dropped." ) ;
+  }
+}
+
+
+/* ****************************************************************************
+   UUID Generator Helper
+*/
+class TwitterQueueUuids
+{
+  /** A random (version 4) UUID, e.g. 0b6f4c1e-8d2a-4c57-9a43-2f1e7d9c6b10. */
+  public static function v4() : string
+  {
+    $b    = random_bytes( 16 ) ;
+    $b[6] = chr( ( ord( $b[6] ) & 0x0f ) | 0x40 ) ;
+    $b[8] = chr( ( ord( $b[8] ) & 0x3f ) | 0x80 ) ;
+    return vsprintf( '%s%s-%s-%s-%s-%s%s%s', str_split( bin2hex( $b ), 4 ) ) ;
+  }
+}
+
+
+/* ****************************************************************************
+   Command Line Tester
+   ---
+   > php TwitterQueueConnector.php -f --test=NN [options]     (--list shows the tests)
+   Exit code 0 when the test passed, 1 otherwise.
+*/
+class TwitterQueueCommandLineTester
+{
+  const Verb = 'test' ;
+
+  public    $connector     = null ;
+  private   $args          = [] ;
+  private   $testFunctions = [] ;
+
+  public    function __construct( array $argv )
+  {
+    foreach( array_slice( $argv, 1 ) as $arg )
+    {
+      if( strncmp( $arg, '--', 2 ) !== 0 ) continue ;  // "-f" and stray words are ignored, as the original did
+      $pair = explode( '=', substr( $arg, 2 ), 2 ) ;
+      $this->args[ $pair[ 0 ] ] = $pair[ 1 ] ?? true ;
+    }
+    $this->defineTestFunctions() ;
+  }
+
+  /** Runs the requested test and returns the process exit code. */
+  public    function run() : int
+  {
+    if( isset( $this->args[ 'list' ] ) ) { $this->listTests() ; return 0 ; }
+    if( !isset( $this->args[ self::Verb ] ) || $this->args[ self::Verb ] === true ) { $this->usage() ; return 1 ; }
+
+    $testId = (string)$this->args[ self::Verb ] ;
+    if( strlen( $testId ) === 1 ) $testId = '0' . $testId ;
+    $name   = self::Verb . $testId ;
+    if( !array_key_exists( $name, $this->testFunctions ) )
+    {
+      echo "\nERROR : no such test '" . $name . "' (tests: " . implode( ', ', array_map( function( $k ) { return substr( $k, 4 ) ; }, array_keys( $this->testFunctions ) ) ) . ").\n==> Exit.\n" ;
+      return 1 ;
+    }
+
+    echo "\nTest #" . $testId . " : '" . $this->testFunctions[ $name ][ 'purpose' ] . "'\n---\n" ;
+    try
+    {
+      $this->connector = new TwitterQueueConnector( new ConnectorConfiguration() ) ;
+      $ok = call_user_func( $this->testFunctions[ $name ][ 'function' ] ) ;
+    }
+    catch( \Throwable $e )
+    {
+      $reason = $e instanceof TwitterQueueException ? $e->getReason() : get_class( $e ) ;
+      echo "KO [" . $reason . "] " . $e->getMessage() . "\n" ;
+      return 1 ;
+    }
+    echo ( $ok === false ? "KO\n" : "OK\n" ) ;
+    return $ok === false ? 1 : 0 ;
+  }
+
+  private  function usage() : void
+  {
+    echo "\n" ;
+    echo "Usage\n" ;
+    echo "-----\n" ;
+    echo '> php TwitterQueueConnector.php -f --test=<testId> [--option=value ...]' . "\n" ;
+    echo '> php TwitterQueueConnector.php -f --list' . "\n" ;
+    $this->listTests() ;
+  }
+
+  private  function listTests() : void
+  {
+    foreach( $this->testFunctions as $name => $test ) echo "  " . substr( $name, 4 ) . "  " . $test[ 'purpose' ] . ( isset( $test[ 'options' ] ) ? "  " . $test[ 'options' ] : '' ) . "\n" ;
+  }
+
+  private  function arg( string $key, $default = null )
+  {
+    $v = $this->args[ $key ] ?? $default ;
+    return $v === true ? $default : $v ;
+  }
+
+  private  function newBag() : ParameterBag
+  {
+    return new ParameterBag( TWITTER_QUEUE_CONNECTOR ) ;
+  }
+
+  private  function printJson( string $title, $value ) : void
+  {
+    echo $title . " :\n" . json_encode( $value, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n" ;
+  }
+
+  private  function messageTaskFromArgs() : ?array
+  {
+    $to = $this->arg( 'to' ) ;
+    if( $to === null ) { echo "KO : --to=<the customer's X user id> is required\n" ; return null ; }
+    $task = [
+      'to'      => [ 'id' => (string)$to ],
+      'content' => (string)$this->arg( 'text', 'kiamo-twitter connector test ' . date( 'Y-m-d H:i:s' ) ),
+    ] ;
+    if( $this->arg( 'name' ) !== null ) $task[ 'to' ][ 'name' ] = (string)$this->arg( 'name' ) ;
+    if( $this->arg( 'account' ) !== null ) $task[ 'accountId' ] = (string)$this->arg( 'account' ) ;
+    return $task ;
+  }
+
+
+  // Test Functions
+  // ---
+  private  function defineTestFunctions() : void
+  {
+    $this->testFunctions = [] ;
+
+    $this->testFunctions[ 'test00' ] = [
+      'purpose'  => 'Void execution : configuration (no secrets)',
+      'function' => function()
+      {
+        $this->printJson( "Configuration", $this->connector->getPublicConf() ) ;
+        echo "Name : " . $this->connector->getName() . "\n" ;
+        if( $this->connector->getConf( 'access', 'accountId' ) === '' ) echo "Warning : access accountId is empty, send() needs an accountId in each task\n" ;
+        return true ;
+      }
+    ] ;
+
+    $this->testFunctions[ 'test01' ] = [
+      'purpose'  => 'Connection check (connect, passive declares)',
+      'function' => function()
+      {
+        $res = $this->connector->_msgManager->checkConnection() ;
+        echo "Broker        : " . $res[ 'broker' ] . " as '" . $res[ 'user' ] . "'\n" ;
+        echo "Exchange      : " . $res[ 'exchange' ] . " exists\n" ;
+        echo "Inbound queue : " . $res[ 'inboundQueue' ] . " exists, " . $res[ 'waiting' ] . " message(s) waiting\n" ;
+        return true ;
+      }
+    ] ;
+
+    $this->testFunctions[ 'test02' ] = [
+      'purpose'  => 'Fetch and print',
+      'options'  => '[--consume] (without it, a peek: every message stays in the queue)',
+      'function' => function()
+      {
+        $bag = $this->newBag() ;
+        if( isset( $this->args[ 'consume' ] ) )
+        {
+          echo "Consuming : the messages below leave the queue (Kiamo will not get them)\n" ;
+          $this->connector->fetch( $bag ) ;
+          $this->printJson( "Messages", $bag->getMessages() ) ;
+          $this->printJson( "Parameters", $bag->getParameters() ) ;
+          return true ;
+        }
+        $messages = [] ;
+        $stats = $this->connector->_msgManager->readMessages( (int)$this->connector->getConf( 'runtime', 'fetchBatchSize' ), function( array $record ) use ( &$messages ) {
+          $messages[] = $record ;
+          return true ;
+        }, false, true ) ;
+        $this->printJson( "Messages (peek, left in the queue)", $messages ) ;
+        echo "Invalid : " . $stats[ 'setAside' ] . " (see the log)\n" ;
+        return true ;
+      }
+    ] ;
+
+    $this->testFunctions[ 'test03' ] = [
+      'purpose'  => 'Send a message',
+      'options'  => '--to=<X user id> [--text=...] [--name=...] [--account=<X account id>]',
+      'function' => function()
+      {
+        $task = $this->messageTaskFromArgs() ;
+        if( $task === null ) return false ;
+        $this->connector->send( $task ) ;
+        $last = $this->connector->_msgManager->lastCommand ;
+        echo "Command " . $last[ 'id' ] . " confirmed on " . $last[ 'routingKey' ] . " : " . $last[ 'body' ] . "\n" ;
+        return true ;
+      }
+    ] ;
+
+    $this->testFunctions[ 'test04' ] = [
+      'purpose'  => 'Round trip : send, see the command routed, wait for a delivery report',
+      'options'  => '--to=<X user id> [--text=...] [--account=...] [--wait=<seconds for a report, default 10>]',
+      'function' => function()
+      {
+        $task = $this->messageTaskFromArgs() ;
+        if( $task === null ) return false ;
+        $accountId = $task[ 'accountId' ] ?? $this->connector->getConf( 'access', 'accountId' ) ;
+        $exchange  = $this->connector->getConf( 'access', 'topology.exchange' ) ;
+        $wait      = (float)$this->arg( 'wait', 10 ) ;
+
+        return $this->connector->_msgManager->withChannel( 'round trip', function( AMQPChannel $ch ) use ( $task, $accountId, $exchange, $wait )
+        {
+          // Private, self-deleting queues receive a copy of the command and the reports: the
+          // workers' queues are only read, never declared nor drained.
+          [ $copies, , ]  = $ch->queue_declare( '', false, false, true, true ) ;
+          [ $reports, , ] = $ch->queue_declare( '', false, false, true, true ) ;
+          $ch->queue_bind( $copies,  $exchange, 'send.' . $accountId ) ;
+          $ch->queue_bind( $reports, $exchange, 'report.' . $accountId . '.*' ) ;
+
+          $this->connector->send( $task ) ;
+          $id = $this->connector->_msgManager->lastCommand[ 'id' ] ;
+          echo "Command " . $id . " confirmed by the broker\n" ;
+
+          $copy = $this->pollFor( $ch, $copies, $id, 'message_id', 5.0 ) ;
+          if( $copy === null ) { echo "The command was not seen on routing key send." . $accountId . "\n" ; return false ; }
+          echo "Command routed on " . $copy->getRoutingKey() . " (the send queue received it too) : " . $copy->getBody() . "\n" ;
+
+          echo "Waiting up to " . $wait . " s for a delivery report...\n" ;
+          $report = $this->pollFor( $ch, $reports, $id, 'correlation_id', $wait ) ;
+          if( $report === null ) { echo "No delivery report within " . $wait . " s : are the workers running? (the command waits in the send queue)\n" ; return true ; }
+          echo "Delivery report on " . $report->getRoutingKey() . " : " . $report->getBody() . "\n" ;
+          return true ;
+        } ) ;
+      }
+    ] ;
+  }
+
+  /** Polls $queue (basic.get, no ack needed: the queue is ours) until a message whose $property is $id arrives or $seconds pass. */
+  private  function pollFor( AMQPChannel $ch, string $queue, string $id, string $property, float $seconds ) : ?AMQPMessage
+  {
+    $deadline = microtime( true ) + $seconds ;
+    do
+    {
+      while( ( $msg = $ch->basic_get( $queue, true ) ) !== null )
+      {
+        if( $msg->has( $property ) && (string)$msg->get( $property ) === $id ) return $msg ;
+      }
+      usleep( 100000 ) ;
+    }
+    while( microtime( true ) < $deadline ) ;
+    return null ;
+  }
+}
+
+
+// Enable the command line tester only when this file is the script run by the PHP command line
+// (never when Kiamo, a test or another script includes it).
+if( PHP_SAPI === 'cli' && isset( $_SERVER[ 'SCRIPT_FILENAME' ] ) && realpath( $_SERVER[ 'SCRIPT_FILENAME' ] ) === __FILE__ )
+{
+  // Usage example :
+  // > php TwitterQueueConnector.php -f --test=00
+  exit( ( new TwitterQueueCommandLineTester( $_SERVER[ 'argv' ] ?? [] ) )->run() ) ;
+}

@@ -1,0 +1,125 @@
+<?php
+namespace KiamoTwitter\Tests\Unit;
+
+use Kiamo\Admin\Utility\Messaging\ConnectorConfiguration;
+use KiamoTwitter\Tests\Support\TestConnector;
+use PHPUnit\Framework\TestCase;
+use UserFiles\Messaging\Connector\TwitterQueueConnector;
+use UserFiles\Messaging\Connector\TwitterQueueException;
+use UserFiles\Messaging\Connector\TwitterQueueLogger;
+
+/** initConfig defaults, KIAMO_TWITTER_* overrides, and refusals that name the faulty setting. */
+final class ConfigurationTest extends TestCase
+{
+    private function connector(array $environment): TwitterQueueConnector
+    {
+        return new TwitterQueueConnector(new ConnectorConfiguration(), $environment + ['KIAMO_TWITTER_LOG_PATH' => TestConnector::tempDir('conf-logs')]);
+    }
+
+    public function testTheDefaultsFollowTheWireContract(): void
+    {
+        $c = $this->connector([]);
+        $this->assertSame('Twitter (kiamo-twitter)', $c->getName());
+        $this->assertNull(TwitterQueueConnector::getIcon());
+        $this->assertSame('kiamo.twitter', $c->getConf('access', 'topology.exchange'));
+        $this->assertSame('kiamo.twitter.inbound', $c->getConf('access', 'topology.inboundQueue'));
+        $this->assertSame(['127.0.0.1', 5672, '/'], [$c->getConf('access', 'amqp.host'), $c->getConf('access', 'amqp.port'), $c->getConf('access', 'amqp.vhost')]);
+        $this->assertSame(50, $c->getConf('runtime', 'fetchBatchSize'));
+        $this->assertSame(TwitterQueueConnector::AckAfterAdd, $c->getConf('runtime', 'ackMode'));
+    }
+
+    public function testTheServiceNameComesFromConfiguration(): void
+    {
+        $this->assertSame('Support X', $this->connector(['KIAMO_TWITTER_SERVICE_NAME' => 'Support X'])->getName());
+    }
+
+    public function testAnAmqpUrlSetsHostPortVhostCredentialsAndTls(): void
+    {
+        $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://kiamo:p%40ss%2Fword@rabbit.example:5999/prod%2Fx']);
+        $a = $c->getConf('access', 'amqp');
+        $this->assertSame(['rabbit.example', 5999, 'prod/x', 'kiamo', 'p@ss/word', true],
+            [$a['host'], $a['port'], $a['vhost'], $a['user'], $a['password'], $a['tls']['enabled']]);
+        $this->assertSame(5671, $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://h'])->getConf('access', 'amqp.port'));
+        $this->assertSame('/', $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://h:1/'])->getConf('access', 'amqp.vhost'));
+    }
+
+    public function testSingleVariablesOverrideTheUrl(): void
+    {
+        $c = $this->connector([
+            'KIAMO_TWITTER_AMQP_URL' => 'amqp://u:p@h:1000/v',
+            'KIAMO_TWITTER_AMQP_PORT' => '2000',
+            'KIAMO_TWITTER_AMQP_TLS' => 'true',
+            'KIAMO_TWITTER_FETCH_BATCH_SIZE' => '7',
+            'KIAMO_TWITTER_ACK_MODE' => 'nextFetch',
+            'KIAMO_TWITTER_LOG_LEVEL' => 'debug',
+            'KIAMO_TWITTER_EXCHANGE' => 'other.exchange',
+        ]);
+        $this->assertSame(2000, $c->getConf('access', 'amqp.port'));
+        $this->assertTrue($c->getConf('access', 'amqp.tls.enabled'));
+        $this->assertSame(7, $c->getConf('runtime', 'fetchBatchSize'));
+        $this->assertSame('nextFetch', $c->getConf('runtime', 'ackMode'));
+        $this->assertSame(TwitterQueueLogger::LOG_DEBUG, $c->getConf('runtime', 'logLevel'));
+        $this->assertSame('other.exchange', $c->getConf('access', 'topology.exchange'));
+    }
+
+    public function testThePasswordCanComeFromAFile(): void
+    {
+        $file = TestConnector::tempDir('secret') . '/amqp-password';
+        file_put_contents($file, "s3cret-from-file\n");
+        $this->assertSame('s3cret-from-file', $this->connector(['KIAMO_TWITTER_AMQP_PASSWORD_FILE' => $file])->getConf('access', 'amqp.password'));
+    }
+
+    /** @dataProvider badSettings */
+    public function testABadSettingFailsAtConstructionNamingIt(array $environment, string $phrase): void
+    {
+        try {
+            $this->connector($environment);
+            $this->fail('accepted a bad setting');
+        } catch (TwitterQueueException $e) {
+            $this->assertSame('configuration', $e->getReason());
+            $this->assertStringContainsString($phrase, $e->getMessage());
+            $this->assertStringNotContainsString('hunter2', (string)$e);
+        }
+    }
+
+    public function badSettings(): array
+    {
+        return [
+            'port not a number' => [['KIAMO_TWITTER_AMQP_PORT' => 'five'], 'KIAMO_TWITTER_AMQP_PORT must be an integer'],
+            'port out of range' => [['KIAMO_TWITTER_AMQP_PORT' => '70000'], 'amqp.port (KIAMO_TWITTER_AMQP_PORT) must be an integer between 1 and 65535'],
+            'batch size zero' => [['KIAMO_TWITTER_FETCH_BATCH_SIZE' => '0'], 'KIAMO_TWITTER_FETCH_BATCH_SIZE'],
+            'unknown ack mode' => [['KIAMO_TWITTER_ACK_MODE' => 'never'], 'KIAMO_TWITTER_ACK_MODE'],
+            'unknown log level' => [['KIAMO_TWITTER_LOG_LEVEL' => 'LOUD'], 'KIAMO_TWITTER_LOG_LEVEL must be a log level'],
+            'heartbeat too long for the timeout' => [['KIAMO_TWITTER_AMQP_HEARTBEAT' => '10', 'KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT' => '10'], 'at least twice amqp.heartbeat'],
+            'negative confirm timeout' => [['KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT' => '-1'], 'KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT'],
+            'non-numeric account' => [['KIAMO_TWITTER_ACCOUNT_ID' => '@acme'], 'KIAMO_TWITTER_ACCOUNT_ID'],
+            'remembered ids below the batch' => [['KIAMO_TWITTER_FETCH_BATCH_SIZE' => '100', 'KIAMO_TWITTER_REMEMBERED_IDS' => '50'], 'KIAMO_TWITTER_REMEMBERED_IDS'],
+            'not an AMQP URL' => [['KIAMO_TWITTER_AMQP_URL' => 'http://guest:hunter2@host/'], 'must look like amqp://'],
+            'unreadable password file' => [['KIAMO_TWITTER_AMQP_PASSWORD_FILE' => '/nonexistent/secret'], 'KIAMO_TWITTER_AMQP_PASSWORD_FILE names a file that cannot be read'],
+            'bad TLS flag' => [['KIAMO_TWITTER_AMQP_TLS' => 'maybe'], 'KIAMO_TWITTER_AMQP_TLS must be true or false'],
+        ];
+    }
+
+    public function testAConfigurationErrorIsLoggedInTheConfiguredLogFolder(): void
+    {
+        $dir = TestConnector::tempDir('conf-error-logs');
+        try {
+            new TwitterQueueConnector(new ConnectorConfiguration(), ['KIAMO_TWITTER_AMQP_PORT' => 'five', 'KIAMO_TWITTER_LOG_PATH' => $dir]);
+            $this->fail('accepted a bad port');
+        } catch (TwitterQueueException $e) {
+            $files = glob($dir . '/TwitterQueueConnector/*.log');
+            $this->assertCount(1, $files);
+            $this->assertMatchesRegularExpression('/\[ERROR\]\[TwitterQueueConnector::__construct +\] Configuration: KIAMO_TWITTER_AMQP_PORT must be an integer/', file_get_contents($files[0]));
+        }
+    }
+
+    public function testThePublicConfigurationMasksThePasswordEverywhere(): void
+    {
+        $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:hunter2@h:5672/', 'KIAMO_TWITTER_LOG_LEVEL' => 'ALL']);
+        $dump = json_encode($c->getPublicConf());
+        $this->assertStringNotContainsString('hunter2', $dump);
+        $this->assertStringContainsString('amqp://kiamo:***@h:5672/', $c->getPublicConf()['access']['amqp']['url']);
+        $this->assertSame('***', $c->getPublicConf()['access']['amqp']['password']);
+        $this->assertStringNotContainsString('hunter2', TestConnector::logOf($c));
+    }
+}
