@@ -9,9 +9,10 @@
 // and every easy handle; no other thread calls libcurl on them, except `curl_multi_wakeup`, which
 // libcurl allows from any thread. Async callers hand requests to that thread through a
 // `Mutex`-protected queue and await a continuation the thread resumes exactly once. No blocking
-// call runs on Swift's cooperative pool. Only this module imports CCurl; no C type leaks from it.
+// call runs on Swift's cooperative pool. Only this module imports CCurl, as an `internal import`,
+// so the compiler refuses any public declaration that would leak a C type.
 
-import CCurl
+internal import CCurl
 
 /// Facts about the libcurl this module runs on.
 public enum CurlHTTP {

@@ -2,16 +2,22 @@ import struct Foundation.Data
 
 /// One request: everything the client needs to perform it, and nothing shared between requests.
 public struct HTTPRequest: Sendable {
+    /// GET, POST, ...; POST, PUT and PATCH always send a body (empty when `body` is nil).
     public var method: HTTPMethod
     /// Absolute `http://` or `https://` URL, query included, already percent-encoded.
     public var url: String
+    /// Fields sent as given; `User-Agent` defaults to the client's, `Accept-Encoding` lists what
+    /// the client decodes, and no `Content-Type` is sent unless given here.
     public var headers: HTTPHeaders
+    /// Bytes sent as the body, with a `Content-Length` (chunked if `headers` ask for it); a body
+    /// is sent whatever the method.
     public var body: Data?
     /// Time allowed for the whole exchange; `nil` uses the client's default.
     public var timeout: Duration?
     /// Time allowed to establish the connection (TCP and TLS); `nil` uses the client's default.
     public var connectTimeout: Duration?
 
+    /// A request; only `url` is required (a GET with the client's timeouts).
     public init(
         method: HTTPMethod = .get,
         url: String,

@@ -1,2 +1,33 @@
-// Placeholder until the state module lands.
-public enum SharedStatePlaceholder {}
+// SharedState: the common state module. Every worker process of a deployment (ingest, dispatch,
+// the command-line tester) shares through it, per X account: the OAuth 2.0 token pair and its
+// single-flight refresh, the user/conversation cache, the inbound cursor and ledger, the send
+// ledger, leases and rate-limit budgets. `StateStore` is the protocol callers use; the SQLite
+// backend (`SQLiteStateStore`) implements it for processes on one host, and a PostgreSQL backend
+// can follow behind the same protocol (leases with TTLs and compare-and-set, never file locks or
+// transactions held across network calls).
+//
+// Threading rule: every SQLite call runs on GRDB's own dispatch queues (one writer connection and
+// a pool of readers per process); async callers await them, so no blocking SQLite call or file
+// I/O ever runs on Swift's cooperative pool. Opening a file and writing debug exports also go
+// through `BlockingIO`, a dispatch queue of their own.
+
+import Logging
+
+/// Opens the state store a URL names: `sqlite:///absolute/path/state.db[?synchronous=full]`.
+///
+/// Creates and migrates the file when needed; fails with an actionable `StateStoreError` when
+/// the file is unreadable, corrupt, from a newer version of the workers, or a backend this build
+/// does not include (`postgres://`). Never resets existing state.
+public func openStateStore(
+    url: String,
+    options: StateStoreOptions = StateStoreOptions(),
+    logger: Logger
+) async throws -> any StateStore {
+    let parsed = try StateStoreURL(parsing: url)
+    switch parsed {
+    case .sqlite(let location):
+        return try await SQLiteStateStore.open(location, options: options, logger: logger)
+    case .postgres(let redacted):
+        throw StateStoreError.backendNotBuilt(url: redacted, backend: "PostgreSQL")
+    }
+}

@@ -5,6 +5,8 @@ import Foundation
 
 /// Every benchmark, by name. Each lives in a file of its own named after its type.
 let benchmarks: [any Benchmark.Type] = [
+    AMQPBenchmark.self,
+    StateBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

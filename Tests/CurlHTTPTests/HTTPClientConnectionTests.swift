@@ -23,7 +23,7 @@ import TestSupport
     @Test func twoHundredConcurrentRequestsAllCompleteWithTheirOwnBodies() async throws {
         let server = try LoopbackHTTPServer { request in .respond(.text("body of \(request.path)")) }
         defer { server.stop() }
-        let client = try TestClients.make { $0.maxConnectionsPerHost = 8 }
+        let client = try TestClients.make()
         defer { client.shutdown() }
 
         let bodies = try await withThrowingTaskGroup(of: (Int, Int, String).self) { group in
@@ -43,8 +43,8 @@ import TestSupport
             #expect(bodies[index]?.0 == 200)
             #expect(bodies[index]?.1 == "body of /concurrent/\(index)")
         }
-        // Requests beyond the per-host limit queued for a connection instead of opening more.
-        #expect(server.acceptedConnections <= 8)
+        // Requests beyond the per-host limit (16 by default) queued for a connection instead of opening more.
+        #expect(server.acceptedConnections <= client.configuration.maxConnectionsPerHost)
         #expect(client.inFlightCount == 0)
         #expect(client.liveHandleCount == 0)
     }
@@ -68,6 +68,19 @@ import TestSupport
         #expect(error?.description == "request to 127.0.0.1:\(server.port) did not complete within 300 ms (curl 28); "
             + "the server is slow or not answering; retry later or raise the timeout")
         #expect(client.inFlightCount == 0)
+    }
+
+    @Test func aSlowAnswerWithinTheTimeoutArrives() async throws {
+        let server = try LoopbackHTTPServer { _ in .respondAfter(.milliseconds(200), .text("late but fine")) }
+        defer { server.stop() }
+        let client = try TestClients.make()
+        defer { client.shutdown() }
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let response = try await client.execute(HTTPRequest(url: server.url("/slow"), timeout: .seconds(10)))
+        #expect(response.bodyText == "late but fine")
+        #expect(clock.now - started >= .milliseconds(200))
     }
 
     @Test func cancellingTheAwaitingTaskAbortsTheTransferAndFreesItsHandle() async throws {

@@ -68,6 +68,27 @@ import TestSupport
         #expect(sent.headers["Expect"] == nil)
     }
 
+    @Test func aBodyIsSentChunkedWhenTheHeadersAskForIt() async throws {
+        let recorder = RequestRecorder()
+        let server = try LoopbackHTTPServer { request in
+            recorder.record(request)
+            return .respond(.text(request.bodyText))
+        }
+        defer { server.stop() }
+        let client = try TestClients.make()
+        defer { client.shutdown() }
+
+        let text = String(repeating: "chunk ", count: 10_000)
+        let response = try await client.execute(HTTPRequest(
+            method: .post, url: server.url("/chunked-upload"),
+            headers: ["Transfer-Encoding": "chunked", "Content-Type": "text/plain"], body: Data(text.utf8)
+        ))
+        #expect(response.bodyText == text)
+        let sent = try #require(recorder.all.first)
+        #expect(sent.headers["Transfer-Encoding"] == "chunked")
+        #expect(sent.headers["Content-Length"] == nil)
+    }
+
     @Test func methodsWithoutABodySendExactlyWhatWasAsked() async throws {
         let recorder = RequestRecorder()
         let server = try LoopbackHTTPServer { request in
@@ -164,5 +185,25 @@ import TestSupport
         #expect(followed.headers["X-Final"] == "yes")
         #expect(followed.headers["X-Hop"] == nil)
         #expect(followed.headers["Location"] == nil)
+    }
+
+    @Test func verboseLoggingShowsConnectionReuseButNoSecrets() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(.text("ok")) }
+        defer { server.stop() }
+        let (logger, messages) = CapturingLogHandler.logger()
+        var configuration = HTTPClient.Configuration()
+        configuration.proxy = .none
+        configuration.verbose = true
+        let client = try HTTPClient(configuration: configuration, logger: logger)
+        defer { client.shutdown() }
+
+        for _ in 0..<2 {
+            _ = try await client.execute(HTTPRequest(
+                url: server.url("/2/users/me?access_token=QUERYSECRET"), headers: ["Authorization": "Bearer HEADERSECRET"]
+            ))
+        }
+        let lines = messages.all
+        #expect(lines.contains { $0.contains("Re-using existing connection") })
+        #expect(!lines.contains { $0.contains("QUERYSECRET") || $0.contains("HEADERSECRET") })
     }
 }

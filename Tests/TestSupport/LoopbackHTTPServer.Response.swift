@@ -15,6 +15,7 @@ extension LoopbackHTTPServer {
 
         /// How the body is encoded on the wire (`Content-Encoding`).
         public enum Coding: Sendable {
+            /// The body as is, no `Content-Encoding`.
             case identity
             /// gzip in stored deflate blocks (see `StoredDeflateEncoder`).
             case gzip
@@ -22,13 +23,18 @@ extension LoopbackHTTPServer {
             case deflate
         }
 
+        /// The status code; the reason phrase is the standard one.
         public var status: Int
+        /// Fields to send besides the framing ones the server adds.
         public var headers: HTTPHeaders
         /// The body before `coding` is applied.
         public var body: Data
+        /// How the body is delimited.
         public var framing: Framing
+        /// How the body is encoded.
         public var coding: Coding
 
+        /// A response; by default an empty 200 with `Content-Length`.
         public init(status: Int = 200, headers: HTTPHeaders = [:], body: Data = Data(),
                     framing: Framing = .contentLength, coding: Coding = .identity) {
             self.status = status

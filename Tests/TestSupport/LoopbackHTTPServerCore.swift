@@ -15,6 +15,7 @@ final class LoopbackHTTPServerCore: Sendable {
 
     private struct State {
         var stopping = false
+        var listenerClosed = false
         var openConnections: Set<Int32> = []
         var acceptedConnections = 0
         var requestsReceived = 0
@@ -36,7 +37,7 @@ final class LoopbackHTTPServerCore: Sendable {
         state.withLock { state in
             guard !state.stopping else { return }
             state.stopping = true
-            LoopbackSocket.shutdownBoth(listener)
+            if !state.listenerClosed { LoopbackSocket.shutdownBoth(listener) }
             for connection in state.openConnections { LoopbackSocket.shutdownBoth(connection) }
         }
     }
@@ -59,7 +60,10 @@ final class LoopbackHTTPServerCore: Sendable {
             thread.name = "loopback-http-\(number)"
             thread.start()
         }
-        LoopbackSocket.close(listener)
+        state.withLock { state in
+            state.listenerClosed = true
+            LoopbackSocket.close(listener)
+        }
     }
 
     private func serve(_ connection: Int32, number: Int) {

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// The libcurl multi handle (`CURLM *`) of one `TransferLoop`, configured for connection reuse.
 ///

@@ -69,8 +69,8 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
                 + "check the API base URL and that the server runs"
         case .tls(let host, let port, let code, let message):
             return "TLS with \(Self.endpoint(host, port)) failed: \(message) (curl \(code)); "
-                + "check that the server speaks HTTPS on that port with a certificate for that name "
-                + "that the system CA store trusts"
+                + "check that the server speaks HTTPS on that port, with a certificate for that name "
+                + "from a trusted CA (the system store unless caBundlePath is set)"
         case .timeout(.connect, let host, let port, let limit, let code):
             return "connecting to \(Self.endpoint(host, port)) timed out after \(limit.humanReadable) "
                 + "(curl \(code)); check that the host is reachable (firewall, proxy) or raise connectTimeout"

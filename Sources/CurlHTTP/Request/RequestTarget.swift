@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A URL checked before anything is sent: absolute, `http` or `https`, with a host; plus the parts
 /// errors and logs may name (scheme, host, port, path), never the query string.

@@ -1,0 +1,207 @@
+import Foundation
+
+/// Everything a connection needs: where the broker is, who we are, and how the connection
+/// behaves (heartbeat, timeouts, reconnects).
+///
+/// Build it from a URL (`amqp://user:pass@host:port/vhost`, `amqps://` for TLS) or field by field.
+/// Its `description` never shows the password.
+public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
+    /// Broker host name or address.
+    public var host: String
+    /// Broker port (5672 for amqp, 5671 for amqps by default).
+    public var port: Int
+    /// User name.
+    public var user: String
+    /// Password; never logged nor put in an error.
+    public var password: String
+    /// Virtual host (`/` by default).
+    public var vhost: String
+    /// TLS settings; nil for a plain TCP connection.
+    public var tls: AMQPTLSConfiguration?
+    /// Heartbeat interval asked of the broker (whole seconds; zero turns heartbeats off). The
+    /// connection thread sends one every half interval while idle and declares the connection
+    /// lost after two intervals of silence from the broker.
+    public var heartbeat: Duration
+    /// Name shown in the management UI (client property `connection_name`).
+    public var connectionName: String?
+    /// Bound on TCP connect, TLS handshake and AMQP login together.
+    public var connectTimeout: Duration
+    /// Bound on waits that have no other bound: an operation issued while the connection is
+    /// down or blocked waits this long for it to come back; recovery steps wait this long for
+    /// the broker's reply.
+    public var operationTimeout: Duration
+    /// What happens when an established connection drops.
+    public var reconnect: AMQPReconnectPolicy
+    /// Largest frame asked of the broker; bodies above it are split.
+    public var frameMax: Int
+
+    /// A configuration from its parts; see the properties for the defaults' meaning.
+    public init(
+        host: String = "localhost",
+        port: Int? = nil,
+        user: String = "guest",
+        password: String = "guest",
+        vhost: String = "/",
+        tls: AMQPTLSConfiguration? = nil,
+        heartbeat: Duration = .seconds(30),
+        connectionName: String? = nil,
+        connectTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(30),
+        reconnect: AMQPReconnectPolicy = AMQPReconnectPolicy(),
+        frameMax: Int = 131_072
+    ) {
+        self.host = host
+        self.port = port ?? (tls == nil ? 5672 : 5671)
+        self.user = user
+        self.password = password
+        self.vhost = vhost
+        self.tls = tls
+        self.heartbeat = heartbeat
+        self.connectionName = connectionName
+        self.connectTimeout = connectTimeout
+        self.operationTimeout = operationTimeout
+        self.reconnect = reconnect
+        self.frameMax = frameMax
+    }
+
+    /// Parses `amqp[s]://[user[:password]@]host[:port][/vhost][?key=value&...]`.
+    ///
+    /// User, password, host and vhost are percent-decoded (`%2F` is `/`). An empty path or `/`
+    /// alone means the default vhost `/`. Query keys: `heartbeat` (seconds),
+    /// `connection_timeout` (milliseconds), `connection_name`, and for amqps `cacertfile`,
+    /// `certfile`, `keyfile`, `verify` (`verify_peer` or `verify_none`). Anything else is an error
+    /// naming the key. Throws `AMQPError.invalidURL` with the URL redacted.
+    public init(url: String) throws {
+        let fail = { (reason: String) in AMQPError.invalidURL(url: Self.redact(url), reason: reason) }
+        guard let schemeEnd = url.range(of: "://") else { throw fail("missing scheme (amqp:// or amqps://)") }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "amqp" || scheme == "amqps" else { throw fail("unsupported scheme '\(scheme)'") }
+        var rest = Substring(url[schemeEnd.upperBound...])
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        var query: Substring = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = rest[..<slash]
+        let path = rest[slash...]
+
+        self.init(tls: scheme == "amqps" ? AMQPTLSConfiguration() : nil)
+
+        var hostPort = authority
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            hostPort = authority[authority.index(after: at)...]
+            let colon = userInfo.firstIndex(of: ":")
+            guard let user = String(userInfo[..<(colon ?? userInfo.endIndex)]).removingPercentEncoding else {
+                throw fail("the user name is not valid percent-encoding")
+            }
+            self.user = user
+            if let colon {
+                guard let password = String(userInfo[userInfo.index(after: colon)...]).removingPercentEncoding else {
+                    throw fail("the password is not valid percent-encoding")
+                }
+                self.password = password
+            }
+        }
+
+        var hostPart = hostPort
+        var portPart: Substring? = nil
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { throw fail("unterminated IPv6 address") }
+            hostPart = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+            let after = hostPort[hostPort.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw fail("unexpected text after the IPv6 address") }
+                portPart = after.dropFirst()
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            hostPart = hostPort[..<colon]
+            portPart = hostPort[hostPort.index(after: colon)...]
+        }
+        guard let host = String(hostPart).removingPercentEncoding else { throw fail("the host is not valid percent-encoding") }
+        if !host.isEmpty { self.host = host }
+        if let portPart {
+            guard let port = Int(portPart), (1...65_535).contains(port) else {
+                throw fail("port '\(portPart)' is not a number in 1...65535")
+            }
+            self.port = port
+        }
+
+        if path.count > 1 {
+            let encoded = path.dropFirst()
+            guard !encoded.contains("/") else { throw fail("the vhost must be one path segment; write '/' inside it as %2F") }
+            guard let vhost = String(encoded).removingPercentEncoding else { throw fail("the vhost is not valid percent-encoding") }
+            self.vhost = vhost
+        }
+
+        for pair in query.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            guard let value = (parts.count > 1 ? String(parts[1]) : "").removingPercentEncoding else {
+                throw fail("query parameter '\(key)' is not valid percent-encoding")
+            }
+            switch key {
+            case "heartbeat":
+                guard let seconds = UInt16(value) else { throw fail("heartbeat '\(value)' is not a number of seconds in 0...65535") }
+                heartbeat = .seconds(Int(seconds))
+            case "connection_timeout":
+                guard let milliseconds = Int(value), milliseconds > 0 else { throw fail("connection_timeout '\(value)' is not a positive number of milliseconds") }
+                connectTimeout = .milliseconds(milliseconds)
+            case "connection_name":
+                connectionName = value
+            case "cacertfile", "certfile", "keyfile", "verify":
+                guard var tls else { throw fail("'\(key)' needs the amqps scheme") }
+                switch key {
+                case "cacertfile": tls.caFile = value
+                case "certfile": tls.certificateFile = value
+                case "keyfile": tls.keyFile = value
+                default:
+                    guard value == "verify_peer" || value == "verify_none" else {
+                        throw fail("verify must be verify_peer or verify_none, not '\(value)'")
+                    }
+                    tls.verifyPeer = value == "verify_peer"
+                    tls.verifyHostname = value == "verify_peer"
+                }
+                self.tls = tls
+            default:
+                throw fail("unknown query parameter '\(key)'")
+            }
+        }
+    }
+
+    /// The URL of this configuration with the password masked.
+    public var redactedURL: String {
+        let scheme = tls == nil ? "amqp" : "amqps"
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        let vhostText = vhost == "/" ? "" : vhost.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? vhost
+        return "\(scheme)://\(user):****@\(hostText):\(port)/\(vhostText)"
+    }
+
+    /// `redactedURL`: never the password.
+    public var description: String { redactedURL }
+
+    /// `url` with whatever sits between the user name and the last `@` masked, so even a URL
+    /// that failed to parse can appear in an error without its password.
+    public static func redact(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let start = url.range(of: "://").map(\.upperBound) ?? url.startIndex
+        guard start <= at, let colon = url[start..<at].firstIndex(of: ":") else { return url }
+        return String(url[...colon]) + "****" + String(url[at...])
+    }
+
+    /// Checks ranges librabbitmq would otherwise reject obscurely.
+    func validate() throws {
+        let heartbeatSeconds = heartbeat.seconds
+        guard heartbeatSeconds >= 0, heartbeatSeconds <= Double(UInt16.max) else {
+            throw AMQPError.invalidArgument("heartbeat must be 0...65535 s, not \(heartbeat)")
+        }
+        guard (1...65_535).contains(port) else { throw AMQPError.invalidArgument("port must be 1...65535, not \(port)") }
+        guard frameMax >= 4096 else { throw AMQPError.invalidArgument("frameMax must be at least 4096, not \(frameMax)") }
+        guard connectTimeout > .zero, operationTimeout > .zero else {
+            throw AMQPError.invalidArgument("connectTimeout and operationTimeout must be positive")
+        }
+        guard !host.isEmpty else { throw AMQPError.invalidArgument("host is empty") }
+    }
+}

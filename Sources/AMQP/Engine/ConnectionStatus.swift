@@ -1,0 +1,5 @@
+/// What any thread may read about a connection without asking its thread.
+struct ConnectionStatus: Sendable {
+    var state: AMQPConnectionState = .idle
+    var blockedReason: String?
+}

@@ -1,0 +1,29 @@
+import Foundation
+import XAPI
+
+/// The `x-rate-limit-*` headers of one X response for an endpoint family.
+public struct RateLimitObservation: Sendable, Hashable {
+    /// `x-rate-limit-limit`: calls allowed per window.
+    public var limit: Int
+    /// `x-rate-limit-remaining`: calls left in the window.
+    public var remaining: Int
+    /// `x-rate-limit-reset`: when the window ends (epoch seconds on the wire).
+    public var resetAt: Date
+    /// True for a 429 answer: nothing more may go before `resetAt`.
+    public var rejected: Bool
+
+    /// The three headers, and whether the answer was a 429.
+    public init(limit: Int, remaining: Int, resetAt: Date, rejected: Bool = false) {
+        self.limit = limit
+        self.remaining = remaining
+        self.resetAt = resetAt
+        self.rejected = rejected
+    }
+
+    /// The observation in the rate-limit headers XAPI parsed from a response (`rejected` for a
+    /// 429); nil when X did not send all three headers.
+    public init?(_ info: RateLimitInfo, rejected: Bool = false) {
+        guard let limit = info.limit, let remaining = info.remaining, let resetAt = info.resetAt else { return nil }
+        self.init(limit: limit, remaining: remaining, resetAt: resetAt, rejected: rejected)
+    }
+}

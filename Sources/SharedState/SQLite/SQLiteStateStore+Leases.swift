@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        let now = now()
+        return try await write("acquiring lease \(name) of account \(account)") { db in
+            let current = try Self.fetchLease(db, account: account, name: name)
+            switch LeaseRules.acquire(current, account: account, name: name, owner: owner, ttl: ttl, now: now) {
+            case .held:
+                return nil
+            case .grant(let lease):
+                return try Self.saveLease(db, lease, replacing: current) ? lease : nil
+            }
+        }
+    }
+
+    public func renewLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        let now = now()
+        return try await write("renewing lease \(name) of account \(account)") { db in
+            let current = try Self.fetchLease(db, account: account, name: name)
+            guard let renewed = LeaseRules.renew(current, owner: owner, ttl: ttl, now: now) else { return nil }
+            return try Self.saveLease(db, renewed, replacing: current) ? renewed : nil
+        }
+    }
+
+    public func releaseLease(account: String, name: String, owner: String) async throws -> Bool {
+        try await write("releasing lease \(name) of account \(account)") { db in
+            try db.execute(
+                sql: "DELETE FROM leases WHERE account = ? AND name = ? AND owner = ?",
+                arguments: [account, name, owner]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func leaseHolder(account: String, name: String) async throws -> Lease? {
+        let now = now()
+        return try await read("reading lease \(name) of account \(account)") { db in
+            try Self.fetchLease(db, account: account, name: name).flatMap { $0.isHeld(at: now) ? $0 : nil }
+        }
+    }
+
+    static func fetchLease(_ db: Database, account: String, name: String) throws -> Lease? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT owner, acquired_at, expires_at FROM leases WHERE account = ? AND name = ?",
+            arguments: [account, name]
+        ).map { row in
+            Lease(
+                account: account, name: name, owner: row["owner"],
+                acquiredAt: SQLiteTime.date(row["acquired_at"] as Int64),
+                expiresAt: SQLiteTime.date(row["expires_at"] as Int64)
+            )
+        }
+    }
+
+    /// Compare-and-set: writes `lease` only if the row is still `current` as read (nil: absent).
+    private static func saveLease(_ db: Database, _ lease: Lease, replacing current: Lease?) throws -> Bool {
+        let values: StatementArguments = [
+            lease.account, lease.name, lease.owner, SQLiteTime.millis(lease.acquiredAt), SQLiteTime.millis(lease.expiresAt),
+        ]
+        if let current {
+            try db.execute(
+                sql: """
+                    UPDATE leases SET owner = ?3, acquired_at = ?4, expires_at = ?5
+                    WHERE account = ?1 AND name = ?2 AND owner = ?6 AND expires_at = ?7
+                    """,
+                arguments: values + [current.owner, SQLiteTime.millis(current.expiresAt)]
+            )
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO leases (account, name, owner, acquired_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT (account, name) DO NOTHING
+                    """,
+                arguments: values
+            )
+        }
+        return db.changesCount == 1
+    }
+}

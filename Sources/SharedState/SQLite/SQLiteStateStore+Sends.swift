@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func sendEntry(account: String, key: String) async throws -> SendEntry? {
+        try await read("reading send \(key) of account \(account)") { db in
+            try Self.fetchSend(db, account: account, key: key)
+        }
+    }
+
+    @discardableResult
+    public func recordPending(account: String, key: String) async throws -> SendEntry {
+        let now = now()
+        let operation = "recording send \(key) of account \(account)"
+        let file = file
+        return try await write(operation) { db in
+            let current = try Self.fetchSend(db, account: account, key: key)
+            if let entry = SendLedgerRules.pending(current, account: account, key: key, now: now),
+                try Self.saveSend(db, entry, replacing: nil)
+            {
+                return entry
+            }
+            guard let stored = try Self.fetchSend(db, account: account, key: key) else {
+                // Unreachable inside one transaction: the row was read or just failed to insert.
+                throw StateStoreError.database(file: file, operation: operation, reason: "the entry vanished during the write")
+            }
+            return stored
+        }
+    }
+
+    public func claimSend(account: String, key: String, owner: String) async throws -> SendClaim {
+        let now = now()
+        let staleAfter = options.staleClaimAfter
+        return try await write("claiming send \(key) of account \(account)") { db in
+            let current = try Self.fetchSend(db, account: account, key: key)
+            let decision = SendLedgerRules.claim(current, account: account, key: key, owner: owner, now: now, staleAfter: staleAfter)
+            guard let entry = decision.write else { return decision.claim }
+            guard try Self.saveSend(db, entry, replacing: current) else {
+                // Lost a compare-and-set: decide again on what won.
+                let winner = try Self.fetchSend(db, account: account, key: key)
+                return SendLedgerRules.claim(winner, account: account, key: key, owner: owner, now: now, staleAfter: staleAfter).claim
+            }
+            return decision.claim
+        }
+    }
+
+    public func completeSend(account: String, key: String, owner: String, dmEventId: String, conversationId: String?) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("completing send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.complete(current, owner: owner, dmEventId: dmEventId, conversationId: conversationId, now: now)
+        }
+    }
+
+    public func failSend(account: String, key: String, owner: String, reason: String) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("failing send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.fail(current, owner: owner, reason: reason, now: now)
+        }
+    }
+
+    public func releaseSend(account: String, key: String, owner: String) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("releasing send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.release(current, owner: owner, now: now)
+        }
+    }
+
+    @discardableResult
+    public func pruneSends(account: String) async throws -> Int {
+        let cutoff = SQLiteTime.millis(now().addingTimeInterval(-options.sendRetention.seconds))
+        return try await write("pruning the send ledger of account \(account)") { db in
+            try db.execute(
+                sql: "DELETE FROM send_ledger WHERE account = ? AND state IN ('sent', 'failed') AND updated_at < ?",
+                arguments: [account, cutoff]
+            )
+            return db.changesCount
+        }
+    }
+
+    private func transition(
+        _ operation: String, account: String, key: String,
+        decide: @escaping @Sendable (SendEntry?) -> SendLedgerRules.Decision
+    ) async throws -> SendTransitionResult {
+        try await write(operation) { db in
+            let current = try Self.fetchSend(db, account: account, key: key)
+            switch decide(current) {
+            case .unchanged(let result):
+                return result
+            case .write(let entry):
+                guard try Self.saveSend(db, entry, replacing: current) else {
+                    return .rejected(current: try Self.fetchSend(db, account: account, key: key))
+                }
+                return .applied(entry)
+            }
+        }
+    }
+
+    /// Compare-and-set: inserts `entry` when `current` is nil (failing if a row appeared), else
+    /// updates the row only if its revision is still `current.revision`. True when written.
+    private static func saveSend(_ db: Database, _ entry: SendEntry, replacing current: SendEntry?) throws -> Bool {
+        var owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?, finishedAt: Int64?
+        switch entry.state {
+        case .pending:
+            break
+        case .inFlight(let holder, let start):
+            owner = holder
+            since = SQLiteTime.millis(start)
+        case .sent(let id, let conversation, let at):
+            dmEventId = id
+            conversationId = conversation
+            finishedAt = SQLiteTime.millis(at)
+        case .failed(let why, let at):
+            reason = why
+            finishedAt = SQLiteTime.millis(at)
+        }
+        let values: StatementArguments = [
+            entry.account, entry.key, entry.state.name, owner, since, dmEventId, conversationId, reason, finishedAt,
+            entry.attempts, entry.revision, SQLiteTime.millis(entry.createdAt), SQLiteTime.millis(entry.updatedAt),
+        ]
+        if let current {
+            try db.cachedStatement(sql: """
+                UPDATE send_ledger SET state = ?3, owner = ?4, since = ?5, dm_event_id = ?6, conversation_id = ?7,
+                                       reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13
+                WHERE account = ?1 AND key = ?2 AND revision = ?14 AND state = ?15
+                """).execute(arguments: values + [current.revision, current.state.name])
+        } else {
+            try db.cachedStatement(sql: """
+                INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
+                                         attempts, revision, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                ON CONFLICT (account, key) DO NOTHING
+                """).execute(arguments: values)
+        }
+        return db.changesCount == 1
+    }
+
+    static func fetchSend(_ db: Database, account: String, key: String) throws -> SendEntry? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at
+                FROM send_ledger WHERE account = ? AND key = ?
+                """),
+            arguments: [account, key]
+        ) else { return nil }
+        let stateName: String = row["state"]
+        let state: SendState
+        switch stateName {
+        case "inFlight":
+            state = .inFlight(owner: row["owner"] ?? "", since: SQLiteTime.date(row["since"] as Int64? ?? 0))
+        case "sent":
+            state = .sent(dmEventId: row["dm_event_id"] ?? "", conversationId: row["conversation_id"], at: SQLiteTime.date(row["finished_at"] as Int64? ?? 0))
+        case "failed":
+            state = .failed(reason: row["reason"] ?? "", at: SQLiteTime.date(row["finished_at"] as Int64? ?? 0))
+        default:
+            state = .pending
+        }
+        return SendEntry(
+            account: account, key: key, state: state, attempts: row["attempts"], revision: row["revision"],
+            createdAt: SQLiteTime.date(row["created_at"] as Int64), updatedAt: SQLiteTime.date(row["updated_at"] as Int64)
+        )
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The send ledger's state machine as functions of values, shared by every backend.
+///
+/// Each function takes the entry as read and returns what to write; the backend writes it with a
+/// compare-and-set on the read `revision` (or an insert that fails if someone inserted first), so
+/// two workers deciding on the same read can never both win.
+public enum SendLedgerRules {
+    /// A claim decision: what the caller is told, and the entry to write (nil: write nothing).
+    public struct ClaimDecision: Sendable, Hashable {
+        /// What the claimer is told.
+        public var claim: SendClaim
+        /// The entry to write with a compare-and-set on the read revision; nil: write nothing.
+        public var write: SendEntry?
+
+        /// A decision.
+        public init(claim: SendClaim, write: SendEntry?) {
+            self.claim = claim
+            self.write = write
+        }
+    }
+
+    /// The entry to insert for `recordPending` when none exists (nil: keep what is stored).
+    public static func pending(_ current: SendEntry?, account: String, key: String, now: Date) -> SendEntry? {
+        guard current == nil else { return nil }
+        return SendEntry(account: account, key: key, state: .pending, attempts: 0, revision: 1, createdAt: now, updatedAt: now)
+    }
+
+    /// Absent or pending → in flight for `owner`; in flight for longer than `staleAfter` → taken
+    /// over, the caller told the earlier outcome is unknown; otherwise refused with the reason.
+    public static func claim(
+        _ current: SendEntry?, account: String, key: String, owner: String, now: Date, staleAfter: Duration
+    ) -> ClaimDecision {
+        guard let current else {
+            let entry = SendEntry(
+                account: account, key: key, state: .inFlight(owner: owner, since: now),
+                attempts: 1, revision: 1, createdAt: now, updatedAt: now
+            )
+            return ClaimDecision(claim: .claimed(attempt: 1), write: entry)
+        }
+        var next = current
+        next.state = .inFlight(owner: owner, since: now)
+        next.attempts = current.attempts + 1
+        next.revision = current.revision + 1
+        next.updatedAt = now
+        switch current.state {
+        case .pending:
+            return ClaimDecision(claim: .claimed(attempt: next.attempts), write: next)
+        case .inFlight(let holder, let since):
+            guard now.timeIntervalSince(since) >= staleAfter.seconds else {
+                return ClaimDecision(claim: .inFlightElsewhere(owner: holder, since: since), write: nil)
+            }
+            return ClaimDecision(claim: .reclaimed(previousOwner: holder, claimedAt: since, attempt: next.attempts), write: next)
+        case .sent(let dmEventId, let conversationId, let at):
+            return ClaimDecision(claim: .alreadySent(dmEventId: dmEventId, conversationId: conversationId, at: at), write: nil)
+        case .failed(let reason, let at):
+            return ClaimDecision(claim: .alreadyFailed(reason: reason, at: at), write: nil)
+        }
+    }
+
+    /// A finishing transition decided: write `entry`, or answer without writing.
+    public enum Decision: Sendable, Hashable {
+        case write(SendEntry)
+        case unchanged(SendTransitionResult)
+    }
+
+    /// In flight for `owner` → sent. Repeating the same completion is answered as applied.
+    public static func complete(
+        _ current: SendEntry?, owner: String, dmEventId: String, conversationId: String?, now: Date
+    ) -> Decision {
+        if let current, case .sent(let stored, _, _) = current.state, stored == dmEventId {
+            return .unchanged(.applied(current))
+        }
+        return finish(current, owner: owner, to: .sent(dmEventId: dmEventId, conversationId: conversationId, at: now), now: now)
+    }
+
+    /// In flight for `owner` → failed for good. Repeating the same failure is answered as applied.
+    public static func fail(_ current: SendEntry?, owner: String, reason: String, now: Date) -> Decision {
+        if let current, case .failed(let stored, _) = current.state, stored == reason {
+            return .unchanged(.applied(current))
+        }
+        return finish(current, owner: owner, to: .failed(reason: reason, at: now), now: now)
+    }
+
+    /// In flight for `owner` → pending again (handed back after a transient failure).
+    public static func release(_ current: SendEntry?, owner: String, now: Date) -> Decision {
+        finish(current, owner: owner, to: .pending, now: now)
+    }
+
+    private static func finish(_ current: SendEntry?, owner: String, to state: SendState, now: Date) -> Decision {
+        guard let current, case .inFlight(let holder, _) = current.state, holder == owner else {
+            return .unchanged(.rejected(current: current))
+        }
+        var next = current
+        next.state = state
+        next.revision = current.revision + 1
+        next.updatedAt = now
+        return .write(next)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Where the shared state lives, parsed from the URL in the configuration.
+///
+/// Accepted forms:
+/// - `sqlite:///absolute/path/state.db`: the SQLite backend on that file (created when missing,
+///   its folder must exist). Only absolute paths: workers started from different folders (or
+///   containers) must agree on one file, and a relative path would silently give each its own.
+///   Query parameters: `synchronous=normal|full` (see `SQLiteSynchronous`) and
+///   `busy_timeout_ms=N` (how long a write waits for another process's write, default 5000).
+/// - `postgres://...` or `postgresql://...`: recognised so the error can say the backend is not
+///   built in this version, rather than calling the URL malformed.
+public enum StateStoreURL: Sendable, Hashable {
+    case sqlite(SQLiteLocation)
+    /// A PostgreSQL URL with any password replaced by `****`.
+    case postgres(redacted: String)
+
+    /// Parses `text`; throws `StateStoreError.invalidURL` saying what is wrong and the expected form.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            self = .postgres(redacted: Self.redactingPassword(trimmed))
+            return
+        }
+        guard lowered.hasPrefix("sqlite:") else {
+            throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "unknown scheme; expected sqlite:///absolute/path/state.db")
+        }
+        let rest = trimmed.dropFirst("sqlite:".count)
+        guard rest.hasPrefix("///") else {
+            throw StateStoreError.invalidURL(
+                url: trimmed,
+                reason: "the path must be absolute, written with three slashes: sqlite:///var/lib/kiamo-twitter/state.db"
+            )
+        }
+        let pathAndQuery = rest.dropFirst(2)  // keeps the path's leading "/"
+        let parts = pathAndQuery.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let rawPath = parts.first, let path = String(rawPath).removingPercentEncoding, path.count > 1 else {
+            throw StateStoreError.invalidURL(url: trimmed, reason: "no file path after sqlite:///")
+        }
+        guard !path.hasSuffix("/") else {
+            throw StateStoreError.invalidURL(url: trimmed, reason: "the path names a folder; name the database file, e.g. \(path)state.db")
+        }
+        var location = SQLiteLocation(path: path)
+        if parts.count == 2 {
+            for pair in parts[1].split(separator: "&") where !pair.isEmpty {
+                let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = String(keyValue[0]).lowercased()
+                let value = keyValue.count == 2 ? String(keyValue[1]).lowercased() : ""
+                switch key {
+                case "synchronous":
+                    guard let mode = SQLiteSynchronous(rawValue: value) else {
+                        throw StateStoreError.invalidURL(url: trimmed, reason: "synchronous must be normal or full, not '\(value)'")
+                    }
+                    location.synchronous = mode
+                case "busy_timeout_ms":
+                    guard let milliseconds = Int(value), milliseconds > 0 else {
+                        throw StateStoreError.invalidURL(url: trimmed, reason: "busy_timeout_ms must be a positive number of milliseconds, not '\(value)'")
+                    }
+                    location.busyTimeout = .milliseconds(milliseconds)
+                default:
+                    throw StateStoreError.invalidURL(url: trimmed, reason: "unknown parameter '\(key)'; known: synchronous, busy_timeout_ms")
+                }
+            }
+        }
+        self = .sqlite(location)
+    }
+
+    /// `user:secret@` becomes `user:****@`, so a URL can appear in an error or a log line.
+    static func redactingPassword(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":****" + String(url[at...])
+    }
+}

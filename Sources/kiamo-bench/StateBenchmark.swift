@@ -1,0 +1,158 @@
+import Foundation
+import Logging
+import SharedState
+import XAPI
+
+/// `scripts/bench state`: the SQLite state backend under the load of several worker processes.
+///
+/// - Four processes (this executable again, in a hidden worker mode) claim and complete distinct
+///   send commands on one file for a few seconds, as four dispatchers would: ledger transitions
+///   per second in total, and the p50/p99 latency of a claim.
+/// - One process adds then reads cached users: cache adds and gets per second.
+enum StateBenchmark: Benchmark {
+    static let name = "state"
+    static let summary = "SQLite state: send-ledger transitions/s and claim latency with 4 processes; cache add/get per second"
+
+    static let workers = 4
+    static let seconds = 5.0
+
+    /// The environment keys of the worker mode.
+    private enum Worker {
+        static let index = "KIAMO_BENCH_STATE_WORKER"
+        static let url = "KIAMO_BENCH_STATE_URL"
+        static let go = "KIAMO_BENCH_STATE_GO"
+        static let result = "KIAMO_BENCH_STATE_RESULT"
+    }
+
+    static func run(_ context: BenchContext) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if let index = environment[Worker.index] {
+            try await runWorker(index: index, environment: environment)
+            return
+        }
+        let url = "sqlite://" + context.scratch.appendingPathComponent("state.db").path
+        var logger = Logger(label: "kiamo-bench.state")
+        logger.logLevel = .warning
+        let store = try await openStateStore(url: url, logger: logger)
+        try await measureLedger(context, url: url)
+        try await measureCache(store)
+    }
+
+    // MARK: Send ledger, 4 processes
+
+    private static func measureLedger(_ context: BenchContext, url: String) async throws {
+        let go = context.scratch.appendingPathComponent("go").path
+        var processes: [(Process, URL)] = []
+        for index in 0..<workers {
+            let result = context.scratch.appendingPathComponent("worker-\(index).json")
+            let process = Process()
+            process.executableURL = context.products.appendingPathComponent("kiamo-bench")
+            process.arguments = [name]
+            process.environment = ProcessInfo.processInfo.environment.merging([
+                Worker.index: "\(index)", Worker.url: url, Worker.go: go, Worker.result: result.path,
+            ]) { $1 }
+            try process.run()
+            processes.append((process, result))
+        }
+        defer { for (process, _) in processes where process.isRunning { process.terminate() } }
+        // Every worker has opened the store when its ready file exists; then they start together.
+        for (_, result) in processes {
+            try await waitFor("a worker to open the store") { FileManager.default.fileExists(atPath: result.path + ".ready") }
+        }
+        guard FileManager.default.createFile(atPath: go, contents: nil) else { throw BenchError.failed("cannot create \(go)") }
+        for (process, _) in processes {
+            try await waitFor("a worker to finish", timeout: seconds + 30) { !process.isRunning }
+            guard process.terminationStatus == 0 else { throw BenchError.failed("a state worker exited with \(process.terminationStatus)") }
+        }
+
+        var transitions = 0
+        var elapsed = 0.0
+        var latencies: [Double] = []
+        for (_, result) in processes {
+            let report = try JSONDecoder().decode(WorkerReport.self, from: Data(contentsOf: result))
+            transitions += report.transitions
+            elapsed = max(elapsed, report.seconds)
+            latencies += report.claimMicroseconds
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] / 1000
+        }
+        BenchReport.emit(bench: name, metric: "ledger_transitions_per_second_4_processes", value: Double(transitions) / elapsed, unit: "transitions/s", goal: 5000)
+        BenchReport.emit(bench: name, metric: "claim_latency_p50", value: percentile(0.50), unit: "ms")
+        BenchReport.emit(bench: name, metric: "claim_latency_p99", value: percentile(0.99), unit: "ms", goal: 5)
+        BenchReport.emit(bench: name, metric: "claim_latency_p999", value: percentile(0.999), unit: "ms")
+        BenchReport.emit(bench: name, metric: "claim_latency_max", value: percentile(1), unit: "ms")
+    }
+
+    private struct WorkerReport: Codable {
+        var transitions: Int
+        var seconds: Double
+        var claimMicroseconds: [Double]
+    }
+
+    /// One dispatcher's loop: claim a new command, complete it, as fast as the file allows.
+    private static func runWorker(index: String, environment: [String: String]) async throws {
+        guard let url = environment[Worker.url], let go = environment[Worker.go], let result = environment[Worker.result] else {
+            throw BenchError.failed("state worker \(index): missing \(Worker.url), \(Worker.go) or \(Worker.result)")
+        }
+        var logger = Logger(label: "kiamo-bench.state.worker")
+        logger.logLevel = .warning
+        let store = try await openStateStore(url: url, logger: logger)
+        let owner = OwnerID.make()
+        guard FileManager.default.createFile(atPath: result + ".ready", contents: nil) else { throw BenchError.failed("cannot write \(result)") }
+        try await waitFor("the start signal") { FileManager.default.fileExists(atPath: go) }
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + .seconds(seconds)
+        var transitions = 0
+        var latencies: [Double] = []
+        latencies.reserveCapacity(50_000)
+        var sequence = 0
+        while clock.now < end {
+            let key = "w\(index)-\(sequence)"
+            sequence += 1
+            let before = clock.now
+            let claim = try await store.claimSend(account: "bench", key: key, owner: owner)
+            latencies.append((clock.now - before) / .microseconds(1))
+            guard claim.isOwned else { throw BenchError.failed("worker \(index) could not claim its own \(key): \(claim)") }
+            guard case .applied = try await store.completeSend(account: "bench", key: key, owner: owner, dmEventId: "\(sequence)", conversationId: nil) else {
+                throw BenchError.failed("worker \(index): completing \(key) was rejected")
+            }
+            transitions += 2
+        }
+        let report = WorkerReport(transitions: transitions, seconds: (clock.now - start) / .seconds(1), claimMicroseconds: latencies)
+        try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: result))
+    }
+
+    // MARK: Cache, one process
+
+    private static func measureCache(_ store: any StateStore) async throws {
+        let count = 20_000
+        let clock = ContinuousClock()
+        let now = Date()
+        let addStart = clock.now
+        for index in 0..<count {
+            try await store.addToCache(account: "bench", user: XUser(id: "\(index)", name: "User \(index)", username: "user\(index)"), at: now)
+        }
+        let addSeconds = (clock.now - addStart) / .seconds(1)
+        let getStart = clock.now
+        for index in 0..<count {
+            guard try await store.getFromCache(account: "bench", userId: "\(index)") != nil else {
+                throw BenchError.failed("cached user \(index) missing")
+            }
+        }
+        let getSeconds = (clock.now - getStart) / .seconds(1)
+        BenchReport.emit(bench: name, metric: "cache_adds_per_second", value: Double(count) / addSeconds, unit: "adds/s")
+        BenchReport.emit(bench: name, metric: "cache_gets_per_second", value: Double(count) / getSeconds, unit: "gets/s")
+    }
+
+    private static func waitFor(_ what: String, timeout: Double = 30, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while !condition() {
+            if ContinuousClock.now >= deadline { throw BenchError.failed("timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import AMQP
-
-@Test func placeholder() { #expect(Bool(true)) }

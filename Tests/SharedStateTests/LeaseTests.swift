@@ -1,0 +1,65 @@
+import Foundation
+import SharedState
+import Testing
+
+@Suite struct LeaseRulesTests {
+    let now = Date(timeIntervalSince1970: 5_000)
+
+    private func lease(_ owner: String, expiresIn seconds: Double) -> Lease {
+        Lease(account: "1", name: "ingest", owner: owner, acquiredAt: now.addingTimeInterval(-1), expiresAt: now.addingTimeInterval(seconds))
+    }
+
+    @Test func aFreeOrExpiredLeaseIsGrantedAHeldOneRefused() {
+        let granted = LeaseRules.acquire(nil, account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now)
+        #expect(granted == .grant(Lease(account: "1", name: "ingest", owner: "a", acquiredAt: now, expiresAt: now.addingTimeInterval(10))))
+        guard case .grant(let taken) = LeaseRules.acquire(lease("b", expiresIn: 0), account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now) else {
+            Issue.record("an expired lease is free")
+            return
+        }
+        #expect(taken.owner == "a")
+        #expect(LeaseRules.acquire(lease("b", expiresIn: 0.001), account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now)
+                == .held(lease("b", expiresIn: 0.001)))
+    }
+
+    @Test func renewingNeedsAnUnexpiredLeaseOfTheSameOwner() {
+        #expect(LeaseRules.renew(lease("a", expiresIn: 1), owner: "a", ttl: .seconds(10), now: now)?.expiresAt == now.addingTimeInterval(10))
+        #expect(LeaseRules.renew(lease("a", expiresIn: 0), owner: "a", ttl: .seconds(10), now: now) == nil)
+        #expect(LeaseRules.renew(lease("b", expiresIn: 5), owner: "a", ttl: .seconds(10), now: now) == nil)
+        #expect(LeaseRules.renew(nil, owner: "a", ttl: .seconds(10), now: now) == nil)
+    }
+}
+
+@Suite struct LeaseTests {
+    @Test func aLeaseIsExclusiveUntilReleasedOrExpired() async throws {
+        let fixture = try await StoreFixture()
+        let store = fixture.store
+        let held = try await store.acquireLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10))
+        #expect(held?.owner == "a")
+        #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "b", ttl: .seconds(10)) == nil)
+        #expect(try await store.acquireLease(account: "2", name: "ingest", owner: "b", ttl: .seconds(10)) != nil)
+        #expect(try await store.leaseHolder(account: "1", name: "ingest")?.owner == "a")
+        #expect(try await !store.releaseLease(account: "1", name: "ingest", owner: "b"))
+        #expect(try await store.releaseLease(account: "1", name: "ingest", owner: "a"))
+        #expect(try await store.leaseHolder(account: "1", name: "ingest") == nil)
+
+        _ = try await store.acquireLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10))
+        fixture.clock.advance(seconds: 5)
+        #expect(try await store.renewLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10))?.expiresAt == fixture.clock.now().addingTimeInterval(10))
+        fixture.clock.advance(seconds: 10)
+        #expect(try await store.leaseHolder(account: "1", name: "ingest") == nil)
+        #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "b", ttl: .seconds(10))?.owner == "b")
+        #expect(try await store.renewLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10)) == nil)
+    }
+
+    @Test func concurrentAcquirersOfAFreeLeaseHaveOneWinner() async throws {
+        let fixture = try await StoreFixture()
+        let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen()]
+        let winners = try await withThrowingTaskGroup(of: Lease?.self) { group in
+            for index in 0..<12 {
+                group.addTask { try await stores[index % 3].acquireLease(account: "1", name: "ingest", owner: "o\(index)", ttl: .seconds(10)) }
+            }
+            return try await group.reduce(into: [Lease]()) { if let lease = $1 { $0.append(lease) } }
+        }
+        #expect(winners.count == 1)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import SharedState
-
-@Test func placeholder() { #expect(Bool(true)) }

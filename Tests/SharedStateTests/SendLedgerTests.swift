@@ -1,0 +1,81 @@
+import Foundation
+import SharedState
+import Testing
+
+@Suite struct SendLedgerTests {
+    @Test func aCommandGoesPendingInFlightSentAndIsThenAnsweredAlreadySent() async throws {
+        let fixture = try await StoreFixture()
+        let store = fixture.store
+        #expect(try await store.recordPending(account: "1", key: "cmd").state == .pending)
+        #expect(try await store.recordPending(account: "1", key: "cmd").revision == 1)
+        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "a") == .claimed(attempt: 1))
+        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "b") == .inFlightElsewhere(owner: "a", since: fixture.clock.now()))
+        let result = try await store.completeSend(account: "1", key: "cmd", owner: "a", dmEventId: "1582838593371127812", conversationId: "1-2")
+        guard case .applied(let entry) = result else { Issue.record("expected applied, got \(result)"); return }
+        #expect(entry.state == .sent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
+        #expect(try await store.sendEntry(account: "1", key: "cmd") == entry)
+        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "b")
+                == .alreadySent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
+    }
+
+    @Test func aReleasedCommandIsClaimedAgainAsTheNextAttempt() async throws {
+        let fixture = try await StoreFixture()
+        let store = fixture.store
+        _ = try await store.claimSend(account: "1", key: "cmd", owner: "a")
+        guard case .applied = try await store.releaseSend(account: "1", key: "cmd", owner: "a") else {
+            Issue.record("release should apply")
+            return
+        }
+        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "b") == .claimed(attempt: 2))
+        guard case .applied(let failed) = try await store.failSend(account: "1", key: "cmd", owner: "b", reason: "403 forbidden") else {
+            Issue.record("fail should apply")
+            return
+        }
+        #expect(failed.attempts == 2)
+        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "c") == .alreadyFailed(reason: "403 forbidden", at: failed.updatedAt))
+    }
+
+    @Test func aStaleClaimIsRecoveredAndTheSlowOwnerCanNoLongerFinishIt() async throws {
+        let fixture = try await StoreFixture { $0.staleClaimAfter = .seconds(60) }
+        let claimedAt = fixture.clock.now()
+        _ = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "slow")
+        fixture.clock.advance(seconds: 61)
+        #expect(try await fixture.store.claimSend(account: "1", key: "cmd", owner: "next")
+                == .reclaimed(previousOwner: "slow", claimedAt: claimedAt, attempt: 2))
+        let late = try await fixture.store.completeSend(account: "1", key: "cmd", owner: "slow", dmEventId: "1", conversationId: nil)
+        guard case .rejected(let current) = late else { Issue.record("the slow owner must be rejected, got \(late)"); return }
+        #expect(current?.state == .inFlight(owner: "next", since: fixture.clock.now()))
+    }
+
+    @Test func concurrentClaimersOfOneKeyHaveExactlyOneWinner() async throws {
+        let fixture = try await StoreFixture()
+        let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen(), try await fixture.reopen()]
+        for round in 0..<50 {
+            let claims = try await withThrowingTaskGroup(of: SendClaim.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask { try await store.claimSend(account: "1", key: "cmd-\(round)", owner: "w\(index)") }
+                }
+                return try await group.reduce(into: [SendClaim]()) { $0.append($1) }
+            }
+            #expect(claims.filter(\.isOwned).count == 1, "round \(round): \(claims)")
+        }
+    }
+
+    @Test func finishedEntriesArePrunedAfterTheRetentionUnfinishedOnesKept() async throws {
+        let fixture = try await StoreFixture { $0.sendRetention = .seconds(3600) }
+        let store = fixture.store
+        _ = try await store.claimSend(account: "1", key: "sent", owner: "a")
+        _ = try await store.completeSend(account: "1", key: "sent", owner: "a", dmEventId: "1", conversationId: nil)
+        _ = try await store.claimSend(account: "1", key: "failed", owner: "a")
+        _ = try await store.failSend(account: "1", key: "failed", owner: "a", reason: "x")
+        _ = try await store.claimSend(account: "1", key: "inflight", owner: "a")
+        try await store.recordPending(account: "1", key: "pending")
+        fixture.clock.advance(seconds: 3599)
+        #expect(try await store.pruneSends(account: "1") == 0)
+        fixture.clock.advance(seconds: 2)
+        #expect(try await store.pruneSends(account: "1") == 2)
+        #expect(try await store.sendEntry(account: "1", key: "sent") == nil)
+        #expect(try await store.sendEntry(account: "1", key: "inflight") != nil)
+        #expect(try await store.sendEntry(account: "1", key: "pending") != nil)
+    }
+}
