@@ -185,6 +185,11 @@ let package = Package(
             path: "Tests/StateProbe"
         ),
         .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "WorkerRuntime", "TestSupport"]),
+        // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["KiamoTwitter", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
+        ),
         .testTarget(
             name: "XEmulatorTests",
             dependencies: [

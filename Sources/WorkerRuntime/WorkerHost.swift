@@ -76,6 +76,10 @@ public enum WorkerHost {
         } catch let error as WorkerStartupError {
             logger.critical("\(error)")
             return error.exitCode
+        } catch is CancellationError {
+            // SIGTERM while still starting (waiting for the broker or X): a normal stop.
+            logger.info("stopped")
+            return 0
         } catch {
             logger.critical("stopped on an error: \(error)")
             return 1
@@ -95,12 +99,15 @@ public struct WorkerStartupError: Error, CustomStringConvertible {
 }
 
 /// Connects what the engines need, checks the accounts, then runs the engines.
-struct WorkerService: Service {
+struct WorkerService: Service, CustomStringConvertible {
     let role: String
     let configuration: Configuration
     let health: HealthRegistry
     let logger: Logger
     let makeEngines: @Sendable (WorkerContext) async throws -> [any Service]
+
+    /// How ServiceLifecycle names it in its logs (never the configuration).
+    var description: String { "kiamo-twitter-\(role)" }
 
     func run() async throws {
         let state: any StateStore

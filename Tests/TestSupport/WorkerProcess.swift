@@ -1,16 +1,16 @@
 import Foundation
 
-/// The X account and credentials the worker tests use, against an emulator configured to accept them.
+/// The X account and credentials the worker tests use: the ones `TestEmulator` and
+/// `EmulatorProcess` accept by default.
 public struct TestAccount: Sendable {
-    public var userId = "1000000001"
-    public var username = "kiamo_support"
-    public var consumerKey = "test-consumer-key"
-    public var consumerSecret = "test-consumer-secret"
-    public var accessToken = "1000000001-test-access-token"
-    public var accessTokenSecret = "test-access-token-secret"
-    public var clientId = "test-client-id"
-    public var clientSecret = "test-client-secret"
-    public var refreshToken = "test-refresh-token-0"
+    public var userId = TestEmulator.Credentials.accountID
+    public var username = TestEmulator.Credentials.accountUsername
+    public var consumerKey = TestEmulator.Credentials.consumerKey
+    public var consumerSecret = TestEmulator.Credentials.consumerSecret
+    public var accessToken = TestEmulator.Credentials.accessToken
+    public var accessTokenSecret = TestEmulator.Credentials.accessTokenSecret
+    public var clientId = TestEmulator.Credentials.clientID
+    public var refreshToken = TestEmulator.Credentials.refreshToken
 
     public init() {}
 
@@ -25,12 +25,12 @@ public struct TestAccount: Sendable {
         ]
     }
 
-    /// The worker's environment for this account with OAuth 2.0 (a confidential client).
+    /// The worker's environment for this account with OAuth 2.0 (a public client, as the
+    /// emulator's default configuration has it).
     public var oauth2Environment: [String: String] {
         [
             "KIAMO_TWITTER_USER_ID": userId,
             "KIAMO_TWITTER_CLIENT_ID": clientId,
-            "KIAMO_TWITTER_CLIENT_SECRET": clientSecret,
             "KIAMO_TWITTER_REFRESH_TOKEN": refreshToken,
         ]
     }

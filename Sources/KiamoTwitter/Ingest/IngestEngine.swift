@@ -18,7 +18,7 @@ import XAPI
 ///
 /// Graceful shutdown cancels a poll that is still reading X (nothing is lost: nothing was
 /// published), but lets one that is publishing finish its confirms and commit.
-public final class IngestEngine: Service, Sendable {
+public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     public struct Settings: Sendable {
         public var pollInterval: Duration
         public var paginationCount: Int
@@ -107,6 +107,8 @@ public final class IngestEngine: Service, Sendable {
     }
 
     private var healthName: String { "ingest:\(account)" }
+
+    public var description: String { "ingest engine of account \(account)" }
 
     // MARK: - Service
 
