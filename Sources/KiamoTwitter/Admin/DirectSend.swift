@@ -1,0 +1,40 @@
+import Foundation
+import XAPI
+
+/// `kiamo-twitter send` and numbered test 03: one DM posted straight to X, as the original's test
+/// did, bypassing the queue and the send ledger (so it is not deduplicated: each run posts).
+public struct DirectSend: Sendable {
+    public let session: AdminSession
+    public let account: AccountConfiguration
+
+    public init(session: AdminSession, account: AccountConfiguration) {
+        self.session = session
+        self.account = account
+    }
+
+    public func run(to recipient: String, text: String) async throws -> SendReport {
+        guard SendCommandValidator.isNumericId(recipient) else {
+            throw AdminError.usage("--to '\(recipient.prefix(40))' is not a numeric X user id")
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw AdminError.usage("--text is empty: X does not post an empty DM")
+        }
+        let sent = try await session.client(for: account).sendDM(to: recipient, text: text)
+        return SendReport(account: account.userId, recipientId: recipient, dmEventId: sent.dmEventId,
+                          conversationId: sent.conversationId, rateLimit: sent.rateLimit)
+    }
+}
+
+/// What X answered to a DM sent directly.
+public struct SendReport: AdminReport {
+    public var account: String
+    public var recipientId: String
+    public var dmEventId: String
+    public var conversationId: String
+    public var rateLimit: RateLimitInfo?
+
+    public var lines: [String] {
+        ["sent from \(account) to \(recipientId)", "DM event id: \(dmEventId)", "conversation: \(conversationId)"]
+            + (rateLimit.map { ["rate limit: \($0)"] } ?? [])
+    }
+}

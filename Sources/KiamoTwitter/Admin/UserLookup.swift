@@ -1,0 +1,57 @@
+import XAPI
+
+/// `kiamo-twitter user` and numbered test 01: who the account is (`users/me`), or another user by
+/// id or username, with the original's `buildUserRecord` form Kiamo shows as `senderName`.
+public struct UserLookup: Sendable {
+    /// Which user to look up.
+    public enum Target: Sendable, Hashable {
+        case me
+        case id(String)
+        case username(String)
+    }
+
+    public let session: AdminSession
+    public let account: AccountConfiguration
+
+    public init(session: AdminSession, account: AccountConfiguration) {
+        self.session = session
+        self.account = account
+    }
+
+    public func run(_ target: Target) async throws -> UserReport {
+        let client = try await session.client(for: account)
+        let answer: XResponse<XUser>
+        switch target {
+        case .me: answer = try await client.me()
+        case .id(let id): answer = try await client.user(id: id)
+        case .username(let name): answer = try await client.user(username: name.hasPrefix("@") ? String(name.dropFirst()) : name)
+        }
+        let configuration = session.configuration
+        let mapper = KiamoMessageMapper(accountId: account.userId, senderNameTemplate: configuration.ingest.senderNameTemplate)
+        return UserReport(account: account.userId, user: answer.value, userRecord: mapper.buildUserRecord(answer.value),
+                          isAccount: answer.value.id == account.userId, rateLimit: answer.rateLimit)
+    }
+}
+
+/// A user as X returned it and as Kiamo will name it.
+public struct UserReport: AdminReport {
+    public var account: String
+    public var user: XUser
+    /// `buildUserRecord`: the `senderName` of this user's messages.
+    public var userRecord: String
+    /// True when the user is the configured account itself.
+    public var isAccount: Bool
+    public var rateLimit: RateLimitInfo?
+
+    public var lines: [String] {
+        var lines = [
+            "id: \(user.id)",
+            "name: \(user.name)",
+            "username: @\(user.username)",
+            "user record (Kiamo senderName): \(userRecord)",
+        ]
+        if isAccount { lines.append("this is the configured account \(account)") }
+        if let rateLimit { lines.append("rate limit: \(rateLimit)") }
+        return lines
+    }
+}
