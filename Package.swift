@@ -202,6 +202,7 @@ let package = Package(
                 "KiamoTwitter",
                 "XAPI",
                 "AMQP",
+                "CurlHTTP",
                 "TestSupport",
                 // Run as processes by the tests; listed so --build-tests builds them.
                 "kiamo-twitter",

@@ -7,6 +7,11 @@ public struct AuthorizationRedirect: Sendable, Hashable {
     /// The `state` the redirect carried; nil when only a code was given.
     public var state: String?
 
+    public init(code: String, state: String?) {
+        self.code = code
+        self.state = state
+    }
+
     /// Parses what was pasted or passed: a URL with a query, or a code.
     ///
     /// Throws `AdminError` when X reported an error, the URL has no code, or its state is not

@@ -42,7 +42,7 @@ public struct RequestReport: AdminReport {
     static let secretOAuthFields: Set<String> = ["oauth_consumer_key", "oauth_token", "oauth_signature"]
 
     /// `OAuth k="v", ...` with the credential fields' values masked; `Bearer ****`, `Basic ****`.
-    static func maskAuthorization(_ value: String) -> String {
+    public static func maskAuthorization(_ value: String) -> String {
         guard value.hasPrefix("OAuth ") else {
             return (value.split(separator: " ", maxSplits: 1).first.map(String.init) ?? "") + " ****"
         }
