@@ -27,7 +27,12 @@ struct GlobalOptions: ParsableArguments {
             return handler
         }
         do {
-            return try ConfigurationLoader().load(file: config)
+            let loader = ConfigurationLoader()
+            let configuration = try loader.load(file: config)
+            for variable in loader.unknownVariables() {
+                Output.error("warning: unknown environment variable \(variable) ignored (a typo? `kiamo-twitter --help` lists the variables)")
+            }
+            return configuration
         } catch let error as ConfigurationError {
             Output.error(error.description)
             throw ExitCode(2)

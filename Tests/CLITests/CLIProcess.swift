@@ -19,8 +19,9 @@ final class CLIProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         outFile = folder.appendingPathComponent("stdout")
         errFile = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: outFile.path, contents: nil), FileManager.default.createFile(atPath: errFile.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path])
+        }
         var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KIAMO_TWITTER_") }
         base["KIAMO_TWITTER_CONFIG"] = ""
         process.executableURL = URL(fileURLWithPath: PackagePaths.executable("kiamo-twitter"))

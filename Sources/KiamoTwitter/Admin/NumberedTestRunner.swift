@@ -25,65 +25,64 @@ public struct NumberedTestRunner: Sendable {
     }
 
     public func run(_ test: NumberedTest, options: Options, progress: @Sendable (String) -> Void = { _ in }) async -> NumberedTestResult {
+        var lines: [String] = []
         do {
-            let lines = try await steps(of: test, options: options, progress: progress)
+            try await steps(of: test, options: options, into: &lines, progress: progress)
             return NumberedTestResult(test: test, steps: lines, ok: true, failure: nil)
         } catch {
             let failure = AdminError.wrap(error, configuration: session.configuration)
-            return NumberedTestResult(test: test, steps: [], ok: false, failure: failure.message, exitCode: failure.exitCode)
+            return NumberedTestResult(test: test, steps: lines, ok: false, failure: failure.message, exitCode: failure.exitCode)
         }
     }
 
-    private func steps(of test: NumberedTest, options: Options, progress: @Sendable (String) -> Void) async throws -> [String] {
+    /// Appends what the test did to `lines` as it goes, so a failure still shows the steps before it.
+    private func steps(of test: NumberedTest, options: Options, into lines: inout [String], progress: @Sendable (String) -> Void) async throws {
         let configuration = session.configuration
         switch test.number {
         case "00":
-            return ConfigurationReport.lines(configuration) + ["configuration loaded; nothing called"]
+            lines += ConfigurationReport.lines(configuration) + ["configuration loaded; nothing called"]
         case "01":
             let account = try await session.account(options.account)
+            lines.append("GET users/me as account \(account.userId)")
             let report = try await UserLookup(session: session, account: account).run(.me)
+            lines += report.lines
             guard report.isAccount else {
                 throw AdminError.failed("users/me is \(report.user.id) (@\(report.user.username)), not the configured account \(account.userId)")
             }
-            return ["GET users/me as account \(account.userId)"] + report.lines
         case "02":
             let account = try await session.account(options.account)
-            let report = try await MessageReader(session: session, account: account).run(since: nil, maxPages: 1, commit: false)
-            var shown = report
-            shown.showRaw = true
-            return shown.lines
+            var report = try await MessageReader(session: session, account: account).run(since: nil, maxPages: 1, commit: false)
+            report.showRaw = true
+            lines += report.lines
         case "03":
             guard let to = options.to, let text = options.text else { throw AdminError.usage("test 03 needs --to <user id> and --text <text>") }
             let account = try await session.account(options.account)
-            return try await DirectSend(session: session, account: account).run(to: to, text: text).lines
+            lines += try await DirectSend(session: session, account: account).run(to: to, text: text).lines
         case "04":
             let account = try await session.account(options.account)
-            return try await CredentialCheck(session: session, account: account).run().lines
+            lines += try await CredentialCheck(session: session, account: account).run().lines
         case "05":
-            let probe = StatusProbe(session: session)
-            let queues = try await probe.queues()
-            let lines = ["connected to \(ConfigurationReport.maskedURL(configuration.amqp.url.reveal()))"]
-                + queues.map { $0.present ? "\($0.name): \($0.messages ?? 0) message(s), \($0.consumers ?? 0) consumer(s)" : "\($0.name): MISSING" }
+            let queues = try await StatusProbe(session: session).queues()
+            lines.append("connected to \(ConfigurationReport.maskedURL(configuration.amqp.url.reveal()))")
+            lines += queues.map { $0.present ? "\($0.name): \($0.messages ?? 0) message(s), \($0.consumers ?? 0) consumer(s)" : "\($0.name): MISSING" }
             let missing = queues.filter { !$0.present }.map(\.name)
             guard missing.isEmpty else {
                 throw AdminError.failed("missing queue(s) \(missing.joined(separator: ", ")): run `kiamo-twitter setup`")
             }
-            return lines
         case "06":
-            return try await StateInspection(session: session).show().lines
+            lines += try await StateInspection(session: session).show().lines
         case "07":
             let account = try await session.account(options.account)
-            return try await EndToEndCheck(session: session, account: account, timeout: options.timeout).run(progress: progress).lines
+            lines += try await EndToEndCheck(session: session, account: account, timeout: options.timeout).run(progress: progress).lines
         case "08":
             let account = try await session.account(options.account)
-            let report = try SavedResponseMapping.map(Data(Self.samplePage.utf8), apiVersion: .v2, accountId: account.userId,
-                                                      senderNameTemplate: configuration.ingest.senderNameTemplate, file: "built-in sample")
-            return ["raw: " + Self.samplePage] + report.lines
+            lines.append("raw: " + Self.samplePage)
+            lines += try SavedResponseMapping.map(Data(Self.samplePage.utf8), apiVersion: .v2, accountId: account.userId,
+                                                  senderNameTemplate: configuration.ingest.senderNameTemplate, file: "built-in sample").lines
         default:
             let account = try await session.account(options.account)
-            let report = try await RequestPreview(configuration: configuration, account: account)
-                .build(operationName: "me", parameters: [:], nonce: nil, timestamp: nil, showSecrets: false)
-            return report.lines
+            lines += try await RequestPreview(configuration: configuration, account: account)
+                .build(operationName: "me", parameters: [:], nonce: nil, timestamp: nil, showSecrets: false).lines
         }
     }
 
