@@ -30,7 +30,7 @@ struct MapCommand: AsyncParsableCommand {
             let account = try await session.account(command.options.account)
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: command.file))
+                data = try await BlockingCall.run("read \(command.file)") { try Data(contentsOf: URL(fileURLWithPath: command.file)) }
             } catch {
                 throw AdminError.usage("cannot read --file \(command.file): \((error as NSError).localizedDescription)")
             }

@@ -57,9 +57,3 @@ struct TestCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// `test --list`.
-struct TestList: AdminReport {
-    var tests: [NumberedTest]
-    var lines: [String] { tests.map { "\($0.number)  \($0.name): \($0.purpose)" } }
-}

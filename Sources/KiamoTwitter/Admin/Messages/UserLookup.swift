@@ -32,26 +32,3 @@ public struct UserLookup: Sendable {
                           isAccount: answer.value.id == account.userId, rateLimit: answer.rateLimit)
     }
 }
-
-/// A user as X returned it and as Kiamo will name it.
-public struct UserReport: AdminReport {
-    public var account: String
-    public var user: XUser
-    /// `buildUserRecord`: the `senderName` of this user's messages.
-    public var userRecord: String
-    /// True when the user is the configured account itself.
-    public var isAccount: Bool
-    public var rateLimit: RateLimitInfo?
-
-    public var lines: [String] {
-        var lines = [
-            "id: \(user.id)",
-            "name: \(user.name)",
-            "username: @\(user.username)",
-            "user record (Kiamo senderName): \(userRecord)",
-        ]
-        if isAccount { lines.append("this is the configured account \(account)") }
-        if let rateLimit { lines.append("rate limit: \(rateLimit)") }
-        return lines
-    }
-}

@@ -87,11 +87,11 @@ public struct RequestPreview: Sendable {
         )
         do {
             try await Self.call(operation.name, on: client, parameters: parameters, pageSize: configuration.ingest.paginationCount)
-        } catch let error as XAPIError {
-            if case .invalidArgument = error { throw AdminError.usage("\(error)") }
+        } catch {
+            // The recorder refuses to send, so the call always fails; what matters is whether a
+            // request was built first (an invalid argument stops the client before that).
+            if case .invalidArgument = error as? XAPIError { throw AdminError.usage("\(error)") }
             guard recorder.request != nil else { throw error }
-        } catch let error as RecordingTransport.NotSent {
-            _ = error
         }
         guard let request = recorder.request else { throw AdminError.failed("\(operation.name): the client built no request") }
         return RequestReport(request, steps: try signatureSteps(request), apiVersion: configuration.api.version.rawValue,
@@ -124,18 +124,5 @@ public struct RequestPreview: Sendable {
             _ = try await client.conversationEvents(with: parameters["participant_id"] ?? "", pageToken: parameters["pagination_token"], maxResults: maxResults)
         default: _ = try await client.sendDM(to: parameters["to"] ?? "", text: parameters["text"] ?? "")
         }
-    }
-}
-
-/// A transport that records the request it is handed and sends nothing.
-final class RecordingTransport: XHTTPTransport {
-    struct NotSent: Error {}
-    private let recorded = Mutex<HTTPRequest?>(nil)
-
-    var request: HTTPRequest? { recorded.withLock { $0 } }
-
-    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        recorded.withLock { $0 = request }
-        throw NotSent()
     }
 }

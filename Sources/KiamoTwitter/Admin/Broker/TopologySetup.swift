@@ -1,8 +1,8 @@
 import AMQP
 
-/// `kiamo-twitter setup`: declares the topology the workers declare at start (idempotent: what
-/// exists with the same arguments is left alone) and opens the state store, creating and
-/// migrating its file when missing.
+/// `kiamo-twitter setup`: opens the state store, creating and migrating its file when missing,
+/// then declares the topology the workers declare at start (idempotent: what exists with the
+/// same arguments is left alone).
 public struct TopologySetup: Sendable {
     public let session: AdminSession
 
@@ -13,6 +13,7 @@ public struct TopologySetup: Sendable {
     public func run() async throws -> SetupReport {
         let configuration = session.configuration
         let topology = Topology(configuration)
+        _ = try await session.state()
         let channel = try await session.channel()
         do {
             try await topology.declare(on: channel)
@@ -21,25 +22,11 @@ public struct TopologySetup: Sendable {
                 + "or the settings aligned with it (amqp.queueType, dispatch.retryDelays)")
         }
         try? await channel.close()
-        _ = try await session.state()
         return SetupReport(
             exchanges: topology.exchanges.map { "\($0.name) (\($0.type))" },
             queues: topology.queues.map(\.name),
             bindings: topology.bindings.map { "\($0.exchange) -> \($0.queue)\($0.routingKey.isEmpty ? "" : " [\($0.routingKey)]")" },
             stateURL: ConfigurationReport.maskedURL(configuration.state.url.reveal())
         )
-    }
-}
-
-/// What `setup` declared.
-public struct SetupReport: AdminReport {
-    public var exchanges: [String]
-    public var queues: [String]
-    public var bindings: [String]
-    public var stateURL: String
-
-    public var lines: [String] {
-        ["exchanges: " + exchanges.joined(separator: ", "), "queues:"] + queues.map { "  \($0)" }
-            + ["bindings:"] + bindings.map { "  \($0)" } + ["state store ready: \(stateURL)", "topology declared"]
     }
 }
