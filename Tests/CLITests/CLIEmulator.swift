@@ -3,29 +3,26 @@ import Foundation
 import KiamoTwitter
 import TestSupport
 
-/// The `x-emulator` executable serving `TestAccount`'s credentials on a free port, and its
-/// control API (KiamoTwitter's `EmulatorControl`, the one `e2e` uses).
+/// The `x-emulator` executable (TestSupport's `EmulatorProcess`) serving `TestAccount`'s
+/// credentials, the ones `WorkerProcess.environment` configures, and its control API through
+/// KiamoTwitter's `EmulatorControl` (the one `e2e` uses).
 final class CLIEmulator: Sendable {
-    let process: RunningProcess
-    let baseURL: String
+    let emulator: EmulatorProcess
     let http: HTTPClient
     let control: EmulatorControl
 
+    var baseURL: String { emulator.baseURL }
+
     init(account: TestAccount = TestAccount()) async throws {
-        process = try RunningProcess(name: "x-emulator", executable: PackagePaths.executable("x-emulator"), arguments: [
-            "--port", "0", "--account-id", account.userId, "--account-username", account.username,
+        emulator = try await EmulatorProcess.start(arguments: [
+            "--account-id", account.userId, "--account-username", account.username,
             "--consumer-key", account.consumerKey, "--consumer-secret", account.consumerSecret,
             "--access-token", account.accessToken, "--access-token-secret", account.accessTokenSecret,
             "--client-id", account.clientId, "--client-secret", account.clientSecret, "--refresh-token", account.refreshToken,
             "--rate-limits", "off",
         ])
-        let line = try await process.waitForLine(containing: "listening on http://")
-        guard let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no URL in: \(line)"])
-        }
-        baseURL = String(url)
         http = try HTTPClient()
-        control = EmulatorControl(baseURL: baseURL, http: http)
+        control = EmulatorControl(baseURL: emulator.baseURL, http: http)
     }
 
     deinit {
