@@ -52,7 +52,7 @@ import Testing
         #expect(throws: AdminError.self) { try SavedResponseMapping.detectVersion(Data("[1, 2]".utf8)) }
         let empty = try SavedResponseMapping.map(Data(#"{"meta": {"result_count": 0}}"#.utf8), apiVersion: nil, accountId: "12",
                                                  senderNameTemplate: "{name}@{username}", file: "f")
-        #expect(empty.messages.isEmpty && empty.events == 0)
+        #expect(empty.lines == ["f: API v2, 0 event(s), 0 Kiamo message(s) for account 12"])
     }
 
     @Test func aMaskedAuthorizationHeaderKeepsOnlyTheNonCredentialFields() {

@@ -80,6 +80,10 @@ import TestSupport
     @Test func setupDeclaresTheTopologyThatStatusAndTest05Report() async throws {
         let emulator = try await CLIEmulator()
         let environment = try CLIEnvironment.live(apiBaseURL: emulator.baseURL)
+        let fresh = try await environment.run(["status", "--json"])
+        #expect(fresh.status == 0, "\(fresh)")
+        #expect(try JSONDocument(fresh.stdout)["missingStateFile"] as? String == environment.stateFile)
+        #expect(try JSONDocument(fresh.stdout).array("queues").allSatisfy { $0["present"] as? Bool == false })
         let before = try await environment.run(["test", "--test=05"])
         #expect(before.status == 1 && before.stdout.contains("FAILED: missing queue(s)"), "\(before)")
         let setup = try await environment.run(["setup", "--json"])

@@ -16,19 +16,24 @@ public struct AuthLogin: Sendable {
 
     /// A started login: what the person opens, and what the finish needs.
     public struct Attempt: Sendable, Encodable {
+        /// Where the person consents.
         public var authorizeURL: String
+        /// Where X sends the browser back (must match at the exchange).
         public var redirectURI: String
+        /// The value the redirect must carry back.
         public var state: String
         /// Printed only by `--print-url`, which needs it for the second step.
         public var codeVerifier: String
     }
 
-    public let session: AdminSession
+    let session: AdminSession
+    /// The account signed in.
     public let account: AccountConfiguration
-    public let redirectURI: String
-    public let authorizeURL: String?
-    public let scopes: [String]
+    let redirectURI: String
+    let authorizeURL: String?
+    let scopes: [String]
 
+    /// A login of `account` (an OAuth 2.0 one) through `session`.
     public init(session: AdminSession, account: AccountConfiguration, redirectURI: String = AuthLogin.defaultRedirectURI,
                 authorizeURL: String? = nil, scopes: [String] = XAPI.defaultScopes) {
         self.session = session

@@ -3,10 +3,12 @@ import Foundation
 /// What a person brings back from X's consent page: the redirect URL (`...?state=...&code=...`,
 /// or `?error=access_denied`) or the bare code. Pure, so the state check is unit-tested.
 public struct AuthorizationRedirect: Sendable, Hashable {
+    /// The authorization code to exchange.
     public var code: String
     /// The `state` the redirect carried; nil when only a code was given.
     public var state: String?
 
+    /// A code, with the state its redirect carried.
     public init(code: String, state: String?) {
         self.code = code
         self.state = state

@@ -6,6 +6,7 @@ import XAPI
 /// otherwise `<api.baseUrl>/i/oauth2/authorize` (the emulator serves it there); `--authorize-url`
 /// overrides both.
 public enum AuthorizeEndpoint {
+    /// The hosts of X's production API.
     public static let xHosts: Set<String> = ["api.x.com", "api.twitter.com"]
 
     /// True when `baseURL` is X's production API rather than an emulator.
@@ -13,6 +14,7 @@ public enum AuthorizeEndpoint {
         URLComponents(string: baseURL)?.host.map { xHosts.contains($0.lowercased()) } ?? false
     }
 
+    /// The authorize endpoint for `baseURL`, or `override` when given.
     public static func url(baseURL: String, override: String?) -> String {
         if let override { return override }
         if isX(baseURL) { return XAPI.defaultAuthorizeURL }

@@ -6,14 +6,16 @@ import XAPI
 /// (`users/me`, signed with OAuth 1.0a or with the stored OAuth 2.0 token, refreshed through the
 /// shared store if it is about to expire) and reports the stored pair's version and expiry.
 public struct CredentialCheck: Sendable {
-    public let session: AdminSession
-    public let account: AccountConfiguration
+    let session: AdminSession
+    let account: AccountConfiguration
 
+    /// The operation for `account`, through `session`.
     public init(session: AdminSession, account: AccountConfiguration) {
         self.session = session
         self.account = account
     }
 
+    /// Runs it; throws when X or the state store refuses.
     public func run() async throws -> TokenReport {
         let client = try await session.client(for: account)
         let me = try await client.me().value

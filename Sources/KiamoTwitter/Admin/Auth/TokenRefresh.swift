@@ -6,14 +6,16 @@ import XAPI
 /// refresh the workers use (the shared lease), so a worker refreshing at the same moment never
 /// burns the rotating refresh token twice.
 public struct TokenRefresh: Sendable {
-    public let session: AdminSession
-    public let account: AccountConfiguration
+    let session: AdminSession
+    let account: AccountConfiguration
 
+    /// The operation for `account`, through `session`.
     public init(session: AdminSession, account: AccountConfiguration) {
         self.session = session
         self.account = account
     }
 
+    /// Runs it; throws when X or the state store refuses.
     public func run() async throws -> TokenReport {
         guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else {
             throw AdminError.usage("account \(account.userId) uses OAuth 1.0a: it has no token to refresh")

@@ -5,18 +5,18 @@ import XAPI
 /// An account's credentials as `auth check | refresh | login` report them: the method, the user X
 /// says they belong to, and for OAuth 2.0 the stored pair's version and expiry (never the tokens).
 public struct TokenReport: AdminReport {
-    public var account: String
-    public var method: String
-    public var action: String
+    var account: String
+    var method: String
+    var action: String
     /// Who X says the credentials belong to, when it was asked.
-    public var user: XUser?
-    public var version: Int64?
-    public var expiresAt: Date?
-    public var expiresInSeconds: Int?
-    public var scope: String?
-    public var hasRefreshToken: Bool?
+    var user: XUser?
+    var version: Int64?
+    var expiresAt: Date?
+    var expiresInSeconds: Int?
+    var scope: String?
+    var hasRefreshToken: Bool?
     /// True when this command stored a new pair.
-    public var stored: Bool
+    var stored: Bool
 
     init(account: String, method: String, action: String, user: XUser?, token: StoredToken?, stored: Bool, now: Date) {
         self.account = account
@@ -33,6 +33,7 @@ public struct TokenReport: AdminReport {
         }
     }
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = ["account \(account): \(method)"]
         if let user { lines.append("credentials accepted by X: user \(user.id) (@\(user.username))") }

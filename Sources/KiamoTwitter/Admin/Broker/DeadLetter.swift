@@ -5,22 +5,25 @@ import Foundation
 /// for, why it failed (headers `x-kiamo-error-code`, `x-kiamo-error-message`, `x-kiamo-attempts`)
 /// and the command itself.
 public struct DeadLetter: Sendable, Encodable, Hashable {
+    /// Header of the failure's stable code (`x_rejected`, `retries_exhausted`, ...).
     public static let errorCodeHeader = "x-kiamo-error-code"
+    /// Header of the failure's sentence.
     public static let errorMessageHeader = "x-kiamo-error-message"
+    /// Header of the attempts made before giving up.
     public static let attemptsHeader = "x-kiamo-attempts"
 
     /// The command id: the body's `id`, else the AMQP `message_id`.
-    public var id: String?
-    public var messageId: String?
+    var id: String?
+    var messageId: String?
     /// The routing key it was dead-lettered with (the original `send.<account>`).
-    public var routingKey: String
-    public var account: String?
-    public var errorCode: String?
-    public var errorMessage: String?
-    public var attempts: Int?
-    public var timestamp: Date?
+    var routingKey: String
+    var account: String?
+    var errorCode: String?
+    var errorMessage: String?
+    var attempts: Int?
+    var timestamp: Date?
     /// The command as published (UTF-8 text; a body that is not is shown as its size).
-    public var body: String
+    var body: String
 
     /// Reads a dead letter from a delivery.
     public init(_ delivery: AMQPDelivery) {

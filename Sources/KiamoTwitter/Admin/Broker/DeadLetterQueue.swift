@@ -10,12 +10,14 @@ import Foundation
 /// dead letter; the others are handed back. A failure leaves every message not yet confirmed in
 /// the queue.
 public struct DeadLetterQueue: Sendable {
-    public let session: AdminSession
+    let session: AdminSession
 
+    /// The operation, through `session` (which opens what it needs on first use).
     public init(session: AdminSession) {
         self.session = session
     }
 
+    /// At most `limit` dead letters, every one handed back to the queue.
     public func list(limit: Int) async throws -> DeadLetterReport {
         guard limit >= 1 else { throw AdminError.usage("--limit must be at least 1") }
         let (channel, queue) = try await open()
@@ -32,6 +34,7 @@ public struct DeadLetterQueue: Sendable {
         return DeadLetterReport(queue: queue, action: "list", letters: taken.map(DeadLetter.init), notShown: remaining, replayed: [])
     }
 
+    /// Replays the dead letter `id` (or every one, looking at most at `limit`); `progress` hears each.
     public func replay(id: String?, limit: Int, progress: @Sendable (String) -> Void = { _ in }) async throws -> DeadLetterReport {
         guard limit >= 1 else { throw AdminError.usage("--limit must be at least 1") }
         let topology = Topology(session.configuration)

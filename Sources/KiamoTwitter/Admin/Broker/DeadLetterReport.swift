@@ -3,13 +3,14 @@ import Foundation
 
 /// The dead letters listed, or replayed.
 public struct DeadLetterReport: AdminReport {
-    public var queue: String
-    public var action: String
-    public var letters: [DeadLetter]
+    var queue: String
+    var action: String
+    var letters: [DeadLetter]
     /// Messages left in the queue beyond `--limit` (list).
-    public var notShown: Int
-    public var replayed: [DeadLetter]
+    var notShown: Int
+    var replayed: [DeadLetter]
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         if action == "replay" {
             return ["replayed \(replayed.count) dead letter(s) from \(queue) to the send routing"]

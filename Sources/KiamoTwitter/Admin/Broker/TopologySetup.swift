@@ -4,12 +4,14 @@ import AMQP
 /// then declares the topology the workers declare at start (idempotent: what exists with the
 /// same arguments is left alone).
 public struct TopologySetup: Sendable {
-    public let session: AdminSession
+    let session: AdminSession
 
+    /// The operation, through `session` (which opens what it needs on first use).
     public init(session: AdminSession) {
         self.session = session
     }
 
+    /// Opens the state store and declares the topology; throws when either fails.
     public func run() async throws -> SetupReport {
         let configuration = session.configuration
         let topology = Topology(configuration)

@@ -4,9 +4,11 @@ import Foundation
 /// The X emulator's control API (`/_emulator/...`), for `e2e` against the emulator: create a
 /// customer, make them send a DM, read what the account sent.
 public struct EmulatorControl: Sendable {
+    /// The emulator's base URL (the configuration's `api.baseUrl`).
     public let baseURL: String
     let http: HTTPClient
 
+    /// The control API of the emulator at `baseURL`.
     public init(baseURL: String, http: HTTPClient) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }

@@ -11,16 +11,18 @@ import Foundation
 /// Messages are watched through a private, exclusive queue bound like the inbound and report
 /// queues, so nothing is taken from Kiamo's queues; it disappears with the connection.
 public struct EndToEndCheck: Sendable {
-    public let session: AdminSession
-    public let account: AccountConfiguration
-    public let timeout: Duration
+    let session: AdminSession
+    let account: AccountConfiguration
+    let timeout: Duration
 
+    /// The check for `account`, waiting at most `timeout` for each message.
     public init(session: AdminSession, account: AccountConfiguration, timeout: Duration = .seconds(60)) {
         self.session = session
         self.account = account
         self.timeout = timeout
     }
 
+    /// Runs the check; `progress` hears each step; throws naming the step that did not happen.
     public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> EndToEndReport {
         let configuration = session.configuration
         let topology = Topology(configuration)

@@ -3,12 +3,13 @@ import Foundation
 
 /// What the end-to-end run saw.
 public struct EndToEndReport: AdminReport {
-    public var account: String
+    var account: String
     /// `emulator` or `x`.
-    public var target: String
-    public var steps: [String]
-    public var inbound: KiamoMessage?
-    public var report: DeliveryReport
+    var target: String
+    var steps: [String]
+    var inbound: KiamoMessage?
+    var report: DeliveryReport
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] { steps + ["end-to-end OK"] }
 }

@@ -3,14 +3,15 @@ import XAPI
 
 /// The Kiamo messages of a saved answer.
 public struct MapReport: AdminReport {
-    public var file: String
-    public var account: String
-    public var apiVersion: String
-    public var events: Int
-    public var nextToken: String?
-    public var messages: [KiamoMessage]
-    public var skipped: [MappedEvents.Skipped]
+    var file: String
+    var account: String
+    var apiVersion: String
+    var events: Int
+    var nextToken: String?
+    var messages: [KiamoMessage]
+    var skipped: [MappedEvents.Skipped]
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         ["\(file): API v\(apiVersion), \(events) event(s), \(messages.count) Kiamo message(s) for account \(account)"]
             + messages.map(AdminJSON.line)

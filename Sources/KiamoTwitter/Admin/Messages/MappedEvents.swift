@@ -5,12 +5,12 @@ import XAPI
 public struct MappedEvents: Sendable, Encodable {
     /// An event left out, and why.
     public struct Skipped: Sendable, Encodable, Hashable {
-        public var id: String
-        public var reason: String
+        var id: String
+        var reason: String
     }
 
-    public var messages: [KiamoMessage]
-    public var skipped: [Skipped]
+    var messages: [KiamoMessage]
+    var skipped: [Skipped]
 
     /// Maps `events` (any order, duplicates allowed) with `senders` by user id; a sender missing
     /// from `senders` is named by its id, as ingest does.

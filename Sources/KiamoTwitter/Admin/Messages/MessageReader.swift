@@ -10,14 +10,16 @@ import XAPI
 /// written unless `commit`: then the messages shown are recorded in the inbound ledger and the
 /// cursor moves past the newest event read, in one step, so ingest will not publish them.
 public struct MessageReader: Sendable {
-    public let session: AdminSession
-    public let account: AccountConfiguration
+    let session: AdminSession
+    let account: AccountConfiguration
 
+    /// The operation for `account`, through `session`.
     public init(session: AdminSession, account: AccountConfiguration) {
         self.session = session
         self.account = account
     }
 
+    /// Reads (see the type); `progress` hears each page when paging back to `since`.
     public func run(since: String?, maxPages: Int, commit: Bool, progress: @Sendable (String) -> Void = { _ in }) async throws -> ReadReport {
         let floor: UInt64?
         if let since {

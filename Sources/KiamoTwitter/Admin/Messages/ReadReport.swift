@@ -5,18 +5,18 @@ import XAPI
 /// What `read` found: X's events (the raw side), the Kiamo messages (the mapped side), and the
 /// cursor before and after.
 public struct ReadReport: AdminReport {
-    public var account: String
-    public var apiVersion: String
-    public var pages: Int
-    public var since: String?
-    public var userLookups: Int
-    public var events: [DMEvent]
-    public var users: [XUser]
-    public var messages: [KiamoMessage]
-    public var skipped: [MappedEvents.Skipped]
-    public var cursorBefore: String?
-    public var cursorAfter: String?
-    public var committed: Bool
+    var account: String
+    var apiVersion: String
+    var pages: Int
+    var since: String?
+    var userLookups: Int
+    var events: [DMEvent]
+    var users: [XUser]
+    var messages: [KiamoMessage]
+    var skipped: [MappedEvents.Skipped]
+    var cursorBefore: String?
+    var cursorAfter: String?
+    var committed: Bool
     /// Whether the text form shows the raw events (`--raw`); JSON always has them.
     public var showRaw = false
 
@@ -24,6 +24,7 @@ public struct ReadReport: AdminReport {
         case account, apiVersion, pages, since, userLookups, events, users, messages, skipped, cursorBefore, cursorAfter, committed
     }
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = ["account \(account), API v\(apiVersion): \(pages) page(s), \(events.count) event(s)\(since.map { " newer than \($0)" } ?? ""), \(messages.count) Kiamo message(s)"]
         if showRaw {

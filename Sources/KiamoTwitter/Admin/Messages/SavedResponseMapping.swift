@@ -15,6 +15,7 @@ public enum SavedResponseMapping {
         throw AdminError.usage("the file holds neither `data`/`meta` (v2 dm_events) nor `events` (v1.1 events/list); use --api-version to say which it is")
     }
 
+    /// The Kiamo messages of `data` for `accountId`; `file` names it in errors and the report.
     public static func map(_ data: Data, apiVersion: XAPIVersion?, accountId: String, senderNameTemplate: String, file: String) throws -> MapReport {
         let version = try apiVersion ?? detectVersion(data)
         let page: DMEventPage

@@ -10,14 +10,16 @@ public struct UserLookup: Sendable {
         case username(String)
     }
 
-    public let session: AdminSession
-    public let account: AccountConfiguration
+    let session: AdminSession
+    let account: AccountConfiguration
 
+    /// The operation for `account`, through `session`.
     public init(session: AdminSession, account: AccountConfiguration) {
         self.session = session
         self.account = account
     }
 
+    /// Looks `target` up.
     public func run(_ target: Target) async throws -> UserReport {
         let client = try await session.client(for: account)
         let answer: XResponse<XUser>

@@ -2,14 +2,15 @@ import XAPI
 
 /// A user as X returned it and as Kiamo will name it.
 public struct UserReport: AdminReport {
-    public var account: String
-    public var user: XUser
+    var account: String
+    var user: XUser
     /// `buildUserRecord`: the `senderName` of this user's messages.
-    public var userRecord: String
+    var userRecord: String
     /// True when the user is the configured account itself.
-    public var isAccount: Bool
-    public var rateLimit: RateLimitInfo?
+    var isAccount: Bool
+    var rateLimit: RateLimitInfo?
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = [
             "id: \(user.id)",

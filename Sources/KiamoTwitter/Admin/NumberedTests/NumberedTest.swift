@@ -2,10 +2,14 @@
 /// (`php <Connector>.php -f --test=NN`): 00 to 03 are the original's, the others ours. Each
 /// prints what it did and ends with `OK` or `FAILED: <reason>`.
 public struct NumberedTest: Sendable, Hashable, Encodable {
+    /// Two digits, as `--test=NN` takes it.
     public var number: String
+    /// A few words.
     public var name: String
+    /// What it does and shows.
     public var purpose: String
 
+    /// Every test, in order.
     public static let all: [NumberedTest] = [
         NumberedTest(number: "00", name: "void run", purpose: "load the configuration and print it, secrets masked; nothing is called"),
         NumberedTest(number: "01", name: "user data", purpose: "users/me, then the account's user record (the original's buildUserRecord)"),

@@ -5,11 +5,16 @@ import Foundation
 public struct NumberedTestRunner: Sendable {
     /// What tests 03 and 07 need beyond the configuration.
     public struct Options: Sendable {
+        /// `--account`.
         public var account: String?
+        /// Test 03: the recipient.
         public var to: String?
+        /// Test 03: the text.
         public var text: String?
+        /// Test 07: the wait for each message.
         public var timeout: Duration
 
+        /// The options given on the command line.
         public init(account: String? = nil, to: String? = nil, text: String? = nil, timeout: Duration = .seconds(60)) {
             self.account = account
             self.to = to
@@ -18,12 +23,14 @@ public struct NumberedTestRunner: Sendable {
         }
     }
 
-    public let session: AdminSession
+    let session: AdminSession
 
+    /// The operation, through `session` (which opens what it needs on first use).
     public init(session: AdminSession) {
         self.session = session
     }
 
+    /// Runs `test`; never throws (a failure is in the result).
     public func run(_ test: NumberedTest, options: Options, progress: @Sendable (String) -> Void = { _ in }) async -> NumberedTestResult {
         var lines: [String] = []
         do {

@@ -14,9 +14,13 @@ import XAPI
 public struct RequestPreview: Sendable {
     /// An operation `request` knows, with the parameters it takes.
     public struct Operation: Sendable {
+        /// The operation's name (the client's `XOperation`), as `request` takes it.
         public var name: String
+        /// Every parameter it takes (`name=value`).
         public var parameters: [String]
+        /// The parameters it cannot do without.
         public var required: [String]
+        /// What it does, for `--help`.
         public var summary: String
     }
 
@@ -34,11 +38,12 @@ public struct RequestPreview: Sendable {
                   summary: "send a DM (POST /2/dm_conversations/with/{to}/messages)"),
     ]
 
-    public let configuration: Configuration
-    public let account: AccountConfiguration
+    let configuration: Configuration
+    let account: AccountConfiguration
     /// OAuth 2.0: the stored access token, shown with `showSecrets` (a placeholder otherwise).
-    public let accessToken: String?
+    let accessToken: String?
 
+    /// Requests of `account` under `configuration`.
     public init(configuration: Configuration, account: AccountConfiguration, accessToken: String? = nil) {
         self.configuration = configuration
         self.account = account

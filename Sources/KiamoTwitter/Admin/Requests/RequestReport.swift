@@ -4,22 +4,23 @@ import XAPI
 
 /// A request as `kiamo-twitter request` prints it, secrets masked unless asked for.
 public struct RequestReport: AdminReport {
+    /// One header, its value masked when it is the `Authorization`.
     public struct Header: Sendable, Encodable, Hashable {
-        public var name: String
-        public var value: String
+        var name: String
+        var value: String
     }
 
-    public var account: String
-    public var apiVersion: String
-    public var method: String
-    public var url: String
-    public var headers: [Header]
-    public var body: String?
+    var account: String
+    var apiVersion: String
+    var method: String
+    var url: String
+    var headers: [Header]
+    var body: String?
     /// OAuth 1.0a only: the signature base string (RFC 5849 §3.4.1) and the signature.
-    public var signatureBaseString: String?
-    public var signature: String?
+    var signatureBaseString: String?
+    var signature: String?
     /// True when the output holds the credentials (`--show-secrets`).
-    public var secretsShown: Bool
+    var secretsShown: Bool
 
     /// The report of `request`; unless `showSecrets`, the credentials in the `Authorization`
     /// header and the signature base string, and the signature, are replaced by `****`.
@@ -76,6 +77,7 @@ public struct RequestReport: AdminReport {
         return fields
     }
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = ["\(method) \(url)"]
         lines += headers.map { "\($0.name): \($0.value)" }

@@ -17,21 +17,28 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case failed
     }
 
+    /// Which kind of failure (decides the exit code).
     public let kind: Kind
+    /// The line printed on standard error (no secret).
     public let message: String
 
+    /// A failure of `kind` described by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
+    /// A wrong command line (exit code 2).
     public static func usage(_ message: String) -> AdminError { AdminError(.usage, message) }
+    /// A configuration that cannot serve the command (exit code 2).
     public static func configuration(_ message: String) -> AdminError { AdminError(.configuration, message) }
+    /// An operation that failed (exit code 1).
     public static func failed(_ message: String) -> AdminError { AdminError(.failed, message) }
 
     /// 2 for usage and configuration, 1 for a failed operation.
     public var exitCode: Int32 { kind == .failed ? 1 : 2 }
 
+    /// The message.
     public var description: String { message }
 
     /// `error` as an `AdminError`, naming the part that failed: X (with its base URL), the broker

@@ -3,6 +3,7 @@ import Foundation
 /// The JSON form of every `--json` answer: one document, keys sorted, dates in ISO 8601, slashes
 /// unescaped, so scripts can rely on the same shape and byte-stable output.
 public enum AdminJSON {
+    /// `value` as one pretty-printed JSON document.
     public static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

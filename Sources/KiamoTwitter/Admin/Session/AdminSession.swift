@@ -12,7 +12,9 @@ import XAPI
 /// The broker is connected without automatic reconnection and with short timeouts: a command
 /// fails with one clear line rather than waiting for a broker that is not there.
 public actor AdminSession {
+    /// The configuration every operation of the command reads.
     public nonisolated let configuration: Configuration
+    /// The logger handed to the libraries (quiet unless `--verbose`).
     public nonisolated let logger: Logger
     /// Bound on connecting to the broker and on each of its operations.
     public let brokerTimeout: Duration
@@ -21,6 +23,7 @@ public actor AdminSession {
     private var amqp: AMQPConnection?
     private var clients: [String: MeteredXClient] = [:]
 
+    /// A session that has opened nothing yet.
     public init(configuration: Configuration, logger: Logger, brokerTimeout: Duration = .seconds(5)) {
         self.configuration = configuration
         self.logger = logger
@@ -68,14 +71,19 @@ public actor AdminSession {
     /// than created: a read-only command pointed at a wrong path must not leave an empty state behind.
     public func state(mustExist: Bool = false) async throws -> any StateStore {
         if let store { return store }
-        let url = configuration.state.url.reveal()
-        if mustExist, case .sqlite(let location) = try StateStoreURL(parsing: url), !FileManager.default.fileExists(atPath: location.path) {
-            throw AdminError.failed("state store: the file \(location.path) does not exist (state.url, KIAMO_TWITTER_STATE_URL); "
+        if mustExist, let path = try missingStateFile() {
+            throw AdminError.failed("state store: the file \(path) does not exist (state.url, KIAMO_TWITTER_STATE_URL); "
                 + "the workers create it on their first start, or `kiamo-twitter setup` does")
         }
         let opened = try await StateStoreOpener.open(configuration, logger: logger)
         store = opened
         return opened
+    }
+
+    /// The path of the configured SQLite state file when it does not exist yet (nil otherwise).
+    public func missingStateFile() throws -> String? {
+        guard store == nil, case .sqlite(let location) = try StateStoreURL(parsing: configuration.state.url.reveal()) else { return nil }
+        return FileManager.default.fileExists(atPath: location.path) ? nil : location.path
     }
 
     /// The broker connection, connected on first use: one attempt, no reconnection.

@@ -2,16 +2,18 @@ import Foundation
 
 /// What `clean-cache` did per account.
 public struct CacheCleaningReport: AdminReport {
+    /// One account's outcome.
     public struct Result: Sendable, Encodable {
-        public var account: String
+        var account: String
         /// `cleaned`, `not due` (a clean-up ran less than checkEveryInSecs ago) or `disabled`.
-        public var outcome: String
-        public var removed: Int
-        public var nextAt: Date?
+        var outcome: String
+        var removed: Int
+        var nextAt: Date?
     }
 
-    public var results: [Result]
+    var results: [Result]
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         results.map { result in
             switch result.outcome {

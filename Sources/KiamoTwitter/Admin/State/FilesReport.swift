@@ -1,6 +1,7 @@
 /// Files written.
 public struct FilesReport: AdminReport {
-    public var action: String
-    public var files: [String]
+    var action: String
+    var files: [String]
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] { files.map { "wrote \($0)" } }
 }

@@ -4,12 +4,14 @@ import SharedState
 /// `kiamo-twitter state show | export | clean-cache` and numbered test 06: the shared state read
 /// (tokens masked), written as the original's debug resource files, or its cache cleaned.
 public struct StateInspection: Sendable {
-    public let session: AdminSession
+    let session: AdminSession
 
+    /// The operation, through `session` (which opens what it needs on first use).
     public init(session: AdminSession) {
         self.session = session
     }
 
+    /// Every account in the store, masked; the file must exist.
     public func show() async throws -> StateReport {
         let configuration = session.configuration
         let snapshot = try await session.state(mustExist: true).debugSnapshot()
@@ -22,6 +24,7 @@ public struct StateInspection: Sendable {
                            accounts: accounts, takenAt: snapshot.takenAt)
     }
 
+    /// Writes the four resource files into `folder` (created when missing).
     public func export(to folder: String) async throws -> FilesReport {
         let configuration = session.configuration
         let snapshot = try await session.state(mustExist: true).debugSnapshot()
@@ -29,6 +32,7 @@ public struct StateInspection: Sendable {
         return FilesReport(action: "export", files: written.map(\.path))
     }
 
+    /// Cleans each configured account's cache (or `only`'s), when due.
     public func cleanCache(account only: String?) async throws -> CacheCleaningReport {
         let configuration = session.configuration
         let state = try await session.state(mustExist: true)

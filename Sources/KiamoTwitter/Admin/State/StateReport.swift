@@ -3,23 +3,25 @@ import SharedState
 
 /// The state store's content at a glance.
 public struct StateReport: AdminReport {
+    /// One account in the store.
     public struct Account: Sendable, Encodable {
-        public var account: String
+        var account: String
         /// False for an account found in the store but not in this configuration.
-        public var configured: Bool
+        var configured: Bool
         /// Masked: never the tokens themselves.
-        public var token: TokenSummary?
-        public var cursor: String?
-        public var cursorUpdatedAt: Date?
-        public var cachedUsers: Int
-        public var cachedConversations: Int
+        var token: TokenSummary?
+        var cursor: String?
+        var cursorUpdatedAt: Date?
+        var cachedUsers: Int
+        var cachedConversations: Int
     }
 
-    public var stateURL: String
-    public var cache: CachePolicy
-    public var accounts: [Account]
-    public var takenAt: Date
+    var stateURL: String
+    var cache: CachePolicy
+    var accounts: [Account]
+    var takenAt: Date
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = ["state \(stateURL)",
                      "cache: \(cache.enabled ? "on" : "off"), checkEveryInSecs \(cache.checkEveryInSecs), expirationInSecs \(cache.expirationInSecs)"]

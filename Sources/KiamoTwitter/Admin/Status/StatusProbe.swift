@@ -4,10 +4,11 @@ import SharedState
 
 /// `kiamo-twitter status` and numbered test 05: the queues (depth and consumers, by passive
 /// declares that create nothing) and, per account, the cursor and its lag, the ingest lease, the
-/// token expiry and the shared rate-limit budgets.
+/// token expiry and the shared rate-limit budgets (none while the state file does not exist yet).
 public struct StatusProbe: Sendable {
-    public let session: AdminSession
+    let session: AdminSession
 
+    /// The operation, through `session` (which opens what it needs on first use).
     public init(session: AdminSession) {
         self.session = session
     }
@@ -56,9 +57,13 @@ public struct StatusProbe: Sendable {
         return result
     }
 
+    /// The queues and every configured account (or `account` alone).
     public func run(account: String? = nil) async throws -> StatusReport {
         let configuration = session.configuration
-        return StatusReport(broker: AMQPConfiguration.redact(configuration.amqp.url.reveal()), queues: try await queues(),
-                            accounts: try await accounts(only: account))
+        let queues = try await queues()
+        // Before the first worker start there is no state yet: the queues are still worth showing.
+        let missing = try await session.missingStateFile()
+        return StatusReport(broker: AMQPConfiguration.redact(configuration.amqp.url.reveal()), queues: queues,
+                            missingStateFile: missing, accounts: missing == nil ? try await accounts(only: account) : [])
     }
 }

@@ -4,44 +4,51 @@ import SharedState
 
 /// The deployment at a glance.
 public struct StatusReport: AdminReport {
+    /// A queue of the topology: present or not, its ready messages and consumers.
     public struct QueueState: Sendable, Encodable, Hashable {
-        public var name: String
-        public var present: Bool
-        public var messages: Int?
-        public var consumers: Int?
+        var name: String
+        var present: Bool
+        var messages: Int?
+        var consumers: Int?
     }
 
+    /// The stored OAuth 2.0 pair of an account: version and expiry, never the tokens.
     public struct TokenState: Sendable, Encodable, Hashable {
-        public var stored: Bool
-        public var version: Int64?
-        public var expiresAt: Date?
-        public var expiresInSeconds: Int?
+        var stored: Bool
+        var version: Int64?
+        var expiresAt: Date?
+        var expiresInSeconds: Int?
     }
 
+    /// One account: cursor and lag, ingest poller, token, rate-limit budgets.
     public struct AccountState: Sendable, Encodable {
-        public var account: String
-        public var method: String
-        public var cursor: String?
+        var account: String
+        var method: String
+        var cursor: String?
         /// When the cursor's DM was created (its snowflake time).
-        public var cursorTime: Date?
+        var cursorTime: Date?
         /// Seconds between the cursor's DM and now: how far behind ingest is at most.
-        public var cursorLagSeconds: Int?
-        public var ingestLeaseHolder: String?
-        public var ingestLeaseExpiresAt: Date?
-        public var token: TokenState?
-        public var rateLimits: [RateLimitBudget]
+        var cursorLagSeconds: Int?
+        var ingestLeaseHolder: String?
+        var ingestLeaseExpiresAt: Date?
+        var token: TokenState?
+        var rateLimits: [RateLimitBudget]
     }
 
-    public var broker: String
-    public var queues: [QueueState]
-    public var accounts: [AccountState]
+    var broker: String
+    var queues: [QueueState]
+    /// The SQLite state file, when it does not exist yet (no worker has started).
+    var missingStateFile: String?
+    var accounts: [AccountState]
 
+    /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         var lines = ["broker \(broker)"]
         for queue in queues {
             lines.append(queue.present ? "  \(queue.name): \(queue.messages ?? 0) message(s), \(queue.consumers ?? 0) consumer(s)"
                                        : "  \(queue.name): MISSING (run `kiamo-twitter setup`)")
         }
+        if let missingStateFile { lines.append("state: \(missingStateFile) does not exist yet (created at the first worker start, or by `kiamo-twitter setup`)") }
         for account in accounts {
             lines.append("account \(account.account) (\(account.method))")
             if let cursor = account.cursor, let lag = account.cursorLagSeconds {
