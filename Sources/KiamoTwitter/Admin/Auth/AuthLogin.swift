@@ -44,14 +44,7 @@ public struct AuthLogin: Sendable {
     }
 
     private func oauthClient() async throws -> OAuth2Client {
-        guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else {
-            throw AdminError.usage("account \(account.userId) uses OAuth 1.0a: `auth login` signs in with OAuth 2.0; configure the account's clientId")
-        }
-        let configuration = session.configuration
-        return OAuth2Client(
-            clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenURL: TokenRefresh.tokenURL(configuration.api.baseURL),
-            transport: try await session.httpClient(), userAgent: "\(configuration.service)/\(KiamoTwitter.version)",
-            timeout: configuration.api.timeout, logger: session.logger)
+        try await session.oauth2Client(for: account, command: "auth login")
     }
 
     /// A new attempt: fresh PKCE verifier and state, and the authorize URL.

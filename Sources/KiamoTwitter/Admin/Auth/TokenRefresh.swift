@@ -17,31 +17,18 @@ public struct TokenRefresh: Sendable {
 
     /// Runs it; throws when X or the state store refuses.
     public func run() async throws -> TokenReport {
-        guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else {
-            throw AdminError.usage("account \(account.userId) uses OAuth 1.0a: it has no token to refresh")
-        }
+        let oauth = try await session.oauth2Client(for: account, command: "auth refresh")
         let configuration = session.configuration
         _ = try await session.client(for: account)  // seeds the configured refresh token when none is stored
         let state = try await session.state()
         guard let current = try await state.storedToken(account: account.userId) else {
             throw StateStoreError.noToken(account: account.userId)
         }
-        let oauth = OAuth2Client(
-            clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenURL: Self.tokenURL(configuration.api.baseURL),
-            transport: try await session.httpClient(), userAgent: "\(configuration.service)/\(KiamoTwitter.version)",
-            timeout: configuration.api.timeout, logger: session.logger)
         let shared = SharedOAuth2TokenStore(store: state, account: account.userId, leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
                                             logger: session.logger)
         _ = try await shared.token(afterRejecting: current.token) { try await oauth.refresh($0) }
         let fresh = try await state.storedToken(account: account.userId)
         return TokenReport(account: account.userId, method: account.credentials.methodName, action: "refresh", user: nil, token: fresh,
                            stored: fresh?.version != current.version, now: Date())
-    }
-
-    /// X's token endpoint under `baseURL`.
-    static func tokenURL(_ baseURL: String) -> String {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + "/2/oauth2/token"
     }
 }

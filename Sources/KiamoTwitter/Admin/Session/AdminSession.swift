@@ -116,6 +116,20 @@ public actor AdminSession {
         return client
     }
 
+    /// The OAuth 2.0 token-endpoint client of `account` (`<api.baseUrl>/2/oauth2/token`); a usage
+    /// error for an OAuth 1.0a account, naming `command`.
+    public func oauth2Client(for account: AccountConfiguration, command: String) throws -> OAuth2Client {
+        guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else {
+            throw AdminError.usage("account \(account.userId) uses OAuth 1.0a: `\(command)` is for OAuth 2.0 accounts (configure the account's clientId)")
+        }
+        var base = configuration.api.baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return OAuth2Client(
+            clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenURL: base + "/2/oauth2/token",
+            transport: try httpClient(), userAgent: "\(configuration.service)/\(KiamoTwitter.version)",
+            timeout: configuration.api.timeout, logger: logger)
+    }
+
     /// Closes what was opened.
     public func close() async {
         if let amqp { await amqp.close() }
