@@ -73,7 +73,7 @@ public struct RequestPreview: Sendable {
 
         let recorder = RecordingTransport()
         let credentials: XCredentials
-        let token = accessToken ?? "access-token"
+        let token = accessToken ?? "<no-stored-token>"
         switch account.credentials {
         case .oauth1(let consumerKey, let consumerSecret, let oauthToken, let oauthTokenSecret):
             credentials = .oauth1(OAuth1Credentials(consumerKey: consumerKey.reveal(), consumerSecret: consumerSecret.reveal(),
