@@ -6,15 +6,14 @@ struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request",
         abstract: "Print the exact signed request of an X operation, without sending it.",
-        discussion: "Operations and their parameters (name=value):\n"
-            + RequestPreview.operations.map { "  \($0.name)\($0.parameters.isEmpty ? "" : " [" + $0.parameters.joined(separator: "=... ") + "=...]"): \($0.summary)" }
-                .joined(separator: "\n")
+        discussion: "Operations and their parameters (name=value; optional ones in brackets):\n"
+            + RequestPreview.operations.map(Self.usage).joined(separator: "\n")
             + "\n\nThe request is built by the workers' own client, in the configured dialect (api.version) and authentication. "
             + "With --nonce and --timestamp an OAuth 1.0a signature is reproducible. The consumer key and secret, tokens and "
             + "signature are shown as **** (OAuth 2.0: Bearer ****) unless --show-secrets."
     )
 
-    @Argument(help: "The operation (see below).")
+    @Argument(help: "The operation (see above).")
     var operation: String
 
     @Argument(help: ArgumentHelp("Its parameters, each name=value.", valueName: "name=value"))
@@ -30,6 +29,12 @@ struct RequestCommand: AsyncParsableCommand {
     var showSecrets = false
 
     @OptionGroup var options: GlobalOptions
+
+    /// `sendDM to=... text=...: send a DM (...)`, optional parameters in brackets.
+    static func usage(_ operation: RequestPreview.Operation) -> String {
+        let parameters = operation.parameters.map { operation.required.contains($0) ? "\($0)=..." : "[\($0)=...]" }
+        return "  " + ([operation.name] + parameters).joined(separator: " ") + ": " + operation.summary
+    }
 
     func run() async throws {
         var named: [String: String] = [:]
