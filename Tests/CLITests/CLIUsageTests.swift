@@ -69,6 +69,40 @@ import XAPI
         #expect(missing.status == 2 && missing.errorLines.count == 1 && missing.stderr.contains("/nonexistent/kiamo.yaml"), "\(missing)")
     }
 
+    @Test func aConfigurationFileWithTwoAccountsNeedsAccountToChooseOne() async throws {
+        let file = try Self.file("""
+            service: support-desk
+            api:
+              baseUrl: http://127.0.0.1:1
+            amqp:
+              url: amqp://kiamo:s3cret-pw@127.0.0.1:1/
+            accounts:
+              - userId: 42
+                clientId: the-client
+                clientSecret: client-s3cret
+              - userId: 43
+                consumerKey: ck
+                consumerSecret: cs-s3cret
+                oauthToken: 43-token
+                oauthTokenSecret: ts-s3cret
+            """)
+        let run = { (arguments: [String]) in try await CLIProcess.run(arguments + ["--config", file], environment: [:]) }
+        let voidRun = try await run(["test", "--test=00"])
+        #expect(voidRun.status == 0, "\(voidRun)")
+        #expect(voidRun.stdout.contains("service = support-desk"))
+        #expect(voidRun.stdout.contains("accounts[1] = user 43, OAuth 1.0a, secrets ****"))
+        #expect(voidRun.stdout.contains("amqp.url = amqp://kiamo:****@127.0.0.1:1/"))
+        for secret in ["s3cret"] { #expect(!voidRun.stdout.contains(secret)) }
+        let ambiguous = try await run(["user"])
+        #expect(ambiguous.status == 2 && ambiguous.errorLines.count == 1 && ambiguous.stderr.contains("choose one with --account"), "\(ambiguous)")
+        let unknown = try await run(["user", "--account", "44"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("--account 44 is not a configured account (configured: 42, 43)"), "\(unknown)")
+        let chosen = try await run(["request", "me", "--account", "43", "--nonce", "n", "--timestamp", "1"])
+        #expect(chosen.status == 0 && chosen.stdout.contains(#"oauth_token="****""#), "\(chosen)")
+        let oauth2 = try await run(["request", "me", "--account", "42"])
+        #expect(oauth2.status == 0 && oauth2.stdout.contains("Authorization: Bearer ****"), "\(oauth2)")
+    }
+
     @Test func testListNamesEachTestWithItsPurposeInTextAndJSON() async throws {
         let environment = try CLIEnvironment.offline()
         let text = try await environment.run(["test", "--list"])
