@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SharedState", targets: ["SharedState"]),
         .executable(name: "x-emulator", targets: ["x-emulator"]),
         .executable(name: "kiamo-twitter-ingest", targets: ["kiamo-twitter-ingest"]),
+        .executable(name: "kiamo-twitter", targets: ["kiamo-twitter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -117,6 +118,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The command-line tester and admin tool: numbered tests, auth, status, dead letters.
+        .executableTarget(
+            name: "kiamo-twitter",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                "XAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // X API emulator: strict like X, in memory, over real HTTP.
         .target(
             name: "XEmulator",
@@ -189,6 +201,20 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["KiamoTwitter", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "KiamoTwitter",
+                "XAPI",
+                "AMQP",
+                "CurlHTTP",
+                "TestSupport",
+                // Run as processes by the tests; listed so --build-tests builds them.
+                "kiamo-twitter",
+                "x-emulator",
+                "kiamo-twitter-ingest",
+            ]
         ),
         .testTarget(
             name: "XEmulatorTests",

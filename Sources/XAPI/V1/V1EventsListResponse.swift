@@ -8,4 +8,12 @@ struct V1EventsListResponse: Decodable, Sendable {
         case events
         case nextCursor = "next_cursor"
     }
+
+    /// The common page: message events only, no users (v1.1 does not include them), and no next
+    /// page when X's cursor is empty or `0`.
+    func page(rateLimit: RateLimitInfo?) -> DMEventPage {
+        let events = events ?? []
+        let next = nextCursor.flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
+        return DMEventPage(events: events.compactMap(\.event), users: [], media: events.compactMap(\.media), nextToken: next, rateLimit: rateLimit)
+    }
 }
