@@ -14,7 +14,7 @@ struct CLIEnvironment {
         let exchange = TestBroker.uniqueName("clitest")
         return CLIEnvironment(
             variables: WorkerProcess.environment(amqpURL: try TestBroker.url(), stateFile: stateFile, apiBaseURL: apiBaseURL,
-                                                 exchange: exchange, oauth2: oauth2),
+                                                 exchange: exchange, oauth2: oauth2, confidentialClient: oauth2),
             stateFile: stateFile, exchange: exchange)
     }
 

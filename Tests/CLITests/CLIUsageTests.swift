@@ -120,7 +120,7 @@ import XAPI
         let result = try await environment.run(["test", "--test=00"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.hasSuffix("OK\n"))
-        #expect(result.stdout.contains("accounts[0] = user 1000000001, OAuth 1.0a, secrets ****"))
+        #expect(result.stdout.contains("accounts[0] = user 1234, OAuth 1.0a, secrets ****"))
         let account = TestAccount()
         for secret in [account.consumerSecret, account.accessTokenSecret, account.accessToken, "guest:guest"] {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(secret) printed")
@@ -177,9 +177,9 @@ import XAPI
         let environment = try CLIEnvironment.offline()
         let v2 = try Self.file("""
             {"data":[{"id":"1582838593371127812","event_type":"MessageCreate","text":"Hello","sender_id":"906948460078698496",
-            "dm_conversation_id":"906948460078698496-1000000001","created_at":"2022-10-19T14:17:15.000Z"},
-            {"id":"1582838593371127813","event_type":"MessageCreate","text":"Agent reply","sender_id":"1000000001",
-            "dm_conversation_id":"906948460078698496-1000000001","created_at":"2022-10-19T14:17:16.000Z"}],
+            "dm_conversation_id":"906948460078698496-1234","created_at":"2022-10-19T14:17:15.000Z"},
+            {"id":"1582838593371127813","event_type":"MessageCreate","text":"Agent reply","sender_id":"1234",
+            "dm_conversation_id":"906948460078698496-1234","created_at":"2022-10-19T14:17:16.000Z"}],
             "includes":{"users":[{"id":"906948460078698496","name":"Jane Doe","username":"janedoe"}]},"meta":{"result_count":2}}
             """)
         let result = try await environment.run(["map", "--file", v2, "--json"])
@@ -196,13 +196,13 @@ import XAPI
 
         let v1 = try Self.file("""
             {"events":[{"type":"message_create","id":"1582838593371127812","created_timestamp":"1666189035123",
-            "message_create":{"sender_id":"906948460078698496","target":{"recipient_id":"1000000001"},"message_data":{"text":"Hi"}}}],
+            "message_create":{"sender_id":"906948460078698496","target":{"recipient_id":"1234"},"message_data":{"text":"Hi"}}}],
             "next_cursor":"0"}
             """)
         let legacy = try await environment.run(["map", "--file", v1])
         #expect(legacy.status == 0, "\(legacy)")
         #expect(legacy.stdout.contains("API v1.1, 1 event(s), 1 Kiamo message(s)"))
-        #expect(legacy.stdout.contains(#""conversationId":"906948460078698496-1000000001""#) || legacy.stdout.contains(#""conversationId":"1000000001-906948460078698496""#))
+        #expect(legacy.stdout.contains(#""conversationId":"906948460078698496-1234""#) || legacy.stdout.contains(#""conversationId":"1234-906948460078698496""#))
 
         let wrong = try await environment.run(["map", "--file", try Self.file(#"{"hello": "world"}"#)])
         #expect(wrong.status == 2 && wrong.errorLines.count == 1, "\(wrong)")

@@ -10,6 +10,8 @@ public struct TestAccount: Sendable {
     public var accessToken = TestEmulator.Credentials.accessToken
     public var accessTokenSecret = TestEmulator.Credentials.accessTokenSecret
     public var clientId = TestEmulator.Credentials.clientID
+    /// For emulators started as a confidential client (`--client-secret`); the default one is public.
+    public var clientSecret = "test-client-secret"
     public var refreshToken = TestEmulator.Credentials.refreshToken
 
     public init() {}
@@ -25,14 +27,16 @@ public struct TestAccount: Sendable {
         ]
     }
 
-    /// The worker's environment for this account with OAuth 2.0 (a public client, as the
-    /// emulator's default configuration has it).
-    public var oauth2Environment: [String: String] {
-        [
+    /// The worker's environment for this account with OAuth 2.0: a public client, as the
+    /// emulator's default configuration has it, or a confidential one.
+    public func oauth2Environment(confidential: Bool = false) -> [String: String] {
+        var environment = [
             "KIAMO_TWITTER_USER_ID": userId,
             "KIAMO_TWITTER_CLIENT_ID": clientId,
             "KIAMO_TWITTER_REFRESH_TOKEN": refreshToken,
         ]
+        if confidential { environment["KIAMO_TWITTER_CLIENT_SECRET"] = clientSecret }
+        return environment
     }
 }
 
@@ -49,9 +53,10 @@ public enum WorkerProcess {
         exchange: String,
         account: TestAccount = TestAccount(),
         oauth2: Bool = false,
+        confidentialClient: Bool = false,
         extra: [String: String] = [:]
     ) -> [String: String] {
-        var environment = oauth2 ? account.oauth2Environment : account.oauth1Environment
+        var environment = oauth2 ? account.oauth2Environment(confidential: confidentialClient) : account.oauth1Environment
         environment["KIAMO_TWITTER_AMQP_URL"] = amqpURL
         environment["KIAMO_TWITTER_STATE_URL"] = "sqlite://" + stateFile
         environment["KIAMO_TWITTER_API_BASE_URL"] = apiBaseURL
