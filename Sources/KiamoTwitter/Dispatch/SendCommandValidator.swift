@@ -86,7 +86,8 @@ public struct SendCommandValidator: Sendable {
 
         let accountId = try account(object: object, envelope: envelope)
 
-        let length = content.unicodeScalars.count
+        // X counts code points after NFC normalisation (as the emulator does).
+        let length = content.precomposedStringWithCanonicalMapping.unicodeScalars.count
         var parts = [content]
         if length > Self.maxTextLength {
             guard splitLongMessages else {

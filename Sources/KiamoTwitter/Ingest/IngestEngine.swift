@@ -184,7 +184,12 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         let candidates = fetched.events.filter { mapper.skipReason($0) == nil }.map(\.id)
         let unseen = Set(try await state.filterUnseen(account: account, ids: candidates))
         let plan = planner.plan(events: fetched.events, cursor: cursor, now: started, mapper: mapper) { !unseen.contains($0) }
-        report.skipped = plan.skipped.count
+        report.skipped = plan.skipped.count + fetched.undecodable.count
+        for failure in fetched.undecodable {
+            // Not publishable as it stands; the rest of the page goes on (a stuck stream would be worse).
+            logger.error("event skipped: X sent it in a form that cannot be read (\(failure))")
+            Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", "undecodable")]).increment()
+        }
         for (event, reason) in plan.skipped {
             logger.debug("event skipped: \(reason)", metadata: ["event": "\(event.id.prefix(24))"])
             Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", Self.reasonLabel(reason))]).increment()
@@ -245,6 +250,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
 
     private struct Fetched: Sendable {
         var events: [DMEvent] = []
+        var undecodable: [UndecodableEvent] = []
         var users: [String: XUser] = [:]
         var media: [String: XMedia] = [:]
         var report: PollReport
@@ -261,6 +267,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let page = try await client.listDMEvents(pageToken: token, maxResults: settings.paginationCount)
             fetched.report.pages += 1
             fetched.events += page.events
+            fetched.undecodable += page.undecodable
             for user in page.users { fetched.users[user.id] = user }
             for item in page.media { fetched.media[item.mediaKey] = item }
             token = page.nextToken
