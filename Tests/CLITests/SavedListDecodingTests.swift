@@ -32,10 +32,12 @@ import XAPI
         #expect(page.nextToken == nil)
     }
 
-    @Test func anAnswerOfTheWrongShapeNamesTheField() {
+    @Test func anAnswerOfTheWrongShapeNamesTheField() throws {
+        let page = try DMEventPage.decode(listResponse: Data(#"{"data":[{"id":"x1","text":"a"}]}"#.utf8), apiVersion: .v2)
+        #expect(page.undecodable.map(\.field) == ["data[0].id"])
         let error = #expect(throws: XAPIError.self) {
-            try DMEventPage.decode(listResponse: Data(#"{"data":[{"id":"x1","text":"a"}]}"#.utf8), apiVersion: .v2)
+            try DMEventPage.decode(listResponse: Data(#"{"data":{"id":"1"}}"#.utf8), apiVersion: .v2)
         }
-        #expect(error.map { "\($0)" }?.contains("data[0]") == true)
+        #expect(error.map { "\($0)" }?.contains("data") == true)
     }
 }

@@ -14,11 +14,11 @@ public struct MappedEvents: Sendable, Encodable {
 
     /// Maps `events` (any order, duplicates allowed) with `senders` by user id; a sender missing
     /// from `senders` is named by its id, as ingest does.
-    public init(events: [DMEvent], senders: [String: XUser], media: [XMedia], mapper: KiamoMessageMapper) {
+    public init(events: [DMEvent], senders: [String: XUser], media: [XMedia], mapper: KiamoMessageMapper, undecodable: [UndecodableEvent] = []) {
         let mediaByKey = Dictionary(media.map { ($0.mediaKey, $0) }) { first, _ in first }
         var seen: Set<String> = []
         var messages: [(UInt64, KiamoMessage)] = []
-        var skipped: [Skipped] = []
+        var skipped: [Skipped] = undecodable.map { Skipped(id: $0.id ?? "#\($0.index)", reason: "cannot be read: \($0.field): \($0.reason)") }
         for event in events where seen.insert(event.id).inserted {
             if let reason = mapper.skipReason(event) {
                 skipped.append(Skipped(id: event.id, reason: reason.description))

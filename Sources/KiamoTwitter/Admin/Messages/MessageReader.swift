@@ -38,11 +38,13 @@ public struct MessageReader: Sendable {
         var users: [String: XUser] = [:]
         var media: [XMedia] = []
         var pages = 0
+        var undecodable: [UndecodableEvent] = []
         var token: String?
         repeat {
             let page = try await client.listDMEvents(pageToken: token, maxResults: configuration.ingest.paginationCount)
             pages += 1
             events += page.events
+            undecodable += page.undecodable
             media += page.media
             for user in page.users { users[user.id] = user }
             token = page.nextToken
@@ -63,7 +65,7 @@ public struct MessageReader: Sendable {
                 lookups += 1
             }
         }
-        let mapped = MappedEvents(events: events, senders: users, media: media, mapper: mapper)
+        let mapped = MappedEvents(events: events, senders: users, media: media, mapper: mapper, undecodable: undecodable)
 
         var cursorAfter = cursorBefore
         if commit {
