@@ -50,11 +50,13 @@ public final class EmulatorStore: Sendable {
         }
     }
 
+    /// The user with that id, or `nil`.
     public func user(id: String) -> EmulatorUser? {
         guard let numeric = EmulatorUser.numericID(id) else { return nil }
         return state.withLock { $0.directory.user(numeric) }
     }
 
+    /// The user with that handle (compared case-insensitively), or `nil`.
     public func user(username: String) -> EmulatorUser? {
         state.withLock { $0.directory.user(username: username) }
     }
@@ -133,6 +135,7 @@ public final class EmulatorStore: Sendable {
 
     // MARK: Stats, faults, reset
 
+    /// A copy of the request counts since start or the last reset.
     public func stats() -> EmulatorStats {
         state.withLock { $0.stats }
     }

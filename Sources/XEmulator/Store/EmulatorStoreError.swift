@@ -14,6 +14,7 @@ public enum EmulatorStoreError: Error, Sendable, Equatable, CustomStringConverti
     case invalidTime(String)
     case invalidRequest(String)
 
+    /// What was refused and how to fix it.
     public var description: String {
         switch self {
         case .invalidUserID(let id): "user id \"\(id)\" is not 1 to 19 digits"
