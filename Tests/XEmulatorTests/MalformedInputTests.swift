@@ -19,6 +19,11 @@ struct MalformedInputTests {
                 let reply = try await client.send("POST", target, body: Data(bytes), contentType: type, auth: .oauth1)
                 #expect((400...499).contains(reply.status), "\(target) \(type): \(reply.status) \(reply.text)")
             }
+            // Times that would overflow the id arithmetic.
+            for time in ["9223372036854775807", "-9223372036854775808", "1e300", "\"+999999-01-01T00:00:00Z\"", "\"-0001-01-01T00:00:00Z\""] {
+                let reply = try await client.postJSON("/_emulator/dms", #"{"from":"906948460078698496","text":"x","createdAt":\#(time)}"#, auth: .none)
+                #expect(reply.status == 400, "createdAt \(time): \(reply.status) \(reply.text)")
+            }
             // Hostile query strings and paths (with a bearer token: the tests' signer would refuse to sign them).
             let token = try await client.bearer().access
             for target in ["/2/dm_events?%zz", "/2/dm_events?max_results=%FF%FE", "/2/users/%00", "/2/dm_events?=", "/2/users?ids=,,,",

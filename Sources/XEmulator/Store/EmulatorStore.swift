@@ -184,7 +184,7 @@ public final class EmulatorStore: Sendable {
             func resolve(_ id: String) -> String { id == "account" ? account : id }
             func time(_ message: EmulatorSeed.Message) throws(EmulatorStoreError) -> Date {
                 if let text = message.createdAt {
-                    guard let ms = XTimestamp.parse(text) else { throw .invalidTime(text) }
+                    guard let ms = XTimestamp.parse(text), XTimestamp.isAcceptable(ms) else { throw .invalidTime(text) }
                     return Date(timeIntervalSince1970: Double(ms) / 1000)
                 }
                 return now.addingTimeInterval(-(message.minutesAgo ?? 0) * 60)
