@@ -10,6 +10,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// An X API emulator: its store and the way to serve it over HTTP.
 public struct XEmulator: Sendable {
@@ -61,12 +62,14 @@ public struct XEmulator: Sendable {
     }
 
     /// Starts serving in a background task and returns once the socket listens (or throws why
-    /// it could not, e.g. the port is taken).
+    /// it could not, e.g. the port is taken). `RunningEmulator.stop()` shuts it down gracefully.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningEmulator {
         let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
+        let application = application(host: host, port: port) { continuation.yield($0) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
         let task = Task {
             do {
-                try await run(host: host, port: port) { continuation.yield($0) }
+                try await group.run()
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -74,7 +77,7 @@ public struct XEmulator: Sendable {
             }
         }
         for try await bound in ports {
-            return RunningEmulator(port: bound, host: host, task: task)
+            return RunningEmulator(port: bound, host: host, group: group, task: task)
         }
         task.cancel()
         throw CancellationError()

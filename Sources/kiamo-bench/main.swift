@@ -6,6 +6,7 @@ import Foundation
 /// Every benchmark, by name. Each lives in a file of its own named after its type.
 let benchmarks: [any Benchmark.Type] = [
     AMQPBenchmark.self,
+    EmulatorBenchmark.self,
     StateBenchmark.self,
 ]
 

@@ -7,12 +7,17 @@ import XEmulator
 public struct EmulatorControlClient: Sendable {
     /// Why a control call failed: the status and body the emulator answered.
     public struct Failure: Error, CustomStringConvertible {
+        /// Method and control path.
         public let request: String
+        /// The status answered.
         public let status: Int
+        /// The body answered (the control API's `{"error": ...}`).
         public let body: String
+        /// One line for the test log.
         public var description: String { "\(request) answered \(status): \(body)" }
     }
 
+    /// The emulator's `http://host:port`.
     public let baseURL: String
     private let http: HTTPClient
 
@@ -28,6 +33,7 @@ public struct EmulatorControlClient: Sendable {
     }
 
     @discardableResult
+    /// Adds a user; throws `Failure` when the emulator refuses it.
     public func addUser(id: String? = nil, name: String, username: String) async throws -> EmulatorUser {
         var body: [String: String] = ["name": name, "username": username]
         body["id"] = id
@@ -45,25 +51,30 @@ public struct EmulatorControlClient: Sendable {
     }
 
     @discardableResult
+    /// `count` DMs from `senders` generated customers to `to` (default: the account).
     public func bulk(count: Int, senders: Int, to: String? = nil) async throws -> BulkResult {
         var body: [String: AnyCodable] = ["count": .int(count), "senders": .int(senders)]
         if let to { body["to"] = .string(to) }
         return try await decode(BulkResult.self, try await call("POST", "/dms/bulk", json: body, expect: 201))
     }
 
+    /// DMs `account` (default: the account) sent through the API, oldest first.
     public func sent(account: String? = nil) async throws -> [SentDirectMessage] {
         let query = account.map { "?account=\($0)" } ?? ""
         return try await decode([String: [SentDirectMessage]].self, try await call("GET", "/sent" + query))["sent"] ?? []
     }
 
+    /// Request counts since start or the last reset.
     public func stats() async throws -> EmulatorStats {
         try await decode(EmulatorStats.self, try await call("GET", "/stats"))
     }
 
+    /// Queues a fault; throws `Failure` when the emulator refuses it.
     public func fault(_ fault: EmulatorFault) async throws {
         try await call("POST", "/faults", json: fault, expect: 201)
     }
 
+    /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) async throws {
         try await call("POST", "/reset", json: options)
     }

@@ -11,14 +11,23 @@ import XEmulator
 public final class TestEmulator: Sendable {
     /// Test credentials every emulator started here accepts unless told otherwise.
     public enum Credentials {
+        /// The account's user id.
         public static let accountID = "1234"
+        /// The account's handle.
         public static let accountUsername = "kiamo_support"
+        /// The account's display name.
         public static let accountName = "Kiamo Support"
+        /// OAuth 1.0a consumer key.
         public static let consumerKey = "test-consumer-key"
+        /// OAuth 1.0a consumer secret.
         public static let consumerSecret = "test-consumer-secret"
+        /// OAuth 1.0a access token of the account.
         public static let accessToken = "1234-test-access-token"
+        /// OAuth 1.0a access token secret of the account.
         public static let accessTokenSecret = "test-access-token-secret"
+        /// OAuth 2.0 client id (a public client by default).
         public static let clientID = "test-client-id"
+        /// The first OAuth 2.0 refresh token accepted (it rotates on use).
         public static let refreshToken = "test-refresh-token"
     }
 
@@ -28,8 +37,11 @@ public final class TestEmulator: Sendable {
 
     /// `http://127.0.0.1:PORT`: the base URL to give an X client.
     public var baseURL: String { running.baseURL }
+    /// The bound port.
     public var port: Int { running.port }
+    /// The store, to seed and inspect directly.
     public var store: EmulatorStore { emulator.store }
+    /// What it was started with.
     public var configuration: EmulatorConfiguration { emulator.configuration }
 
     private init(emulator: XEmulator, running: RunningEmulator) {
@@ -96,6 +108,7 @@ public final class TestEmulator: Sendable {
         store.sent(account: account)
     }
 
+    /// Request counts since start or the last reset.
     public func stats() -> EmulatorStats {
         store.stats()
     }
@@ -105,6 +118,7 @@ public final class TestEmulator: Sendable {
         try store.addFault(fault)
     }
 
+    /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) {
         store.reset(options)
     }

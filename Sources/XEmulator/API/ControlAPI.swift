@@ -167,9 +167,9 @@ struct ControlAPI: Sendable {
         switch value {
         case nil, .null?: return nil
         case .string(let text)?:
-            guard let ms = XTimestamp.parse(text) else { throw EmulatorStoreError.invalidTime(text) }
+            guard let ms = XTimestamp.parse(text), XTimestamp.isAcceptable(ms) else { throw EmulatorStoreError.invalidTime(text) }
             return Date(timeIntervalSince1970: Double(ms) / 1000)
-        case let number? where number.integerValue != nil:
+        case let number? where number.integerValue.map(XTimestamp.isAcceptable) == true:
             return Date(timeIntervalSince1970: Double(number.integerValue ?? 0) / 1000)
         default: throw EmulatorStoreError.invalidTime("\(value.map { String(decoding: $0.encoded, as: UTF8.self) } ?? "")")
         }

@@ -6,16 +6,11 @@ struct RequestAuthenticator: Sendable {
     let configuration: EmulatorConfiguration
     let store: EmulatorStore
 
-    /// Who is calling: a user, with the scopes of their bearer token (`nil` for OAuth 1.0a, which
-    /// carries the app's full permissions).
-    struct Caller: Sendable {
-        var userID: UInt64
-        var scopes: [String]?
-    }
-
-    /// Authenticates `request` for `route`; `formParameters` are the decoded pairs of an
-    /// `application/x-www-form-urlencoded` body (part of the OAuth 1.0a signature).
-    func authenticate(_ request: EmulatorRequest, route: Route, formParameters: [(String, String)]) -> Result<Caller, AuthFailure> {
+    /// The user id of the caller of `request` on `route`, or why X would refuse it.
+    /// `formParameters` are the decoded pairs of an `application/x-www-form-urlencoded` body
+    /// (part of the OAuth 1.0a signature). An OAuth 1.0a caller carries the app's full
+    /// permissions; a bearer token must hold the route's scopes.
+    func authenticate(_ request: EmulatorRequest, route: Route, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {
         guard let header = request.header("authorization") else { return .failure(.missing) }
         let trimmed = header.drop { $0 == " " }
         if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
@@ -24,7 +19,7 @@ struct RequestAuthenticator: Sendable {
             let now = configuration.clock.now().timeIntervalSince1970
             guard let grant = store.withState({ $0.auth.access(token, now: now) }) else { return .failure(.invalidBearer) }
             guard route.requiredScopes.allSatisfy(grant.scopes.contains) else { return .failure(.missingScopes) }
-            return .success(Caller(userID: grant.userID, scopes: grant.scopes))
+            return .success(grant.userID)
         }
         let oauth: OAuth1Header
         do {
@@ -35,7 +30,7 @@ struct RequestAuthenticator: Sendable {
         return verify(oauth, request: request, formParameters: formParameters)
     }
 
-    private func verify(_ oauth: OAuth1Header, request: EmulatorRequest, formParameters: [(String, String)]) -> Result<Caller, AuthFailure> {
+    private func verify(_ oauth: OAuth1Header, request: EmulatorRequest, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {
         guard OAuth1Signature.constantTimeEquals(oauth.consumerKey, configuration.consumerKey) else { return .failure(.unknownConsumerKey) }
         guard let account = configuration.accounts.first(where: { $0.accessToken == oauth.token }),
             let tokenSecret = account.accessTokenSecret, let userID = EmulatorUser.numericID(account.id)
@@ -52,6 +47,6 @@ struct RequestAuthenticator: Sendable {
             $0.auth.useNonce(consumerKey: oauth.consumerKey, token: oauth.token, nonce: oauth.nonce, now: now, window: tolerance)
         }
         guard fresh else { return .failure(.replayedNonce) }
-        return .success(Caller(userID: userID, scopes: nil))
+        return .success(userID)
     }
 }

@@ -19,6 +19,7 @@ public struct EmulatorAccount: Sendable, Equatable {
     /// The scopes the project asks for: `dm.read dm.write tweet.read users.read offline.access`.
     public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "offline.access"]
 
+    /// An account; without OAuth 1.0a credentials it can only be used through OAuth 2.0, and the reverse.
     public init(
         id: String,
         username: String,

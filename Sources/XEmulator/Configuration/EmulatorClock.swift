@@ -10,6 +10,8 @@ public protocol EmulatorClock: Sendable {
 
 /// The system's wall clock: what the executable and benchmarks use.
 public struct SystemClock: EmulatorClock {
+    /// The wall clock.
     public init() {}
+    /// The current wall-clock time.
     public func now() -> Date { Date() }
 }

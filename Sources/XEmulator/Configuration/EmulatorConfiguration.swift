@@ -30,6 +30,7 @@ public struct EmulatorConfiguration: Sendable {
     /// The time source.
     public var clock: any EmulatorClock
 
+    /// A configuration with X's defaults for everything but the credentials.
     public init(
         account: EmulatorAccount,
         additionalAccounts: [EmulatorAccount] = [],

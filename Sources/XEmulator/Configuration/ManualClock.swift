@@ -12,6 +12,7 @@ public final class ManualClock: EmulatorClock {
         current = Mutex(start)
     }
 
+    /// The time the clock was last set or advanced to.
     public func now() -> Date { current.withLock { $0 } }
 
     /// Moves the clock forward (or back, with a negative duration).

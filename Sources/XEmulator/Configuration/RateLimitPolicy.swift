@@ -2,8 +2,11 @@
 public struct RateLimitPolicy: Sendable, Equatable {
     /// One limit: at most `limit` requests per `seconds`, the window starting at the first request.
     public struct Window: Sendable, Equatable, Hashable {
+        /// Requests allowed per window.
         public var limit: Int
+        /// Length of the window.
         public var seconds: Int
+        /// A window of `limit` requests per `seconds`.
         public init(limit: Int, seconds: Int) {
             self.limit = limit
             self.seconds = seconds
@@ -17,6 +20,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// The windows of each family; a family with several (DM sends) is refused when any is spent.
     public var windows: [EndpointFamily: [Window]]
 
+    /// X's windows by default, enforced unless told otherwise.
     public init(enforced: Bool = true, windows: [EndpointFamily: [Window]] = RateLimitPolicy.xWindows) {
         self.enforced = enforced
         self.windows = windows

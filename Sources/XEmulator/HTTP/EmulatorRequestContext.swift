@@ -3,10 +3,12 @@ import NIOCore
 
 /// Hummingbird's per-request context, keeping the connection so a `drop` fault can close it.
 public struct EmulatorRequestContext: RequestContext {
+    /// Hummingbird's own per-request values.
     public var coreContext: CoreRequestContextStorage
     /// The connection the request arrived on.
     let channel: any Channel
 
+    /// The context of a request arriving on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel

@@ -5,6 +5,7 @@ import NIOCore
 /// The Hummingbird responder of the emulator: converts each request for `EmulatorService` and
 /// its outcome back, closing the connection for a `drop` fault.
 public struct EmulatorResponder: HTTPResponder {
+    /// The context that keeps the connection, for `drop` faults.
     public typealias Context = EmulatorRequestContext
 
     /// Bodies above this size are refused with 413 before any handler runs.
@@ -12,6 +13,7 @@ public struct EmulatorResponder: HTTPResponder {
 
     let service: EmulatorService
 
+    /// X's answer to `request`; throws only after closing the connection for a `drop` fault.
     public func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
         let body: ByteBuffer

@@ -86,7 +86,7 @@ final class EmulatorService: Sendable {
             : []
         let caller: UInt64
         switch authenticator.authenticate(request, route: route, formParameters: form) {
-        case .success(let authenticated): caller = authenticated.userID
+        case .success(let userID): caller = userID
         case .failure(let failure): return failure.response(route.dialect)
         }
         var limitHeaders: [(String, String)] = []

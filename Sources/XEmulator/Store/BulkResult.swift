@@ -1,9 +1,11 @@
 /// What `bulk` created.
 public struct BulkResult: Sendable, Equatable, Codable {
+    /// How many DMs were created.
     public var created: Int
     /// The generated customers' ids, in round-robin order.
     public var senders: [String]
-    /// Smallest and largest event id created.
+    /// The smallest event id created.
     public var firstID: String?
+    /// The largest event id created.
     public var lastID: String?
 }

@@ -3,11 +3,16 @@
 public struct DMAttachment: Sendable, Equatable, Codable {
     /// `photo`, `video` or `animated_gif`.
     public var type: String
+    /// Where the media is (made up when absent).
     public var url: String?
+    /// Width in pixels.
     public var width: Int?
+    /// Height in pixels.
     public var height: Int?
+    /// Alternative text.
     public var altText: String?
 
+    /// An attachment; the store refuses a type other than photo, video or animated_gif.
     public init(type: String = "photo", url: String? = nil, width: Int? = nil, height: Int? = nil, altText: String? = nil) {
         self.type = type
         self.url = url

@@ -6,6 +6,7 @@
 /// - a path prefix, starting with `/`: `/2/dm_conversations` (any method);
 /// - an endpoint family: `dm-read`, `dm-send`, `v1-events-list`, ... (`EndpointFamily`).
 public struct EmulatorFault: Sendable, Equatable, Codable {
+    /// How the matching requests fail.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// Answer `status` with X's body for it (a 429 with its rate-limit headers).
         case status
@@ -17,13 +18,18 @@ public struct EmulatorFault: Sendable, Equatable, Codable {
         case malformed
     }
 
+    /// Which requests it applies to (see the type's description); `nil` for every API request.
     public var endpoint: String?
+    /// How they fail.
     public var kind: Kind
+    /// The status a `status` fault answers (400 to 599).
     public var status: Int?
+    /// How long a `delay` fault waits, in milliseconds (0 to 600,000).
     public var delayMs: Int?
     /// How many matching requests still fail this way.
     public var count: Int
 
+    /// A fault for the next `count` requests matching `endpoint`; `EmulatorStore.addFault` checks it.
     public init(endpoint: String? = nil, kind: Kind, status: Int? = nil, delayMs: Int? = nil, count: Int = 1) {
         self.endpoint = endpoint
         self.kind = kind

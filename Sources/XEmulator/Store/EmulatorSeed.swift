@@ -32,17 +32,28 @@ import Foundation
 ///   The time is `createdAt` (ISO 8601) or `minutesAgo`; by default now. Group events may instead
 ///   have `type` `ParticipantsJoin` / `ParticipantsLeave` with `participants`.
 public struct EmulatorSeed: Sendable, Codable, Equatable {
+    /// A user of the seed; only `name` and `username` are required.
     public struct User: Sendable, Codable, Equatable {
+        /// A group's id (15 to 19 digits); generated when absent.
         public var id: String?
+        /// Display name.
         public var name: String
+        /// Handle without `@`.
         public var username: String
+        /// Profile description.
         public var description: String?
+        /// Profile location.
         public var location: String?
+        /// Profile URL.
         public var url: String?
+        /// Whether the account is protected (default false).
         public var protected: Bool?
+        /// Whether the account is verified (default false).
         public var verified: Bool?
+        /// Whether the user accepts DMs from the account (default true).
         public var acceptsDirectMessages: Bool?
 
+        /// A user with a name and handle.
         public init(id: String? = nil, name: String, username: String) {
             self.id = id
             self.name = name
@@ -50,15 +61,24 @@ public struct EmulatorSeed: Sendable, Codable, Equatable {
         }
     }
 
+    /// One event of a seeded conversation: a message, or a group join/leave.
     public struct Message: Sendable, Codable, Equatable {
+        /// `MessageCreate` (default), `ParticipantsJoin` or `ParticipantsLeave`.
         public var type: String?
+        /// Author: a user id or `"account"`.
         public var from: String?
+        /// Text of a message.
         public var text: String?
+        /// Media of a message (at most one).
         public var attachments: [DMAttachment]?
+        /// Who joins or leaves (join/leave events).
         public var participants: [String]?
+        /// ISO 8601 creation time.
         public var createdAt: String?
+        /// Creation time relative to start-up, when `createdAt` is absent.
         public var minutesAgo: Double?
 
+        /// A message.
         public init(from: String? = nil, text: String?, minutesAgo: Double? = nil) {
             self.from = from
             self.text = text
@@ -66,21 +86,30 @@ public struct EmulatorSeed: Sendable, Codable, Equatable {
         }
     }
 
+    /// A one-to-one conversation (`with`) or a group (`participants`).
     public struct Conversation: Sendable, Codable, Equatable {
+        /// The other participant of a one-to-one conversation with the account.
         public var with: String?
+        /// Who joins or leaves (join/leave events).
         public var participants: [String]?
+        /// A group's id (15 to 19 digits); generated when absent.
         public var id: String?
+        /// Its events, in any order (ids follow their times).
         public var messages: [Message]
 
+        /// A one-to-one conversation of the account with `with`.
         public init(with: String, messages: [Message]) {
             self.with = with
             self.messages = messages
         }
     }
 
+    /// Users to add (the configured accounts exist already).
     public var users: [User]
+    /// Conversations to post.
     public var conversations: [Conversation]
 
+    /// A seed of users and conversations.
     public init(users: [User] = [], conversations: [Conversation] = []) {
         self.users = users
         self.conversations = conversations
@@ -90,6 +119,7 @@ public struct EmulatorSeed: Sendable, Codable, Equatable {
         case users, conversations
     }
 
+    /// Decodes a seed file; both lists are optional.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         users = try container.decodeIfPresent([User].self, forKey: .users) ?? []

@@ -17,6 +17,7 @@ public struct EmulatorStats: Sendable, Equatable, Codable {
     /// DMs accepted through the API.
     public var dmsSent = 0
 
+    /// Empty counts.
     public init() {}
 
     /// Requests of a route with a status (0 when none).

@@ -50,11 +50,13 @@ public final class EmulatorStore: Sendable {
         }
     }
 
+    /// The user with that id, or `nil`.
     public func user(id: String) -> EmulatorUser? {
         guard let numeric = EmulatorUser.numericID(id) else { return nil }
         return state.withLock { $0.directory.user(numeric) }
     }
 
+    /// The user with that handle (compared case-insensitively), or `nil`.
     public func user(username: String) -> EmulatorUser? {
         state.withLock { $0.directory.user(username: username) }
     }
@@ -133,6 +135,7 @@ public final class EmulatorStore: Sendable {
 
     // MARK: Stats, faults, reset
 
+    /// A copy of the request counts since start or the last reset.
     public func stats() -> EmulatorStats {
         state.withLock { $0.stats }
     }
@@ -181,7 +184,7 @@ public final class EmulatorStore: Sendable {
             func resolve(_ id: String) -> String { id == "account" ? account : id }
             func time(_ message: EmulatorSeed.Message) throws(EmulatorStoreError) -> Date {
                 if let text = message.createdAt {
-                    guard let ms = XTimestamp.parse(text) else { throw .invalidTime(text) }
+                    guard let ms = XTimestamp.parse(text), XTimestamp.isAcceptable(ms) else { throw .invalidTime(text) }
                     return Date(timeIntervalSince1970: Double(ms) / 1000)
                 }
                 return now.addingTimeInterval(-(message.minutesAgo ?? 0) * 60)

@@ -14,6 +14,7 @@ public enum EmulatorStoreError: Error, Sendable, Equatable, CustomStringConverti
     case invalidTime(String)
     case invalidRequest(String)
 
+    /// What was refused and how to fix it.
     public var description: String {
         switch self {
         case .invalidUserID(let id): "user id \"\(id)\" is not 1 to 19 digits"
@@ -27,7 +28,7 @@ public enum EmulatorStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .notAParticipant(let user, let conversation): "user \(user) is not a participant of conversation \(conversation)"
         case .invalidAttachment(let why): "bad attachment: \(why)"
         case .invalidEventType(let type): "event type \"\(type)\" is not MessageCreate, ParticipantsJoin or ParticipantsLeave"
-        case .invalidTime(let text): "time \"\(text)\" is not ISO 8601 (e.g. 2026-07-01T10:00:00Z) or Unix milliseconds"
+        case .invalidTime(let text): "time \"\(text)\" is not ISO 8601 (e.g. 2026-07-01T10:00:00Z) or Unix milliseconds between 1970 and 9999"
         case .invalidRequest(let why): why
         }
     }

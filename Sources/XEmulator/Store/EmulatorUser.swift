@@ -4,14 +4,21 @@ import Foundation
 public struct EmulatorUser: Sendable, Equatable, Codable {
     /// Digits, as X writes ids.
     public var id: String
+    /// Display name.
     public var name: String
     /// Handle without `@`: 1 to 15 of `A-Z a-z 0-9 _`.
     public var username: String
+    /// Profile description (empty by default).
     public var description: String
+    /// Profile location.
     public var location: String?
+    /// Profile URL.
     public var url: String?
+    /// Avatar URL (a made-up `pbs.twimg.com` one by default).
     public var profileImageURL: String
+    /// Whether the account is protected.
     public var protected: Bool
+    /// Whether the account is verified.
     public var verified: Bool
     /// Whether the user accepts DMs from the accounts; `false` makes a send to them fail as X
     /// refuses it (v2 403, v1.1 code 349).
@@ -19,6 +26,7 @@ public struct EmulatorUser: Sendable, Equatable, Codable {
     /// Account creation time.
     public var createdAt: Date
 
+    /// A user; only id, name and handle are required. The store validates id and handle when adding it.
     public init(
         id: String,
         name: String,

@@ -10,6 +10,7 @@ public struct ResetOptions: Sendable, Equatable, Codable {
     /// configured initial refresh tokens again.
     public var tokens: Bool
 
+    /// The default reset keeps users and tokens.
     public init(users: Bool = false, tokens: Bool = false) {
         self.users = users
         self.tokens = tokens

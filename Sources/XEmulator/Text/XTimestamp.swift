@@ -26,17 +26,33 @@ enum XTimestamp {
         return "\(weekdays[weekday]) \(months[Int(month) - 1]) \(pad(day, 2)) \(time) +0000 \(year)"
     }
 
-    /// Parses an RFC 3339 / ISO 8601 time with or without fractional seconds, to Unix milliseconds.
+    /// Parses an RFC 3339 / ISO 8601 time with or without fractional seconds, to Unix milliseconds;
+    /// `nil` for anything else or a time outside 1970 to 9999.
     static func parse(_ text: String) -> Int64? {
         for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
-            if let date = try? style.parse(text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            if let date = try? style.parse(text) {
+                let ms = (date.timeIntervalSince1970 * 1000).rounded()
+                guard ms.isFinite, ms >= 0, ms <= latestMilliseconds else { return nil }
+                return Int64(ms)
+            }
         }
         return nil
     }
 
-    /// Milliseconds since 1970 of `date`.
+    /// Milliseconds since 1970 of `date`, clamped to years 1970 to 9999 so no input can overflow
+    /// the id arithmetic.
     static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard ms.isFinite else { return 0 }
+        return Int64(min(max(ms, 0), latestMilliseconds))
+    }
+
+    /// 9999-12-31T23:59:59.999Z.
+    static let latestMilliseconds: Double = 253_402_300_799_999
+
+    /// Whether `ms` is a time the control API and seeds accept (1970 to 9999).
+    static func isAcceptable(_ ms: Int64) -> Bool {
+        ms >= 0 && Double(ms) <= latestMilliseconds
     }
 
     /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian, UTC).
