@@ -161,6 +161,7 @@ let package = Package(
                 "SharedState",
                 "XEmulator",
                 .product(name: "Logging", package: "swift-log"),
+                "KiamoTwitter",
             ]
         ),
 

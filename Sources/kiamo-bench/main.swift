@@ -8,6 +8,7 @@ let benchmarks: [any Benchmark.Type] = [
     AMQPBenchmark.self,
     EmulatorBenchmark.self,
     StateBenchmark.self,
+    IngestBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
