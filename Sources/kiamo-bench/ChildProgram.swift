@@ -60,6 +60,15 @@ final class ChildProgram: Sendable {
         return nil
     }
 
+    /// Current RssAnon (memory the program allocated, without its shared code pages), in MiB.
+    func anonymousResidentMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+            return line.split(separator: " ").compactMap { Double($0) }.first.map { $0 / 1024 }
+        }
+        return nil
+    }
+
     func stop() {
         guard process.isRunning else { return }
         kill(pid, SIGTERM)

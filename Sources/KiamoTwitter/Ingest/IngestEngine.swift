@@ -196,24 +196,29 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
 
         let senders = try await resolveSenders(of: plan.publish, included: fetched.users, report: &report)
-        let messages = try plan.publish.map { event in
-            try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media))
-        }
 
-        // Publish oldest first; the cursor may pass only a confirmed prefix.
+        // Publish oldest first, a chunk at a time (mapped just before it goes, so a large backlog
+        // never holds every message body at once); the cursor may pass only a confirmed prefix.
         guard try await leadership.hold() else { throw LeadershipLost(account: account) }
         var confirmedPrefix = 0
         var confirmedIds: [String] = []
+        var newestConfirmed: Int?
         var failure: AMQPError?
         var start = 0
-        while start < messages.count, failure == nil {
-            let chunk = Array(messages[start..<min(start + settings.publishBatch, messages.count)])
+        while start < plan.publish.count, failure == nil {
+            let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
+            let chunk = try events.map { event in
+                try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media))
+            }
             let results = await publisher.publish(chunk.map(\.message))
             for (index, result) in results.enumerated() {
                 switch result {
                 case .success:
                     confirmedIds.append(chunk[index].id)
-                    if failure == nil { confirmedPrefix += 1 }
+                    if failure == nil {
+                        confirmedPrefix += 1
+                        newestConfirmed = chunk[index].createdAt
+                    }
                 case .failure(let error):
                     if failure == nil { failure = error }
                 }
@@ -224,7 +229,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             report.complete = false
             Counter(label: "kiamo_ingest_errors_total", dimensions: [("account", account), ("kind", "publish")]).increment()
             logger.error("publish failed; the rest of the batch waits for the next poll",
-                         metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(messages.count)"])
+                         metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(plan.publish.count)"])
         }
 
         let newCursor = String(plan.cursor(confirmedPrefix: confirmedPrefix))
@@ -237,9 +242,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
         Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", report.complete ? "ok" : "partial")]).increment()
         Gauge(label: "kiamo_ingest_last_poll_timestamp_seconds", dimensions: [("account", account)]).record(now().timeIntervalSince1970)
-        if let newest = messages.prefix(confirmedPrefix).last {
+        if let newestConfirmed {
             Gauge(label: "kiamo_ingest_lag_seconds", dimensions: [("account", account)])
-                .record(max(0, now().timeIntervalSince1970 - Double(newest.createdAt)))
+                .record(max(0, now().timeIntervalSince1970 - Double(newestConfirmed)))
         }
         if report.published > 0 || !report.complete {
             logger.info("poll published \(report.published) message(s)",
