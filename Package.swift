@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // C libraries chosen by the user, reached through one Swift module each.
@@ -120,6 +122,8 @@ let package = Package(
             name: "XEmulator",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -181,6 +185,17 @@ let package = Package(
             path: "Tests/StateProbe"
         ),
         .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "WorkerRuntime", "TestSupport"]),
+        .testTarget(
+            name: "XEmulatorTests",
+            dependencies: [
+                "XEmulator",
+                "TestSupport",
+                "x-emulator",  // spawned by the process tests; listed so --build-tests builds it
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,6 +20,6 @@ public enum XAPI {
     /// The scopes kiamo-twitter needs: read and write DMs, read users, and a refresh token.
     public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "offline.access"]
 
-    /// Longest DM text X accepts, in characters.
+    /// Longest DM text X accepts, in Unicode code points after NFC normalization.
     public static let maxDMTextLength = 10_000
 }

@@ -35,11 +35,6 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
         case .oauth1(let credentials):
             authorizer = .oauth1(OAuth1Signer(credentials: credentials, clock: clock, nonce: nonce))
         case .oauth2(let credentials):
-            guard configuration.apiVersion == .v2 else {
-                throw XAPIError.invalidArgument(
-                    operation: .configure, argument: "credentials", reason: "API v1.1 accepts OAuth 1.0a credentials only; configure apiVersion 2 for OAuth 2.0"
-                )
-            }
             let client = OAuth2Client(
                 clientId: credentials.clientId, clientSecret: credentials.clientSecret, tokenURL: configuration.resolvedTokenURL,
                 transport: transport, userAgent: configuration.userAgent, timeout: configuration.timeout, clock: clock, logger: logger
@@ -52,7 +47,13 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
         self.configuration = configuration
         switch configuration.apiVersion {
         case .v2: dialect = V2Dialect(executor: executor)
-        case .v1_1: dialect = V1Dialect(executor: executor)
+        case .v1_1:
+            guard case .oauth1(let credentials) = configuration.credentials else {
+                throw XAPIError.invalidArgument(
+                    operation: .configure, argument: "credentials", reason: "API v1.1 accepts OAuth 1.0a credentials only; configure apiVersion 2 for OAuth 2.0"
+                )
+            }
+            dialect = V1Dialect(executor: executor, oauthToken: credentials.oauthToken)
         }
     }
 

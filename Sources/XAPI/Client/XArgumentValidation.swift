@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks the arguments X would refuse with a 400, before spending a request (and rate-limit
 /// budget) on them.
 enum XArgumentValidation {
@@ -27,9 +29,16 @@ enum XArgumentValidation {
         guard !text.isEmpty else {
             throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "a DM needs some text")
         }
-        guard text.count <= XAPI.maxDMTextLength else {
-            throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "\(text.count) characters, X accepts at most \(XAPI.maxDMTextLength)")
+        let length = dmTextLength(text)
+        guard length <= XAPI.maxDMTextLength else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "\(length) characters, X accepts at most \(XAPI.maxDMTextLength)")
         }
+    }
+
+    /// The length X checks: Unicode code points after NFC normalization, as X's text library
+    /// counts (an emoji with a skin tone counts 2, `e` + combining accent counts 1).
+    static func dmTextLength(_ text: String) -> Int {
+        text.precomposedStringWithCanonicalMapping.unicodeScalars.count
     }
 
     static func userIds(_ ids: [String], operation: XOperation) throws {

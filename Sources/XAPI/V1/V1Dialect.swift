@@ -1,9 +1,18 @@
 import Foundation
 
 /// The legacy v1.1 Direct Message API the original sample used (OAuth 1.0a only):
-/// `direct_messages/events/list|new.json`, `users/show.json`, `account/verify_credentials.json`.
+/// `direct_messages/events/list|new.json` and `users/show.json`.
 struct V1Dialect: XDirectMessageClient {
     let executor: XRequestExecutor
+    /// The authenticated user's id when the access token tells it (X's OAuth 1.0a access tokens
+    /// are `<user id>-<random>`), so `me()` needs only `users/show.json`.
+    let accountUserId: String?
+
+    init(executor: XRequestExecutor, oauthToken: String) {
+        self.executor = executor
+        let prefix = String(oauthToken.prefix { $0 != "-" })
+        accountUserId = prefix.count < oauthToken.count && XArgumentValidation.isSnowflake(prefix) ? prefix : nil
+    }
 
     var apiVersion: XAPIVersion { .v1_1 }
 
@@ -52,8 +61,13 @@ struct V1Dialect: XDirectMessageClient {
         return SentDM(dmEventId: event.id, conversationId: conversationId, rateLimit: answer.rateLimit)
     }
 
+    /// `users/show.json` of the id in the access token; `account/verify_credentials.json` when the
+    /// token does not carry one.
     func me() async throws -> XResponse<XUser> {
-        try await user(.me, path: "/1.1/account/verify_credentials.json", query: [("include_entities", "false"), ("skip_status", "true")])
+        if let accountUserId {
+            return try await user(.me, path: "/1.1/users/show.json", query: [("user_id", accountUserId)])
+        }
+        return try await user(.me, path: "/1.1/account/verify_credentials.json", query: [("include_entities", "false"), ("skip_status", "true")])
     }
 
     func user(id: String) async throws -> XResponse<XUser> {

@@ -123,6 +123,10 @@ struct V2ClientTests {
         }
         await #expect(throws: XAPIError.self) { try await client.sendDM(to: "42", text: "") }
         await #expect(throws: XAPIError.self) { try await client.sendDM(to: "42", text: String(repeating: "a", count: 10_001)) }
+        // X counts code points after NFC: a skin-toned emoji is 2, `e` + combining accent is 1.
+        await #expect(throws: XAPIError.self) { try await client.sendDM(to: "42", text: String(repeating: "👍🏽", count: 5_001)) }
+        #expect(XArgumentValidation.dmTextLength(String(repeating: "👍🏽", count: 5_000)) == 10_000)
+        #expect(XArgumentValidation.dmTextLength("e\u{301}") == 1)
         await #expect(throws: XAPIError.self) { try await client.sendDM(to: "12345678901234567890", text: "hi") }
         await #expect(throws: XAPIError.self) { try await client.user(username: "has space") }
         await #expect(throws: XAPIError.self) { try await client.users(ids: []) }

@@ -1,0 +1,52 @@
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The Hummingbird responder of the emulator: converts each request for `EmulatorService` and
+/// its outcome back, closing the connection for a `drop` fault.
+public struct EmulatorResponder: HTTPResponder {
+    public typealias Context = EmulatorRequestContext
+
+    /// Bodies above this size are refused with 413 before any handler runs.
+    static let maximumBodySize = 1 << 20
+
+    let service: EmulatorService
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBodySize)
+        } catch {
+            return Self.response(XErrors.blank(413))
+        }
+        let emulatorRequest = EmulatorRequest(
+            method: request.method.rawValue,
+            target: request.head.path ?? "/",
+            headers: request.headers.map { ($0.name.canonicalName, $0.value) },
+            authority: request.head.authority,
+            body: Array(buffer: body))
+        switch await service.handle(emulatorRequest) {
+        case .respond(let response):
+            return Self.response(response)
+        case .drop:
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        }
+    }
+
+    /// Thrown after a `drop` fault closed the connection, so nothing is written.
+    struct ConnectionDropped: Error {}
+
+    static func response(_ response: EmulatorResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        if response.status != 302 || !response.body.isEmpty { fields[.contentLength] = String(response.body.count) }
+        return Response(
+            status: HTTPResponse.Status(code: response.status),
+            headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}

@@ -1,0 +1,114 @@
+/// The X endpoints the emulator serves, matched from method and path.
+enum Route: Sendable, Equatable {
+    case listEvents
+    case eventByID(String)
+    case eventsWithParticipant(String)
+    case eventsInConversation(String)
+    case sendToParticipant(String)
+    case sendToConversation(String)
+    case usersMe
+    case userByID(String)
+    case usersByIDs
+    case userByUsername(String)
+    case v1EventsList
+    case v1EventsShow
+    case v1EventsNew
+    case v1UsersShow
+    case oauth2Token
+    case oauth2Authorize
+
+    /// Which error shapes a route answers with.
+    enum Dialect: Sendable {
+        /// Problem JSON (v2).
+        case v2
+        /// `{"errors":[{"code","message"}]}` (v1.1).
+        case v1
+        /// `{"error","error_description"}` (OAuth 2.0 endpoints).
+        case oauth
+    }
+
+    /// Matches a request; `nil` for anything X would answer 404.
+    static func match(method: String, path: String) -> Route? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        guard path.hasPrefix("/"), !parts.contains("") else { return nil }
+        func decoded(_ segment: String) -> String { PercentEncoding.decode(segment[...], plusIsSpace: false) ?? segment }
+        switch (method, parts.count) {
+        case ("GET", 2) where parts == ["2", "dm_events"]: return .listEvents
+        case ("GET", 3) where parts[0] == "2" && parts[1] == "dm_events": return .eventByID(decoded(parts[2]))
+        case ("GET", 5) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "with" && parts[4] == "dm_events":
+            return .eventsWithParticipant(decoded(parts[3]))
+        case ("GET", 4) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[3] == "dm_events":
+            return .eventsInConversation(decoded(parts[2]))
+        case ("POST", 5) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "with" && parts[4] == "messages":
+            return .sendToParticipant(decoded(parts[3]))
+        case ("POST", 4) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[3] == "messages":
+            return .sendToConversation(decoded(parts[2]))
+        case ("GET", 3) where parts == ["2", "users", "me"]: return .usersMe
+        case ("GET", 2) where parts == ["2", "users"]: return .usersByIDs
+        case ("GET", 3) where parts[0] == "2" && parts[1] == "users": return .userByID(decoded(parts[2]))
+        case ("GET", 5) where parts[0] == "2" && parts[1] == "users" && parts[2] == "by" && parts[3] == "username":
+            return .userByUsername(decoded(parts[4]))
+        case ("GET", 4) where parts == ["1.1", "direct_messages", "events", "list.json"]: return .v1EventsList
+        case ("GET", 4) where parts == ["1.1", "direct_messages", "events", "show.json"]: return .v1EventsShow
+        case ("POST", 4) where parts == ["1.1", "direct_messages", "events", "new.json"]: return .v1EventsNew
+        case ("GET", 3) where parts == ["1.1", "users", "show.json"]: return .v1UsersShow
+        case ("POST", 3) where parts == ["2", "oauth2", "token"]: return .oauth2Token
+        case ("GET", 3) where parts == ["i", "oauth2", "authorize"] || parts == ["2", "oauth2", "authorize"]: return .oauth2Authorize
+        default: return nil
+        }
+    }
+
+    /// Method and pattern, the name `/_emulator/stats` counts under and faults match.
+    var pattern: String {
+        switch self {
+        case .listEvents: "GET /2/dm_events"
+        case .eventByID: "GET /2/dm_events/:event_id"
+        case .eventsWithParticipant: "GET /2/dm_conversations/with/:participant_id/dm_events"
+        case .eventsInConversation: "GET /2/dm_conversations/:id/dm_events"
+        case .sendToParticipant: "POST /2/dm_conversations/with/:participant_id/messages"
+        case .sendToConversation: "POST /2/dm_conversations/:dm_conversation_id/messages"
+        case .usersMe: "GET /2/users/me"
+        case .userByID: "GET /2/users/:id"
+        case .usersByIDs: "GET /2/users"
+        case .userByUsername: "GET /2/users/by/username/:username"
+        case .v1EventsList: "GET /1.1/direct_messages/events/list.json"
+        case .v1EventsShow: "GET /1.1/direct_messages/events/show.json"
+        case .v1EventsNew: "POST /1.1/direct_messages/events/new.json"
+        case .v1UsersShow: "GET /1.1/users/show.json"
+        case .oauth2Token: "POST /2/oauth2/token"
+        case .oauth2Authorize: "GET /i/oauth2/authorize"
+        }
+    }
+
+    var family: EndpointFamily? {
+        switch self {
+        case .listEvents, .eventByID, .eventsWithParticipant, .eventsInConversation: .dmRead
+        case .sendToParticipant, .sendToConversation: .dmSend
+        case .usersMe: .usersMe
+        case .userByID, .usersByIDs, .userByUsername: .userLookup
+        case .v1EventsList: .v1EventsList
+        case .v1EventsShow: .v1EventsShow
+        case .v1EventsNew: .v1EventsNew
+        case .v1UsersShow: .v1UsersShow
+        case .oauth2Token, .oauth2Authorize: nil
+        }
+    }
+
+    var dialect: Dialect {
+        switch self {
+        case .v1EventsList, .v1EventsShow, .v1EventsNew, .v1UsersShow: .v1
+        case .oauth2Token, .oauth2Authorize: .oauth
+        default: .v2
+        }
+    }
+
+    /// OAuth 2.0 scopes a bearer token needs here (X's security requirements in the schema).
+    var requiredScopes: [String] {
+        switch family {
+        case .dmRead: ["dm.read", "tweet.read", "users.read"]
+        case .dmSend: ["dm.write", "tweet.read", "users.read"]
+        case .usersMe, .userLookup: ["tweet.read", "users.read"]
+        default: []
+        }
+    }
+}

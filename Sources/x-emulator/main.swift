@@ -1,1 +1,0 @@
-print("x-emulator: not built yet")

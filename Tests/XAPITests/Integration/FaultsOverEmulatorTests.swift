@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import TestSupport
+import XEmulator
+@testable import XAPI
+
+/// The emulator's injected faults become the right typed errors, and the client keeps working.
+@Suite("Faults against the emulator")
+struct FaultsOverEmulatorTests {
+    @Test(arguments: [ClientSetup.v2OAuth1, .v2OAuth2Public, .v1OAuth1])
+    func eachFaultIsATypedErrorAndTheNextCallSucceeds(_ setup: ClientSetup) async throws {
+        try await EmulatorRig.with(setup, timeout: .milliseconds(500)) { rig in
+            try rig.emulator.addUser(id: "906948460078698496", name: "Jane", username: "janedoe")
+            // OAuth 2.0: obtain the token first, so the faults hit the API calls.
+            _ = try await rig.client.me()
+            let client = rig.client
+
+            try rig.emulator.fault(EmulatorFault(kind: .status, status: 500))
+            await #expect(throws: XAPIError.transient(operation: .listDMEvents, cause: .httpStatus(500), rateLimit: nil)) {
+                try await client.listDMEvents(pageToken: nil, maxResults: 10)
+            }
+
+            try rig.emulator.fault(EmulatorFault(kind: .status, status: 503))
+            let unavailable = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "906948460078698496", text: "hi") }
+            #expect(unavailable?.httpStatus == 503 && unavailable?.isRetryable == true)
+
+            try rig.emulator.fault(EmulatorFault(kind: .delay, delayMs: 3_000))
+            let late = await #expect(throws: XAPIError.self) { try await client.user(id: "906948460078698496") }
+            guard case .transient(.userById, .network, nil) = late else {
+                Issue.record("a delay past the timeout gave \(String(describing: late))")
+                return
+            }
+
+            try rig.emulator.fault(EmulatorFault(kind: .drop))
+            let dropped = await #expect(throws: XAPIError.self) { try await client.listDMEvents(pageToken: nil, maxResults: 10) }
+            guard case .transient(.listDMEvents, .network, nil) = dropped else {
+                Issue.record("a dropped connection gave \(String(describing: dropped))")
+                return
+            }
+
+            try rig.emulator.fault(EmulatorFault(kind: .malformed))
+            let malformed = await #expect(throws: XAPIError.self) { try await client.listDMEvents(pageToken: nil, maxResults: 10) }
+            guard case .decoding(.listDMEvents, _, _) = malformed else {
+                Issue.record("a malformed body gave \(String(describing: malformed))")
+                return
+            }
+
+            try rig.emulator.fault(EmulatorFault(kind: .status, status: 429))
+            let limited = await #expect(throws: XAPIError.self) { try await client.me() }
+            guard case .rateLimited(.me, .some, _) = limited else {
+                Issue.record("an injected 429 gave \(String(describing: limited))")
+                return
+            }
+
+            #expect(rig.emulator.store.faults().isEmpty)
+            #expect(try await client.me().value.id == EmulatorRig.accountID)
+            #expect(try await client.sendDM(to: "906948460078698496", text: "after the storm").dmEventId.isEmpty == false)
+        }
+    }
+}
