@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SharedState", targets: ["SharedState"]),
         .executable(name: "x-emulator", targets: ["x-emulator"]),
         .executable(name: "kiamo-twitter-ingest", targets: ["kiamo-twitter-ingest"]),
+        .executable(name: "kiamo-twitter-dispatch", targets: ["kiamo-twitter-dispatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -113,6 +114,17 @@ let package = Package(
             dependencies: [
                 "KiamoTwitter",
                 "WorkerRuntime",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The dispatch worker: send commands → X DMs, exactly once, with retries and reports.
+        .executableTarget(
+            name: "kiamo-twitter-dispatch",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                "XAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
