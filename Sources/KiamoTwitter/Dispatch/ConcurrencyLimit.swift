@@ -65,6 +65,11 @@ public final class ConcurrencyLimit: Sendable {
         waiter?.resume()
     }
 
+    /// Tasks waiting for a slot.
+    public var waiting: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     /// Slots in use.
     public var inUse: Int {
         state.withLock { limit - $0.available }
