@@ -197,6 +197,19 @@ let package = Package(
             path: "Tests/StateProbe"
         ),
         .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "WorkerRuntime", "TestSupport"]),
+        // The dispatch worker as its own process against the broker, the emulator and SQLite.
+        .testTarget(
+            name: "DispatchTests",
+            dependencies: [
+                "KiamoTwitter",
+                "TestSupport",
+                "AMQP",
+                "SharedState",
+                "XEmulator",
+                "kiamo-twitter-dispatch",  // spawned by the tests; listed so --build-tests builds it
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "XEmulatorTests",
             dependencies: [

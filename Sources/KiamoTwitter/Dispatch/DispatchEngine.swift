@@ -140,6 +140,7 @@ public final class DispatchEngine: Service, Sendable {
     /// Acknowledges or hands back a delivery. A delivery from before a reconnect cannot be
     /// settled: the broker has requeued it already and its redelivery finds the ledger's answer.
     private func settle(_ work: Work, _ settlement: CommandDispatcher.Settlement) async {
+        logger.debug("settling delivery \(work.delivery.deliveryTag): \(settlement)")
         do {
             switch settlement {
             case .ack:
