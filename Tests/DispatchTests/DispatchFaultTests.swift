@@ -1,0 +1,53 @@
+import Foundation
+import KiamoTwitter
+import Testing
+import TestSupport
+import XEmulator
+
+/// X misbehaving: server errors, answers that never come (the DM posted or not), dropped
+/// connections, unreadable answers and 429s with a reset. Every command still ends as exactly one
+/// DM and a `sent` report.
+@Suite(.serialized) struct DispatchFaultTests {
+    @Test func everyCommandIsSentExactlyOnceThroughServerErrorsTimeoutsDropsAndRateLimits() async throws {
+        // A 429 fault carries a reset 3 s away (the length of the emulator's send window here).
+        try await DispatchTestRig.with(rateLimits: DispatchTestRig.unlimited(sendWindow: 3)) { rig in
+            let customers = try rig.addCustomers(10)
+            let commands = (0..<60).map { (id: "cmd-\($0)", recipient: customers[$0 % customers.count], text: "answer \($0)") }
+            // The faults hit the next DM posts in this order, whatever command they carry.
+            let faults: [EmulatorFault] = [
+                EmulatorFault(endpoint: "dm-send", kind: .status, status: 500, count: 3),
+                EmulatorFault(endpoint: "dm-send", kind: .drop, count: 3),
+                // Longer than the worker's 1 s request timeout: X posts the DM after the worker gave up.
+                EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 1500, count: 3),
+                EmulatorFault(endpoint: "dm-send", kind: .status, status: 503, count: 3),
+                EmulatorFault(endpoint: "dm-send", kind: .malformed, count: 2),
+                EmulatorFault(endpoint: "dm-send", kind: .status, status: 429, count: 2),
+            ]
+            for fault in faults { try rig.emulator.fault(fault) }
+            try await rig.publish(commands)
+            let worker = try await rig.startWorker("dispatch", [
+                "KIAMO_TWITTER_API_TIMEOUT": "1s",
+                "KIAMO_TWITTER_DISPATCH_MAX_ATTEMPTS": "20",
+            ])
+            try await rig.waitFor("every command sent and reported", timeout: .seconds(90), workers: [worker]) {
+                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
+            }
+            // A timed-out request posts its DM 1.5 s after it began; its command is reported only
+            // after a verification at least 2 s after that start, so every late DM is in by now.
+            let posts = rig.postsByText()
+            #expect(posts.count == commands.count)
+            #expect(posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted())")
+            #expect(rig.reports.allSatisfy { $0.status == .sent })
+            #expect(rig.deadLetters.isEmpty)
+            #expect(rig.emulator.stats().faultsApplied == faults.reduce(0) { $0 + $1.count })
+            // Every sent report names the DM X holds for its command.
+            let eventByText = Dictionary(uniqueKeysWithValues: rig.sent.map { ($0.text, $0.dmEventID) })
+            for report in rig.reports {
+                let text = commands.first { $0.id == report.commandId }?.text ?? ""
+                #expect(report.dmEventId == eventByText[text], "\(report.commandId)")
+            }
+            worker.terminate()
+            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+        }
+    }
+}
