@@ -50,4 +50,28 @@ import XEmulator
             #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
         }
     }
+
+    @Test func anExpiredOAuth2TokenIsRefreshedOnceAndTheSendsGoOn() async throws {
+        try await DispatchTestRig.with { rig in
+            let customers = try rig.addCustomers(10)
+            let commands = (0..<200).map { (id: "cmd-\($0)", recipient: customers[$0 % customers.count], text: "reply \($0)") }
+            try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 10, count: 1_000_000))
+            try await rig.publish(commands)
+            let worker = try await rig.startWorker("dispatch-oauth2", oauth2: true)
+            let refreshesAtStart = rig.emulator.stats().tokenRefreshes
+            try await rig.waitFor("the first 50 DMs", workers: [worker]) { rig.sent.count >= 50 }
+            // X revokes every access token: the next posts get 401, the worker refreshes and retries.
+            rig.emulator.store.expireAccessTokens()
+            try await rig.waitFor("every command sent and reported", workers: [worker]) {
+                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
+            }
+            #expect(rig.emulator.stats().tokenRefreshes == refreshesAtStart + 1)
+            let posts = rig.postsByText()
+            #expect(posts.count == commands.count)
+            #expect(posts.values.allSatisfy { $0 == 1 })
+            #expect(rig.deadLetters.isEmpty)
+            worker.terminate()
+            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+        }
+    }
 }

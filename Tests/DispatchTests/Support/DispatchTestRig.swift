@@ -94,9 +94,9 @@ final class DispatchTestRig: Sendable {
 
     /// The worker's environment: the README's variables only, with short retry tiers, a short
     /// stale-claim timeout and `extra` on top.
-    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+    func environment(_ extra: [String: String] = [:], oauth2: Bool = false) -> [String: String] {
         WorkerProcess.environment(
-            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: emulator.baseURL, exchange: topology.exchange, account: account,
+            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: emulator.baseURL, exchange: topology.exchange, account: account, oauth2: oauth2,
             extra: [
                 "KIAMO_TWITTER_DISPATCH_RETRY_DELAYS": Self.retryDelays.map { DurationText.format($0) }.joined(separator: ","),
                 "KIAMO_TWITTER_DISPATCH_STALE_CLAIM": "5s",
@@ -105,9 +105,9 @@ final class DispatchTestRig: Sendable {
             ].merging(extra) { $1 })
     }
 
-    /// Starts a `kiamo-twitter-dispatch` process and returns once it consumes.
-    func startWorker(_ name: String = "dispatch", _ extra: [String: String] = [:]) async throws -> RunningProcess {
-        try await WorkerProcess.start("kiamo-twitter-dispatch", name: name, environment: environment(extra), readyLine: "dispatch started")
+    /// Starts a `kiamo-twitter-dispatch` process (OAuth 1.0a unless `oauth2`) and returns once it consumes.
+    func startWorker(_ name: String = "dispatch", _ extra: [String: String] = [:], oauth2: Bool = false) async throws -> RunningProcess {
+        try await WorkerProcess.start("kiamo-twitter-dispatch", name: name, environment: environment(extra, oauth2: oauth2), readyLine: "dispatch started")
     }
 
     // MARK: Customers and commands
