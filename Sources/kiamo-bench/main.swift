@@ -7,6 +7,7 @@ import Foundation
 let benchmarks: [any Benchmark.Type] = [
     AMQPBenchmark.self,
     StateBenchmark.self,
+    DispatchBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
