@@ -66,7 +66,7 @@ enum DispatchBenchmark: Benchmark {
                 "KIAMO_TWITTER_OAUTH_TOKEN": "\(account)-bench-token", "KIAMO_TWITTER_OAUTH_TOKEN_SECRET": "bench-token-secret",
                 "KIAMO_TWITTER_AMQP_URL": context.amqpURL, "KIAMO_TWITTER_AMQP_EXCHANGE": exchange,
                 "KIAMO_TWITTER_STATE_URL": "sqlite://" + context.scratch.appendingPathComponent("state.db").path,
-                "KIAMO_TWITTER_API_BASE_URL": baseURL, "KIAMO_TWITTER_HTTP_PORT": "0", "KIAMO_TWITTER_LOG_LEVEL": "warning",
+                "KIAMO_TWITTER_API_BASE_URL": baseURL, "KIAMO_TWITTER_HTTP_PORT": "0", "KIAMO_TWITTER_LOG_LEVEL": "info",
             ],
             log: context.scratch.appendingPathComponent("dispatch.log"), readyLine: "dispatch started")
         try await worker.whileRunning { try await measure(context, worker: worker, control: control, recipients: recipients, exchange: exchange, logger: logger) }
@@ -212,10 +212,16 @@ extension DispatchBenchmark {
             process.standardOutput = output
             process.standardError = output
             try process.run()
+            let child = Child(process: process, readyText: "")
             var line: String?
-            try await waitFor("\(log.lastPathComponent): '\(readyLine)'", timeout: 30) {
-                line = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").first { $0.contains(readyLine) }.map(String.init)
-                return line != nil || !process.isRunning
+            do {
+                try await waitFor("\(log.lastPathComponent): '\(readyLine)'", timeout: 30) {
+                    line = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").first { $0.contains(readyLine) }.map(String.init)
+                    return line != nil || !process.isRunning
+                }
+            } catch {
+                await child.stop()
+                throw error
             }
             guard let line else { throw BenchError.failed("\(executable) exited before '\(readyLine)'; see \(log.path)") }
             return Child(process: process, readyText: line)

@@ -32,7 +32,15 @@ struct DispatchCommand: AsyncParsableCommand {
             return
         }
         let code = await WorkerHost.run(role: "dispatch", configuration: configuration) { context in
-            var settings = DispatchSettings(context.configuration)
+            let configuration = context.configuration
+            if configuration.dispatch.staleClaim <= configuration.api.timeout {
+                context.logger.warning("""
+                    dispatch.staleClaim (\(DurationText.format(configuration.dispatch.staleClaim))) is not longer than api.timeout \
+                    (\(DurationText.format(configuration.api.timeout))): a post still waiting for X could be taken over by another worker; \
+                    make the stale-claim timeout a few times the request timeout
+                    """)
+            }
+            var settings = DispatchSettings(configuration)
             settings.appId = "\(context.configuration.service)-dispatch"
             let consumeChannel = try await context.amqp.openChannel()
             let publishChannel = try await context.amqp.openChannel()

@@ -18,7 +18,7 @@ import XEmulator
                 EmulatorFault(endpoint: "dm-send", kind: .status, status: 500, count: 3),
                 EmulatorFault(endpoint: "dm-send", kind: .drop, count: 3),
                 // Longer than the worker's 1 s request timeout: X posts the DM after the worker gave up.
-                EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 1500, count: 3),
+                EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 1200, count: 3),
                 EmulatorFault(endpoint: "dm-send", kind: .status, status: 503, count: 3),
                 EmulatorFault(endpoint: "dm-send", kind: .malformed, count: 2),
                 EmulatorFault(endpoint: "dm-send", kind: .status, status: 429, count: 2),
@@ -32,7 +32,7 @@ import XEmulator
             try await rig.waitFor("every command sent and reported", timeout: .seconds(90), workers: [worker]) {
                 Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
             }
-            // A timed-out request posts its DM 1.5 s after it began; its command is reported only
+            // A timed-out request posts its DM 1.2 s after it began; its command is reported only
             // after a verification at least 2 s after that start, so every late DM is in by now.
             let posts = rig.postsByText()
             #expect(posts.count == commands.count)

@@ -32,7 +32,9 @@ public final class CommandDispatcher: Sendable {
 
     /// A delivery read: a valid command with its retry headers, or why it is not one.
     public enum Prepared: Sendable {
+        /// A command to send, with what its retry headers say.
         case valid(SendCommand, DispatchHeaders.Retry)
+        /// Not a command: why, whose it seems to be, and the attempt its headers claim.
         case invalid(CommandFailure, CommandIdentity, attempt: Int)
 
         /// The per-recipient lane a valid command waits in; nil for an invalid one.
@@ -98,6 +100,7 @@ public final class CommandDispatcher: Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
+    /// True once `stop()` was called.
     public var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     // MARK: - Reading a delivery

@@ -11,6 +11,7 @@ public struct CommandIdentity: Sendable, Hashable {
     /// `send.<account>`, else the only account); nil when none of them is configured.
     public var accountId: String?
 
+    /// An identity from its parts.
     public init(commandId: String, accountId: String?) {
         self.commandId = commandId
         self.accountId = accountId

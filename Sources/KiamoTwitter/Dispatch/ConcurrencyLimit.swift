@@ -10,9 +10,11 @@ public final class ConcurrencyLimit: Sendable {
         var nextId: UInt64 = 0
     }
 
+    /// Holders allowed at once.
     public let limit: Int
     private let state: Mutex<State>
 
+    /// A limit of `limit` (at least 1).
     public init(limit: Int) {
         self.limit = max(1, limit)
         state = Mutex(State(available: max(1, limit)))

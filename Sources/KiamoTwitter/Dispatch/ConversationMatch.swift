@@ -8,6 +8,7 @@ public struct ConversationMatch: Sendable {
     /// Slack for the difference between this host's clock (the claim time) and X's (`created_at`).
     public var clockSkew: Duration
 
+    /// A matcher allowing `clockSkew` between the two clocks.
     public init(clockSkew: Duration = .seconds(2)) {
         self.clockSkew = clockSkew
     }

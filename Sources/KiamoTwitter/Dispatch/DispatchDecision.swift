@@ -107,10 +107,15 @@ public enum DispatchDecision {
 
     /// Why a command goes round the retry queues (the `reason` label of the retry metric).
     public enum RetryReason: String, Sendable, Hashable {
+        /// X's rate limit or the shared budget.
         case rateLimited = "rate_limited"
+        /// A 5xx, or X unreachable before the post.
         case unavailable = "x_unavailable"
+        /// The post may have gone through: the next attempt verifies first.
         case outcomeUnknown = "outcome_unknown"
+        /// X refused the credentials.
         case unauthorized
+        /// Another live worker is posting it.
         case inFlightElsewhere = "in_flight_elsewhere"
     }
 

@@ -26,6 +26,7 @@ public final class DispatchEngine: Service, Sendable {
         let prepared: CommandDispatcher.Prepared
     }
 
+    /// Carries each command to its settlement.
     public let dispatcher: CommandDispatcher
     let channel: AMQPChannel
     let topology: Topology
@@ -50,6 +51,7 @@ public final class DispatchEngine: Service, Sendable {
 
     // MARK: - Service
 
+    /// Consumes until graceful shutdown, then returns once the sends in flight are settled.
     public func run() async throws {
         logger.info("dispatch started", metadata: [
             "queue": "\(topology.sendQueue)", "prefetch": "\(settings.prefetch)",

@@ -35,6 +35,7 @@ public enum DispatchHeaders {
         /// See `DispatchHeaders.unverifiedSince`.
         public var unverifiedSince: Date?
 
+        /// The headers of a first delivery by default.
         public init(attempt: Int = 1, unverifiedSince: Date? = nil) {
             self.attempt = attempt
             self.unverifiedSince = unverifiedSince

@@ -6,10 +6,12 @@ import Foundation
 /// Every message is persistent and mandatory, so a missing binding fails the publish instead of
 /// losing the message silently.
 public struct DispatchMessages: Sendable {
+    /// Where everything goes.
     public let topology: Topology
     /// `app_id` of the reports.
     public let appId: String
 
+    /// A builder for `topology`, reports carrying `appId`.
     public init(topology: Topology, appId: String = "kiamo-twitter-dispatch") {
         self.topology = topology
         self.appId = appId

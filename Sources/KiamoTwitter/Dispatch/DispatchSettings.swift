@@ -24,6 +24,7 @@ public struct DispatchSettings: Sendable {
     /// `app_id` of the reports.
     public var appId: String
 
+    /// Settings with the configuration's defaults except `retry`.
     public init(
         prefetch: Int = 32, concurrencyPerAccount: Int = 8, retry: RetryPolicy, splitLongMessages: Bool = false,
         maxCommandBytes: Int = 262_144, minimumUnknownWait: Duration = .seconds(30), maxInMemoryWait: Duration = .seconds(2),

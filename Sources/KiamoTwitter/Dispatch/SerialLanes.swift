@@ -10,6 +10,7 @@ import Synchronization
 public final class SerialLanes<Key: Hashable & Sendable, Item: Sendable>: Sendable {
     private let lanes = Mutex<[Key: [Item]]>([:])
 
+    /// No lanes yet.
     public init() {}
 
     /// Adds `item` at the end of `key`'s lane. True when the lane was idle: the caller must
