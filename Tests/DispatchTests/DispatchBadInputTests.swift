@@ -96,8 +96,7 @@ import TestSupport
             }
             #expect(failed.first { $0.error?.code == "missing_id" }?.commandId.hasPrefix("unidentified-") == true)
             #expect(worker.isRunning)
-            worker.terminate()
-            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+            try await rig.expectGracefulStop(worker)
         }
     }
 }

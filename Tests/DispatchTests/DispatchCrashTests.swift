@@ -24,17 +24,10 @@ import XEmulator
                 worker = try await rig.startWorker("dispatch-\(round)")
                 logs.append(worker)
             }
-            try await rig.waitFor("every command sent and reported", timeout: .seconds(120), workers: logs) {
-                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
-            }
-
-            let posts = rig.postsByText()
-            #expect(posts.count == commands.count, "commands lost: \(commands.count - posts.count)")
-            #expect(posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted())")
+            try await rig.waitForEverySentReport(commands, timeout: .seconds(120), workers: logs)
+            rig.expectEachPostedOnce(commands)
             #expect(rig.reports.allSatisfy { $0.status == .sent })
-            #expect(rig.deadLetters.isEmpty)
-            worker.terminate()
-            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+            try await rig.expectGracefulStop(worker)
         }
     }
 
@@ -48,18 +41,13 @@ import XEmulator
             async let first = rig.startWorker("dispatch-a", ["KIAMO_TWITTER_LOG_LEVEL": "debug"])
             async let second = rig.startWorker("dispatch-b", ["KIAMO_TWITTER_LOG_LEVEL": "debug"])
             let workers = try await [first, second]
-            try await rig.waitFor("every command sent and reported", timeout: .seconds(60), workers: workers) {
-                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count && rig.reports.count >= 900
+            try await rig.waitFor("a report for each of the 900 deliveries", workers: workers) {
+                rig.sentReportIds.count == commands.count && rig.reports.count >= 900
             }
-
-            let posts = rig.postsByText()
-            #expect(posts.count == commands.count)
-            #expect(posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted())")
-            #expect(rig.deadLetters.isEmpty)
+            rig.expectEachPostedOnce(commands)
             for worker in workers {
                 #expect(worker.output().contains("settling delivery"), "\(worker.name) took no part")
-                worker.terminate()
-                #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+                try await rig.expectGracefulStop(worker)
             }
         }
     }

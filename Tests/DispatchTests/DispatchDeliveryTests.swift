@@ -34,8 +34,7 @@ import TestSupport
             #expect(Set(reports.compactMap(\.dmEventId)) == Set(sent.map(\.dmEventID)))
             #expect(rig.deadLetters.isEmpty)
 
-            worker.terminate()
-            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+            try await rig.expectGracefulStop(worker)
             print("1,000 commands dispatched in \(elapsed) (worker start included)")
         }
     }
@@ -66,14 +65,9 @@ import TestSupport
             }
 
             let next = try await rig.startWorker("dispatch-2", ["KIAMO_TWITTER_DISPATCH_CONCURRENCY": "8"])
-            try await rig.waitFor("every DM after the restart", workers: [next]) { rig.sent.count >= commands.count }
-            try await rig.waitFor("a sent report for every command", workers: [next]) {
-                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
-            }
-            #expect(rig.sent.count == commands.count)
-            #expect(rig.postsByText().values.allSatisfy { $0 == 1 })
-            next.terminate()
-            #expect(try await next.waitForExit(timeout: .seconds(10)) == .exited(0))
+            try await rig.waitForEverySentReport(commands, workers: [next])
+            rig.expectEachPostedOnce(commands)
+            try await rig.expectGracefulStop(next)
         }
     }
 }

@@ -29,16 +29,11 @@ import XEmulator
                 "KIAMO_TWITTER_API_TIMEOUT": "1s",
                 "KIAMO_TWITTER_DISPATCH_MAX_ATTEMPTS": "20",
             ])
-            try await rig.waitFor("every command sent and reported", timeout: .seconds(90), workers: [worker]) {
-                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
-            }
+            try await rig.waitForEverySentReport(commands, timeout: .seconds(90), workers: [worker])
             // A timed-out request posts its DM 1.2 s after it began; its command is reported only
             // after a verification at least 2 s after that start, so every late DM is in by now.
-            let posts = rig.postsByText()
-            #expect(posts.count == commands.count)
-            #expect(posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted())")
+            rig.expectEachPostedOnce(commands)
             #expect(rig.reports.allSatisfy { $0.status == .sent })
-            #expect(rig.deadLetters.isEmpty)
             #expect(rig.emulator.stats().faultsApplied == faults.reduce(0) { $0 + $1.count })
             // Every sent report names the DM X holds for its command.
             let eventByText = Dictionary(uniqueKeysWithValues: rig.sent.map { ($0.text, $0.dmEventID) })
@@ -46,8 +41,7 @@ import XEmulator
                 let text = commands.first { $0.id == report.commandId }?.text ?? ""
                 #expect(report.dmEventId == eventByText[text], "\(report.commandId)")
             }
-            worker.terminate()
-            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+            try await rig.expectGracefulStop(worker)
         }
     }
 
@@ -62,16 +56,10 @@ import XEmulator
             try await rig.waitFor("the first 50 DMs", workers: [worker]) { rig.sent.count >= 50 }
             // X revokes every access token: the next posts get 401, the worker refreshes and retries.
             rig.emulator.store.expireAccessTokens()
-            try await rig.waitFor("every command sent and reported", workers: [worker]) {
-                Set(rig.reports.filter { $0.status == .sent }.map(\.commandId)).count == commands.count
-            }
+            try await rig.waitForEverySentReport(commands, workers: [worker])
             #expect(rig.emulator.stats().tokenRefreshes == refreshesAtStart + 1)
-            let posts = rig.postsByText()
-            #expect(posts.count == commands.count)
-            #expect(posts.values.allSatisfy { $0 == 1 })
-            #expect(rig.deadLetters.isEmpty)
-            worker.terminate()
-            #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
+            rig.expectEachPostedOnce(commands)
+            try await rig.expectGracefulStop(worker)
         }
     }
 }

@@ -25,6 +25,7 @@ final class FakeDMClient: XDirectMessageClient {
         var lostAnswers: [XAPIError] = []
         var posts: [Post] = []
         var conversationReads = 0
+        var readFailures: [XAPIError] = []
         var nextId: UInt64 = 1_900_000_000_000_000_000
     }
 
@@ -45,6 +46,8 @@ final class FakeDMClient: XDirectMessageClient {
     func loseAnswer(_ error: XAPIError) { state.withLock { $0.lostAnswers.append(error) } }
     /// After `posts` more successful posts, the next one fails with `error`.
     func failAfter(posts: Int, _ error: XAPIError) { state.withLock { $0.failAfter = (posts, error) } }
+    /// The next conversation reads fail with these errors, in order.
+    func failReads(_ errors: XAPIError...) { state.withLock { $0.readFailures += errors } }
     var posts: [Post] { state.withLock { $0.posts } }
     var sendCalls: Int { state.withLock { $0.sendCalls } }
     var conversationReads: Int { state.withLock { $0.conversationReads } }
@@ -71,8 +74,9 @@ final class FakeDMClient: XDirectMessageClient {
     }
 
     func conversationEvents(with participantId: String, pageToken: String?, maxResults: Int) async throws -> DMEventPage {
-        let events = state.withLock { state -> [DMEvent] in
+        let events = try state.withLock { state -> [DMEvent] in
             state.conversationReads += 1
+            if !state.readFailures.isEmpty { throw state.readFailures.removeFirst() }
             return state.posts.filter { $0.recipient == participantId }.reversed().map {
                 DMEvent(id: $0.dmEventId, text: $0.text, createdAt: $0.createdAt, senderId: account,
                         conversationId: DMEvent.oneToOneConversationId(account, participantId))

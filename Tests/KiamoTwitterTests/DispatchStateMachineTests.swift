@@ -178,6 +178,24 @@ import XAPI
         #expect(rig.client.posts.map(\.text) == ["Hello Jane"])
     }
 
+    @Test func aFailedVerificationKeepsTheUnknownOutcomeWithTheRetryCopy() async throws {
+        let rig = try await DispatchRig()
+        _ = try await rig.state.claimSend(account: DispatchRig.account, key: "cmd-1", owner: "worker-dead")
+        let claimedAt = rig.clock.now()
+        rig.clock.advance(61)
+        rig.client.failReads(.transient(operation: .conversationEvents, cause: .httpStatus(503), rateLimit: nil))
+        #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
+        #expect(rig.client.posts.isEmpty)
+        let copy = try #require(rig.retries.first)
+        #expect(copy.properties.headers["x-kiamo-unverified-since"]?.intValue == Int64(claimedAt.timeIntervalSince1970 * 1000))
+        #expect(try await entry(rig) == .pending)
+
+        // The copy is verified before it is posted, even though its claim is a fresh one now.
+        #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
+        #expect(rig.client.conversationReads == 2)
+        #expect(rig.client.posts.count == 1)
+    }
+
     @Test func aStaleClaimWhoseDMWasPostedIsRecordedWithoutPostingAgain() async throws {
         let other = try await DispatchRig(owner: "worker-dead")
         let rig = try await DispatchRig(owner: "worker-b", store: other.state)

@@ -228,9 +228,11 @@ public final class CommandDispatcher: Sendable {
                 return .settled(await afterFailure(error, step: .verifying, inbound: inbound, command: command, key: key,
                                                    attempt: attempt, unresolved: since))
             } catch is CancellationError {
-                return .settled(await handBack(key: key, account: account))
+                // The claim stays: handed back, a taken-over claim would lose the knowledge that
+                // its DM may be posted. Its next claimer verifies once it is stale.
+                return .settled(.handBack)
             } catch {
-                return .settled(await requeueClaimed(key: key, account: account, reason: "reading the conversation failed: \(error)"))
+                return .settled(.requeue(reason: "reading the conversation of \(key) failed: \(error); the claim stays until it is stale"))
             }
         case .send:
             break
