@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SharedState", targets: ["SharedState"]),
         .executable(name: "x-emulator", targets: ["x-emulator"]),
         .executable(name: "kiamo-twitter-ingest", targets: ["kiamo-twitter-ingest"]),
+        .executable(name: "kiamo-twitter-dispatch", targets: ["kiamo-twitter-dispatch"]),
         .executable(name: "kiamo-twitter", targets: ["kiamo-twitter"]),
     ],
     dependencies: [
@@ -129,6 +130,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The dispatch worker: send commands → X DMs, exactly once, with retries and reports.
+        .executableTarget(
+            name: "kiamo-twitter-dispatch",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                "XAPI",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // X API emulator: strict like X, in memory, over real HTTP.
         .target(
             name: "XEmulator",
@@ -216,6 +228,20 @@ let package = Package(
                 "kiamo-twitter",
                 "x-emulator",
                 "kiamo-twitter-ingest",
+                "kiamo-twitter-dispatch",
+            ]
+        ),
+        // The dispatch worker as its own process against the broker, the emulator and SQLite.
+        .testTarget(
+            name: "DispatchTests",
+            dependencies: [
+                "KiamoTwitter",
+                "TestSupport",
+                "AMQP",
+                "SharedState",
+                "XEmulator",
+                "kiamo-twitter-dispatch",  // spawned by the tests; listed so --build-tests builds it
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

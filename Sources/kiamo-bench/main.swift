@@ -9,6 +9,7 @@ let benchmarks: [any Benchmark.Type] = [
     EmulatorBenchmark.self,
     StateBenchmark.self,
     IngestBenchmark.self,
+    DispatchBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

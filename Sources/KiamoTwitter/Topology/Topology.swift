@@ -105,8 +105,11 @@ public struct Topology: Sendable, Hashable {
             Binding(queue: inboundDeadQueue, exchange: deadLetterExchange, routingKey: "inbound.#", arguments: [:]),
         ]
         for tier in retryDelays {
+            // `all-with-x`, not `all`: RabbitMQ leaves headers starting with `x-` out of an `all`
+            // match, so an `all` binding on `x-retry-tier` would match every message and copy
+            // each retry into every tier (RabbitMQ 3.10 and later).
             bindings.append(Binding(queue: retryQueue(tier), exchange: retryExchange, routingKey: "", arguments: [
-                "x-match": .string("all"),
+                "x-match": .string("all-with-x"),
                 Self.retryTierHeaderName: .string(Self.retryTierHeader(tier)),
             ]))
         }
