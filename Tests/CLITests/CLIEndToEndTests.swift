@@ -2,8 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `e2e` and numbered test 07 through a running ingest worker. The dispatch side is played by
-/// `StandInDispatch` until `kiamo-twitter-dispatch` is merged.
+/// `e2e` and numbered test 07 through the real workers, each its own process.
 @Suite struct CLIEndToEndTests {
     @Test func e2eFollowsACustomersDMInAndTheReplyOut() async throws {
         let emulator = try await CLIEmulator()
@@ -12,7 +11,8 @@ import TestSupport
         #expect(try await environment.run(["setup"]).status == 0)
         let ingest = try await WorkerProcess.start("kiamo-twitter-ingest", name: "ingest-e2e", environment: environment.variables,
                                                    readyLine: "polling as the active ingest process")
-        let dispatch = try await StandInDispatch(exchange: environment.exchange, apiBaseURL: emulator.baseURL)
+        let dispatch = try await WorkerProcess.start("kiamo-twitter-dispatch", name: "dispatch-e2e", environment: environment.variables,
+                                                     readyLine: "dispatch started")
 
         let result = try await environment.run(["e2e", "--timeout", "20", "--json"])
         #expect(result.status == 0, "\(result)\n--- ingest\n\(ingest.output().suffix(2000))")
@@ -25,8 +25,9 @@ import TestSupport
 
         let test07 = try await environment.run(["test", "--test=07", "--timeout", "20"])
         #expect(test07.status == 0 && test07.stdout.hasSuffix("end-to-end OK\nOK\n"), "\(test07)")
-        await dispatch.stop()
-        ingest.terminate()
-        try await ingest.waitForExit()
+        for worker in [dispatch, ingest] {
+            worker.terminate()
+            #expect(try await worker.waitForExit() == .exited(0))
+        }
     }
 }
