@@ -96,7 +96,8 @@ final class DispatchTestRig: Sendable {
     /// stale-claim timeout and `extra` on top.
     func environment(_ extra: [String: String] = [:], oauth2: Bool = false) -> [String: String] {
         WorkerProcess.environment(
-            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: emulator.baseURL, exchange: topology.exchange, account: account, oauth2: oauth2,
+            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: emulator.baseURL, exchange: topology.exchange, account: account,
+            oauth2: oauth2, confidentialClient: true,
             extra: [
                 "KIAMO_TWITTER_DISPATCH_RETRY_DELAYS": Self.retryDelays.map { DurationText.format($0) }.joined(separator: ","),
                 "KIAMO_TWITTER_DISPATCH_STALE_CLAIM": "5s",
