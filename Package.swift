@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "XAPI", targets: ["XAPI"]),
         .library(name: "SharedState", targets: ["SharedState"]),
         .executable(name: "x-emulator", targets: ["x-emulator"]),
+        .executable(name: "kiamo-twitter-ingest", targets: ["kiamo-twitter-ingest"]),
+        .executable(name: "kiamo-twitter-dispatch", targets: ["kiamo-twitter-dispatch"]),
+        .executable(name: "kiamo-twitter", targets: ["kiamo-twitter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -20,9 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // C libraries chosen by the user, reached through one Swift module each.
@@ -72,6 +78,69 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The core: Kiamo formats, mapping, configuration, topology, ingest and dispatch engines.
+        .target(
+            name: "KiamoTwitter",
+            dependencies: [
+                "XAPI",
+                "AMQP",
+                "SharedState",
+                "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // What every executable shares around its engine: logging, metrics, health, lifecycle.
+        .target(
+            name: "WorkerRuntime",
+            dependencies: [
+                "KiamoTwitter",
+                "AMQP",
+                "CurlHTTP",
+                "SharedState",
+                "XAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The ingest worker: X DMs → Kiamo messages on the exchange.
+        .executableTarget(
+            name: "kiamo-twitter-ingest",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The command-line tester and admin tool: numbered tests, auth, status, dead letters.
+        .executableTarget(
+            name: "kiamo-twitter",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                "XAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The dispatch worker: send commands → X DMs, exactly once, with retries and reports.
+        .executableTarget(
+            name: "kiamo-twitter-dispatch",
+            dependencies: [
+                "KiamoTwitter",
+                "WorkerRuntime",
+                "XAPI",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // X API emulator: strict like X, in memory, over real HTTP.
         .target(
             name: "XEmulator",
@@ -104,6 +173,7 @@ let package = Package(
                 "SharedState",
                 "XEmulator",
                 .product(name: "Logging", package: "swift-log"),
+                "KiamoTwitter",
             ]
         ),
 
@@ -139,6 +209,40 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/StateProbe"
+        ),
+        .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "WorkerRuntime", "TestSupport"]),
+        // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["KiamoTwitter", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "KiamoTwitter",
+                "XAPI",
+                "AMQP",
+                "CurlHTTP",
+                "TestSupport",
+                // Run as processes by the tests; listed so --build-tests builds them.
+                "kiamo-twitter",
+                "x-emulator",
+                "kiamo-twitter-ingest",
+                "kiamo-twitter-dispatch",
+            ]
+        ),
+        // The dispatch worker as its own process against the broker, the emulator and SQLite.
+        .testTarget(
+            name: "DispatchTests",
+            dependencies: [
+                "KiamoTwitter",
+                "TestSupport",
+                "AMQP",
+                "SharedState",
+                "XEmulator",
+                "kiamo-twitter-dispatch",  // spawned by the tests; listed so --build-tests builds it
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "XEmulatorTests",

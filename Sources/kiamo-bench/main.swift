@@ -8,6 +8,8 @@ let benchmarks: [any Benchmark.Type] = [
     AMQPBenchmark.self,
     EmulatorBenchmark.self,
     StateBenchmark.self,
+    IngestBenchmark.self,
+    DispatchBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

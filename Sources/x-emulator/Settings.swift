@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 
-/// Resolves each option: the flag, else `X_EMULATOR_<NAME>`, else the default; a bad value fails
-/// start-up with one line naming the flag or variable.
+/// Resolves each option: the flag, else `X_EMULATOR_<NAME>`, else the content of the file named
+/// by `X_EMULATOR_<NAME>_FILE` (Docker secrets, as compose's test profile passes the credentials),
+/// else the default; a bad value fails start-up with one line naming the flag or variable.
 struct Settings {
     let environment: [String: String]
 
@@ -16,7 +17,10 @@ struct Settings {
 
     func optional(_ flag: String, _ given: String?) -> String? {
         if let given { return given }
-        guard let value = environment[Self.variable(flag)], !value.isEmpty else { return nil }
+        if let value = environment[Self.variable(flag)], !value.isEmpty { return value }
+        guard let path = environment[Self.variable(flag) + "_FILE"], !path.isEmpty,
+              var value = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
         return value
     }
 

@@ -32,7 +32,7 @@ struct XEmulatorCommand: AsyncParsableCommand {
     @Option(help: "OAuth 2.0 client secret (absent: a public client).") var clientSecret: String?
     @Option(help: "OAuth 2.0 refresh token accepted first (it rotates on use).") var refreshToken: String?
     @Option(help: "Lifetime of issued access tokens, in seconds.") var tokenLifetime: Int?
-    @Option(help: "Enforce rate limits: on or off (off: headers still sent, never exhausted).") var rateLimits: String?
+    @Option(help: "Enforce rate limits: on or off (off: the headers report a million calls left, so clients never pace).") var rateLimits: String?
     @Option(
         name: .customLong("rate-limit"),
         help: "Override a family's windows: FAMILY=LIMIT/SECONDS[,LIMIT/SECONDS]. Repeatable; the environment variable separates entries with ';'.")

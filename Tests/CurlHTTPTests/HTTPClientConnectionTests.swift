@@ -64,7 +64,7 @@ import TestSupport
 
         #expect(error == .timeout(.total, host: "127.0.0.1", port: server.port, limit: .milliseconds(300), curlCode: 28))
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(8), "the timeout, not the server, ended it (bound loose for a loaded machine)")
         #expect(error?.description == "request to 127.0.0.1:\(server.port) did not complete within 300 ms (curl 28); "
             + "the server is slow or not answering; retry later or raise the timeout")
         #expect(client.inFlightCount == 0)
@@ -100,7 +100,8 @@ import TestSupport
         let cancelled = clock.now
         hanging.cancel()
         let outcome = await hanging.result
-        #expect(clock.now - cancelled < .seconds(2))
+        // Well before the client's 30 s timeout: the cancellation ended it (loose for a loaded machine).
+        #expect(clock.now - cancelled < .seconds(10))
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(client.inFlightCount == 0)
         #expect(client.liveHandleCount == 0)

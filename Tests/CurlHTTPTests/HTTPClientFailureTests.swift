@@ -95,7 +95,7 @@ import TestSupport
             try await client.execute(HTTPRequest(url: listener.url("/"), timeout: .seconds(10), connectTimeout: .milliseconds(300)))
         }
         #expect(error == .timeout(.connect, host: "127.0.0.1", port: listener.port, limit: .milliseconds(300), curlCode: 28))
-        #expect(clock.now - started < .seconds(3))
+        #expect(clock.now - started < .seconds(8), "the connect timeout, not the 10 s total, ended it")
     }
 
     @Test func aConnectionClosedWithoutAReplyFailsWithConnectionLost() async throws {

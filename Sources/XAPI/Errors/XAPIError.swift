@@ -112,7 +112,7 @@ public enum XAPIError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(operation): X refused the credentials (HTTP 401)\(why); check the configured credentials or log in again"
         case .refreshRejected(let error, let detail):
             let why = detail.map { " (\($0))" } ?? ""
-            return "refreshToken: X refused to refresh the OAuth 2.0 token: \(error)\(why); the refresh token was used or revoked, log in again (kiamo-twitter login)"
+            return "refreshToken: X refused to refresh the OAuth 2.0 token: \(error)\(why); the refresh token was used or revoked, log in again (kiamo-twitter auth login)"
         case .decoding(let operation, let field, let reason):
             return "\(operation): cannot decode X's answer at field '\(field)': \(reason)"
         case .invalidArgument(let operation, let argument, let reason):

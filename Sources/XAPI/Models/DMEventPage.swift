@@ -11,13 +11,17 @@ public struct DMEventPage: Sendable, Hashable {
     public var nextToken: String?
     /// The endpoint's budget after this call.
     public var rateLimit: RateLimitInfo?
+    /// Events of X's answer that could not be decoded, left out of `events` (log them).
+    public var undecodable: [UndecodableEvent]
 
     /// A page as the dialects build it.
-    public init(events: [DMEvent], users: [XUser] = [], media: [XMedia] = [], nextToken: String?, rateLimit: RateLimitInfo?) {
+    public init(events: [DMEvent], users: [XUser] = [], media: [XMedia] = [], nextToken: String?, rateLimit: RateLimitInfo?,
+                undecodable: [UndecodableEvent] = []) {
         self.events = events
         self.users = users
         self.media = media
         self.nextToken = nextToken
         self.rateLimit = rateLimit
+        self.undecodable = undecodable
     }
 }

@@ -22,13 +22,7 @@ struct V1Dialect: XDirectMessageClient {
         let answer = try await executor.perform(
             .listDMEvents, .init(method: .get, path: "/1.1/direct_messages/events/list.json", query: query)
         )
-        let decoded = try XDecoding.decode(V1EventsListResponse.self, from: answer.body, operation: .listDMEvents)
-        let events = decoded.events ?? []
-        let nextCursor = decoded.nextCursor.flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
-        return DMEventPage(
-            events: events.compactMap(\.event), users: [], media: events.compactMap(\.media),
-            nextToken: nextCursor, rateLimit: answer.rateLimit
-        )
+        return try XDecoding.decode(V1EventsListResponse.self, from: answer.body, operation: .listDMEvents).page(rateLimit: answer.rateLimit)
     }
 
     /// v1.1 has no per-conversation list: the account's page, keeping the events exchanged with

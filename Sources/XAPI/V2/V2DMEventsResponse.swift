@@ -9,18 +9,21 @@ struct V2DMEventsResponse: Decodable, Sendable {
         }
     }
 
-    /// Absent when there is no event.
-    var data: [V2DMEvent]?
+    /// Absent when there is no event; each event decoded on its own, so one bad event is
+    /// reported instead of failing the page.
+    var data: [LossyElement<V2DMEvent>]?
     var includes: V2Includes?
     var meta: Meta?
 
     func page(rateLimit: RateLimitInfo?) -> DMEventPage {
-        DMEventPage(
-            events: data?.map(\.event) ?? [],
+        let (events, undecodable) = LossyElement.split(data ?? [])
+        return DMEventPage(
+            events: events.map(\.event),
             users: includes?.users?.map(\.user) ?? [],
             media: includes?.media?.compactMap(\.media) ?? [],
             nextToken: meta?.nextToken.flatMap { $0.isEmpty ? nil : $0 },
-            rateLimit: rateLimit
+            rateLimit: rateLimit,
+            undecodable: undecodable
         )
     }
 }

@@ -10,6 +10,12 @@ enum XDecoding {
         do {
             return try jsonDecoder.decode(type, from: data)
         } catch let error as DecodingError {
+            // Invalid UTF-8 or a lone surrogate would fail every later read of the same page:
+            // read it with the broken characters replaced instead.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let repaired = JSONRepair.repaired(data),
+               let value = try? jsonDecoder.decode(type, from: repaired) {
+                return value
+            }
             throw mapped(error, operation: operation)
         } catch {
             throw XAPIError.decoding(operation: operation, field: "<body>", reason: "not valid JSON")

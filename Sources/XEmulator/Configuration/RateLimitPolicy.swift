@@ -40,6 +40,6 @@ public struct RateLimitPolicy: Sendable, Equatable {
 
     /// X's limits, enforced.
     public static let x = RateLimitPolicy()
-    /// X's limits in the headers, never enforced.
+    /// Never enforced; the headers report a budget of a million calls, so clients never pace.
     public static let off = RateLimitPolicy(enforced: false)
 }

@@ -9,7 +9,8 @@ import XEmulator
 struct FaultsOverEmulatorTests {
     @Test(arguments: [ClientSetup.v2OAuth1, .v2OAuth2Public, .v1OAuth1])
     func eachFaultIsATypedErrorAndTheNextCallSucceeds(_ setup: ClientSetup) async throws {
-        try await EmulatorRig.with(setup, timeout: .milliseconds(500)) { rig in
+        // A 2 s timeout against a 6 s delay: far enough apart that a loaded machine never blurs them.
+        try await EmulatorRig.with(setup, timeout: .seconds(2)) { rig in
             try rig.emulator.addUser(id: "906948460078698496", name: "Jane", username: "janedoe")
             // OAuth 2.0: obtain the token first, so the faults hit the API calls.
             _ = try await rig.client.me()
@@ -24,7 +25,7 @@ struct FaultsOverEmulatorTests {
             let unavailable = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "906948460078698496", text: "hi") }
             #expect(unavailable?.httpStatus == 503 && unavailable?.isRetryable == true)
 
-            try rig.emulator.fault(EmulatorFault(kind: .delay, delayMs: 3_000))
+            try rig.emulator.fault(EmulatorFault(kind: .delay, delayMs: 6_000))
             let late = await #expect(throws: XAPIError.self) { try await client.user(id: "906948460078698496") }
             guard case .transient(.userById, .network, nil) = late else {
                 Issue.record("a delay past the timeout gave \(String(describing: late))")

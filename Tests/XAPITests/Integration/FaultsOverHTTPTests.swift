@@ -39,7 +39,7 @@ struct FaultsOverHTTPTests {
             return
         }
         #expect(reason.contains("timeout") || reason.contains("timed out"), "\(reason)")
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(5), "the client gave up before the server's late answer")
     }
 
     @Test func aDroppedConnectionIsTransient() async throws {

@@ -54,26 +54,31 @@ struct V2ClientTests {
         #expect(empty.events.isEmpty && empty.nextToken == nil)
     }
 
-    @Test func aWrongTypedFieldIsADecodingErrorNamingOperationAndField() async throws {
+    @Test func aWrongTypedEventIsSkippedNamingTheFieldAndTheRestOfThePageKept() async throws {
         let json = Fixtures.v2EventsPage.replacingOccurrences(of: #""created_at": "2022-10-19T14:17:14Z""#, with: #""created_at": 1666189034"#)
-        let error = await #expect(throws: XAPIError.self) {
-            try await UnitClients.v2OAuth1(CannedTransport(status: 200, json: json)).listDMEvents(pageToken: nil, maxResults: 10)
-        }
-        #expect(error == .decoding(operation: .listDMEvents, field: "data[1].created_at", reason: "expected a string"))
-        #expect(error?.description.contains("listDMEvents") == true)
-        #expect(error?.description.contains("data[1].created_at") == true)
+        let page = try await UnitClients.v2OAuth1(CannedTransport(status: 200, json: json)).listDMEvents(pageToken: nil, maxResults: 10)
+        #expect(page.events.count == 2)
+        #expect(page.undecodable.map(\.field) == ["data[1].created_at"])
+        #expect(page.undecodable.first?.reason == "expected a string")
+        #expect(page.undecodable.first?.description.contains("data[1].created_at") == true)
     }
 
-    @Test func badValuesAreDecodingErrorsNamingTheField() async throws {
-        let cases: [(json: String, field: String)] = [
+    @Test func badEventsAreReportedAndBadPagesAreDecodingErrorsNamingTheField() async throws {
+        let events: [(json: String, field: String)] = [
             (#"{"data":[{"id":"12","created_at":"yesterday"}]}"#, "data[0].created_at"),
             (#"{"data":[{"id":"not-a-number"}]}"#, "data[0].id"),
             (#"{"data":[{"text":"no id"}]}"#, "data[0].id"),
+        ]
+        for (json, field) in events {
+            let page = try await UnitClients.v2OAuth1(CannedTransport(status: 200, json: json)).listDMEvents(pageToken: nil, maxResults: 10)
+            #expect(page.events.isEmpty && page.undecodable.map(\.field) == [field], "for \(json)")
+        }
+        let pages: [(json: String, field: String)] = [
             (#"{"data":[{"id":"1"}],"includes":{"users":[{"id":"1","name":7}]}}"#, "includes.users[0].name"),
             (#"{"data":[{"id":"1"}],"meta":{"next_token":42}}"#, "meta.next_token"),
             (#"{"data": [ {"id": "1""#, "<body>"),
         ]
-        for (json, field) in cases {
+        for (json, field) in pages {
             let error = await #expect(throws: XAPIError.self) {
                 try await UnitClients.v2OAuth1(CannedTransport(status: 200, json: json)).listDMEvents(pageToken: nil, maxResults: 10)
             }

@@ -80,7 +80,7 @@ final class TestBroker
             $ch->queue_declare($queue, false, true, false, false, false,
                 new AMQPTable(['x-message-ttl' => $ttl, 'x-dead-letter-exchange' => self::EXCHANGE]));
             $ch->queue_bind($queue, self::RETRY_EXCHANGE, '', false,
-                new AMQPTable(['x-match' => 'all', 'x-retry-tier' => $tier]));
+                new AMQPTable(['x-match' => 'all-with-x', 'x-retry-tier' => $tier]));
         }
 
         $ch->queue_declare(self::SEND_DEAD, false, true, false, false);

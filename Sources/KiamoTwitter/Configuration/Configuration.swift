@@ -1,0 +1,116 @@
+import Logging
+
+/// Everything a worker or the command-line tool is configured with, resolved from the file, the
+/// environment and the defaults (`ConfigurationLoader`). Secrets are `Secret` values: printing a
+/// configuration never shows them.
+public struct Configuration: Sendable {
+    public var service: String
+    public var logLevel: Logger.Level
+    public var logFiles: LogFiles
+    public var amqp: AMQPSettings
+    public var state: StateSettings
+    public var api: APISettings
+    public var http: HTTPSettings
+    public var cache: CacheSettings
+    public var resources: Resources
+    public var ingest: IngestSettings
+    public var dispatch: DispatchSettings
+    public var shutdownGrace: Duration
+    public var accounts: [AccountConfiguration]
+
+    public struct LogFiles: Sendable {
+        public var enabled: Bool
+        public var folder: String
+    }
+
+    public struct AMQPSettings: Sendable {
+        public var url: Secret
+        public var exchange: String
+        public var queueType: QueueType
+        public var heartbeat: Duration
+    }
+
+    public enum QueueType: String, Sendable {
+        case classic, quorum
+    }
+
+    public struct StateSettings: Sendable {
+        public var url: Secret
+    }
+
+    public struct APISettings: Sendable {
+        public var baseURL: String
+        public var version: APIVersion
+        public var timeout: Duration
+        public var connectTimeout: Duration
+        public var tokenRefreshMargin: Duration
+    }
+
+    public enum APIVersion: String, Sendable {
+        case v2 = "2"
+        case v1_1 = "1.1"
+    }
+
+    public struct HTTPSettings: Sendable {
+        public var host: String
+        /// 0: no metrics and health endpoints.
+        public var port: Int
+    }
+
+    /// The original's cache settings, same names and meaning.
+    public struct CacheSettings: Sendable {
+        public var enabled: Bool
+        public var checkEveryInSecs: Int
+        public var expirationInSecs: Int
+    }
+
+    public struct Resources: Sendable {
+        public var enabled: Bool
+        public var folder: String
+    }
+
+    public struct IngestSettings: Sendable {
+        public var pollInterval: Duration
+        public var paginationCount: Int
+        public var backfill: Duration
+        public var overlap: Duration
+        public var senderNameTemplate: String
+        public var leaseTTL: Duration
+    }
+
+    public struct DispatchSettings: Sendable {
+        public var prefetch: Int
+        public var concurrencyPerAccount: Int
+        public var maxAttempts: Int
+        public var retryDelays: [Duration]
+        public var splitLongMessages: Bool
+        public var maxCommandBytes: Int
+        public var staleClaim: Duration
+        public var sentRetention: Duration
+    }
+
+    /// The account configured with `userId`, if any.
+    public func account(_ userId: String) -> AccountConfiguration? {
+        accounts.first { $0.userId == userId }
+    }
+}
+
+/// One X account the workers serve, and how they authenticate as it.
+public struct AccountConfiguration: Sendable {
+    public var userId: String
+    public var credentials: Credentials
+
+    /// OAuth 1.0a user context (the original's four keys) or an OAuth 2.0 user token.
+    public enum Credentials: Sendable {
+        case oauth1(consumerKey: Secret, consumerSecret: Secret, oauthToken: Secret, oauthTokenSecret: Secret)
+        /// `refreshToken` seeds the state store when it holds no token for the account yet.
+        case oauth2(clientId: Secret, clientSecret: Secret?, refreshToken: Secret?)
+
+        public var methodName: String {
+            switch self {
+            case .oauth1: "OAuth 1.0a"
+            case .oauth2(_, let secret, _): secret == nil ? "OAuth 2.0 (public client)" : "OAuth 2.0 (confidential client)"
+            }
+        }
+    }
+}

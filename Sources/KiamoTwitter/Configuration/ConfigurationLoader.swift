@@ -1,0 +1,357 @@
+import Foundation
+import Logging
+import Yams
+
+/// Resolves a `Configuration` from one file (YAML or JSON), the environment and the defaults, in
+/// that order of precedence: environment over file over default.
+///
+/// Every key of the file must be a known one (`ConfigurationKey.all`) with a value of its type;
+/// anything else fails with one `ConfigurationError` naming the key and its line. Secrets may come
+/// from files named by `<VARIABLE>_FILE` (the Docker secrets convention).
+public struct ConfigurationLoader: Sendable {
+    /// Where one value came from, for error messages.
+    enum Origin: Sendable {
+        case file(String, line: Int?)
+        case environment(String)
+        case defaultValue
+
+        var text: String? {
+            switch self {
+            case .file(let path, let line): line.map { "\(path):\($0)" } ?? path
+            case .environment(let name): name
+            case .defaultValue: nil
+            }
+        }
+    }
+
+    /// A value before conversion to its key's type: text, or a list of texts for list kinds.
+    struct RawValue: Sendable {
+        var texts: [String]
+        var origin: Origin
+        var text: String { texts.joined(separator: ",") }
+    }
+
+    public let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The configuration from `file` (or `KIAMO_TWITTER_CONFIG` when `file` is nil; no file at all
+    /// is allowed), then the environment, then the defaults.
+    public func load(file: String? = nil) throws -> Configuration {
+        var globals: [String: RawValue] = [:]
+        var accounts: [[String: RawValue]] = []
+        if let path = file ?? environment["KIAMO_TWITTER_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try readFile(path, globals: &globals, accounts: &accounts)
+        }
+        try applyEnvironment(globals: &globals, accounts: &accounts)
+        return try build(globals: globals, accounts: accounts)
+    }
+
+    /// `KIAMO_TWITTER_*` variables that match no setting (likely typos), to log as warnings.
+    public func unknownVariables() -> [String] {
+        var known: Set<String> = ["KIAMO_TWITTER_CONFIG"]
+        for key in ConfigurationKey.all {
+            guard let name = key.environment else { continue }
+            known.insert(name)
+            if key.isSecret { known.insert(name + "_FILE") }
+        }
+        return environment.keys.filter { $0.hasPrefix("KIAMO_TWITTER_") && !known.contains($0) }.sorted()
+    }
+
+    // MARK: - File
+
+    private func readFile(_ path: String, globals: inout [String: RawValue], accounts: inout [[String: RawValue]]) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: path, problem: "cannot read the configuration file (\(Self.reason(error))); check the path and its permissions")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(Self.yamlProblem(error))")
+        } catch {
+            throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(error)")
+        }
+        guard let root else { return }  // an empty file configures nothing
+        guard case .mapping(let mapping) = root else {
+            throw ConfigurationError(key: path, origin: Self.origin(path, root).text, problem: "the file must hold a mapping of settings at its top level")
+        }
+        try walk(mapping, prefix: "", file: path, globals: &globals, accounts: &accounts)
+    }
+
+    private func walk(_ mapping: Node.Mapping, prefix: String, file: String, globals: inout [String: RawValue], accounts: inout [[String: RawValue]]) throws {
+        for (keyNode, valueNode) in mapping {
+            guard let name = keyNode.string else {
+                throw ConfigurationError(key: prefix.isEmpty ? "(top level)" : prefix, origin: Self.origin(file, keyNode).text, problem: "keys must be plain names")
+            }
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            if path == "accounts" {
+                accounts = try readAccounts(valueNode, file: file)
+                continue
+            }
+            if let key = ConfigurationKey.named(path), !key.isAccountKey {
+                if let raw = try Self.raw(valueNode, key: key, displayPath: path, file: file) { globals[path] = raw }
+                continue
+            }
+            if ConfigurationKey.all.contains(where: { $0.path.hasPrefix(path + ".") && !$0.isAccountKey }) {
+                guard case .mapping(let inner) = valueNode else {
+                    if valueNode.isNull { continue }
+                    throw ConfigurationError(key: path, origin: Self.origin(file, valueNode).text, problem: "expected a mapping of settings")
+                }
+                try walk(inner, prefix: path, file: file, globals: &globals, accounts: &accounts)
+                continue
+            }
+            throw ConfigurationError(key: path, origin: Self.origin(file, keyNode).text, problem: "unknown setting\(Self.suggestion(for: path))")
+        }
+    }
+
+    private func readAccounts(_ node: Node, file: String) throws -> [[String: RawValue]] {
+        if node.isNull { return [] }
+        guard case .sequence(let sequence) = node else {
+            throw ConfigurationError(key: "accounts", origin: Self.origin(file, node).text, problem: "expected a list of accounts (`- userId: ...`)")
+        }
+        var result: [[String: RawValue]] = []
+        for (index, entry) in sequence.enumerated() {
+            guard case .mapping(let mapping) = entry else {
+                throw ConfigurationError(key: "accounts[\(index)]", origin: Self.origin(file, entry).text, problem: "expected a mapping (`userId`, credentials)")
+            }
+            var fields: [String: RawValue] = [:]
+            for (keyNode, valueNode) in mapping {
+                let name = keyNode.string ?? ""
+                let display = "accounts[\(index)].\(name)"
+                guard let key = ConfigurationKey.named(ConfigurationKey.accountPrefix + name) else {
+                    throw ConfigurationError(key: display, origin: Self.origin(file, keyNode).text,
+                                             problem: "unknown account setting\(Self.suggestion(for: ConfigurationKey.accountPrefix + name))")
+                }
+                if let raw = try Self.raw(valueNode, key: key, displayPath: display, file: file) { fields[name] = raw }
+            }
+            result.append(fields)
+        }
+        return result
+    }
+
+    private static func raw(_ node: Node, key: ConfigurationKey, displayPath: String, file: String) throws -> RawValue? {
+        let origin = origin(file, node)
+        if node.isNull { return nil }
+        switch node {
+        case .scalar(let scalar):
+            return RawValue(texts: [scalar.string], origin: origin)
+        case .sequence(let sequence) where key.kind == .durations:
+            var texts: [String] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    throw ConfigurationError(key: displayPath, origin: origin.text, problem: "expected a list of durations")
+                }
+                texts.append(scalar.string)
+            }
+            return RawValue(texts: texts, origin: origin)
+        default:
+            throw ConfigurationError(key: displayPath, origin: origin.text, problem: "expected a single \(key.typeDescription) value")
+        }
+    }
+
+    // MARK: - Environment
+
+    private func applyEnvironment(globals: inout [String: RawValue], accounts: inout [[String: RawValue]]) throws {
+        for key in ConfigurationKey.all {
+            guard let name = key.environment, let raw = try environmentValue(name, key: key) else { continue }
+            if key.isAccountKey {
+                // The variables configure the first account: a container needs no file.
+                if accounts.isEmpty { accounts.append([:]) }
+                accounts[0][key.accountField] = raw
+            } else {
+                globals[key.path] = raw
+            }
+        }
+    }
+
+    private func environmentValue(_ name: String, key: ConfigurationKey) throws -> RawValue? {
+        let direct = environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        let filePath = key.isSecret ? environment[name + "_FILE"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        switch (direct, filePath) {
+        case (.some, .some):
+            throw ConfigurationError(key: key.path, origin: name, problem: "both \(name) and \(name)_FILE are set; keep one")
+        case (.some(let value), nil):
+            return RawValue(texts: [value], origin: .environment(name))
+        case (nil, .some(let path)):
+            do {
+                var value = try String(contentsOfFile: path, encoding: .utf8)
+                while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
+                return RawValue(texts: [value], origin: .environment(name + "_FILE"))
+            } catch {
+                throw ConfigurationError(key: key.path, origin: name + "_FILE", problem: "cannot read the secret file \(path) (\(Self.reason(error)))")
+            }
+        case (nil, nil):
+            return nil
+        }
+    }
+
+    // MARK: - Conversion
+
+    private func build(globals: [String: RawValue], accounts rawAccounts: [[String: RawValue]]) throws -> Configuration {
+        let values = TypedValues(globals: globals)
+        let configuration = Configuration(
+            service: try values.string("service"),
+            logLevel: Logger.Level(rawValue: try values.choice("logLevel")) ?? .info,
+            logFiles: .init(enabled: try values.bool("logFiles.enabled"), folder: try values.string("logFiles.folder")),
+            amqp: .init(
+                url: try values.secret("amqp.url"),
+                exchange: try values.string("amqp.exchange"),
+                queueType: Configuration.QueueType(rawValue: try values.choice("amqp.queueType")) ?? .classic,
+                heartbeat: try values.duration("amqp.heartbeat")
+            ),
+            state: .init(url: try values.secret("state.url")),
+            api: .init(
+                baseURL: try values.string("api.baseUrl"),
+                version: Configuration.APIVersion(rawValue: try values.choice("api.version")) ?? .v2,
+                timeout: try values.duration("api.timeout"),
+                connectTimeout: try values.duration("api.connectTimeout"),
+                tokenRefreshMargin: try values.duration("api.tokenRefreshMargin")
+            ),
+            http: .init(host: try values.string("http.host"), port: try values.int("http.port")),
+            cache: .init(
+                enabled: try values.bool("cache.enabled"),
+                checkEveryInSecs: try values.int("cache.checkEveryInSecs"),
+                expirationInSecs: try values.int("cache.expirationInSecs")
+            ),
+            resources: .init(enabled: try values.bool("resources.enabled"), folder: try values.string("resources.folder")),
+            ingest: .init(
+                pollInterval: try values.duration("ingest.pollInterval"),
+                paginationCount: try values.int("ingest.paginationCount"),
+                backfill: try values.duration("ingest.backfill"),
+                overlap: try values.duration("ingest.overlap"),
+                senderNameTemplate: try values.string("ingest.senderNameTemplate"),
+                leaseTTL: try values.duration("ingest.leaseTtl")
+            ),
+            dispatch: .init(
+                prefetch: try values.int("dispatch.prefetch"),
+                concurrencyPerAccount: try values.int("dispatch.concurrencyPerAccount"),
+                maxAttempts: try values.int("dispatch.maxAttempts"),
+                retryDelays: try values.durations("dispatch.retryDelays"),
+                splitLongMessages: try values.bool("dispatch.splitLongMessages"),
+                maxCommandBytes: try values.int("dispatch.maxCommandBytes"),
+                staleClaim: try values.duration("dispatch.staleClaim"),
+                sentRetention: try values.duration("dispatch.sentRetention")
+            ),
+            shutdownGrace: try values.duration("shutdownGrace"),
+            accounts: try rawAccounts.enumerated().map { try Self.account($0.element, index: $0.offset) }
+        )
+        try Self.check(configuration, globals: globals)
+        return configuration
+    }
+
+    private static func account(_ fields: [String: RawValue], index: Int) throws -> AccountConfiguration {
+        let values = TypedValues(globals: [:], account: fields, accountIndex: index)
+        let userIdKey = "accounts[\(index)].userId"
+        guard let userId = try values.optionalString("accounts[].userId") else {
+            throw ConfigurationError(key: userIdKey, problem: "missing: the X user id of the account (KIAMO_TWITTER_USER_ID)")
+        }
+        guard !userId.isEmpty, userId.allSatisfy(\.isASCII), userId.allSatisfy(\.isNumber), UInt64(userId) != nil else {
+            throw ConfigurationError(key: userIdKey, origin: fields["userId"]?.origin.text, problem: "'\(userId)' is not a numeric X user id")
+        }
+        let oauth1Names = ["consumerKey", "consumerSecret", "oauthToken", "oauthTokenSecret"]
+        let oauth1 = try oauth1Names.map { try values.optionalSecret("accounts[].\($0)") }
+        let clientId = try values.optionalSecret("accounts[].clientId")
+        let clientSecret = try values.optionalSecret("accounts[].clientSecret")
+        let refreshToken = try values.optionalSecret("accounts[].refreshToken")
+        let anyOAuth1 = oauth1.contains { $0 != nil }
+        if let clientId {
+            if anyOAuth1 {
+                throw ConfigurationError(key: "accounts[\(index)]", problem: "both OAuth 1.0a keys and an OAuth 2.0 clientId are set for account \(userId); keep one method")
+            }
+            return AccountConfiguration(userId: userId, credentials: .oauth2(clientId: clientId, clientSecret: clientSecret, refreshToken: refreshToken))
+        }
+        if clientSecret != nil || refreshToken != nil {
+            throw ConfigurationError(key: "accounts[\(index)].clientId", problem: "missing: OAuth 2.0 settings are present for account \(userId) without its clientId (KIAMO_TWITTER_CLIENT_ID)")
+        }
+        guard anyOAuth1 else {
+            throw ConfigurationError(key: "accounts[\(index)]", problem: "no credentials for account \(userId): set consumerKey, consumerSecret, oauthToken and oauthTokenSecret (OAuth 1.0a), or clientId (OAuth 2.0)")
+        }
+        guard let consumerKey = oauth1[0], let consumerSecret = oauth1[1], let oauthToken = oauth1[2], let oauthTokenSecret = oauth1[3] else {
+            let missing = zip(oauth1Names, oauth1).first { $0.1 == nil }?.0 ?? "consumerKey"
+            throw ConfigurationError(key: "accounts[\(index)].\(missing)", problem: "missing: OAuth 1.0a needs consumerKey, consumerSecret, oauthToken and oauthTokenSecret")
+        }
+        return AccountConfiguration(userId: userId, credentials: .oauth1(
+            consumerKey: consumerKey, consumerSecret: consumerSecret, oauthToken: oauthToken, oauthTokenSecret: oauthTokenSecret))
+    }
+
+    /// Rules that involve more than one key.
+    private static func check(_ configuration: Configuration, globals: [String: RawValue]) throws {
+        if configuration.ingest.backfill > .seconds(30 * 86_400) {
+            throw ConfigurationError(key: "ingest.backfill", origin: globals["ingest.backfill"]?.origin.text,
+                                     problem: "at most 30d: X keeps 30 days of Direct Messages")
+        }
+        if configuration.dispatch.retryDelays.isEmpty {
+            throw ConfigurationError(key: "dispatch.retryDelays", origin: globals["dispatch.retryDelays"]?.origin.text, problem: "at least one delay is needed")
+        }
+        var seen: Set<String> = []
+        for (index, account) in configuration.accounts.enumerated() {
+            if !seen.insert(account.userId).inserted {
+                throw ConfigurationError(key: "accounts[\(index)].userId", problem: "account \(account.userId) is configured twice")
+            }
+            if configuration.api.version == .v1_1, case .oauth2 = account.credentials {
+                throw ConfigurationError(key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
+            }
+        }
+        guard let scheme = URL(string: configuration.api.baseURL)?.scheme, ["http", "https"].contains(scheme.lowercased()) else {
+            throw ConfigurationError(key: "api.baseUrl", origin: globals["api.baseUrl"]?.origin.text, problem: "'\(configuration.api.baseURL)' is not an http(s) URL")
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func origin(_ file: String, _ node: Node) -> Origin {
+        .file(file, line: node.mark?.line)
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+
+    static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return "\(problem) at line \(mark.line), column \(mark.column)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// " (did you mean 'x'?)" for the known key closest to a misspelt one.
+    static func suggestion(for path: String) -> String {
+        let candidates = ConfigurationKey.all.map(\.path)
+        let scored = candidates.map { ($0, editDistance($0.lowercased(), path.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, path.count / 4) else { return "" }
+        let shown = best.0.hasPrefix(ConfigurationKey.accountPrefix) ? String(best.0.dropFirst(ConfigurationKey.accountPrefix.count)) : best.0
+        return " (did you mean '\(shown)'?)"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}
+
+extension Node {
+    var isNull: Bool {
+        if case .scalar(let scalar) = self { return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
+        return false
+    }
+}

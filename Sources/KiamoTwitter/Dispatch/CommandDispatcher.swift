@@ -1,0 +1,418 @@
+import AMQP
+import Foundation
+import Logging
+import Metrics
+import SharedState
+import Synchronization
+import XAPI
+
+/// Carries one send command from its delivery to its settlement: validate it, claim each part in
+/// the send ledger, post it as a DM (after looking in the conversation when an earlier attempt's
+/// outcome is unknown), record it sent, publish the confirmed `sent` report; or dead-letter it
+/// with a `failed` report; or send a copy round a retry tier. The engine then acknowledges (or
+/// hands back) the delivery as the returned `Settlement` says.
+///
+/// Decisions are `DispatchDecision`'s; this type only performs them, in an order that keeps the
+/// rule "a DM is posted at most once, a command is never lost" through crashes at any point:
+/// a copy is published (confirmed) before the claim is handed back and the delivery acked; the
+/// ledger says `failed` before the dead letter goes out; a failed publish leaves the delivery
+/// unacknowledged, and its redelivery finds the ledger's answer.
+public final class CommandDispatcher: Sendable {
+    /// What the engine does with the delivery.
+    public enum Settlement: Sendable, Hashable {
+        /// Finished (sent and reported, dead-lettered and reported, or a copy is parked in a
+        /// retry tier): acknowledge it.
+        case ack
+        /// Could not be finished (the broker or the state store failed): hand it back after
+        /// `DispatchSettings.requeueDelay`; its redelivery picks up where the ledger says.
+        case requeue(reason: String)
+        /// The worker is stopping and the DM was not posted: hand it back at once.
+        case handBack
+    }
+
+    /// A delivery read: a valid command with its retry headers, or why it is not one.
+    public enum Prepared: Sendable {
+        /// A command to send, with what its retry headers say.
+        case valid(SendCommand, DispatchHeaders.Retry)
+        /// Not a command: why, whose it seems to be, and the attempt its headers claim.
+        case invalid(CommandFailure, CommandIdentity, attempt: Int)
+
+        /// The per-recipient lane a valid command waits in; nil for an invalid one.
+        public var laneKey: String? {
+            if case .valid(let command, _) = self { return "\(command.accountId)/\(command.recipientId)" }
+            return nil
+        }
+
+        /// The account for metrics: the command's, or "unknown".
+        public var accountLabel: String {
+            switch self {
+            case .valid(let command, _): command.accountId
+            case .invalid(_, let identity, _): identity.accountId ?? DispatchMessages.unknownAccount
+            }
+        }
+    }
+
+    let clients: [String: any XDirectMessageClient]
+    let state: any StateStore
+    let publisher: any ConfirmedPublisher
+    let messages: DispatchMessages
+    let validator: SendCommandValidator
+    let settings: DispatchSettings
+    let owner: String
+    let limits: [String: ConcurrencyLimit]
+    let match = ConversationMatch()
+    let health: any HealthReporter
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let jitter: @Sendable () -> Double
+    private let stopping = Atomic<Bool>(false)
+
+    /// `clients` are keyed by account user id: the accounts this worker serves.
+    public init(
+        clients: [String: any XDirectMessageClient],
+        state: any StateStore,
+        publisher: any ConfirmedPublisher,
+        topology: Topology,
+        settings: DispatchSettings,
+        owner: String = OwnerID.make(),
+        health: any HealthReporter = NoHealthReporter(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() },
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.clients = clients
+        self.state = state
+        self.publisher = publisher
+        self.messages = DispatchMessages(topology: topology, appId: settings.appId)
+        self.validator = SendCommandValidator(accountIds: Set(clients.keys), maxBodyBytes: settings.maxCommandBytes,
+                                              splitLongMessages: settings.splitLongMessages)
+        self.settings = settings
+        self.owner = owner
+        self.limits = clients.mapValues { _ in ConcurrencyLimit(limit: settings.concurrencyPerAccount) }
+        self.health = health
+        self.logger = logger
+        self.now = now
+        self.jitter = jitter
+    }
+
+    /// From now on, commands not yet posted are handed back instead of sent (graceful shutdown).
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+    }
+
+    /// True once `stop()` was called.
+    public var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    // MARK: - Reading a delivery
+
+    /// Validates a delivery: headers first (a retry header of the wrong type), then the body.
+    public func prepare(_ inbound: InboundCommand) -> Prepared {
+        let identity = { CommandIdentity.of(body: inbound.body, routingKey: inbound.routingKey, messageId: inbound.properties.messageId,
+                                            accounts: self.validator.accountIds) }
+        let retry: DispatchHeaders.Retry
+        switch DispatchHeaders.retry(from: inbound.properties.headers) {
+        case .success(let value): retry = value
+        case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
+        }
+        let envelope = SendCommandValidator.Envelope(routingKey: inbound.routingKey, messageId: inbound.properties.messageId,
+                                                     accountHeader: DispatchHeaders.accountHeader(from: inbound.properties.headers))
+        switch validator.validate(body: inbound.body, envelope: envelope) {
+        case .success(let command): return .valid(command, retry)
+        case .failure(let failure): return .invalid(failure, identity(), attempt: retry.attempt)
+        }
+    }
+
+    // MARK: - Handling a command
+
+    /// Handles one delivery to its settlement. Never throws: every failure is a settlement.
+    public func handle(_ inbound: InboundCommand, _ prepared: Prepared) async -> Settlement {
+        switch prepared {
+        case .invalid(let failure, let identity, let attempt):
+            logger.warning("invalid send command dead-lettered: \(failure)", metadata: ["command": "\(identity.commandId)"])
+            return await deadLetter(inbound, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
+                                    failure: failure, attempts: attempt)
+        case .valid(let command, let retry):
+            return await dispatch(inbound, command, retry)
+        }
+    }
+
+    /// What became of one part.
+    private enum PartOutcome {
+        case sent(dmEventId: String, conversationId: String?, attempts: Int)
+        case settled(Settlement)
+    }
+
+    private func dispatch(_ inbound: InboundCommand, _ command: SendCommand, _ retry: DispatchHeaders.Retry) async -> Settlement {
+        guard let client = clients[command.accountId], let limit = limits[command.accountId] else {
+            // The validator accepts only configured accounts; answer safely anyway.
+            return await deadLetter(inbound, accountId: nil, commandId: command.id, recipientId: command.recipientId,
+                                    failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
+                                    attempts: retry.attempt)
+        }
+        var unresolved = retry.unverifiedSince
+        var last: (dmEventId: String, conversationId: String?)?
+        var attempts = retry.attempt
+        for index in command.parts.indices {
+            let outcome: PartOutcome
+            do {
+                try await limit.acquire()
+            } catch {
+                return .handBack
+            }
+            Gauge(label: "kiamo_dispatch_in_flight", dimensions: [("account", command.accountId)]).record(limit.inUse)
+            outcome = await sendPart(index, of: command, inbound: inbound, client: client, attempt: retry.attempt, unresolved: &unresolved)
+            limit.release()
+            Gauge(label: "kiamo_dispatch_in_flight", dimensions: [("account", command.accountId)]).record(limit.inUse)
+            switch outcome {
+            case .settled(let settlement):
+                return settlement
+            case .sent(let dmEventId, let conversationId, let partAttempts):
+                last = (dmEventId, conversationId)
+                attempts = max(attempts, partAttempts)
+            }
+        }
+        guard let last else { return .ack }  // a command always has a part; nothing to report otherwise
+        let report = DeliveryReport(commandId: command.id, status: .sent, dmEventId: last.dmEventId, conversationId: last.conversationId,
+                                    accountId: command.accountId, recipientId: command.recipientId, attempts: attempts, at: now())
+        if let failure = await publish([try? messages.report(report, accountId: command.accountId, at: now())]) {
+            return .requeue(reason: "the sent report of command \(command.id) was not confirmed: \(failure)")
+        }
+        Counter(label: "kiamo_dispatch_sent_total", dimensions: [("account", command.accountId)]).increment()
+        return .ack
+    }
+
+    /// Claims, verifies when needed, and posts part `index`; holds one of the account's slots.
+    private func sendPart(_ index: Int, of command: SendCommand, inbound: InboundCommand, client: any XDirectMessageClient,
+                          attempt: Int, unresolved: inout Date?) async -> PartOutcome {
+        if isStopping { return .settled(.handBack) }
+        let account = command.accountId
+        let key = command.ledgerKey(part: index)
+        let text = command.parts[index]
+        let claim: SendClaim
+        do {
+            claim = try await state.claimSend(account: account, key: key, owner: owner)
+        } catch {
+            return .settled(.requeue(reason: "claiming command \(key) in the send ledger failed: \(error)"))
+        }
+        let claimAttempt: Int
+        switch claim {
+        case .claimed(let number), .reclaimed(_, _, let number): claimAttempt = number
+        default: claimAttempt = attempt
+        }
+
+        switch DispatchDecision.afterClaim(claim, unverifiedSince: unresolved) {
+        case .alreadySent(let dmEventId, let conversationId):
+            logger.info("command already sent; acknowledging and reporting again", metadata: ["command": "\(key)", "dm": "\(dmEventId)"])
+            return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempt)
+        case .alreadyFailed(let failure):
+            return .settled(await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                                             failure: failure, attempts: attempt))
+        case .park:
+            logger.debug("command in flight in another worker; parked", metadata: ["command": "\(key)"])
+            return .settled(await requeueCopy(inbound, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
+                                              unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
+        case .verifyThenSend(let since):
+            do {
+                if let posted = try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
+                    logger.warning("an earlier attempt had posted this DM; recorded without posting again",
+                                   metadata: ["command": "\(key)", "dm": "\(posted.id)"])
+                    unresolved = nil
+                    return await recordSent(key: key, account: account, dmEventId: posted.id,
+                                            conversationId: posted.conversationId, attempts: claimAttempt)
+                }
+                unresolved = nil
+            } catch let parked as Parked {
+                return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
+                                                  unverifiedSince: since, reason: .rateLimited, ownsClaim: true))
+            } catch let error as XAPIError {
+                return .settled(await afterFailure(error, step: .verifying, inbound: inbound, command: command, key: key,
+                                                   attempt: attempt, unresolved: since))
+            } catch is CancellationError {
+                // The claim stays: handed back, a taken-over claim would lose the knowledge that
+                // its DM may be posted. Its next claimer verifies once it is stale.
+                return .settled(.handBack)
+            } catch {
+                return .settled(.requeue(reason: "reading the conversation of \(key) failed: \(error); the claim stays until it is stale"))
+            }
+        case .send:
+            break
+        }
+
+        // The shared budget of DM sends.
+        do {
+            try await waitForBudget(.dmSend, account: account)
+        } catch let parked as Parked {
+            return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
+                                              unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
+        } catch is CancellationError {
+            return .settled(await handBack(key: key, account: account))
+        } catch {
+            return .settled(await requeueClaimed(key: key, account: account, reason: "reading the rate-limit budget failed: \(error)"))
+        }
+        if isStopping { return .settled(await handBack(key: key, account: account)) }
+
+        let startedAt = now()
+        let clock = ContinuousClock.now
+        do {
+            let sent = try await client.sendDM(to: command.recipientId, text: text)
+            Timer(label: "kiamo_dispatch_send_duration_seconds", dimensions: [("account", account)]).record(duration: ContinuousClock.now - clock)
+            health.update("dispatch:\(account)", ready: true, alive: true, detail: "sending")
+            return await recordSent(key: key, account: account, dmEventId: sent.dmEventId, conversationId: sent.conversationId, attempts: claimAttempt)
+        } catch let error as XAPIError {
+            return .settled(await afterFailure(error, step: .posting(startedAt: startedAt), inbound: inbound, command: command, key: key,
+                                               attempt: attempt, unresolved: unresolved))
+        } catch {
+            // Cancelled mid-request (shutdown past its grace) or an unexpected error: the DM may
+            // be posted. The claim stays in flight; its next claimer verifies once it is stale.
+            logger.warning("post interrupted; outcome unknown, the claim stays until it is stale", metadata: ["command": "\(key)", "error": "\(error)"])
+            return .settled(.requeue(reason: "the post of \(key) was interrupted: \(error)"))
+        }
+    }
+
+    /// Records a posted DM in the ledger. If that fails the DM stays posted and the claim in
+    /// flight: the redelivery waits for the claim to go stale, then finds the DM by verifying.
+    private func recordSent(key: String, account: String, dmEventId: String, conversationId: String?, attempts: Int) async -> PartOutcome {
+        do {
+            if case .rejected(let current) = try await state.completeSend(account: account, key: key, owner: owner,
+                                                                          dmEventId: dmEventId, conversationId: conversationId) {
+                // Our claim was taken over as stale while X answered: the new owner verifies and finds this DM.
+                logger.warning("claim taken over before the DM was recorded", metadata: ["command": "\(key)", "ledger": "\(current?.state.name ?? "none")"])
+            }
+        } catch {
+            return .settled(.requeue(reason: "DM \(dmEventId) of command \(key) is posted but the ledger did not record it: \(error)"))
+        }
+        return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempts)
+    }
+
+    // MARK: - Failures
+
+    private func afterFailure(_ error: XAPIError, step: DispatchDecision.FailedStep, inbound: InboundCommand, command: SendCommand,
+                              key: String, attempt: Int, unresolved: Date?) async -> Settlement {
+        let account = command.accountId
+        let decision = DispatchDecision.afterFailure(error, step: step, attempt: attempt, unresolvedSince: unresolved, policy: settings.retry,
+                                                     minimumUnknownWait: settings.minimumUnknownWait, now: now(), jitter: jitter())
+        switch error {
+        case .unauthorized, .refreshRejected:
+            health.update("dispatch:\(account)", ready: false, alive: true, detail: "X refuses the credentials: \(error)")
+        default:
+            break
+        }
+        switch decision {
+        case .retry(let tier, let next, let unverified, let reason):
+            logger.warning("send failed; retrying as attempt \(next) in \(DurationText.format(tier))",
+                           metadata: ["command": "\(key)", "error": "\(error)"])
+            return await requeueCopy(inbound, command: command, key: key, tier: tier, attempt: next, unverifiedSince: unverified,
+                                     reason: reason, ownsClaim: true)
+        case .holdForRateLimit(let tier, let until, let unverified):
+            logger.warning("X rate limit reached; parked until the reset", metadata: ["command": "\(key)", "reset": "\(until)"])
+            return await requeueCopy(inbound, command: command, key: key, tier: tier, attempt: attempt, unverifiedSince: unverified,
+                                     reason: .rateLimited, ownsClaim: true)
+        case .deadLetter(let failure):
+            logger.error("send failed for good; dead-lettered", metadata: ["command": "\(key)", "error": "\(failure)"])
+            do {
+                _ = try await state.failSend(account: account, key: key, owner: owner, reason: DispatchDecision.ledgerReason(failure))
+            } catch {
+                return await requeueClaimed(key: key, account: account, reason: "recording the failure of \(key) failed: \(error)")
+            }
+            return await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                                    failure: failure, attempts: attempt)
+        }
+    }
+
+    /// Publishes a copy to a retry tier (confirmed), then hands the claim back, then asks for the
+    /// ack. A copy that may follow a posted DM (`unverifiedSince`) keeps the claim when its
+    /// publish fails: the redelivered original must not be posted before it is verified.
+    private func requeueCopy(_ inbound: InboundCommand, command: SendCommand, key: String, tier: Duration, attempt: Int,
+                             unverifiedSince: Date?, reason: DispatchDecision.RetryReason, ownsClaim: Bool) async -> Settlement {
+        let copy = messages.retry(inbound, accountId: command.accountId, tier: tier, attempt: attempt, unverifiedSince: unverifiedSince)
+        let failure = await publish([copy])
+        if ownsClaim, failure == nil || unverifiedSince == nil {
+            do {
+                _ = try await state.releaseSend(account: command.accountId, key: key, owner: owner)
+            } catch {
+                // The claim stays in flight: the copy waits for it to go stale, then verifies.
+                logger.warning("could not hand the claim back", metadata: ["command": "\(key)", "error": "\(error)"])
+            }
+        }
+        if let failure {
+            return .requeue(reason: "the retry copy of \(key) was not confirmed: \(failure)")
+        }
+        Counter(label: "kiamo_dispatch_retried_total", dimensions: [("account", command.accountId), ("reason", reason.rawValue)]).increment()
+        return .ack
+    }
+
+    /// Hands the claim back and asks for a requeue (a state or broker failure before the post).
+    private func requeueClaimed(key: String, account: String, reason: String) async -> Settlement {
+        _ = try? await state.releaseSend(account: account, key: key, owner: owner)
+        return .requeue(reason: reason)
+    }
+
+    /// Hands the claim back (nothing was posted) and the delivery with it: graceful shutdown.
+    private func handBack(key: String, account: String) async -> Settlement {
+        _ = try? await state.releaseSend(account: account, key: key, owner: owner)
+        return .handBack
+    }
+
+    /// Dead-letters the command and publishes its `failed` report, both confirmed.
+    private func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, recipientId: String?,
+                            failure: CommandFailure, attempts: Int) async -> Settlement {
+        let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts)
+        let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
+                                    attempts: attempts, at: now(), error: failure.reportError)
+        if let error = await publish([letter, try? messages.report(report, accountId: accountId, at: now())]) {
+            return .requeue(reason: "the dead letter or failed report of \(commandId) was not confirmed: \(error)")
+        }
+        let account = accountId ?? DispatchMessages.unknownAccount
+        Counter(label: "kiamo_dispatch_dead_lettered_total", dimensions: [("account", account), ("code", failure.code.rawValue)]).increment()
+        Counter(label: "kiamo_dispatch_failed_total", dimensions: [("account", account), ("code", failure.code.rawValue)]).increment()
+        return .ack
+    }
+
+    /// Publishes and waits for every confirm; the first failure, or nil when all were confirmed.
+    /// A message that could not even be built (nil) counts as a failure.
+    private func publish(_ batch: [AMQPMessage?]) async -> String? {
+        let built = batch.compactMap { $0 }
+        guard built.count == batch.count else { return "a report could not be encoded" }
+        for result in await publisher.publish(built) {
+            if case .failure(let error) = result { return "\(error)" }
+        }
+        return nil
+    }
+
+    // MARK: - Budgets and verification
+
+    /// A wait too long to hold in memory: park in `tier`.
+    private struct Parked: Error {
+        let tier: Duration
+    }
+
+    /// Returns once the shared budget of `family` lets a call go; throws `Parked` for a long wait.
+    private func waitForBudget(_ family: RateLimitFamily, account: String) async throws {
+        while true {
+            let permission = try await state.permission(account: account, endpoint: family.rawValue)
+            switch DispatchDecision.beforeSend(permission, now: now(), maxInMemoryWait: settings.maxInMemoryWait, policy: settings.retry) {
+            case .go:
+                return
+            case .wait(let duration):
+                try await Task.sleep(for: duration)
+                if isStopping { throw CancellationError() }
+            case .park(let tier, _):
+                throw Parked(tier: tier)
+            }
+        }
+    }
+
+    /// The DM an earlier attempt posted, if the conversation's recent events hold it.
+    private func findPosted(client: any XDirectMessageClient, account: String, recipientId: String, text: String, since: Date) async throws -> DMEvent? {
+        var events: [DMEvent] = []
+        var token: String?
+        for _ in 0..<max(1, settings.verificationPages) {
+            try await waitForBudget(.dmRead, account: account)
+            let page = try await client.conversationEvents(with: recipientId, pageToken: token, maxResults: 100)
+            events += page.events
+            token = page.nextToken
+            if token == nil || match.coversSince(page.events, since: since) { break }
+        }
+        return match.find(in: events, account: account, text: text, since: since)
+    }
+}

@@ -1,0 +1,184 @@
+import AMQP
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import SharedState
+import Synchronization
+
+/// The dispatch worker's engine: one consumer on the send queue, each command carried to its
+/// settlement by `CommandDispatcher`, then acknowledged or handed back.
+///
+/// Deliveries (at most `prefetch` unacknowledged) go to per-recipient lanes (`SerialLanes`), so
+/// replies to one customer are posted one after another in queue order while other customers'
+/// go in parallel, at most `concurrencyPerAccount` DMs in flight per account
+/// (`ConcurrencyLimit`). Acknowledgements happen as each command finishes, in any order.
+///
+/// Graceful shutdown: the consumer is cancelled, commands waiting in lanes are handed back at
+/// once (nack with requeue; none of them was claimed), sends in flight finish within the grace
+/// period and are acknowledged. What is still unacknowledged when the channel closes goes back
+/// to the queue. The send ledger is pruned every `pruneInterval`.
+public final class DispatchEngine: Service, Sendable {
+    /// One delivery on its way.
+    struct Work: Sendable {
+        let delivery: AMQPDelivery
+        let inbound: InboundCommand
+        let prepared: CommandDispatcher.Prepared
+    }
+
+    /// Carries each command to its settlement.
+    public let dispatcher: CommandDispatcher
+    let channel: AMQPChannel
+    let topology: Topology
+    let settings: DispatchSettings
+    let health: any HealthReporter
+    let logger: Logger
+    let lanes = SerialLanes<String, Work>()
+    private let consumer = Mutex<AMQPConsumer?>(nil)
+
+    /// `channel` consumes and acknowledges (the dispatcher publishes on its own channel).
+    public init(dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
+                health: any HealthReporter = NoHealthReporter(), logger: Logger) {
+        self.dispatcher = dispatcher
+        self.channel = channel
+        self.topology = topology
+        self.settings = settings
+        self.health = health
+        self.logger = logger
+    }
+
+    private let healthName = "dispatch"
+
+    // MARK: - Service
+
+    /// Consumes until graceful shutdown, then returns once the sends in flight are settled.
+    public func run() async throws {
+        logger.info("dispatch started", metadata: [
+            "queue": "\(topology.sendQueue)", "prefetch": "\(settings.prefetch)",
+            "concurrencyPerAccount": "\(settings.concurrencyPerAccount)", "accounts": "\(dispatcher.clients.keys.sorted().joined(separator: ","))",
+        ])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.pruneNowAndThen() }
+                await consume(into: &group)
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        health.update(healthName, ready: false, alive: true, detail: "stopped")
+        logger.info("dispatch stopped")
+    }
+
+    /// Stops taking deliveries and hands back every command still waiting in a lane.
+    private func beginShutdown() {
+        guard !dispatcher.isStopping else { return }
+        dispatcher.stop()
+        health.update(healthName, ready: false, alive: true, detail: "stopping")
+        let consumer = self.consumer.withLock { $0 }
+        let waiting = lanes.removeAllWaiting()
+        logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
+        Task {
+            try? await consumer?.cancel()
+            for work in waiting { await self.settle(work, .handBack) }
+        }
+    }
+
+    /// Consumes until shutdown, starting the consumer again (with backoff) when the broker
+    /// cancels it or the connection closes for good.
+    private func consume(into group: inout DiscardingTaskGroup) async {
+        var failures = 0
+        while !dispatcher.isStopping, !Task.isCancelled {
+            do {
+                try await channel.qos(prefetchCount: UInt16(clamping: settings.prefetch))
+                let consumer = try await channel.consume(queue: topology.sendQueue)
+                self.consumer.withLock { $0 = consumer }
+                if dispatcher.isStopping { try? await consumer.cancel() }
+                health.update(healthName, ready: true, alive: true, detail: "consuming \(topology.sendQueue)")
+                failures = 0
+                for try await delivery in consumer {
+                    accept(delivery, into: &group)
+                }
+            } catch {
+                failures += 1
+                let delay = Duration.seconds(min(30, 1 << min(failures - 1, 5)))
+                health.update(healthName, ready: false, alive: true, detail: "\(error)")
+                logger.error("consuming \(topology.sendQueue) failed; starting again in \(DurationText.format(delay))", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            }
+        }
+    }
+
+    /// Reads a delivery and puts it in its lane (a valid command) or handles it at once (an invalid one).
+    private func accept(_ delivery: AMQPDelivery, into group: inout DiscardingTaskGroup) {
+        let inbound = InboundCommand(delivery)
+        let prepared = dispatcher.prepare(inbound)
+        let work = Work(delivery: delivery, inbound: inbound, prepared: prepared)
+        Counter(label: "kiamo_dispatch_commands_consumed_total", dimensions: [("account", prepared.accountLabel)]).increment()
+        if dispatcher.isStopping {
+            group.addTask { await self.settle(work, .handBack) }
+            return
+        }
+        guard let key = prepared.laneKey else {
+            group.addTask { await self.process(work) }
+            return
+        }
+        if lanes.enqueue(work, key: key) {
+            group.addTask { await self.drain(key) }
+        }
+    }
+
+    /// Processes a lane's commands one after another until it is empty.
+    private func drain(_ key: String) async {
+        while let work = lanes.next(after: key) {
+            await process(work)
+        }
+    }
+
+    private func process(_ work: Work) async {
+        let settlement = await dispatcher.handle(work.inbound, work.prepared)
+        await settle(work, settlement)
+    }
+
+    /// Acknowledges or hands back a delivery. A delivery from before a reconnect cannot be
+    /// settled: the broker has requeued it already and its redelivery finds the ledger's answer.
+    private func settle(_ work: Work, _ settlement: CommandDispatcher.Settlement) async {
+        logger.debug("settling delivery \(work.delivery.deliveryTag): \(settlement)")
+        do {
+            switch settlement {
+            case .ack:
+                try await channel.ack(work.delivery)
+            case .handBack:
+                try await channel.nack(work.delivery, requeue: true)
+            case .requeue(let reason):
+                logger.warning("command handed back to the queue: \(reason)")
+                if !dispatcher.isStopping {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.requeueDelay) }
+                }
+                try await channel.nack(work.delivery, requeue: true)
+            }
+        } catch AMQPError.staleDelivery {
+            logger.debug("delivery from before a reconnect; the broker delivers it again", metadata: ["tag": "\(work.delivery.deliveryTag)"])
+        } catch {
+            logger.warning("could not settle a delivery; the broker delivers it again when the channel closes", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Forgets old ledger entries of every account now and then (`dispatch.sentRetention`).
+    private func pruneNowAndThen() async {
+        while !dispatcher.isStopping {
+            for account in dispatcher.clients.keys.sorted() {
+                do {
+                    let pruned = try await dispatcher.state.pruneSends(account: account)
+                    if pruned > 0 { logger.info("send ledger: \(pruned) old entries forgotten", metadata: ["account": "\(account)"]) }
+                } catch {
+                    logger.warning("pruning the send ledger failed", metadata: ["account": "\(account)", "error": "\(error)"])
+                }
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.pruneInterval) }
+            } catch {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// Per-key FIFO lanes: items of one key are handed out one at a time, in the order they were
+/// added, while different keys proceed independently. The dispatch engine keys them by account
+/// and recipient, so replies to one customer keep their order while others go in parallel.
+///
+/// Whoever adds the first item of an idle key is told to start a drainer for it; the drainer
+/// takes items with `next(after:)` until it is told the lane is empty (the lane is then closed
+/// in the same step, so an item added afterwards starts a new drainer: none is ever stranded).
+public final class SerialLanes<Key: Hashable & Sendable, Item: Sendable>: Sendable {
+    private let lanes = Mutex<[Key: [Item]]>([:])
+
+    /// No lanes yet.
+    public init() {}
+
+    /// Adds `item` at the end of `key`'s lane. True when the lane was idle: the caller must
+    /// start a drainer, which gets `item` first from `next(after: key)`.
+    public func enqueue(_ item: Item, key: Key) -> Bool {
+        lanes.withLock { lanes in
+            if lanes[key] != nil {
+                lanes[key]?.append(item)
+                return false
+            }
+            lanes[key] = [item]
+            return true
+        }
+    }
+
+    /// The next item of `key`'s lane, or nil when it is empty (the lane is closed then).
+    public func next(after key: Key) -> Item? {
+        lanes.withLock { lanes in
+            guard let item = lanes[key]?.first else {
+                lanes[key] = nil
+                return nil
+            }
+            lanes[key]?.removeFirst()
+            return item
+        }
+    }
+
+    /// Removes and returns every waiting item (graceful shutdown hands them back); the drainers
+    /// then find their lanes empty. The item a drainer holds is not in a lane any more.
+    public func removeAllWaiting() -> [Item] {
+        lanes.withLock { lanes in
+            var waiting: [Item] = []
+            for key in Array(lanes.keys) {
+                waiting += lanes[key] ?? []
+                lanes[key] = []
+            }
+            return waiting
+        }
+    }
+
+    /// Lanes open (idle keys are not counted) and items waiting in them.
+    public var counts: (lanes: Int, waiting: Int) {
+        lanes.withLock { lanes in (lanes.count, lanes.values.reduce(0) { $0 + $1.count }) }
+    }
+}

@@ -1,0 +1,400 @@
+import AMQP
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import SharedState
+import XAPI
+
+/// The ingest worker's engine for one account: the original's `readMessages`/`fetch` as a
+/// long-running service that never loses a DM and never wastes an API call.
+///
+/// Each poll, while this process holds the account's `ingest` lease: page X newest first back to
+/// `cursor − overlap`, drop what the inbound ledger has, map the rest (`KiamoMessageMapper`),
+/// publish them oldest first, persistent and confirmed, then commit the ledger and the cursor in
+/// one step, the cursor only past what the broker confirmed (`IngestPlanner`). A failed publish
+/// ends the batch; the next poll takes it up. Polls are paced by the interval and by the shared
+/// rate-limit budget of DM reads.
+///
+/// Graceful shutdown cancels a poll that is still reading X (nothing is lost: nothing was
+/// published), but lets one that is publishing finish its confirms and commit.
+public final class IngestEngine: Service, Sendable, CustomStringConvertible {
+    public struct Settings: Sendable {
+        public var pollInterval: Duration
+        public var paginationCount: Int
+        public var overlap: Duration
+        public var backfill: Duration
+        public var leaseTTL: Duration
+        /// Messages handed to the broker at once (each confirmed before the batch answers).
+        public var publishBatch: Int
+        /// `app_id` of the published messages.
+        public var appId: String
+
+        public init(pollInterval: Duration, paginationCount: Int, overlap: Duration, backfill: Duration, leaseTTL: Duration,
+                    publishBatch: Int = 500, appId: String = "kiamo-twitter-ingest") {
+            self.pollInterval = pollInterval
+            self.paginationCount = paginationCount
+            self.overlap = overlap
+            self.backfill = backfill
+            self.leaseTTL = leaseTTL
+            self.publishBatch = publishBatch
+            self.appId = appId
+        }
+
+        /// The configuration's settings; v1.1's 15 list requests per 15 minutes allow one poll a minute.
+        public init(_ configuration: Configuration) {
+            let ingest = configuration.ingest
+            let legacy = configuration.api.version == .v1_1
+            self.init(
+                pollInterval: legacy ? max(ingest.pollInterval, .seconds(60)) : ingest.pollInterval,
+                paginationCount: legacy ? min(ingest.paginationCount, 50) : ingest.paginationCount,
+                overlap: ingest.overlap, backfill: ingest.backfill, leaseTTL: ingest.leaseTTL
+            )
+        }
+    }
+
+    /// What one poll did.
+    public struct PollReport: Sendable, Equatable {
+        public var pages = 0
+        public var userLookups = 0
+        public var published = 0
+        public var skipped = 0
+        /// False when a publish failed: the rest waits for the next poll.
+        public var complete = true
+        public var cursor: String?
+    }
+
+    public let account: String
+    let client: any XDirectMessageClient
+    let state: any StateStore
+    let publisher: any ConfirmedPublisher
+    let topology: Topology
+    let settings: Settings
+    let planner: IngestPlanner
+    let mapper: KiamoMessageMapper
+    let leadership: Leadership
+    let health: any HealthReporter
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        account: String,
+        client: any XDirectMessageClient,
+        state: any StateStore,
+        publisher: any ConfirmedPublisher,
+        topology: Topology,
+        settings: Settings,
+        senderNameTemplate: String = "{name}@{username}",
+        owner: String = OwnerID.make(),
+        health: any HealthReporter = NoHealthReporter(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.account = account
+        self.client = client
+        self.state = state
+        self.publisher = publisher
+        self.topology = topology
+        self.settings = settings
+        self.planner = IngestPlanner(overlap: settings.overlap, backfill: settings.backfill)
+        self.mapper = KiamoMessageMapper(accountId: account, senderNameTemplate: senderNameTemplate)
+        self.leadership = Leadership(state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL)
+        self.health = health
+        var logger = logger
+        logger[metadataKey: "account"] = "\(account)"
+        self.logger = logger
+        self.now = now
+    }
+
+    private var healthName: String { "ingest:\(account)" }
+
+    public var description: String { "ingest engine of account \(account)" }
+
+    // MARK: - Service
+
+    public func run() async throws {
+        logger.info("ingest started", metadata: ["pollInterval": "\(DurationText.format(settings.pollInterval))", "api": "\(client.apiVersion)"])
+        var failures = 0
+        var leading = false
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let delay: Duration
+            do {
+                guard try await leadership.hold() else {
+                    if leading { logger.warning("lost the ingest lease to another process; standing by") }
+                    leading = false
+                    health.update(healthName, ready: true, alive: true, detail: "standby: another process polls this account")
+                    Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", "standby")]).increment()
+                    try await pause(min(.seconds(1), settings.leaseTTL / 5))
+                    continue
+                }
+                if !leading { logger.info("polling as the active ingest process") }
+                leading = true
+                let report = try await pollOnce()
+                failures = 0
+                health.update(healthName, ready: true, alive: true, detail: "polling; cursor \(report.cursor ?? "none")")
+                delay = report.complete ? settings.pollInterval : .seconds(1)
+            } catch is CancellationError {
+                break
+            } catch let error as LeadershipLost {
+                logger.warning("\(error)")
+                leading = false
+                continue
+            } catch {
+                failures += 1
+                let kind = Self.kind(error)
+                Counter(label: "kiamo_ingest_errors_total", dimensions: [("account", account), ("kind", kind)]).increment()
+                Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", "failed")]).increment()
+                delay = Self.backoff(after: failures, error: error, now: now())
+                logger.error("poll failed; retrying in \(DurationText.format(delay))", metadata: ["error": "\(error)", "attempt": "\(failures)"])
+                health.update(healthName, ready: failures < 3 && kind != "unauthorized", alive: true, detail: "\(error)")
+            }
+            do {
+                try await pause(delay)
+            } catch {
+                break
+            }
+        }
+        if leading { await leadership.release() }
+        logger.info("ingest stopped")
+    }
+
+    /// Sleeps, waking at once on graceful shutdown (throws `CancellationError` then), and keeps
+    /// the lease fresh while waiting.
+    private func pause(_ duration: Duration) async throws {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            let step = min(deadline - ContinuousClock.now, settings.leaseTTL / 3)
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
+            if Task.isShuttingDownGracefully { throw CancellationError() }
+        }
+    }
+
+    // MARK: - One poll
+
+    /// One poll: read, publish, commit. Throws on a failure of X or the state store; a failed
+    /// publish is not thrown but ends the batch (`complete == false`).
+    public func pollOnce() async throws -> PollReport {
+        let started = now()
+        let cursor = try await state.cursor(account: account).flatMap(Snowflake.parse)
+        let fetched = try await cancelWhenGracefulShutdown { [self] in
+            try await fetch(cursor: cursor, now: started)
+        }
+        var report = fetched.report
+
+        let candidates = fetched.events.filter { mapper.skipReason($0) == nil }.map(\.id)
+        let unseen = Set(try await state.filterUnseen(account: account, ids: candidates))
+        let plan = planner.plan(events: fetched.events, cursor: cursor, now: started, mapper: mapper) { !unseen.contains($0) }
+        report.skipped = plan.skipped.count + fetched.undecodable.count
+        for failure in fetched.undecodable {
+            // Not publishable as it stands; the rest of the page goes on (a stuck stream would be worse).
+            logger.error("event skipped: X sent it in a form that cannot be read (\(failure))")
+            Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", "undecodable")]).increment()
+        }
+        for (event, reason) in plan.skipped {
+            logger.debug("event skipped: \(reason)", metadata: ["event": "\(event.id.prefix(24))"])
+            Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", Self.reasonLabel(reason))]).increment()
+        }
+
+        let senders = try await resolveSenders(of: plan.publish, included: fetched.users, report: &report)
+
+        // Publish oldest first, a chunk at a time (mapped just before it goes, so a large backlog
+        // never holds every message body at once); the cursor may pass only a confirmed prefix.
+        guard try await leadership.hold() else { throw LeadershipLost(account: account) }
+        var confirmedPrefix = 0
+        var confirmedIds: [String] = []
+        var newestConfirmed: Int?
+        var failure: AMQPError?
+        var start = 0
+        while start < plan.publish.count, failure == nil {
+            let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
+            let chunk = try events.map { event in
+                try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media))
+            }
+            let results = await publisher.publish(chunk.map(\.message))
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success:
+                    confirmedIds.append(chunk[index].id)
+                    if failure == nil {
+                        confirmedPrefix += 1
+                        newestConfirmed = chunk[index].createdAt
+                    }
+                case .failure(let error):
+                    if failure == nil { failure = error }
+                }
+            }
+            start += chunk.count
+        }
+        if let failure {
+            report.complete = false
+            Counter(label: "kiamo_ingest_errors_total", dimensions: [("account", account), ("kind", "publish")]).increment()
+            logger.error("publish failed; the rest of the batch waits for the next poll",
+                         metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(plan.publish.count)"])
+        }
+
+        let newCursor = String(plan.cursor(confirmedPrefix: confirmedPrefix))
+        report.cursor = try await state.commitInbound(account: account, publishedIds: confirmedIds + plan.baseline, cursor: newCursor)
+        report.published = confirmedIds.count
+        if !plan.baseline.isEmpty {
+            logger.info("first run: \(plan.baseline.count) earlier DMs recorded as seen, not published (ingest.backfill)")
+        }
+
+        Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+        Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", report.complete ? "ok" : "partial")]).increment()
+        Gauge(label: "kiamo_ingest_last_poll_timestamp_seconds", dimensions: [("account", account)]).record(now().timeIntervalSince1970)
+        if let newestConfirmed {
+            Gauge(label: "kiamo_ingest_lag_seconds", dimensions: [("account", account)])
+                .record(max(0, now().timeIntervalSince1970 - Double(newestConfirmed)))
+        }
+        if report.published > 0 || !report.complete {
+            logger.info("poll published \(report.published) message(s)",
+                        metadata: ["pages": "\(report.pages)", "cursor": "\(report.cursor ?? "none")", "lookups": "\(report.userLookups)"])
+        }
+        return report
+    }
+
+    private struct Fetched: Sendable {
+        var events: [DMEvent] = []
+        var undecodable: [UndecodableEvent] = []
+        var users: [String: XUser] = [:]
+        var media: [String: XMedia] = [:]
+        var report: PollReport
+    }
+
+    /// Pages newest first until the planner's floor, within the shared DM-read budget.
+    private func fetch(cursor: UInt64?, now started: Date) async throws -> Fetched {
+        var fetched = Fetched(report: PollReport())
+        let floor = planner.floor(cursor: cursor, now: started)
+        var token: String?
+        repeat {
+            try await waitForBudget(.dmRead)
+            guard try await leadership.hold() else { throw LeadershipLost(account: account) }
+            let page = try await client.listDMEvents(pageToken: token, maxResults: settings.paginationCount)
+            fetched.report.pages += 1
+            fetched.events += page.events
+            fetched.undecodable += page.undecodable
+            for user in page.users { fetched.users[user.id] = user }
+            for item in page.media { fetched.media[item.mediaKey] = item }
+            token = page.nextToken
+            let oldest = page.events.compactMap { Snowflake.parse($0.id) }.min()
+            if !planner.readsMore(oldestId: oldest, floor: floor, hasNextPage: token != nil) { break }
+        } while true
+        return fetched
+    }
+
+    /// Waits until the shared budget of `family` lets a call go.
+    private func waitForBudget(_ family: RateLimitFamily) async throws {
+        while true {
+            switch try await state.permission(account: account, endpoint: family.rawValue) {
+            case .now:
+                return
+            case .after(let date):
+                let wait = max(0.05, date.timeIntervalSince(now()))
+                logger.debug("rate-limit budget: waiting \(Int(wait.rounded(.up))) s", metadata: ["endpoint": "\(family.rawValue)"])
+                try await Task.sleep(for: .milliseconds(Int64(min(wait, 60) * 1000)))
+                guard try await leadership.hold() else { throw LeadershipLost(account: account) }
+            }
+        }
+    }
+
+    /// The senders of the messages: v2 pages include them (and they refresh the shared cache);
+    /// v1.1 senders come from the cache, looked up once per user while cached. A sender X cannot
+    /// name does not hold the message back (its id stands in for the name).
+    private func resolveSenders(of events: [DMEvent], included: [String: XUser], report: inout PollReport) async throws -> [String: XUser] {
+        var senders: [String: XUser] = [:]
+        let ids = Set(events.compactMap(\.senderId))
+        for id in ids.sorted() {
+            if let user = included[id] {
+                senders[id] = user
+                try await state.addToCache(account: account, user: user, at: now())
+                continue
+            }
+            if let cached = try await state.getFromCache(account: account, userId: id) {
+                senders[id] = cached
+                continue
+            }
+            do {
+                try await waitForBudget(.users)
+                let user = try await client.user(id: id).value
+                report.userLookups += 1
+                senders[id] = user
+                try await state.addToCache(account: account, user: user, at: now())
+            } catch let error as XAPIError {
+                logger.warning("sender not found; publishing with the sender id as name", metadata: ["sender": "\(id)", "error": "\(error)"])
+            }
+        }
+        for event in events {
+            guard let sender = event.senderId, let conversation = event.conversationId else { continue }
+            try await state.addToCache(account: account, conversation: CachedConversation(conversationId: conversation, participantId: sender), at: now())
+        }
+        return senders
+    }
+
+    private struct Outgoing: Sendable {
+        var id: String
+        var createdAt: Int
+        var message: AMQPMessage
+    }
+
+    /// The AMQP message of a Kiamo message, per the wire contract.
+    private func outgoing(_ message: KiamoMessage) throws -> Outgoing {
+        let properties = AMQPProperties(
+            contentType: "application/json",
+            headers: ["x-account-id": .string(account)],
+            deliveryMode: .persistent,
+            messageId: message.id,
+            timestamp: Date(timeIntervalSince1970: Double(message.createdAt)),
+            type: "kiamo.message",
+            appId: settings.appId
+        )
+        return Outgoing(
+            id: message.id,
+            createdAt: message.createdAt,
+            message: AMQPMessage(exchange: topology.exchange, routingKey: Topology.inboundRoutingKey(account: account),
+                                 body: try KiamoJSON.encode(message), properties: properties, mandatory: true)
+        )
+    }
+
+    // MARK: - Decisions
+
+    /// Capped exponential backoff after `failures` failed polls; after a 429, the budget's reset.
+    static func backoff(after failures: Int, error: any Error, now: Date) -> Duration {
+        if case .rateLimited(_, let resetAt?, _) = error as? XAPIError {
+            return .milliseconds(Int64(max(1, min(resetAt.timeIntervalSince(now), 900)) * 1000))
+        }
+        let seconds = min(60, 1 << min(failures - 1, 6))
+        return .seconds(seconds)
+    }
+
+    static func kind(_ error: any Error) -> String {
+        switch error {
+        case let error as XAPIError:
+            switch error {
+            case .rateLimited: "rate_limited"
+            case .transient: "x_unavailable"
+            case .unauthorized, .refreshRejected: "unauthorized"
+            case .decoding: "x_undecodable"
+            case .rejected, .invalidArgument: "x_rejected"
+            }
+        case is StateStoreError: "state"
+        case is AMQPError: "broker"
+        default: "other"
+        }
+    }
+
+    static func reasonLabel(_ reason: KiamoMessageMapper.Skip) -> String {
+        switch reason {
+        case .notAMessage: "not_a_message"
+        case .sentByAccount: "sent_by_account"
+        case .invalidId: "invalid_id"
+        case .missingSender: "missing_sender"
+        }
+    }
+}
+
+/// Another process took the account's ingest lease while this one polled: stop without
+/// committing; the holder reads the same events.
+struct LeadershipLost: Error, CustomStringConvertible {
+    let account: String
+    var description: String { "account \(account): another process took over polling; this one stands by" }
+}

@@ -1,0 +1,118 @@
+/// The AMQP topology of kiamo-twitter, as values: exchanges, queues and bindings with their
+/// arguments, all derived from the main exchange's name. The workers and `kiamo-twitter setup`
+/// declare it (idempotently), and `compose/` ships the same as RabbitMQ definitions.
+public struct Topology: Sendable, Hashable {
+    /// The main topic exchange (`kiamo.twitter`).
+    public let exchange: String
+    public let queueType: Configuration.QueueType
+    /// Delay tiers of the retry queues.
+    public let retryDelays: [Duration]
+
+    public init(exchange: String = "kiamo.twitter", queueType: Configuration.QueueType = .classic, retryDelays: [Duration] = [.seconds(1), .seconds(10), .seconds(60), .seconds(600)]) {
+        self.exchange = exchange
+        self.queueType = queueType
+        self.retryDelays = retryDelays.sorted()
+    }
+
+    public init(_ configuration: Configuration) {
+        self.init(exchange: configuration.amqp.exchange, queueType: configuration.amqp.queueType, retryDelays: configuration.dispatch.retryDelays)
+    }
+
+    // MARK: Names
+
+    public var retryExchange: String { "\(exchange).retry" }
+    public var deadLetterExchange: String { "\(exchange).dlx" }
+    public var inboundQueue: String { "\(exchange).inbound" }
+    public var sendQueue: String { "\(exchange).send" }
+    public var reportsQueue: String { "\(exchange).reports" }
+    public var sendDeadQueue: String { "\(exchange).send.dead" }
+    public var inboundDeadQueue: String { "\(exchange).inbound.dead" }
+
+    /// `<exchange>.send.retry.10s` for the 10 s tier.
+    public func retryQueue(_ tier: Duration) -> String { "\(exchange).send.retry.\(DurationText.format(tier))" }
+
+    /// The value of header `x-retry-tier` that routes a command to `tier`'s queue.
+    public static func retryTierHeader(_ tier: Duration) -> String { DurationText.format(tier) }
+    public static let retryTierHeaderName = "x-retry-tier"
+
+    // MARK: Routing keys
+
+    public static func inboundRoutingKey(account: String) -> String { "inbound.\(account)" }
+    public static func sendRoutingKey(account: String) -> String { "send.\(account)" }
+    public static func reportRoutingKey(account: String, status: DeliveryReport.Status) -> String { "report.\(account).\(status.rawValue)" }
+
+    // MARK: Declarations
+
+    /// An argument value of a declaration (the subset the topology uses).
+    public enum Argument: Sendable, Hashable {
+        case string(String)
+        case integer(Int64)
+    }
+
+    public struct Exchange: Sendable, Hashable {
+        public let name: String
+        public let type: String
+    }
+
+    public struct Queue: Sendable, Hashable {
+        public let name: String
+        public let arguments: [String: Argument]
+    }
+
+    public struct Binding: Sendable, Hashable {
+        public let queue: String
+        public let exchange: String
+        public let routingKey: String
+        public let arguments: [String: Argument]
+    }
+
+    /// Durable exchanges, in declaration order.
+    public var exchanges: [Exchange] {
+        [
+            Exchange(name: exchange, type: "topic"),
+            Exchange(name: retryExchange, type: "headers"),
+            Exchange(name: deadLetterExchange, type: "topic"),
+        ]
+    }
+
+    /// Durable queues, in declaration order.
+    public var queues: [Queue] {
+        let typed: [String: Argument] = queueType == .quorum ? ["x-queue-type": .string("quorum")] : [:]
+        let deadLettered = typed.merging(["x-dead-letter-exchange": .string(deadLetterExchange)]) { $1 }
+        var queues = [
+            Queue(name: inboundQueue, arguments: deadLettered),
+            Queue(name: sendQueue, arguments: deadLettered),
+            Queue(name: reportsQueue, arguments: typed),
+            Queue(name: sendDeadQueue, arguments: typed),
+            Queue(name: inboundDeadQueue, arguments: typed),
+        ]
+        for tier in retryDelays {
+            // Classic on purpose: a short-lived parking place, dead-lettered back on expiry.
+            queues.append(Queue(name: retryQueue(tier), arguments: [
+                "x-message-ttl": .integer(Int64(tier.components.seconds * 1000 + tier.components.attoseconds / 1_000_000_000_000_000)),
+                "x-dead-letter-exchange": .string(exchange),
+            ]))
+        }
+        return queues
+    }
+
+    public var bindings: [Binding] {
+        var bindings = [
+            Binding(queue: inboundQueue, exchange: exchange, routingKey: "inbound.*", arguments: [:]),
+            Binding(queue: sendQueue, exchange: exchange, routingKey: "send.*", arguments: [:]),
+            Binding(queue: reportsQueue, exchange: exchange, routingKey: "report.#", arguments: [:]),
+            Binding(queue: sendDeadQueue, exchange: deadLetterExchange, routingKey: "send.#", arguments: [:]),
+            Binding(queue: inboundDeadQueue, exchange: deadLetterExchange, routingKey: "inbound.#", arguments: [:]),
+        ]
+        for tier in retryDelays {
+            // `all-with-x`, not `all`: RabbitMQ leaves headers starting with `x-` out of an `all`
+            // match, so an `all` binding on `x-retry-tier` would match every message and copy
+            // each retry into every tier (RabbitMQ 3.10 and later).
+            bindings.append(Binding(queue: retryQueue(tier), exchange: retryExchange, routingKey: "", arguments: [
+                "x-match": .string("all-with-x"),
+                Self.retryTierHeaderName: .string(Self.retryTierHeader(tier)),
+            ]))
+        }
+        return bindings
+    }
+}

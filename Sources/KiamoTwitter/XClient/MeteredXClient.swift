@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import Metrics
+import SharedState
+import XAPI
+
+/// An X client that reports every call: the rate-limit headers of each answer go to the shared
+/// budget of the account (so every worker paces itself on what any of them learnt), and each call
+/// is counted by operation and HTTP status in `kiamo_x_api_calls_total`.
+public struct MeteredXClient: XDirectMessageClient {
+    public let base: any XDirectMessageClient
+    public let account: String
+    public let state: any StateStore
+    let logger: Logger
+
+    public init(_ base: any XDirectMessageClient, account: String, state: any StateStore, logger: Logger) {
+        self.base = base
+        self.account = account
+        self.state = state
+        self.logger = logger
+    }
+
+    public var apiVersion: XAPIVersion { base.apiVersion }
+
+    public func listDMEvents(pageToken: String?, maxResults: Int) async throws -> DMEventPage {
+        try await observe(.listDMEvents, rateLimit: \.rateLimit) { try await base.listDMEvents(pageToken: pageToken, maxResults: maxResults) }
+    }
+
+    public func conversationEvents(with participantId: String, pageToken: String?, maxResults: Int) async throws -> DMEventPage {
+        try await observe(.conversationEvents, rateLimit: \.rateLimit) {
+            try await base.conversationEvents(with: participantId, pageToken: pageToken, maxResults: maxResults)
+        }
+    }
+
+    public func sendDM(to participantId: String, text: String) async throws -> SentDM {
+        try await observe(.sendDM, rateLimit: \.rateLimit) { try await base.sendDM(to: participantId, text: text) }
+    }
+
+    public func me() async throws -> XResponse<XUser> {
+        try await observe(.me, rateLimit: \.rateLimit) { try await base.me() }
+    }
+
+    public func user(id: String) async throws -> XResponse<XUser> {
+        try await observe(.userById, rateLimit: \.rateLimit) { try await base.user(id: id) }
+    }
+
+    public func users(ids: [String]) async throws -> XResponse<[XUser]> {
+        try await observe(.usersByIds, rateLimit: \.rateLimit) { try await base.users(ids: ids) }
+    }
+
+    public func user(username: String) async throws -> XResponse<XUser> {
+        try await observe(.userByUsername, rateLimit: \.rateLimit) { try await base.user(username: username) }
+    }
+
+    private func observe<T>(_ operation: XOperation, rateLimit: (T) -> RateLimitInfo?, _ call: () async throws -> T) async throws -> T {
+        do {
+            let result = try await call()
+            count(operation, status: "2xx")
+            await record(operation, rateLimit(result), rejected: false)
+            return result
+        } catch let error as XAPIError {
+            count(operation, status: error.httpStatus.map(String.init) ?? Self.kind(error))
+            if case .rateLimited(_, let resetAt, let info) = error {
+                var headers = info ?? RateLimitInfo(limit: nil, remaining: 0, resetAt: resetAt)
+                if headers.resetAt == nil { headers.resetAt = resetAt }
+                await record(operation, headers, rejected: true)
+            } else {
+                await record(operation, error.rateLimit, rejected: false)
+            }
+            throw error
+        } catch {
+            count(operation, status: error is CancellationError ? "cancelled" : "error")
+            throw error
+        }
+    }
+
+    private func record(_ operation: XOperation, _ info: RateLimitInfo?, rejected: Bool) async {
+        guard let info, let resetAt = info.resetAt else { return }
+        let observation = RateLimitObservation(limit: info.limit ?? info.remaining ?? 0, remaining: info.remaining ?? 0,
+                                               resetAt: resetAt, rejected: rejected)
+        do {
+            try await state.recordRateLimit(account: account, endpoint: RateLimitFamily(operation).rawValue, observation)
+        } catch {
+            // A budget not recorded costs pacing accuracy, never a message: log and go on.
+            logger.warning("could not record the rate-limit budget", metadata: ["account": "\(account)", "error": "\(error)"])
+        }
+    }
+
+    private func count(_ operation: XOperation, status: String) {
+        Counter(label: "kiamo_x_api_calls_total", dimensions: [("account", account), ("operation", operation.rawValue), ("status", status)]).increment()
+    }
+
+    private static func kind(_ error: XAPIError) -> String {
+        switch error {
+        case .transient: "network"
+        case .decoding: "undecodable"
+        case .refreshRejected: "refresh_rejected"
+        case .invalidArgument: "invalid_argument"
+        default: "error"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The original sample's daily log files: `<folder>/<service>_<YYYYMMDD>.log`, one line per event,
+/// `[YYYYMMDD_HHMMSS][LEVEL][method] text`, so integrators who read the PHP connector's logs read
+/// these the same way. A new file starts at midnight (UTC).
+public struct DailyFileLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let writer: DailyFileWriter
+
+    public init(writer: DailyFileWriter, level: Logger.Level) {
+        self.writer = writer
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var text = "\(event.message)"
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
+        let method = event.function.split(separator: "(").first.map(String.init) ?? event.function
+        writer.append(level: event.level, method: method, text: text, at: Date())
+    }
+}
+
+/// Appends lines to the day's file; shared by every logger of the process.
+public final class DailyFileWriter: Sendable {
+    private let folder: URL
+    private let service: String
+    private let state = Mutex<(day: String, handle: FileHandle?)>(("", nil))
+
+    public init(folder: String, service: String) throws {
+        self.folder = URL(fileURLWithPath: folder, isDirectory: true)
+        self.service = service
+        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+    }
+
+    func append(level: Logger.Level, method: String, text: String, at date: Date) {
+        let stamp = Self.stamp(date)
+        let day = String(stamp.prefix(8))
+        let line = "[\(stamp)][\(level.rawValue.uppercased())][\(method)] \(text)\n"
+        state.withLock { state in
+            if state.day != day || state.handle == nil {
+                try? state.handle?.close()
+                let url = folder.appendingPathComponent("\(service)_\(day).log")
+                if !FileManager.default.fileExists(atPath: url.path) {
+                    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+                }
+                state.handle = try? FileHandle(forWritingTo: url)
+                _ = try? state.handle?.seekToEnd()
+                state.day = day
+            }
+            state.handle?.write(Data(line.utf8))
+        }
+    }
+
+    /// `YYYYMMDD_HHMMSS` in UTC.
+    static func stamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(c.year ?? 0)\(two(c.month))\(two(c.day))_\(two(c.hour))\(two(c.minute))\(two(c.second))"
+    }
+}

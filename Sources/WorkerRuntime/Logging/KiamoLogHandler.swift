@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`.
+///
+/// Lines are written whole under a lock so concurrent loggers never interleave. Metadata values
+/// are printed as given: callers never put secrets in them (the modules log ids, counts and
+/// statuses, and every credential type masks itself).
+public struct KiamoLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let sink: LineSink
+
+    public init(label: String, level: Logger.Level, sink: LineSink = .standardOutput) {
+        self.label = label
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        var line = "\(Self.timestamp(Date())) \(event.level) \(label): \(event.message)"
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line += " \(key)=\(Self.quoted("\(value)"))"
+        }
+        sink.write(line)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    }
+
+    static func quoted(_ value: String) -> String {
+        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "\n" }) ? "\"\(value.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))\"" : value
+    }
+}
+
+/// Where whole log lines go: standard output, or a closure in tests.
+public final class LineSink: Sendable {
+    private let lock = Mutex(())
+    private let writer: @Sendable (String) -> Void
+
+    public init(_ writer: @escaping @Sendable (String) -> Void) { self.writer = writer }
+
+    public static let standardOutput = LineSink { line in
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    func write(_ line: String) {
+        lock.withLock { _ in writer(line) }
+    }
+}

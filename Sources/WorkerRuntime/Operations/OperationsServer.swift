@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+
+/// The small HTTP server of each worker: `/metrics` (Prometheus text format), `/healthz`
+/// (200 while alive) and `/readyz` (200 when ready to work), each with a JSON body naming every
+/// check so an operator sees at once what is wrong.
+public enum OperationsServer {
+    /// The server as a service for the worker's ServiceGroup; `onStart` receives the bound port.
+    public static func make(
+        host: String,
+        port: Int,
+        registry: PrometheusCollectorRegistry,
+        health: HealthRegistry,
+        logger: Logger,
+        onStart: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            var buffer = [UInt8]()
+            buffer.reserveCapacity(16 * 1024)
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+        router.get("/healthz") { _, _ -> Response in
+            report(health.snapshot, ok: health.isAlive)
+        }
+        router.get("/readyz") { _, _ -> Response in
+            report(health.snapshot, ok: health.isReady)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "kiamo-twitter"),
+            onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    private static func report(_ checks: [String: HealthRegistry.Check], ok: Bool) -> Response {
+        struct Body: Encodable {
+            var status: String
+            var checks: [String: HealthRegistry.Check]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(Body(status: ok ? "ok" : "unavailable", checks: checks))) ?? Data()
+        return Response(
+            status: ok ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

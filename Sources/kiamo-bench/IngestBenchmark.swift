@@ -1,0 +1,205 @@
+import AMQP
+import CurlHTTP
+import Foundation
+import KiamoTwitter
+import Logging
+import Synchronization
+
+/// `scripts/bench ingest`: the release ingest worker against the release emulator (rate limits
+/// off) and the private broker.
+///
+/// 1. Drain: 20,000 DMs from 500 senders are waiting; the worker starts and publishes them all.
+///    Messages per second (first message to last), X API calls per message, worker peak RSS.
+/// 2. Latency: with a 1 s poll interval, DMs posted one by one at random moments; the time from
+///    each DM's creation in the emulator to its arrival in the inbound queue, p50 and p99.
+enum IngestBenchmark: Benchmark {
+    static let name = "ingest"
+    static let summary = "drain 20,000 DMs from 500 senders to the inbound queue; DM-to-queue latency with a 1 s poll"
+
+    static let drainCount = 20_000
+    static let senders = 500
+    static let latencySamples = 200
+    static let account = "1234"
+
+    static func run(_ context: BenchContext) async throws {
+        try await drain(context)
+        try await latency(context)
+    }
+
+    // MARK: Drain
+
+    static func drain(_ context: BenchContext) async throws {
+        let emulator = try await ChildProgram.start(context, "x-emulator", arguments: emulatorArguments, readyLine: "listening on")
+        defer { emulator.stop() }
+        let baseURL = try emulator.url()
+        let http = try HTTPClient(configuration: .init(), logger: quietLogger)
+        defer { http.shutdown() }
+        let bulk = try await http.execute(HTTPRequest(
+            method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
+            body: Data(#"{"count":\#(drainCount),"senders":\#(senders)}"#.utf8)))
+        guard bulk.status == 201 else { throw BenchError.failed("bulk seeding answered \(bulk.status): \(bulk.bodyText)") }
+
+        let exchange = "bench.ingest.\(UUID().uuidString.prefix(6).lowercased())"
+        let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
+        defer { Task { await consumer.stop() } }
+
+        let started = ContinuousClock.now
+        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
+                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+                                                  readyLine: "polling as the active ingest process")
+        defer { worker.stop() }
+        var peakAnonymous = 0.0
+        try await ChildProgram.waitFor("\(drainCount) messages in the inbound queue", timeout: 300) {
+            peakAnonymous = max(peakAnonymous, worker.anonymousResidentMiB() ?? 0)
+            return consumer.count >= drainCount
+        }
+        let (first, last) = consumer.window
+        let peak = worker.peakResidentMiB() ?? 0
+
+        let stats = try await http.execute(HTTPRequest(url: baseURL + "/_emulator/stats"))
+        let families = (try JSONSerialization.jsonObject(with: stats.body) as? [String: Any])?["families"] as? [String: [String: Int]] ?? [:]
+        let calls = families.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        let seconds = max(0.001, (last - first).seconds)
+
+        BenchReport.emit(bench: name, metric: "drain_messages_per_second", value: Double(drainCount) / seconds, unit: "msg/s", goal: 5000)
+        BenchReport.emit(bench: name, metric: "drain_total_seconds_from_start", value: (last - started).seconds, unit: "s")
+        BenchReport.emit(bench: name, metric: "x_api_calls_per_message", value: Double(calls) / Double(drainCount), unit: "calls/msg", goal: 0.011)
+        BenchReport.emit(bench: name, metric: "worker_peak_rss", value: peak, unit: "MiB", goal: 40)
+        // RSS counts the code pages the kernel maps in (shared with every process running the
+        // binary); the anonymous part is what the worker itself allocated.
+        BenchReport.emit(bench: name, metric: "worker_peak_anonymous_rss", value: peakAnonymous, unit: "MiB")
+        BenchReport.emit(bench: name, metric: "duplicates", value: Double(consumer.count - consumer.distinct), unit: "messages", goal: 0)
+    }
+
+    // MARK: Latency
+
+    static func latency(_ context: BenchContext) async throws {
+        let emulator = try await ChildProgram.start(context, "x-emulator", arguments: emulatorArguments, readyLine: "listening on")
+        defer { emulator.stop() }
+        let baseURL = try emulator.url()
+        let http = try HTTPClient(configuration: .init(), logger: quietLogger)
+        defer { http.shutdown() }
+        let user = try await http.execute(HTTPRequest(
+            method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
+            body: Data(#"{"name":"Latency Probe","username":"latency_probe"}"#.utf8)))
+        guard user.status == 201, let customer = (try JSONSerialization.jsonObject(with: user.body) as? [String: Any])?["id"] as? String else {
+            throw BenchError.failed("creating a customer answered \(user.status): \(user.bodyText)")
+        }
+
+        let exchange = "bench.latency.\(UUID().uuidString.prefix(6).lowercased())"
+        let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
+        defer { Task { await consumer.stop() } }
+        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
+                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+                                                  readyLine: "polling as the active ingest process")
+        defer { worker.stop() }
+
+        // Post at random moments, so DMs land anywhere in the poll cycle; remember when each was created.
+        var created: [String: ContinuousClock.Instant] = [:]
+        for _ in 0..<latencySamples {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...180)))
+            let posted = try await http.execute(HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"from":"\#(customer)","text":"latency probe"}"#.utf8)))
+            let now = ContinuousClock.now
+            guard posted.status == 201, let id = (try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? String else {
+                throw BenchError.failed("posting a DM answered \(posted.status): \(posted.bodyText)")
+            }
+            created[id] = now
+        }
+        try await ChildProgram.waitFor("\(latencySamples) latency probes", timeout: 60) { consumer.distinct >= latencySamples }
+        let arrivals = consumer.arrivals
+        let latencies = created.compactMap { id, at in arrivals[id].map { ($0 - at).seconds * 1000 } }.sorted()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        BenchReport.emit(bench: name, metric: "latency_p50_poll_1s", value: percentile(0.50), unit: "ms")
+        BenchReport.emit(bench: name, metric: "latency_p99_poll_1s", value: percentile(0.99), unit: "ms", goal: 1100)
+        BenchReport.emit(bench: name, metric: "latency_max_poll_1s", value: latencies.last ?? 0, unit: "ms")
+    }
+
+    // MARK: Helpers
+
+    static let emulatorArguments = [
+        "--port", "0", "--rate-limits", "off", "--account-id", account, "--account-username", "bench",
+        "--consumer-key", "bench-key", "--consumer-secret", "bench-secret",
+        "--access-token", "\(account)-bench-token", "--access-token-secret", "bench-token-secret", "--log-level", "warning",
+    ]
+
+    static func workerEnvironment(_ context: BenchContext, baseURL: String, exchange: String, poll: String) -> [String: String] {
+        let state = context.scratch.appendingPathComponent("state-\(exchange).db").path
+        return [
+            "KIAMO_TWITTER_CONFIG": "",
+            "KIAMO_TWITTER_AMQP_URL": context.amqpURL,
+            "KIAMO_TWITTER_AMQP_EXCHANGE": exchange,
+            "KIAMO_TWITTER_STATE_URL": "sqlite://" + state,
+            "KIAMO_TWITTER_API_BASE_URL": baseURL,
+            "KIAMO_TWITTER_USER_ID": account,
+            "KIAMO_TWITTER_CONSUMER_KEY": "bench-key",
+            "KIAMO_TWITTER_CONSUMER_SECRET": "bench-secret",
+            "KIAMO_TWITTER_OAUTH_TOKEN": "\(account)-bench-token",
+            "KIAMO_TWITTER_OAUTH_TOKEN_SECRET": "bench-token-secret",
+            "KIAMO_TWITTER_POLL_INTERVAL": poll,
+            "KIAMO_TWITTER_BACKFILL": "1h",
+            "KIAMO_TWITTER_HTTP_PORT": "0",
+            "KIAMO_TWITTER_LOG_LEVEL": "info",
+        ]
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "kiamo-bench.ingest")
+        logger.logLevel = .warning
+        return logger
+    }
+}
+
+/// Counts what arrives in an inbound queue, with each message's first arrival time.
+final class InboundCounter: Sendable {
+    private let connection: AMQPConnection
+    private let state = Mutex<(count: Int, first: ContinuousClock.Instant?, last: ContinuousClock.Instant?, arrivals: [String: ContinuousClock.Instant])>((0, nil, nil, [:]))
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    private init(connection: AMQPConnection) { self.connection = connection }
+
+    static func start(url: String, exchange: String) async throws -> InboundCounter {
+        let connection = try AMQPConnection(url: url, logger: IngestBenchmark.quietLogger)
+        try await connection.connect()
+        let channel = try await connection.openChannel()
+        let topology = Topology(exchange: exchange)
+        try await topology.declare(on: channel)
+        try await channel.qos(prefetchCount: 1000)
+        let consumer = try await channel.consume(queue: topology.inboundQueue)
+        let counter = InboundCounter(connection: connection)
+        counter.task.withLock {
+            $0 = Task {
+                do {
+                    for try await delivery in consumer {
+                        let now = ContinuousClock.now
+                        counter.state.withLock { state in
+                            state.count += 1
+                            state.first = state.first ?? now
+                            state.last = now
+                            if let id = delivery.properties.messageId, state.arrivals[id] == nil { state.arrivals[id] = now }
+                        }
+                        try? await channel.ack(delivery)
+                    }
+                } catch {}
+            }
+        }
+        return counter
+    }
+
+    var count: Int { state.withLock { $0.count } }
+    var distinct: Int { state.withLock { $0.arrivals.count } }
+    var arrivals: [String: ContinuousClock.Instant] { state.withLock { $0.arrivals } }
+    var window: (ContinuousClock.Instant, ContinuousClock.Instant) {
+        state.withLock { ($0.first ?? .now, $0.last ?? .now) }
+    }
+
+    func stop() async {
+        task.withLock { $0?.cancel() }
+        await connection.close()
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import KiamoTwitter
+import ServiceLifecycle
+import WorkerRuntime
+
+/// `kiamo-twitter-ingest`: polls X for each configured account's Direct Messages and publishes
+/// them as Kiamo messages to the `kiamo.twitter` exchange, persistent and broker-confirmed.
+@main
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiamo-twitter-ingest",
+        abstract: "Poll X (Twitter) Direct Messages and publish them to RabbitMQ as Kiamo messages.",
+        discussion: """
+            One active poller per account among replicas (a lease in the state store); the others stand by and \
+            take over within ingest.leaseTtl. The cursor moves only past messages the broker confirmed. \
+            SIGTERM finishes the batch's confirms, commits and exits 0.
+
+            \(WorkerHelp.environment)
+            """,
+        version: KiamoTwitter.version
+    )
+
+    @OptionGroup var options: WorkerOptions
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration(role: "ingest")
+        if options.check {
+            print(WorkerOptions.describe(configuration))
+            return
+        }
+        let code = await WorkerHost.run(role: "ingest", configuration: configuration) { context in
+            var engines: [any Service] = []
+            for account in context.configuration.accounts {
+                guard let client = context.clients[account.userId] else { continue }
+                let channel = try await context.amqp.openChannel()
+                engines.append(IngestEngine(
+                    account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
+                    settings: IngestEngine.Settings(context.configuration),
+                    senderNameTemplate: context.configuration.ingest.senderNameTemplate,
+                    owner: context.owner, health: context.health, logger: context.logger
+                ))
+            }
+            return engines
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,192 @@
+import AMQP
+import Foundation
+import Logging
+import SharedState
+import Testing
+import XAPI
+@testable import KiamoTwitter
+
+/// The ingest engine with a fake X and a fake publisher, on a real SQLite state file.
+@Suite struct IngestEngineTests {
+    let account = "1234"
+    let customer = XUser(id: "906948460078698496", name: "Jane \"JD\" Doe", username: "janedoe")
+
+    func makeState() async throws -> any StateStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString).db").path
+        return try await SQLiteStateStore.open(SQLiteLocation(path: path), logger: Logger(label: "test"))
+    }
+
+    func engine(_ client: FakeXClient, _ state: any StateStore, _ publisher: RecordingPublisher,
+                backfill: Duration = .zero, owner: String = "test-owner", pageSize: Int = 100) -> IngestEngine {
+        IngestEngine(account: account, client: client, state: state, publisher: publisher, topology: Topology(),
+                     settings: .init(pollInterval: .seconds(1), paginationCount: pageSize, overlap: .seconds(120), backfill: backfill,
+                                     leaseTTL: .seconds(15), publishBatch: 7),
+                     owner: owner, logger: Logger(label: "test"))
+    }
+
+    /// A DM `secondsAgo` old from `sender`, with a snowflake id of that time.
+    func dm(_ secondsAgo: Double, from sender: String? = nil, text: String? = nil, sequence: UInt64 = 0) -> DMEvent {
+        let created = Date().addingTimeInterval(-secondsAgo)
+        let id = Snowflake.firstId(at: created) + sequence
+        let from = sender ?? customer.id
+        return DMEvent(id: String(id), text: text ?? "message \(id)", createdAt: created, senderId: from,
+                       conversationId: DMEvent.oneToOneConversationId(account, from), participantIds: [account, from])
+    }
+
+    func bodies(_ publisher: RecordingPublisher) throws -> [KiamoMessage] {
+        try publisher.messages.map { try KiamoJSON.decode(KiamoMessage.self, from: $0.body) }
+    }
+
+    @Test func firstRunStartsFromNowThenPublishesNewDMsOldestFirstWithContractProperties() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        client.add([dm(60), dm(3600)])   // before the first run: not published
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+
+        let first = try await engine.pollOnce()
+        #expect(first.published == 0)
+        #expect(publisher.messages.isEmpty)
+
+        let new = (0..<20).map { dm(Double(20 - $0) / 10, text: "line \($0)\n✓ \"quoted\" 👋🏽", sequence: UInt64($0)) }
+        client.add(new.shuffled())
+        let second = try await engine.pollOnce()
+        #expect(second.published == 20)
+        let published = try bodies(publisher)
+        #expect(published.map(\.id) == new.map(\.id))
+        #expect(published[3].content == "line 3\n✓ \"quoted\" 👋🏽")
+        #expect(published[3].senderName == "Jane \"JD\" Doe@janedoe")
+        #expect(published[3].conversationId == "1234-906948460078698496")
+        let message = try #require(publisher.messages.first)
+        #expect(message.exchange == "kiamo.twitter")
+        #expect(message.routingKey == "inbound.1234")
+        #expect(message.mandatory)
+        #expect(message.properties.deliveryMode == .persistent)
+        #expect(message.properties.contentType == "application/json")
+        #expect(message.properties.messageId == new[0].id)
+        #expect(message.properties.type == "kiamo.message")
+        #expect(message.properties.headers.entries["x-account-id"] == .string(account))
+        #expect(try await state.cursor(account: account) == new.last?.id)
+
+        let third = try await engine.pollOnce()
+        #expect(third.published == 0)
+        #expect(publisher.messages.count == 20)
+    }
+
+    @Test func aFailedPublishEndsTheBatchAndTheNextPollPublishesTheRestOnce() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+
+        let new = (0..<30).map { dm(Double(30 - $0) / 10, sequence: UInt64($0)) }
+        client.add(new)
+        publisher.fail(messageIds: [new[12].id])
+        let report = try await engine.pollOnce()
+        #expect(!report.complete)
+        #expect(report.cursor == new[11].id)
+
+        let retry = try await engine.pollOnce()
+        #expect(retry.complete)
+        let ids = try bodies(publisher).map(\.id)
+        #expect(Set(ids) == Set(new.map(\.id)))
+        #expect(ids.count == Set(ids).count, "no message published twice")
+        #expect(try await state.cursor(account: account) == new.last?.id)
+    }
+
+    @Test func aDMThatBecomesVisibleLateWithinTheOverlapIsPublished() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+        client.add([dm(1)])
+        _ = try await engine.pollOnce()
+        let late = dm(30)  // older than the cursor, visible only now
+        client.add([late])
+        _ = try await engine.pollOnce()
+        #expect(try bodies(publisher).map(\.id).last == late.id)
+        #expect(publisher.messages.count == 2)
+    }
+
+    @Test func legacySendersAreLookedUpOncePerUserWhileCached() async throws {
+        let client = FakeXClient(apiVersion: .v1_1)
+        client.add(user: customer)
+        client.add(user: XUser(id: "77", name: "Bob", username: "bob"))
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+        client.add([dm(3), dm(2, from: "77"), dm(1.5, from: "404")])
+        _ = try await engine.pollOnce()
+        client.add([dm(1), dm(0.5, from: "77")])
+        _ = try await engine.pollOnce()
+        #expect(client.userCalls == 3, "customer, Bob and the unknown sender once each")
+        let names = try bodies(publisher).map(\.senderName)
+        #expect(names == ["Jane \"JD\" Doe@janedoe", "Bob@bob", "404", "Jane \"JD\" Doe@janedoe", "Bob@bob"])
+    }
+
+    @Test func pagesAreReadUntilTheCursorAndNoFurther() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        // A month of history the first run must not read through.
+        client.add((0..<500).map { dm(86_400 + Double($0) * 60) })
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher, pageSize: 50)
+        _ = try await engine.pollOnce()
+        #expect(client.listCalls == 1)
+        client.add((0..<120).map { dm(Double(120 - $0) / 100, sequence: UInt64($0)) })
+        let report = try await engine.pollOnce()
+        #expect(report.published == 120)
+        #expect(report.pages == 3, "two pages of new DMs, and the third reaches back past the cursor")
+    }
+
+    @Test func selfSentJoinsAndBadIdsAreSkippedWithoutStoppingTheStream() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+        var join = dm(3)
+        join.eventType = .participantsJoin
+        let bad = DMEvent(id: "not-a-number", text: "?", createdAt: Date(), senderId: customer.id, conversationId: nil)
+        client.add([join, dm(2, from: account), bad, dm(1)])
+        let report = try await engine.pollOnce()
+        #expect(report.published == 1)
+        #expect(report.skipped == 3)
+    }
+
+    @Test func backfillPublishesTheConfiguredWindowOnTheFirstRun() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        client.add([dm(7200), dm(600), dm(172_800)])
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let report = try await engine(client, state, publisher, backfill: .seconds(86_400)).pollOnce()
+        #expect(report.published == 2)
+    }
+
+    @Test func onlyTheLeaseHolderPolls() async throws {
+        let client = FakeXClient()
+        let state = try await makeState()
+        let holder = engine(client, state, RecordingPublisher(), owner: "a")
+        let standby = engine(client, state, RecordingPublisher(), owner: "b")
+        _ = try await holder.pollOnce()
+        await #expect(throws: LeadershipLost.self) { try await standby.pollOnce() }
+    }
+
+    @Test func backoffGrowsCapsAndHonoursARateLimitReset() {
+        let now = Date()
+        #expect(IngestEngine.backoff(after: 1, error: CancellationError(), now: now) == .seconds(1))
+        #expect(IngestEngine.backoff(after: 4, error: CancellationError(), now: now) == .seconds(8))
+        #expect(IngestEngine.backoff(after: 30, error: CancellationError(), now: now) == .seconds(60))
+        let limited = XAPIError.rateLimited(operation: .listDMEvents, resetAt: now.addingTimeInterval(90), rateLimit: nil)
+        #expect(IngestEngine.backoff(after: 1, error: limited, now: now) == .seconds(90))
+    }
+}

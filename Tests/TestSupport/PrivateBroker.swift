@@ -1,0 +1,53 @@
+import Foundation
+
+/// A RabbitMQ of a test's own, for tests that stop, restart or otherwise disturb the broker:
+/// the shared test broker serves every other suite running at the same time. Started with
+/// `scripts/test-broker` (about 6 s) and always stopped by `stop()`.
+public final class PrivateBroker: Sendable {
+    public let directory: String
+    public let url: String
+
+    private init(directory: String, url: String) {
+        self.directory = directory
+        self.url = url
+    }
+
+    private static var script: String { PackagePaths.root.appendingPathComponent("scripts/test-broker").path }
+
+    /// Starts a broker in a new temporary folder; throws with the broker's log when it does not start.
+    public static func start() throws -> PrivateBroker {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-broker-\(UUID().uuidString.prefix(8))").path
+        let result = try ChildProcess.run(script, ["start", directory])
+        guard result.status == 0 else {
+            throw ChildProcess.Failure(command: "scripts/test-broker start", status: result.status, output: result.output)
+        }
+        let environment = try String(contentsOfFile: directory + "/broker.env", encoding: .utf8)
+        guard let line = environment.split(separator: "\n").first(where: { $0.hasPrefix("KIAMO_TEST_AMQP_URL=") }) else {
+            throw ChildProcess.Failure(command: "scripts/test-broker start", status: 0, output: "no KIAMO_TEST_AMQP_URL in broker.env")
+        }
+        return PrivateBroker(directory: directory, url: String(line.dropFirst("KIAMO_TEST_AMQP_URL=".count)))
+    }
+
+    /// `rabbitmqctl` against this broker.
+    @discardableResult
+    public func ctl(_ arguments: String...) throws -> String {
+        let result = try ChildProcess.run(Self.script, ["ctl", directory] + arguments)
+        guard result.status == 0 else {
+            throw ChildProcess.Failure(command: "rabbitmqctl \(arguments.joined(separator: " "))", status: result.status, output: result.output)
+        }
+        return result.output
+    }
+
+    /// Stops the broker's application and starts it again (connections drop, durable queues and
+    /// persistent messages stay).
+    public func restartApp() throws {
+        try ctl("stop_app")
+        try ctl("start_app")
+    }
+
+    /// Stops the broker and removes its files; safe to call twice.
+    public func stop() {
+        _ = try? ChildProcess.run(Self.script, ["stop", directory])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
