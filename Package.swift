@@ -194,6 +194,9 @@ let package = Package(
             name: "SharedStateTests",
             dependencies: [
                 "SharedState",
+                "XAPI",
+                "XEmulator",
+                "CurlHTTP",
                 "TestSupport",
                 "state-probe",  // spawned by the multi-process tests; listed so --build-tests builds it
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -205,7 +208,7 @@ let package = Package(
             dependencies: [
                 "SharedState",
                 "XAPI",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/StateProbe"

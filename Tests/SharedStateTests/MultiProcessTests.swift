@@ -1,8 +1,10 @@
+import CurlHTTP
 import Foundation
 import SharedState
 import TestSupport
 import Testing
 import XAPI
+import XEmulator
 
 /// Real OS processes (`state-probe`) sharing one SQLite state file.
 @Suite(.serialized) struct MultiProcessTests {
@@ -12,45 +14,77 @@ import XAPI
         folder = try TemporaryFolder()
     }
 
-    @Test func eightProcessesUsingRotatingTokensNeverSeeInvalidGrantAndRefreshOncePerExpiry() async throws {
-        let authority = folder.path("authority.db")
-        let lifetimeMs = 2000, marginMs = 1000
-        _ = try await ProbeProcess.run("authority-init", [
-            "authority-init", "--authority", authority, "--lifetime-ms", "\(lifetimeMs)", "--refresh-token", "refresh-0",
-        ])
-        // As configuration seeds it: a refresh token only, no usable access token.
-        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
-        _ = try await store.seedToken(account: "1234", OAuth2Token(accessToken: "", refreshToken: "refresh-0", expiresAt: .distantPast))
+    @Test func eightProcessesCallingXWithExpiringTokensNeverSeeARefusedRefreshAndRefreshOncePerExpiry() async throws {
+        // A confidential client: the probes refresh with HTTP Basic, the secret in their environment.
+        let clientSecret = "state-probe-client-secret"
+        let lifetime = Duration.seconds(2)
+        let configuration = TestEmulator.configuration(rateLimits: .off, tokenLifetime: lifetime, clientSecret: clientSecret)
+        try await withTestEmulator(configuration: configuration) { emulator in
+            try await runEightTokenProbes(against: emulator, clientSecret: clientSecret, lifetime: lifetime)
+        }
+    }
 
+    private func runEightTokenProbes(against emulator: TestEmulator, clientSecret: String, lifetime: Duration) async throws {
+        typealias Credentials = TestEmulator.Credentials
+        // As configuration seeds it: the refresh token X issued, no usable access token.
+        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+        _ = try await store.seedToken(account: Credentials.accountID, OAuth2Token(
+            accessToken: "", refreshToken: Credentials.refreshToken, expiresAt: .distantPast
+        ))
+
+        // The probes trust a pair 300 ms after X stopped accepting it (a clock behind X's), so
+        // every expiry reaches X as a 401 and goes through `token(afterRejecting:)`; the seeded
+        // pair, expired from the start, goes through `validToken` in every probe's first call.
         let started = ContinuousClock.now
         let probes = try (0..<8).map { index in
             try ProbeProcess.start("tokens-\(index)", [
-                "tokens", "--state", folder.stateURL(), "--account", "1234", "--authority", authority,
-                "--uses", "200", "--margin-ms", "\(marginMs)", "--every-ms", "20",
-            ])
+                "tokens", "--state", folder.stateURL(), "--account", Credentials.accountID, "--base-url", emulator.baseURL,
+                "--client-id", Credentials.clientID, "--uses", "200", "--margin-ms", "-300", "--every-ms", "35",
+            ], environment: ["STATE_PROBE_CLIENT_SECRET": clientSecret])
         }
         for probe in probes {
-            let exit = try await probe.waitForExit(timeout: .seconds(120))
+            let exit = try await probe.waitForExit(timeout: .seconds(60))
             #expect(exit == .exited(0), "\(probe.name): \(probe.output().suffix(1000))")
         }
         let elapsed = ContinuousClock.now - started
+        let statistics = emulator.stats()
 
+        var unauthorized = 0
+        var refreshes = 0
         for probe in probes {
             let summary = try ProbeProcess.summary(of: probe)
-            #expect(summary["uses"] as? Int == 200)
-            #expect(summary["failures"] as? Int == 0, "\(probe.name): \(probe.output().suffix(1000))")
+            #expect(summary["succeeded"] as? Int == 200, "\(probe.name): \(probe.output().suffix(1000))")
+            #expect(summary["failures"] as? Int == 0)
+            #expect(summary["refreshRejected"] as? Int == 0)
+            #expect(summary["refreshRefusals"] as? Int == 0)
+            unauthorized += try #require(summary["unauthorized"] as? Int)
+            refreshes += try #require(summary["refreshes"] as? Int)
         }
-        let statistics = try JSONSerialization.jsonObject(
-            with: Data(try await ProbeProcess.run("authority-stats", ["authority-stats", "--authority", authority]).utf8)
-        ) as? [String: Int]
-        let refreshes = try #require(statistics?["refreshes"])
-        // Each pair is refreshed once it has less than the margin left: one refresh per
-        // (lifetime - margin) of run time, plus the first. Eight processes refreshing on their
-        // own would make eight times as many, and refusals.
-        let expiries = Int((elapsed / .milliseconds(lifetimeMs - marginMs)).rounded(.up)) + 1
-        #expect(refreshes >= 2)
-        #expect(refreshes <= expiries + 1, "refreshes \(refreshes), expiries \(expiries) over \(elapsed)")
-        #expect(statistics?["refusals"] == 0)
+        // X saw what the probes saw: 1,600 calls answered 200, the 401s they retried after, and
+        // no refresh it refused.
+        #expect(statistics.count("GET /2/users/me", status: 200) == 1600)
+        #expect(statistics.total("GET /2/users/me") == 1600 + unauthorized)
+        #expect(unauthorized > 0, "no expiry reached X as a 401: token(afterRejecting:) was not exercised")
+        #expect(statistics.tokenRefreshes == refreshes)
+        #expect(statistics.total("POST /2/oauth2/token") == refreshes, "X refused refreshes: \(statistics.requests)")
+
+        // One refresh per expiry, not one per process: each pair is refreshed once X stops
+        // accepting it, so refreshes are at least `lifetime` apart.
+        let expiries = elapsed / lifetime
+        #expect(refreshes >= 3, "the run covered too few expiries: \(refreshes) refreshes in \(elapsed)")
+        #expect(Double(refreshes) <= expiries + 2, "\(refreshes) refreshes for \(expiries) expiries over \(elapsed)")
+
+        // One chain: every pair X issued was stored in turn, and the last one is live at X.
+        let stored = try #require(try await store.storedToken(account: Credentials.accountID))
+        #expect(stored.version == Int64(refreshes) + 1)
+        var loopback = HTTPClient.Configuration()
+        loopback.proxy = .none
+        let http = try HTTPClient(configuration: loopback)
+        defer { http.shutdown() }
+        let client = OAuth2Client(
+            clientId: Credentials.clientID, clientSecret: clientSecret, tokenURL: emulator.baseURL + "/2/oauth2/token", transport: http
+        )
+        _ = try await client.refresh(stored.token)
     }
 
     @Test func fourProcessesRacingForTheSameThousandCommandsClaimEachExactlyOnce() async throws {

@@ -3,8 +3,9 @@ import TestSupport
 
 /// Starts the `state-probe` executable (built with the tests) in one of its modes.
 enum ProbeProcess {
-    static func start(_ name: String, _ arguments: [String]) throws -> RunningProcess {
-        try RunningProcess(name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments)
+    /// `environment` is added to this process's (the token mode reads its client secret there).
+    static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProcess {
+        try RunningProcess(name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments, environment: environment)
     }
 
     /// Runs a probe mode to completion and returns its last output line.

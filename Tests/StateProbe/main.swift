@@ -2,12 +2,10 @@
 // time, on one state file. Each mode does one thing the tests assert on and prints what it did,
 // one line at a time, to standard output:
 //
-//   tokens  --state URL --account A --authority PATH --uses N [--margin-ms M] [--every-ms I]
+//   tokens  --state URL --account A --base-url URL --client-id ID --uses N [--margin-ms M] [--every-ms I]
 //   claim   --state URL --account A --keys N --go PATH
 //   lease   --state URL --account A --name NAME --ttl-ms T
 //   cursor  --state URL --account A --start ID --batch N
-//   authority-init  --authority PATH --lifetime-ms L --refresh-token TOKEN
-//   authority-stats --authority PATH
 //
 // It exits when its parent (the test) goes away, so a crashed test leaves nothing running.
 import Foundation
@@ -20,8 +18,6 @@ do {
     case "claim": try await ClaimProbe.run(arguments)
     case "lease": try await LeaseProbe.run(arguments)
     case "cursor": try await CursorProbe.run(arguments)
-    case "authority-init": try await RotatingAuthority.initialise(arguments)
-    case "authority-stats": try await RotatingAuthority.printStatistics(arguments)
     default: throw ProbeArguments.Invalid(reason: "unknown mode '\(arguments.mode)'")
     }
     exit(0)
