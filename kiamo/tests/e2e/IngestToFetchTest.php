@@ -3,6 +3,7 @@ namespace KiamoTwitter\Tests\E2E;
 
 use KiamoTwitter\Tests\Support\E2ETestCase;
 use KiamoTwitter\Tests\Support\Emulator;
+use KiamoTwitter\Tests\Support\Eventually;
 use KiamoTwitter\Tests\Support\TestBroker;
 use KiamoTwitter\Tests\Support\TestConnector;
 
@@ -75,6 +76,32 @@ final class IngestToFetchTest extends E2ETestCase
         }
         $this->assertSame([], array_values(array_intersect($own, array_column($fetched, 'id'))), "the account's own DMs never reach Kiamo");
         $this->assertSame(0, TestBroker::count($this->brokerChannel(), $this->queue('inbound')), 'nothing left in the inbound queue');
+        $this->assertSame(0, TestBroker::count($this->brokerChannel(), $this->queue('inbound.dead')), 'nothing set aside as invalid');
+    }
+
+    public function testDMsAnIngestWithLostStatePublishesAgainComeOutOfFetchOnlyOnce(): void
+    {
+        $jane = $this->emulator->addUser('Jane Doe', 'janedoe');
+        $first = $this->emulator->postDM($jane, 'First question');
+        $second = $this->emulator->postDM($jane, "Second question,\non two lines");
+        $ingest = $this->startIngest();
+        $connector = $this->connector();
+        [$fetched, , $bag] = $this->fetchUntil($connector, $second['id']);
+        $this->assertSame([$first['id'], $second['id']], array_column($fetched, 'id'));
+        $this->assertSame('exit 0', $ingest->stop(), 'the ingest worker stops gracefully on SIGTERM');
+
+        // A new ingest on a new state file (its ledger lost) publishes the backfill again, same ids.
+        $this->startIngest(['KIAMO_TWITTER_STATE_URL' => 'sqlite://' . $this->folder . '/lost-state.db']);
+        $inbound = $this->queue('inbound');
+        Eventually::value(function () use ($inbound) {
+            return TestBroker::count($this->brokerChannel(), $inbound) === 2;
+        }, 20.0, 'the new ingest worker to publish both DMs again');
+        $third = $this->emulator->postDM($jane, 'Third question');
+
+        // Kiamo's bag remembers what it was given: the repeats leave the queue without reaching it.
+        [$after] = $this->fetchUntil($connector, $third['id'], 0, $bag);
+        $this->assertSame([$third['id']], array_column($after, 'id'), 'the repeated DMs are not handed to Kiamo again');
+        $this->assertSame(0, TestBroker::count($this->brokerChannel(), $inbound), 'the repeats were taken off the queue');
         $this->assertSame(0, TestBroker::count($this->brokerChannel(), $this->queue('inbound.dead')), 'nothing set aside as invalid');
     }
 }

@@ -79,21 +79,21 @@ abstract class E2ETestCase extends TestCase
         parent::onNotSuccessfulTest($t);
     }
 
-    /** Starts kiamo-twitter-ingest against the emulator and returns once it polls. */
-    protected function startIngest(): ChildProcess
+    /** Starts kiamo-twitter-ingest against the emulator ($overrides over its variables) and returns once it polls. */
+    protected function startIngest(array $overrides = []): ChildProcess
     {
-        return $this->children[] = Workers::start(Products::INGEST, $this->workerEnvironment(), $this->folder, Workers::INGEST_READY);
+        return $this->children[] = Workers::start(Products::INGEST, $this->workerEnvironment($overrides), $this->folder, Workers::INGEST_READY);
     }
 
-    /** Starts kiamo-twitter-dispatch and returns once it consumes. */
-    protected function startDispatch(): ChildProcess
+    /** Starts kiamo-twitter-dispatch ($overrides over its variables) and returns once it consumes. */
+    protected function startDispatch(array $overrides = []): ChildProcess
     {
-        return $this->children[] = Workers::start(Products::DISPATCH, $this->workerEnvironment(), $this->folder, Workers::DISPATCH_READY);
+        return $this->children[] = Workers::start(Products::DISPATCH, $this->workerEnvironment($overrides), $this->folder, Workers::DISPATCH_READY);
     }
 
-    protected function workerEnvironment(): array
+    protected function workerEnvironment(array $overrides = []): array
     {
-        return Workers::environment($this->exchange, $this->folder, $this->emulator);
+        return array_merge(Workers::environment($this->exchange, $this->folder, $this->emulator), $overrides);
     }
 
     /** The connector as Kiamo builds it, on this test's exchange and inbound queue, plus $overrides. */

@@ -39,11 +39,17 @@ final class Workers
 
     /**
      * Starts $product (Products::INGEST or ::DISPATCH) with exactly $variables over the inherited
-     * environment, its output in $folder/<product>.log, and returns once it logs $readyLine.
+     * environment, its output in a file of its own ($folder/<product>.log, then <product>-2.log for
+     * a second process: the ready line of an earlier one must not count), and returns once it logs
+     * $readyLine.
      */
     public static function start(string $product, array $variables, string $folder, string $readyLine): ChildProcess
     {
-        $process = ChildProcess::start($product, [Products::executable($product)], Products::environment($variables), $folder . '/' . $product . '.log');
+        $log = $folder . '/' . $product . '.log';
+        for ($n = 2; file_exists($log); $n++) {
+            $log = $folder . '/' . $product . '-' . $n . '.log';
+        }
+        $process = ChildProcess::start($product, [Products::executable($product)], Products::environment($variables), $log);
         try {
             $process->waitForLine($readyLine, 30.0);
         } catch (\Throwable $e) {
