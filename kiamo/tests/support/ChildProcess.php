@@ -46,7 +46,31 @@ final class ChildProcess
         if (!is_resource($process)) {
             throw new \RuntimeException("Cannot start $name: proc_open failed for {$command[0]}.");
         }
-        return new self($process, $name, $outputFile);
+        $child = new self($process, $name, $outputFile);
+        self::killOnExit($child);
+        return $child;
+    }
+
+    /**
+     * Whatever ends the test run (a fatal error, exit(), Ctrl-C or SIGTERM to PHPUnit), no child
+     * outlives it: a shutdown function kills what tearDown could not stop, and, when pcntl is
+     * there, SIGINT and SIGTERM end PHP through exit() so that the shutdown functions run.
+     */
+    private static function killOnExit(self $child): void
+    {
+        static $signalsHandled = false;
+        register_shutdown_function(static function () use ($child) {
+            if ($child->process !== null && $child->isRunning()) {
+                proc_terminate($child->process, 9);
+            }
+        });
+        if (!$signalsHandled && function_exists('pcntl_signal') && function_exists('pcntl_async_signals')) {
+            $signalsHandled = true;
+            pcntl_async_signals(true);
+            foreach ([SIGINT, SIGTERM] as $signal) {
+                pcntl_signal($signal, static function (int $signal) { exit(128 + $signal); });
+            }
+        }
     }
 
     public function name(): string
