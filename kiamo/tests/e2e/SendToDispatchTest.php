@@ -3,6 +3,7 @@ namespace KiamoTwitter\Tests\E2E;
 
 use KiamoTwitter\Tests\Support\E2ETestCase;
 use KiamoTwitter\Tests\Support\Emulator;
+use KiamoTwitter\Tests\Support\TestBroker;
 use UserFiles\Messaging\Connector\TwitterQueueConnector;
 
 /**
@@ -18,12 +19,10 @@ final class SendToDispatchTest extends E2ETestCase
         return $connector->_msgManager->lastCommand['id'];
     }
 
-    /** The one DM of $sent whose recipient is $userId; fails when there is none or more. */
-    private static function onlyDMTo(array $sent, string $userId): array
+    /** The DMs of $sent (oldest first) whose recipient is $userId. */
+    private static function dmsTo(array $sent, string $userId): array
     {
-        $dms = array_values(array_filter($sent, function (array $dm) use ($userId) { return (string)$dm['recipientID'] === $userId; }));
-        self::assertCount(1, $dms, "exactly one DM to $userId: " . json_encode($sent, JSON_UNESCAPED_UNICODE));
-        return $dms[0];
+        return array_values(array_filter($sent, function (array $dm) use ($userId) { return (string)$dm['recipientID'] === $userId; }));
     }
 
     public function testAReplyReachesTheRightCustomerAsExactlyOneDMAndASentReportComesBack(): void
@@ -42,20 +41,24 @@ final class SendToDispatchTest extends E2ETestCase
 
         $toJane = "Bonjour \"Jane\",\nvotre commande 📦 est partie 👍🏽.\n\u{200F}شكرا لك! \\o/ {\"id\": 1}";
         $toOmar = "مرحبا عمر،\nطلبك في الطريق.";
+        // X's limit exactly: 10,000 characters, 200 of them outside the BMP (two UTF-16 units each).
+        $longToOmar = str_repeat('📦👍', 100) . str_repeat('é', 4900) . str_repeat("a\n", 2450);
+        $this->assertSame(10000, mb_strlen($longToOmar, 'UTF-8'));
         $janeCommand = self::send($connector, ['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $toJane]);
         $omarCommand = self::send($connector, ['to' => ['id' => $omar], 'content' => $toOmar]);
+        $longCommand = self::send($connector, ['to' => ['id' => (int)$omar], 'content' => $longToOmar]);
 
-        $reports = $this->waitForReports([$janeCommand, $omarCommand]);
+        $reports = $this->waitForReports([$janeCommand, $omarCommand, $longCommand]);
         $sent = $this->emulator->sent();
-        $this->assertCount(2, $sent, 'one DM per send(): ' . json_encode($sent, JSON_UNESCAPED_UNICODE));
-        // Replies to two customers are posted in parallel: their order in the emulator is free.
-        $toJaneDM = self::onlyDMTo($sent, $jane);
-        $toOmarDM = self::onlyDMTo($sent, $omar);
-        $this->assertSame($toJane, $toJaneDM['text'], 'the exact text, to Jane');
-        $this->assertSame($toOmar, $toOmarDM['text'], 'the exact text, to Omar');
-        $this->assertSame($question['conversationId'], $toJaneDM['conversationID'], "the reply is in Jane's conversation");
+        $this->assertCount(3, $sent, 'one DM per send(): ' . json_encode($sent, JSON_UNESCAPED_UNICODE));
+        // Replies to two customers are posted in parallel, so only each customer's own order is fixed.
+        $toJaneDMs = self::dmsTo($sent, $jane);
+        $toOmarDMs = self::dmsTo($sent, $omar);
+        $this->assertSame([$toJane], array_column($toJaneDMs, 'text'), 'the exact text, to Jane');
+        $this->assertSame([$toOmar, $longToOmar], array_column($toOmarDMs, 'text'), 'the exact texts, to Omar, in the order sent');
+        $this->assertSame($question['conversationId'], $toJaneDMs[0]['conversationID'], "the reply is in Jane's conversation");
 
-        foreach ([[$janeCommand, $toJaneDM], [$omarCommand, $toOmarDM]] as [$commandId, $dm]) {
+        foreach ([[$janeCommand, $toJaneDMs[0]], [$omarCommand, $toOmarDMs[0]], [$longCommand, $toOmarDMs[1]]] as [$commandId, $dm]) {
             $report = $reports[$commandId];
             $body = json_decode($report->getBody(), true, 8, JSON_THROW_ON_ERROR);
             $this->assertSame('report.' . Emulator::ACCOUNT_ID . '.sent', $report->getRoutingKey());
@@ -64,6 +67,7 @@ final class SendToDispatchTest extends E2ETestCase
             $this->assertSame(['sent', $commandId, $dm['dmEventID'], $dm['conversationID'], 1],
                 [$body['status'], $body['commandId'], $body['dmEventId'], $body['conversationId'], $body['attempts']]);
         }
+        $this->assertSame(0, TestBroker::count($this->brokerChannel(), $this->queue('send.dead')), 'no command dead-lettered');
 
         // Jane writes again. By the time that comes out of fetch(), the ingest has polled the
         // conversation holding the account's reply: only Jane's DM may come out, and still one DM
@@ -71,6 +75,6 @@ final class SendToDispatchTest extends E2ETestCase
         $thanks = $this->emulator->postDM($jane, 'Thanks!');
         [$next] = $this->fetchUntil($connector, $thanks['id'], 0, $bag);
         $this->assertSame([$thanks['id']], array_column($next, 'id'), "the account's replies never come back to Kiamo");
-        $this->assertCount(2, $this->emulator->sent(), 'no DM posted twice');
+        $this->assertCount(3, $this->emulator->sent(), 'no DM posted twice');
     }
 }
