@@ -127,22 +127,20 @@ abstract class E2ETestCase extends TestCase
     protected function waitForReports(array $commandIds, float $seconds = 20.0): array
     {
         $queue = $this->queue('reports');
-        return Eventually::value(function () use ($queue, $commandIds) {
+        Eventually::value(function () use ($queue, $commandIds) {
             while (($report = $this->brokerChannel()->basic_get($queue, true)) !== null) {
                 $this->reports[(string)$report->get('correlation_id')][] = $report;
             }
-            $found = [];
-            foreach ($commandIds as $id) {
-                if (!isset($this->reports[$id])) {
-                    return null;
-                }
-                $this->assertCount(1, $this->reports[$id], "one report for command $id");
-                $found[$id] = $this->reports[$id][0];
-            }
-            return $found;
+            return array_diff($commandIds, array_keys($this->reports)) === [];
         }, $seconds, function () use ($commandIds) {
             return 'the delivery reports of ' . json_encode($commandIds) . '; seen reports of ' . json_encode(array_keys($this->reports));
         });
+        $found = [];
+        foreach ($commandIds as $id) {
+            $this->assertCount(1, $this->reports[$id], "one report for command $id");
+            $found[$id] = $this->reports[$id][0];
+        }
+        return $found;
     }
 
     /** <exchange>.<suffix>, e.g. queue('inbound'). */
