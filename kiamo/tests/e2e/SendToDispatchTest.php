@@ -77,4 +77,26 @@ final class SendToDispatchTest extends E2ETestCase
         $this->assertSame([$thanks['id']], array_column($next, 'id'), "the account's replies never come back to Kiamo");
         $this->assertCount(3, $this->emulator->sent(), 'no DM posted twice');
     }
+
+    public function testAReplyXRefusesComesBackAsAFailedReportAndADeadLetterWithoutADM(): void
+    {
+        $closed = $this->emulator->addUser('Closed DMs', 'closed_dms', ['acceptsDirectMessages' => false]);
+        $this->startDispatch();
+        $connector = $this->connector();
+
+        $commandId = self::send($connector, ['to' => ['id' => $closed], 'content' => 'Hello?']);
+        $report = $this->waitForReports([$commandId])[$commandId];
+        $body = json_decode($report->getBody(), true, 8, JSON_THROW_ON_ERROR);
+        $this->assertSame('report.' . Emulator::ACCOUNT_ID . '.failed', $report->getRoutingKey());
+        $this->assertSame($commandId, $report->get('correlation_id'));
+        $this->assertSame(['failed', $commandId, 'x_rejected', 403], [$body['status'], $body['commandId'], $body['error']['code'], $body['error']['httpStatus']]);
+        $this->assertNotSame('', $body['error']['message'], 'the report says why');
+
+        $dead = TestBroker::drain($this->brokerChannel(), $this->queue('send.dead'));
+        $this->assertCount(1, $dead, 'the command is set aside once');
+        $headers = $dead[0]->get('application_headers')->getNativeData();
+        $this->assertSame(['x_rejected', $commandId], [$headers['x-kiamo-error-code'], $headers['x-kiamo-command-id']]);
+        $this->assertSame('Hello?', json_decode($dead[0]->getBody(), true, 8, JSON_THROW_ON_ERROR)['content'], 'the dead letter keeps the command');
+        $this->assertSame([], $this->emulator->sent(), 'no DM was posted');
+    }
 }

@@ -64,10 +64,10 @@ final class Emulator
         return $this->process;
     }
 
-    /** Adds a customer; returns its user id. */
-    public function addUser(string $name, string $username): string
+    /** Adds a customer ($more: other fields of the user, e.g. acceptsDirectMessages); returns its user id. */
+    public function addUser(string $name, string $username, array $more = []): string
     {
-        return (string)$this->call('POST', '/users', ['name' => $name, 'username' => $username], 201)['id'];
+        return (string)$this->call('POST', '/users', ['name' => $name, 'username' => $username] + $more, 201)['id'];
     }
 
     /**
