@@ -19,20 +19,24 @@ final class ChildProcess
     private $pid;
     /** @var array|null proc_get_status() once it was seen exited (its exit code is reported once) */
     private $ended = null;
+    /** @var string[] values masked in outputTail() (it goes to failure messages and the test log) */
+    private $secrets;
 
-    private function __construct($process, string $name, string $outputFile)
+    private function __construct($process, string $name, string $outputFile, array $secrets)
     {
         $this->process = $process;
         $this->name = $name;
         $this->outputFile = $outputFile;
+        $this->secrets = array_values(array_filter($secrets, function ($secret) { return is_string($secret) && $secret !== ''; }));
         $this->pid = (int)proc_get_status($process)['pid'];
     }
 
     /**
      * Starts $command (executable path, then arguments) with exactly $environment, its output
-     * appended to $outputFile. Throws when it cannot be started.
+     * appended to $outputFile. Throws when it cannot be started. $secrets (passwords, tokens it was
+     * given) are masked wherever its output is shown.
      */
-    public static function start(string $name, array $command, array $environment, string $outputFile): self
+    public static function start(string $name, array $command, array $environment, string $outputFile, array $secrets = []): self
     {
         if (!is_file($command[0]) || !is_executable($command[0])) {
             throw new \RuntimeException("Cannot start $name: {$command[0]} is not an executable file.");
@@ -46,7 +50,7 @@ final class ChildProcess
         if (!is_resource($process)) {
             throw new \RuntimeException("Cannot start $name: proc_open failed for {$command[0]}.");
         }
-        $child = new self($process, $name, $outputFile);
+        $child = new self($process, $name, $outputFile, $secrets);
         self::killOnExit($child);
         return $child;
     }
@@ -89,13 +93,19 @@ final class ChildProcess
         return is_file($this->outputFile) ? (string)file_get_contents($this->outputFile) : '';
     }
 
-    /** The last $bytes of its output, headed by its name, for a failure message. */
+    /** The last $bytes of its output, headed by its name, its secrets masked, for a failure message. */
     public function outputTail(int $bytes = 3000): string
     {
-        $output = $this->output();
+        $output = $this->mask($this->output());
         $tail = strlen($output) > $bytes ? '...' . substr($output, -$bytes) : $output;
         $state = $this->isRunning() ? 'running' : 'exited (' . $this->describeExit() . ')';
         return "--- {$this->name} (pid {$this->pid}, $state)\n" . $tail;
+    }
+
+    /** $text with every secret of this child replaced by ****. */
+    public function mask(string $text): string
+    {
+        return $this->secrets === [] ? $text : str_replace($this->secrets, '****', $text);
     }
 
     public function isRunning(): bool

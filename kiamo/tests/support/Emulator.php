@@ -15,6 +15,8 @@ final class Emulator
     public const CONSUMER_SECRET = 'test-consumer-secret';
     public const ACCESS_TOKEN = '1234-test-access-token';
     public const ACCESS_TOKEN_SECRET = 'test-access-token-secret';
+    /** OAuth 2.0 is not used here; given so that the emulator's banner shows no default secret. */
+    public const REFRESH_TOKEN = 'test-refresh-token';
 
     /** @var ChildProcess */
     private $process;
@@ -39,7 +41,8 @@ final class Emulator
             '--account-id', self::ACCOUNT_ID, '--account-username', self::ACCOUNT_USERNAME,
             '--consumer-key', self::CONSUMER_KEY, '--consumer-secret', self::CONSUMER_SECRET,
             '--access-token', self::ACCESS_TOKEN, '--access-token-secret', self::ACCESS_TOKEN_SECRET,
-        ], Products::environment([]), $folder . '/x-emulator.log');
+            '--refresh-token', self::REFRESH_TOKEN,
+        ], Products::environment([]), $folder . '/x-emulator.log', [self::CONSUMER_SECRET, self::ACCESS_TOKEN, self::ACCESS_TOKEN_SECRET, self::REFRESH_TOKEN]);
         try {
             $line = $process->waitForLine('x-emulator listening on http://', 20.0);
         } catch (\Throwable $e) {
@@ -48,7 +51,7 @@ final class Emulator
         }
         if (!preg_match('#listening on (http://[^ ]+)#', $line, $m)) {
             $process->stop();
-            throw new \RuntimeException("x-emulator printed no URL: $line");
+            throw new \RuntimeException('x-emulator printed no URL: ' . $process->mask($line));
         }
         return new self($process, $m[1]);
     }

@@ -49,7 +49,12 @@ final class Workers
         for ($n = 2; file_exists($log); $n++) {
             $log = $folder . '/' . $product . '-' . $n . '.log';
         }
-        $process = ChildProcess::start($product, [Products::executable($product)], Products::environment($variables), $log);
+        // The workers mask the broker password themselves; the X credentials are masked here too.
+        $secrets = [];
+        foreach (['KIAMO_TWITTER_CONSUMER_SECRET', 'KIAMO_TWITTER_OAUTH_TOKEN', 'KIAMO_TWITTER_OAUTH_TOKEN_SECRET'] as $name) {
+            $secrets[] = $variables[$name] ?? '';
+        }
+        $process = ChildProcess::start($product, [Products::executable($product)], Products::environment($variables), $log, $secrets);
         try {
             $process->waitForLine($readyLine, 30.0);
         } catch (\Throwable $e) {
