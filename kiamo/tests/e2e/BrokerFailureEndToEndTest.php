@@ -33,10 +33,17 @@ final class BrokerFailureEndToEndTest extends E2ETestCase
 
         $p = TestBroker::parts();
         $vhost = '/' . rawurlencode($p['vhost']);
+        $emulatorPort = (int)parse_url($this->emulator->baseUrl(), PHP_URL_PORT);
+        $silent = stream_socket_server('tcp://127.0.0.1:0');  // accepts connections (backlog), never answers
+        $silentPort = (int)substr(strrchr(stream_socket_get_name($silent, false), ':'), 1);
         // Each case: the URL Kiamo is given, the reason, and what the message must say (where, and what to check).
         $cases = [
             'a port nothing listens on' => ['amqp://' . $p['user'] . ':' . self::SECRET . '@' . $p['host'] . ':' . self::freePort() . $vhost,
                 'broker_unreachable', ['Cannot connect to the broker at amqp://' . $p['host'] . ':', 'Check access amqp.host / amqp.port']],
+            'the port of an HTTP server' => ['amqp://' . $p['user'] . ':' . self::SECRET . '@127.0.0.1:' . $emulatorPort . $vhost,
+                'broker_unreachable', ["Cannot connect to the broker at amqp://127.0.0.1:$emulatorPort", 'Check access amqp.host / amqp.port']],
+            'a port that never answers (1 s timeouts)' => ['amqp://' . $p['user'] . ':' . self::SECRET . '@127.0.0.1:' . $silentPort . $vhost,
+                'broker_timeout', ["The broker at amqp://127.0.0.1:$silentPort vhost {$p['vhost']} did not answer in time", 'Check that RabbitMQ runs there']],
             'a wrong password' => ['amqp://' . $p['user'] . ':' . self::SECRET . '@' . $p['host'] . ':' . $p['port'] . $vhost,
                 'access_refused', ['The broker at amqp://' . $p['host'] . ':' . $p['port'] . " vhost {$p['vhost']} refused user '{$p['user']}'",
                     'Check the user and password']],
@@ -46,7 +53,9 @@ final class BrokerFailureEndToEndTest extends E2ETestCase
                 'access_refused', ["refused virtual host 'no-such-vhost' to user '{$p['user']}'", 'Check access amqp.vhost']],
         ];
         foreach ($cases as $case => [$url, $reason, $phrases]) {
-            $connector = $this->connector(['KIAMO_TWITTER_AMQP_URL' => $url]);
+            // Short timeouts only where the wait is the point: a loaded broker may take more than 1 s to refuse.
+            $timeouts = $reason === 'broker_timeout' ? ['KIAMO_TWITTER_AMQP_CONNECTION_TIMEOUT' => '1', 'KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT' => '1'] : [];
+            $connector = $this->connector(['KIAMO_TWITTER_AMQP_URL' => $url] + $timeouts);
             $bag = TestConnector::nextBag();
             $errors = [
                 'fetch' => $this->failure($case, function () use ($connector, $bag) { $connector->fetch($bag); }),
@@ -62,6 +71,8 @@ final class BrokerFailureEndToEndTest extends E2ETestCase
             $this->assertStringNotContainsString(self::SECRET, TestConnector::logOf($connector), "the log, with $case");
             $this->assertSame([], $bag->getMessages());
         }
+
+        fclose($silent);
 
         // Nothing lost: the DMs still wait, and a failed send() queued nothing (the dispatch worker
         // posts one customer's replies in queue order, so a queued one would come before this one).
