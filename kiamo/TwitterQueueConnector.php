@@ -168,7 +168,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
       ],
       'topology'                    => [                                  // declared by the workers or `kiamo-twitter setup`, never here
         'exchange'                     => 'kiamo.twitter',
-        'inboundQueue'                 => 'kiamo.twitter.inbound',
+        'inboundQueue'                 => '',                             // empty: <exchange>.inbound, as the workers name it
       ],
     ] ;
   }
@@ -198,7 +198,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_AMQP_HEARTBEAT'          => [ 'access',  'amqp.heartbeat',               'int'    ],
     'KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT'    => [ 'access',  'amqp.confirmTimeout',          'float'  ],
     'KIAMO_TWITTER_AMQP_CONNECTION_NAME'    => [ 'access',  'amqp.connectionName',          'string' ],
-    'KIAMO_TWITTER_EXCHANGE'                => [ 'access',  'topology.exchange',            'string' ],
+    'KIAMO_TWITTER_AMQP_EXCHANGE'           => [ 'access',  'topology.exchange',            'string' ],  // the workers' name for it
+    'KIAMO_TWITTER_EXCHANGE'                => [ 'access',  'topology.exchange',            'string' ],  // applied after: wins when both are set
     'KIAMO_TWITTER_INBOUND_QUEUE'           => [ 'access',  'topology.inboundQueue',        'string' ],
   ] ;
 
@@ -327,6 +328,12 @@ class TwitterQueueConnector implements GenericConnectorInterface
     if( $a[ 'heartbeat' ] > 0 && $a[ 'readWriteTimeout' ] < 2 * $a[ 'heartbeat' ] )                  throw $bad( 'access amqp.readWriteTimeout (KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT)', 'must be at least twice amqp.heartbeat' ) ;
     if( !is_bool( $a[ 'tls' ][ 'enabled' ] ) || !is_bool( $a[ 'tls' ][ 'verifyPeer' ] ) )           throw $bad( 'access amqp.tls.enabled / amqp.tls.verifyPeer', 'must be true or false' ) ;
     if( $a[ 'tls' ][ 'caFile' ] !== '' && !is_readable( $a[ 'tls' ][ 'caFile' ] ) )                  throw $bad( 'access amqp.tls.caFile (KIAMO_TWITTER_AMQP_TLS_CA_FILE)', 'names a file that cannot be read (' . $a[ 'tls' ][ 'caFile' ] . ')' ) ;
+    // The workers name every queue after the exchange: renaming the exchange alone must move the
+    // inbound queue with it, or the connector would read a queue nobody fills.
+    if( is_string( $this->accessConf[ 'topology' ][ 'exchange' ] ) && $this->accessConf[ 'topology' ][ 'inboundQueue' ] === '' )
+    {
+      $this->accessConf[ 'topology' ][ 'inboundQueue' ] = $this->accessConf[ 'topology' ][ 'exchange' ] . '.inbound' ;
+    }
     foreach( [ 'exchange' => 'KIAMO_TWITTER_EXCHANGE', 'inboundQueue' => 'KIAMO_TWITTER_INBOUND_QUEUE' ] as $k => $env )
     {
       $v = $this->accessConf[ 'topology' ][ $k ] ;

@@ -62,6 +62,17 @@ final class ConfigurationTest extends TestCase
         $this->assertSame('other.exchange', $c->getConf('access', 'topology.exchange'));
     }
 
+    public function testTheInboundQueueFollowsTheExchangeAsTheWorkersNameIt(): void
+    {
+        $renamed = $this->connector(['KIAMO_TWITTER_EXCHANGE' => 'acme.x']);
+        $this->assertSame('acme.x.inbound', $renamed->getConf('access', 'topology.inboundQueue'));
+        $workersName = $this->connector(['KIAMO_TWITTER_AMQP_EXCHANGE' => 'acme.y']);
+        $this->assertSame('acme.y', $workersName->getConf('access', 'topology.exchange'));
+        $this->assertSame('acme.y.inbound', $workersName->getConf('access', 'topology.inboundQueue'));
+        $explicit = $this->connector(['KIAMO_TWITTER_EXCHANGE' => 'acme.x', 'KIAMO_TWITTER_INBOUND_QUEUE' => 'kiamo.custom']);
+        $this->assertSame('kiamo.custom', $explicit->getConf('access', 'topology.inboundQueue'));
+    }
+
     public function testThePasswordCanComeFromAFile(): void
     {
         $file = TestConnector::tempDir('secret') . '/amqp-password';
