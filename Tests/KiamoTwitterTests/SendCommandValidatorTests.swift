@@ -136,10 +136,13 @@ import Testing
         #expect(Topology.reportRoutingKey(account: "1", status: .failed) == "report.1.failed")
     }
 
-    @Test func quorumAppliesToTheWorkQueuesOnly() {
+    @Test func quorumAppliesToEveryQueueAndTheRetryTiersDeadLetterAtLeastOnce() {
         let topology = Topology(queueType: .quorum)
         for queue in topology.queues {
-            #expect((queue.arguments["x-queue-type"] == .string("quorum")) == !queue.name.contains(".retry."))
+            #expect(queue.arguments["x-queue-type"] == .string("quorum"), "\(queue.name)")
+            let isRetry = queue.name.contains(".retry.")
+            #expect((queue.arguments["x-dead-letter-strategy"] == .string("at-least-once")) == isRetry, "\(queue.name)")
+            #expect((queue.arguments["x-overflow"] == .string("reject-publish")) == isRetry, "\(queue.name)")
         }
     }
 }

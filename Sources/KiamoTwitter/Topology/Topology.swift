@@ -87,11 +87,23 @@ public struct Topology: Sendable, Hashable {
             Queue(name: inboundDeadQueue, arguments: typed),
         ]
         for tier in retryDelays {
-            // Classic on purpose: a short-lived parking place, dead-lettered back on expiry.
-            queues.append(Queue(name: retryQueue(tier), arguments: [
+            // A parking place dead-lettered back to the send route on expiry. Dead-lettering is
+            // at-most-once by default: a message expiring while its target is unavailable is
+            // dropped. Between classic queues on one node the target is always there; a quorum
+            // send queue is not while it elects a leader after a broker restart (RabbitMQ logs
+            // "leader not known. Command is dropped"), so with quorum queues the retry queues are
+            // quorum too and dead-letter at-least-once (RabbitMQ 3.10+, which requires
+            // `reject-publish` overflow): a command is removed only once the send queue has it.
+            var arguments: [String: Argument] = [
                 "x-message-ttl": .integer(Int64(tier.components.seconds * 1000 + tier.components.attoseconds / 1_000_000_000_000_000)),
                 "x-dead-letter-exchange": .string(exchange),
-            ]))
+            ]
+            if queueType == .quorum {
+                arguments["x-queue-type"] = .string("quorum")
+                arguments["x-dead-letter-strategy"] = .string("at-least-once")
+                arguments["x-overflow"] = .string("reject-publish")
+            }
+            queues.append(Queue(name: retryQueue(tier), arguments: arguments))
         }
         return queues
     }
