@@ -247,6 +247,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The whole system as separate OS processes: a broker of its own, the X emulator, ingest,
+        // dispatch and an agent on the real Kiamo connector (PHP), each restarted once mid-way.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "KiamoTwitter",
+                "AMQP",
+                "CurlHTTP",
+                "SharedState",
+                "XEmulator",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                // Run as processes by the suite; listed so --build-tests builds them.
+                "kiamo-twitter-ingest",
+                "kiamo-twitter-dispatch",
+                "x-emulator",
+            ],
+            exclude: ["agent.php"]
+        ),
         .testTarget(
             name: "XEmulatorTests",
             dependencies: [

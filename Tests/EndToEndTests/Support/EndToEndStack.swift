@@ -1,0 +1,253 @@
+import CurlHTTP
+import Foundation
+import KiamoTwitter
+import Logging
+import SharedState
+import TestSupport
+
+/// The deployment the end-to-end suite runs, every part its own OS process started the way the
+/// README documents: a RabbitMQ of its own (quorum queues), the X emulator, `kiamo-twitter-ingest`
+/// and `kiamo-twitter-dispatch` configured by environment variables only, on one SQLite state
+/// file, and the agent (`agent.php`, Kiamo's side on the real PHP connector).
+///
+/// The processes it holds are killed when it is released, so a failing test leaves none behind;
+/// `stop()` stops them gracefully and removes the broker.
+actor EndToEndStack {
+    let broker: PrivateBroker
+    let emulator: EmulatorProcess
+    let control: EmulatorControlClient
+    let account = TestAccount()
+    let topology: Topology
+    /// The folder of the state file, the agent's state and the connector's logs.
+    let folder: URL
+    let stateFile: String
+    let agentStateFile: String
+    private let http: HTTPClient
+    private var ingest: RunningProcess
+    private var dispatch: RunningProcess
+    private var agent: RunningProcess
+    /// Processes started per component, for process names and log files.
+    private var starts: [Component: Int] = [:]
+    /// The shared state store, opened on first use (after the workers created it).
+    private var store: (any StateStore)?
+
+    /// Short tiers so that a command parked behind a dead worker's claim comes round quickly.
+    static let retryDelays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(10), .seconds(60)]
+
+    private init(broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL,
+                 ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess) {
+        self.broker = broker
+        self.emulator = emulator
+        self.http = http
+        self.control = EmulatorControlClient(baseURL: emulator.baseURL, http: http)
+        self.topology = Topology(queueType: .quorum, retryDelays: Self.retryDelays)
+        self.folder = folder
+        self.stateFile = folder.appendingPathComponent("state.db").path
+        self.agentStateFile = folder.appendingPathComponent("agent-state.json").path
+        self.ingest = ingest
+        self.dispatch = dispatch
+        self.agent = agent
+        starts = [.ingest: 1, .dispatch: 1, .agent: 1, .broker: 1]
+    }
+
+    /// Starts the broker and the emulator, then dispatch, ingest and the agent, each once it is ready.
+    static func start() async throws -> EndToEndStack {
+        let broker = try await OffThePool.run("e2e-broker-start") { try PrivateBroker.start() }
+        do {
+            // Rate limits off: this suite is about restarts; pacing has its own tests, and X's real
+            // 300 reads / 15 min would pace a 200 ms poll within the suite's minute.
+            let emulator = try await EmulatorProcess.start(arguments: ["--rate-limits", "off", "--account-name", "Kiamo Support"])
+            let http = try HTTPClient()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-e2e-\(UUID().uuidString.prefix(8))", isDirectory: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let stateFile = folder.appendingPathComponent("state.db").path
+            let agentStateFile = folder.appendingPathComponent("agent-state.json").path
+            let environment = workerEnvironment(amqpURL: broker.url, stateFile: stateFile, apiBaseURL: emulator.baseURL)
+            let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment)
+            let ingest = try await startIngest(name: "e2e-ingest-1", environment: environment)
+            let agent = try await startAgent(name: "e2e-agent-1", environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile))
+            return EndToEndStack(broker: broker, emulator: emulator, http: http, folder: folder, ingest: ingest, dispatch: dispatch, agent: agent)
+        } catch {
+            broker.stop()
+            throw error
+        }
+    }
+
+    // MARK: Restarts
+
+    /// Restarts `component` once: the workers and the agent are killed (SIGKILL, a crash) and
+    /// started again on the same state; the broker's application is stopped and started. Returns
+    /// once the new process is ready (the broker: once it runs again).
+    func restart(_ component: Component) async throws {
+        starts[component, default: 1] += 1
+        let name = "e2e-\(component)-\(starts[component, default: 1])"
+        switch component {
+        case .ingest:
+            try await kill(ingest)
+            ingest = try await Self.startIngest(name: name, environment: workerEnvironment)
+        case .dispatch:
+            try await kill(dispatch)
+            dispatch = try await Self.startDispatch(name: name, environment: workerEnvironment)
+        case .agent:
+            try await kill(agent)
+            agent = try await Self.startAgent(name: name, environment: agentEnvironment)
+        case .broker:
+            let broker = broker
+            try await OffThePool.run("e2e-broker-restart") { try broker.restartApp() }
+        }
+    }
+
+    private func kill(_ process: RunningProcess) async throws {
+        process.killNow()
+        _ = try await process.waitForExit(timeout: .seconds(10))
+    }
+
+    /// How many processes (or broker runs) `component` has had.
+    func startCount(_ component: Component) -> Int { starts[component, default: 0] }
+
+    // MARK: Observation
+
+    /// What the agent stored so far (nil before its first step).
+    func agentState() throws -> AgentState? {
+        try AgentState.read(agentStateFile)
+    }
+
+    /// The ingest cursor in the shared state store.
+    func cursor() async throws -> String? {
+        try await stateStore().cursor(account: account.userId)
+    }
+
+    /// The send ledger's entries for `keys` (command ids), by key.
+    func sendLedger(_ keys: [String]) async throws -> [String: SendState] {
+        let store = try await stateStore()
+        var states: [String: SendState] = [:]
+        for key in keys {
+            states[key] = try await store.sendEntry(account: account.userId, key: key)?.state
+        }
+        return states
+    }
+
+    private func stateStore() async throws -> any StateStore {
+        if let store { return store }
+        var logger = Logger(label: "e2e.state")
+        logger.logLevel = .warning
+        let opened = try await openStateStore(url: "sqlite://" + stateFile, logger: logger)
+        store = opened
+        return opened
+    }
+
+    /// What the current process of `component` wrote so far (empty for the broker).
+    func output(of component: Component) -> String {
+        switch component {
+        case .ingest: ingest.output()
+        case .dispatch: dispatch.output()
+        case .agent: agent.output()
+        case .broker: ""
+        }
+    }
+
+    /// The log files of the current processes, for failure messages.
+    func logFiles() -> String {
+        [ingest, dispatch, agent, emulator.process].map { "\($0.name): \($0.logFile.path)" }.joined(separator: "\n")
+            + "\nconnector log: \(folder.path)/logs"
+    }
+
+    // MARK: Stopping
+
+    /// Asks the agent, then ingest and dispatch, to stop (SIGTERM) and returns how each ended.
+    func stopProcesses() async throws -> [String: RunningProcess.Exit] {
+        var exits: [String: RunningProcess.Exit] = [:]
+        for process in [agent, ingest, dispatch] {
+            process.terminate()
+            exits[process.name] = try await process.waitForExit(timeout: .seconds(15))
+        }
+        return exits
+    }
+
+    /// Stops everything still running and removes the broker and the files.
+    func tearDown() async {
+        for process in [agent, ingest, dispatch] where process.isRunning {
+            process.killNow()
+            _ = try? await process.waitForExit()
+        }
+        _ = try? await emulator.stop()
+        http.shutdown()
+        let broker = broker
+        _ = try? await OffThePool.run("e2e-broker-stop") { broker.stop() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    // MARK: Configuration (README: environment variables only)
+
+    private var workerEnvironment: [String: String] {
+        Self.workerEnvironment(amqpURL: broker.url, stateFile: stateFile, apiBaseURL: emulator.baseURL)
+    }
+
+    private var agentEnvironment: [String: String] {
+        Self.agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile)
+    }
+
+    /// Both workers: the default exchange on the private broker with quorum queues, a fast poll, a
+    /// short ingest lease (a killed poller's successor takes over within it), short retry tiers
+    /// and stale-claim time (a killed dispatcher's claims are checked against X after it).
+    private static func workerEnvironment(amqpURL: String, stateFile: String, apiBaseURL: String) -> [String: String] {
+        WorkerProcess.environment(
+            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter",
+            extra: [
+                "KIAMO_TWITTER_AMQP_QUEUE_TYPE": "quorum",
+                "KIAMO_TWITTER_LOG_LEVEL": "debug",
+                "KIAMO_TWITTER_POLL_INTERVAL": "200ms",
+                "KIAMO_TWITTER_BACKFILL": "1h",
+                "KIAMO_TWITTER_INGEST_LEASE_TTL": "3s",
+                "KIAMO_TWITTER_API_TIMEOUT": "2s",
+                "KIAMO_TWITTER_DISPATCH_RETRY_DELAYS": retryDelays.map { DurationText.format($0) }.joined(separator: ","),
+                "KIAMO_TWITTER_DISPATCH_STALE_CLAIM": "6s",
+            ])
+    }
+
+    /// The connector's settings (kiamo/README.md) and the agent's own. `nextFetch`: a message
+    /// leaves the queue only once the stored bag names it, so a killed agent loses none and, with
+    /// the bag's parameters stored, sees none twice.
+    private static func agentEnvironment(amqpURL: String, folder: URL, stateFile: String) -> [String: String] {
+        [
+            "KIAMO_TWITTER_AMQP_URL": amqpURL,
+            "KIAMO_TWITTER_ACCOUNT_ID": TestAccount().userId,
+            "KIAMO_TWITTER_ACK_MODE": "nextFetch",
+            "KIAMO_TWITTER_FETCH_BATCH_SIZE": "4",
+            "KIAMO_TWITTER_AMQP_CONNECTION_TIMEOUT": "2",
+            "KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT": "5",
+            "KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT": "5",
+            "KIAMO_TWITTER_LOG_LEVEL": "INFO",
+            "KIAMO_TWITTER_LOG_PATH": folder.appendingPathComponent("logs").path,
+            "E2E_AGENT_STATE": stateFile,
+            "E2E_AGENT_THINK_MS": "150",
+            "E2E_AGENT_IDLE_MS": "100",
+        ]
+    }
+
+    private static func startIngest(name: String, environment: [String: String]) async throws -> RunningProcess {
+        try await WorkerProcess.start("kiamo-twitter-ingest", name: name, environment: environment,
+                                      readyLine: "polling as the active ingest process")
+    }
+
+    private static func startDispatch(name: String, environment: [String: String]) async throws -> RunningProcess {
+        try await WorkerProcess.start("kiamo-twitter-dispatch", name: name, environment: environment, readyLine: "dispatch started")
+    }
+
+    private static func startAgent(name: String, environment: [String: String]) async throws -> RunningProcess {
+        let script = PackagePaths.root.appendingPathComponent("Tests/EndToEndTests/agent.php").path
+        let process = try RunningProcess(name: name, executable: try php(), arguments: [script], environment: environment)
+        _ = try await process.waitForLine(containing: #""event":"started""#, timeout: .seconds(20))
+        return process
+    }
+
+    /// The `php` command-line interpreter on the PATH (the test command installs php-cli).
+    private static func php() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
+            let candidate = "\(folder)/php"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw PHPNotFound(path: path)
+    }
+}
