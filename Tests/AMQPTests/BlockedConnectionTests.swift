@@ -14,15 +14,18 @@ struct BlockedConnectionTests {
         let queue = TestBroker.uniqueName("test.blocked")
         try await channel.queueDeclare(queue, durable: false)
 
-        try TestBroker.ctl("set_vm_memory_high_watermark", "0.000001")
-        var lifted = false
-        defer { if !lifted { _ = try? TestBroker.ctl("set_vm_memory_high_watermark", "0.4") } }
+        try await TestBroker.ctl("set_vm_memory_high_watermark", "0.000001")
         let publishing = Task {
             try await channel.publish(routingKey: queue, body: Data("held".utf8))
         }
-        try await eventually("connection.blocked from the broker") { session.connection.isBlocked }
-        try TestBroker.ctl("set_vm_memory_high_watermark", "0.4")
-        lifted = true
+        do {
+            try await eventually("connection.blocked from the broker") { session.connection.isBlocked }
+        } catch {
+            // The broker is shared: never leave it blocking every publisher.
+            _ = try? await TestBroker.ctl("set_vm_memory_high_watermark", "0.4")
+            throw error
+        }
+        try await TestBroker.ctl("set_vm_memory_high_watermark", "0.4")
         try await publishing.value
         #expect(!session.connection.isBlocked)
         let delivery = try await eventuallyValue("the held message") { try await channel.get(queue: queue) }

@@ -28,8 +28,8 @@ struct BrokerSession {
     }
 
     /// The broker-side pid of this connection, for `rabbitmqctl close_connection`.
-    func brokerPid() throws -> String? {
-        let listing = try TestBroker.ctl("list_connections", "pid", "client_properties", "--quiet", "--no-table-headers")
+    func brokerPid() async throws -> String? {
+        let listing = try await TestBroker.ctl("list_connections", "pid", "client_properties", "--quiet", "--no-table-headers")
         for line in listing.split(separator: "\n") where line.contains(name) {
             return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).first.map(String.init)
         }

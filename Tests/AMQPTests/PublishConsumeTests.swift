@@ -238,7 +238,7 @@ struct PublishConsumeTests {
         let queue = TestBroker.uniqueName("test.quorum")
         let state = try await channel.queueDeclare(queue, durable: true, arguments: ["x-queue-type": "quorum"])
         #expect(state.name == queue)
-        let listing = try TestBroker.ctl("list_queues", "name", "type", "--quiet", "--no-table-headers")
+        let listing = try await TestBroker.ctl("list_queues", "name", "type", "--quiet", "--no-table-headers")
         #expect(listing.split(separator: "\n").contains { $0.contains(queue) && $0.contains("quorum") })
         try await channel.publish(routingKey: queue, body: Data("q".utf8), properties: AMQPProperties(deliveryMode: .persistent))
         let delivery = try await eventuallyValue("the message") { try await channel.get(queue: queue) }

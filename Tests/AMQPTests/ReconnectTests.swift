@@ -57,8 +57,8 @@ struct ReconnectTests {
         }
 
         try await eventually("some confirms before the close") { await tally.confirmedCount >= 500 }
-        let pid = try #require(try session.brokerPid())
-        try TestBroker.ctl("close_connection", pid, "test")
+        let pid = try #require(try await session.brokerPid())
+        try await TestBroker.ctl("close_connection", pid, "test")
         try await eventually("the reconnect") { events.reconnects == 1 }
         await tally.markReconnected(extra: 1_000)
         #expect(events.disconnects == 1)
@@ -93,8 +93,8 @@ struct ReconnectTests {
         let before = try #require(try await iterator.next())
         try await channel.ack(before)
 
-        let pid = try #require(try session.brokerPid())
-        try TestBroker.ctl("close_connection", pid, "test")
+        let pid = try #require(try await session.brokerPid())
+        try await TestBroker.ctl("close_connection", pid, "test")
         try await eventually("the reconnect") { events.reconnects == 1 }
 
         // Mandatory: an unroutable message would throw, so this proves the queue and binding exist.
@@ -106,7 +106,7 @@ struct ReconnectTests {
         await #expect(throws: AMQPError.staleDelivery(deliveryTag: before.deliveryTag)) {
             try await channel.ack(before)
         }
-        let queues = try TestBroker.ctl("list_queues", "name", "--quiet", "--no-table-headers")
+        let queues = try await TestBroker.ctl("list_queues", "name", "--quiet", "--no-table-headers")
         #expect(!queues.contains(first.name))
         try await channel.exchangeDelete(exchange)
     }
@@ -117,8 +117,8 @@ struct ReconnectTests {
         let queue = TestBroker.uniqueName("test.lost")
         try await channel.queueDeclare(queue, durable: false, autoDelete: true)
         let consumer = try await channel.consume(queue: queue)
-        let pid = try #require(try session.brokerPid())
-        try TestBroker.ctl("close_connection", pid, "going away")
+        let pid = try #require(try await session.brokerPid())
+        try await TestBroker.ctl("close_connection", pid, "going away")
         // The consumer's stream ends with the typed error once the connection is closed for good.
         await #expect {
             for try await _ in consumer {}

@@ -12,8 +12,10 @@ import Testing
 @Suite struct RetryTierRestartTests {
     @Test(arguments: [Configuration.QueueType.quorum, .classic])
     func commandsWhoseDelayEndsDuringABrokerRestartAllReachTheSendQueue(queueType: Configuration.QueueType) async throws {
-        let broker = try PrivateBroker.start()
-        defer { broker.stop() }
+        try await withPrivateBroker { broker in try await park(queueType: queueType, thenRestart: broker) }
+    }
+
+    private func park(queueType: Configuration.QueueType, thenRestart broker: PrivateBroker) async throws {
         var logger = Logger(label: "retry-tier.test")
         logger.logLevel = .warning
         let topology = Topology(exchange: "kiamo.restart", queueType: queueType, retryDelays: [.seconds(1), .seconds(10)])
@@ -35,7 +37,7 @@ import Testing
         await connection.close()
 
         // The 1 s tier expires while the broker is down or starting; the 10 s one after.
-        try broker.restartApp()
+        try await broker.restartApp()
 
         let reopened = try AMQPConnection(url: broker.url, logger: logger)
         try await reopened.connect()

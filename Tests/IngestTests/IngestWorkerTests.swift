@@ -96,14 +96,16 @@ struct IngestWorkerTests {
     }
 
     @Test func aBrokerRestartIsRiddenOutAndNothingIsLost() async throws {
-        let broker = try PrivateBroker.start()
-        defer { broker.stop() }
+        try await withPrivateBroker { broker in try await rideOutARestart(of: broker) }
+    }
+
+    private func rideOutARestart(of broker: PrivateBroker) async throws {
         let harness = try await IngestHarness.start(amqpURL: broker.url)
         let worker = try await harness.startWorker()
         let customers = try harness.customers(5)
         var expected = try post(100, from: customers, on: harness)
         try await harness.collector.waitFor(Set(expected.map(\.id)))
-        try broker.restartApp()
+        try await broker.restartApp()
         expected += try post(100, from: customers, on: harness, offset: 100)
         try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(90))
         try checkArrived(expected, on: harness, exactlyOnce: false)

@@ -13,6 +13,14 @@ public enum ChildProcess {
         public var description: String { "\(command) exited with \(status): \(output.suffix(2000))" }
     }
 
+    /// `run` on a thread of its own (`OffThePool`): what an async test calls, so the seconds a
+    /// script takes never hold one of Swift's cooperative threads.
+    public static func runOffThePool(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+        try await OffThePool.run("child \((executable as NSString).lastPathComponent)") {
+            try run(executable, arguments, environment: environment)
+        }
+    }
+
     /// Runs a command to completion; returns its exit status and combined output.
     ///
     /// Spawned with `posix_spawn` and reaped with `waitpid`, not Foundation's `Process`, whose

@@ -14,10 +14,11 @@ public final class PrivateBroker: Sendable {
 
     private static var script: String { PackagePaths.root.appendingPathComponent("scripts/test-broker").path }
 
-    /// Starts a broker in a new temporary folder; throws with the broker's log when it does not start.
-    public static func start() throws -> PrivateBroker {
+    /// Starts a broker in a new temporary folder; throws with the broker's log when it does not
+    /// start. The script runs off the cooperative pool: it takes seconds.
+    public static func start() async throws -> PrivateBroker {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-broker-\(UUID().uuidString.prefix(8))").path
-        let result = try ChildProcess.run(script, ["start", directory])
+        let result = try await ChildProcess.runOffThePool(script, ["start", directory])
         guard result.status == 0 else {
             throw ChildProcess.Failure(command: "scripts/test-broker start", status: result.status, output: result.output)
         }
@@ -30,8 +31,8 @@ public final class PrivateBroker: Sendable {
 
     /// `rabbitmqctl` against this broker.
     @discardableResult
-    public func ctl(_ arguments: String...) throws -> String {
-        let result = try ChildProcess.run(Self.script, ["ctl", directory] + arguments)
+    public func ctl(_ arguments: String...) async throws -> String {
+        let result = try await ChildProcess.runOffThePool(Self.script, ["ctl", directory] + arguments)
         guard result.status == 0 else {
             throw ChildProcess.Failure(command: "rabbitmqctl \(arguments.joined(separator: " "))", status: result.status, output: result.output)
         }
@@ -40,14 +41,27 @@ public final class PrivateBroker: Sendable {
 
     /// Stops the broker's application and starts it again (connections drop, durable queues and
     /// persistent messages stay).
-    public func restartApp() throws {
-        try ctl("stop_app")
-        try ctl("start_app")
+    public func restartApp() async throws {
+        try await ctl("stop_app")
+        try await ctl("start_app")
     }
 
     /// Stops the broker and removes its files; safe to call twice.
-    public func stop() {
-        _ = try? ChildProcess.run(Self.script, ["stop", directory])
+    public func stop() async {
+        _ = try? await ChildProcess.runOffThePool(Self.script, ["stop", directory])
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Runs `body` with a broker of its own, stopped afterwards whether `body` threw or not.
+public func withPrivateBroker<T: Sendable>(_ body: (PrivateBroker) async throws -> T) async throws -> T {
+    let broker = try await PrivateBroker.start()
+    do {
+        let result = try await body(broker)
+        await broker.stop()
+        return result
+    } catch {
+        await broker.stop()
+        throw error
     }
 }

@@ -28,15 +28,16 @@ public enum TestBroker {
         return dir
     }
 
-    /// Runs `rabbitmqctl` against the private broker and returns its standard output.
+    /// Runs `rabbitmqctl` against the private broker and returns its standard output; off the
+    /// cooperative pool (it takes a second or two).
     @discardableResult
-    public static func ctl(_ arguments: String...) throws -> String {
-        try ctl(arguments)
+    public static func ctl(_ arguments: String...) async throws -> String {
+        try await ctl(arguments)
     }
 
     @discardableResult
-    public static func ctl(_ arguments: [String]) throws -> String {
-        let result = try ChildProcess.run(
+    public static func ctl(_ arguments: [String]) async throws -> String {
+        let result = try await ChildProcess.runOffThePool(
             PackagePaths.root.appendingPathComponent("scripts/test-broker").path,
             ["ctl", try directory()] + arguments
         )

@@ -87,11 +87,11 @@ struct LiveServerTests {
         #expect(try await process.stop() == .exited(0))
     }
 
-    @Test func theExecutableRefusesABadFlagWithOneLine() throws {
-        let result = try ChildProcess.run(PackagePaths.executable("x-emulator"), ["--rate-limits", "sometimes"])
+    @Test func theExecutableRefusesABadFlagWithOneLine() async throws {
+        let result = try await ChildProcess.runOffThePool(PackagePaths.executable("x-emulator"), ["--rate-limits", "sometimes"])
         #expect(result.status != 0)
         #expect(result.output.contains("--rate-limits=sometimes is not a valid value"))
-        let env = try ChildProcess.run(PackagePaths.executable("x-emulator"), [], environment: ["X_EMULATOR_PORT": "http"])
+        let env = try await ChildProcess.runOffThePool(PackagePaths.executable("x-emulator"), [], environment: ["X_EMULATOR_PORT": "http"])
         #expect(env.status != 0 && env.output.contains("X_EMULATOR_PORT=http"))
     }
 }

@@ -52,7 +52,7 @@ actor EndToEndStack {
 
     /// Starts the broker and the emulator, then dispatch, ingest and the agent, each once it is ready.
     static func start() async throws -> EndToEndStack {
-        let broker = try await OffThePool.run("e2e-broker-start") { try PrivateBroker.start() }
+        let broker = try await PrivateBroker.start()
         do {
             // Rate limits off: this suite is about restarts; pacing has its own tests, and X's real
             // 300 reads / 15 min would pace a 200 ms poll within the suite's minute.
@@ -68,7 +68,7 @@ actor EndToEndStack {
             let agent = try await startAgent(name: "e2e-agent-1", environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile))
             return EndToEndStack(broker: broker, emulator: emulator, http: http, folder: folder, ingest: ingest, dispatch: dispatch, agent: agent)
         } catch {
-            broker.stop()
+            await broker.stop()
             throw error
         }
     }
@@ -92,8 +92,7 @@ actor EndToEndStack {
             try await kill(agent)
             agent = try await Self.startAgent(name: name, environment: agentEnvironment)
         case .broker:
-            let broker = broker
-            try await OffThePool.run("e2e-broker-restart") { try broker.restartApp() }
+            try await broker.restartApp()
         }
     }
 
@@ -172,8 +171,7 @@ actor EndToEndStack {
         }
         _ = try? await emulator.stop()
         http.shutdown()
-        let broker = broker
-        _ = try? await OffThePool.run("e2e-broker-stop") { broker.stop() }
+        await broker.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 
