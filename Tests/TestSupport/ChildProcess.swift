@@ -21,6 +21,19 @@ public enum ChildProcess {
         }
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not export: looked up once by name.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
+    private static func closeEverythingAbove2(in actions: inout posix_spawn_file_actions_t) {
+        guard let addCloseFrom else { return }
+        _ = addCloseFrom(&actions, 3)
+    }
+
     /// Runs a command to completion; returns its exit status and combined output.
     ///
     /// Spawned with `posix_spawn` and reaped with `waitpid`, not Foundation's `Process`, whose
@@ -38,6 +51,10 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        // Nothing else of this process reaches the child: libcurl's and librabbitmq's sockets are
+        // not close-on-exec, and a daemon this starts (the broker) would hold another test's
+        // connection open for its whole life, so that test's server never saw the client close.
+        closeEverythingAbove2(in: &actions)
 
         let environment = environment ?? ProcessInfo.processInfo.environment
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
