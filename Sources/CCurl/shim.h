@@ -3,6 +3,7 @@
 #ifndef KIAMO_CCURL_SHIM_H
 #define KIAMO_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 static inline CURLcode kt_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode kt_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -17,6 +18,15 @@ static inline CURLcode kt_easy_getinfo_ptr(CURL *h, CURLINFO i, char **v) { retu
 static inline CURLcode kt_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode kt_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline CURLcode kt_easy_setopt_debug_cb(CURL *h, int (*cb)(CURL *, curl_infotype, char *, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
+
+// Sockets libcurl opens are not close-on-exec by default: a program that spawns children would
+// hand them its connections (a child outliving the request keeps the connection open for the
+// server). This opens them with SOCK_CLOEXEC, atomically, so no concurrent fork can catch one.
+static curl_socket_t kt_open_cloexec_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+  (void)clientp; (void)purpose;
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+static inline CURLcode kt_easy_setopt_cloexec_sockets(CURL *h) { return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, kt_open_cloexec_socket); }
 
 // Macros Swift cannot import (they expand to expressions of other macros), as typed constants.
 static inline CURLcode kt_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }

@@ -130,6 +130,8 @@ final class Transfer {
         try set(easy, CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https")
         // Signals are process-wide; with several threads libcurl must not use them for timeouts.
         try set(easy, CURLOPT_NOSIGNAL, 1)
+        // Connections are not inherited by programs the host process spawns (see the shim).
+        try check(kt_easy_setopt_cloexec_sockets(easy), "CURLOPT_OPENSOCKETFUNCTION")
         try check(kt_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
 
         try check(kt_easy_setopt_write_cb(easy) { data, size, count, context in
