@@ -35,11 +35,37 @@ import XEmulator
             rig.expectEachPostedOnce(commands)
             #expect(rig.reports.allSatisfy { $0.status == .sent })
             #expect(rig.emulator.stats().faultsApplied == faults.reduce(0) { $0 + $1.count })
+            // Each customer's replies in the order they were published, although some went round
+            // the retry tiers: later ones waited behind them.
+            let sent = rig.sent
+            for customer in customers {
+                let expected = commands.filter { $0.recipient == customer }.map(\.text)
+                #expect(sent.filter { $0.recipientID == customer }.map(\.text) == expected, "customer \(customer)")
+            }
             // Every sent report names the DM X holds for its command.
             let eventByText = Dictionary(uniqueKeysWithValues: rig.sent.map { ($0.text, $0.dmEventID) })
             for report in rig.reports {
                 let text = commands.first { $0.id == report.commandId }?.text ?? ""
                 #expect(report.dmEventId == eventByText[text], "\(report.commandId)")
+            }
+            try await rig.expectGracefulStop(worker)
+        }
+    }
+
+    @Test func aReplyThatGoesRoundARetryTierIsNotOvertakenByTheNextOnesToTheSameCustomer() async throws {
+        try await DispatchTestRig.with { rig in
+            let customers = try rig.addCustomers(2)
+            // Customer 0's first reply meets X's 503 and waits in the 1 s tier; its next replies are
+            // already in the worker's lane, and customer 1's replies are unaffected.
+            let commands = (0..<10).map { (id: "ordered-\($0)", recipient: customers[$0 < 5 ? 0 : 1], text: "in order \($0)") }
+            try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .status, status: 503, count: 1))
+            try await rig.publish(commands)
+            let worker = try await rig.startWorker("dispatch")
+            try await rig.waitForEverySentReport(commands, workers: [worker])
+            rig.expectEachPostedOnce(commands)
+            for customer in customers {
+                let expected = commands.filter { $0.recipient == customer }.map(\.text)
+                #expect(rig.sent.filter { $0.recipientID == customer }.map(\.text) == expected, "customer \(customer)")
             }
             try await rig.expectGracefulStop(worker)
         }

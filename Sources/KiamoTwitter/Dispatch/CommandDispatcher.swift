@@ -39,7 +39,7 @@ public final class CommandDispatcher: Sendable {
 
         /// The per-recipient lane a valid command waits in; nil for an invalid one.
         public var laneKey: String? {
-            if case .valid(let command, _) = self { return "\(command.accountId)/\(command.recipientId)" }
+            if case .valid(let command, _) = self { return CommandDispatcher.lane(of: command) }
             return nil
         }
 
@@ -61,6 +61,8 @@ public final class CommandDispatcher: Sendable {
     let owner: String
     let limits: [String: ConcurrencyLimit]
     let match = ConversationMatch()
+    /// Later replies to a recipient wait behind one parked in a retry tier.
+    let order = RecipientOrder()
     let health: any HealthReporter
     let logger: Logger
     let now: @Sendable () -> Date
@@ -149,6 +151,26 @@ public final class CommandDispatcher: Sendable {
                                     failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
                                     attempts: retry.attempt)
         }
+        let lane = Self.lane(of: command)
+        switch order.admit(lane: lane, commandId: command.id, now: now()) {
+        case .parkBehind(let tier):
+            // Not claimed: the copy keeps its attempt and what its headers say about earlier ones.
+            logger.info("an earlier reply to this recipient waits in a retry tier; parked behind it",
+                        metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
+            return await requeueCopy(inbound, command: command, key: command.id, tier: tier, attempt: retry.attempt,
+                                     unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
+        case .go(let ticket):
+            let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
+            if settlement == .ack { order.finished(lane: lane, commandId: command.id, ticket: ticket) }
+            return settlement
+        }
+    }
+
+    /// The lane key of `command`: its account and recipient (`Prepared.laneKey`).
+    static func lane(of command: SendCommand) -> String { "\(command.accountId)/\(command.recipientId)" }
+
+    private func dispatchAdmitted(_ inbound: InboundCommand, _ command: SendCommand, _ retry: DispatchHeaders.Retry,
+                                  client: any XDirectMessageClient, limit: ConcurrencyLimit) async -> Settlement {
         var unresolved = retry.unverifiedSince
         var last: (dmEventId: String, conversationId: String?)?
         var attempts = retry.attempt
@@ -336,6 +358,9 @@ public final class CommandDispatcher: Sendable {
         }
         if let failure {
             return .requeue(reason: "the retry copy of \(key) was not confirmed: \(failure)")
+        }
+        if reason != .behindEarlierReply {
+            order.parked(lane: Self.lane(of: command), commandId: command.id, tier: tier, now: now())
         }
         Counter(label: "kiamo_dispatch_retried_total", dimensions: [("account", command.accountId), ("reason", reason.rawValue)]).increment()
         return .ack

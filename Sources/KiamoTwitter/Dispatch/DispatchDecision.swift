@@ -117,6 +117,8 @@ public enum DispatchDecision {
         case unauthorized
         /// Another live worker is posting it.
         case inFlightElsewhere = "in_flight_elsewhere"
+        /// An earlier reply to the same recipient waits in a retry tier: kept behind it.
+        case behindEarlierReply = "behind_earlier_reply"
     }
 
     /// The action after `error` failed `step` of attempt `attempt` (1-based).
