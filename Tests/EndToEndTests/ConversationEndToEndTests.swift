@@ -23,13 +23,22 @@ import XEmulator
     static let pauseBetweenDMs: Duration = .milliseconds(120)
 
     /// One round of DMs per phase; during each of the first four, one component is restarted
-    /// once traffic of that round is under way. The last round runs undisturbed.
+    /// once traffic of that round is under way; during the fifth X is down (`outageRound`); the
+    /// last round runs undisturbed.
     ///
     /// Dispatch is killed before the broker restarts: the killed dispatcher's claimed command
     /// cycles through the 500 ms retry tier until its claim is stale (6 s), so the broker restarts
     /// with a command whose delay runs out meanwhile. The quorum retry queues dead-letter it at
     /// least once (Topology); dead-lettered at most once, RabbitMQ dropped it ("leader not known").
-    static let phases: [Component?] = [.ingest, .dispatch, .broker, .agent, nil]
+    static let phases: [Component?] = [.ingest, .dispatch, .broker, .agent, nil, nil]
+
+    /// The round during which X is down: every API call answers 503 for a while (the emulator
+    /// itself is not restarted, see above), so ingest backs off and dispatch parks replies in the
+    /// retry tiers, the later replies to a customer behind the earlier ones.
+    static let outageRound = 4
+    /// API requests the outage fails: a short outage (the tiers here are 0.5 s, 2 s, 10 s, 60 s;
+    /// a reply failing three times in a row would wait 10 s, and the ones behind it with it).
+    static let outageRequests = 8
 
     @Test func customersAndAnAgentTalkThroughRestartsOfEveryComponentAndEachMessageArrivesOnce() async throws {
         let stack = try await EndToEndStack.start()
@@ -61,6 +70,9 @@ import XEmulator
                 async let restarted: Void = restart(component, on: stack, afterReceiving: received + 3)
                 posted += try await post(round: round, customers: customers, on: stack)
                 try await restarted
+            } else if round == Self.outageRound {
+                try await stack.control.fault(EmulatorFault(kind: .status, status: 503, count: Self.outageRequests))
+                posted += try await post(round: round, customers: customers, on: stack)
             } else {
                 posted += try await post(round: round, customers: customers, on: stack)
             }
@@ -168,6 +180,8 @@ import XEmulator
             depths[queue] = try await reader.depth(queue)
         }
 
+        // X's outage was met in full: the dispatch delay fault and every 503.
+        #expect(try await stack.control.stats().faultsApplied == 1 + Self.outageRequests)
         // Every component was restarted once, and the agent's state went through two processes.
         for component in Component.allCases { #expect(await stack.startCount(component) == 2, "\(component)") }
         #expect(state.incarnations == 2)
