@@ -14,8 +14,8 @@ import XEmulator
 ///
 /// The emulator is not restarted: it is X, and X keeps its DMs; the emulator keeps them in memory
 /// only, so a restarted one would have lost every DM and reply the assertions are about (a restart
-/// would test the emulator's amnesia, not the workers). X outages are covered by the workers' own
-/// suites with the emulator's faults.
+/// would test the emulator's amnesia, not the workers). X goes down instead, for one round
+/// (`outageRound`): unreachable, as X can be, without forgetting anything.
 @Suite(.serialized) struct ConversationEndToEndTests {
     /// Customers writing at once, DMs each per round, and the pause between two DMs.
     static let customerCount = 5
