@@ -87,6 +87,25 @@ import XEmulator
         _ = try await client.refresh(stored.token)
     }
 
+    @Test func eightProcessesCreatingOneNewStateFileAtOnceAllOpenIt() async throws {
+        // SQLite skips the busy handler for the switch of a new file to WAL: workers started
+        // together on a new volume (compose) must wait for each other rather than fail.
+        for round in 0..<4 {
+            let state = folder.stateURL("fresh-\(round).db")
+            let go = folder.path("go-\(round)")
+            let probes = try (0..<8).map { index in
+                try ProbeProcess.start("open-\(round)-\(index)", ["open", "--state", state, "--go", go])
+            }
+            for probe in probes { try await probe.waitForLine(containing: "ready") }
+            #expect(FileManager.default.createFile(atPath: go, contents: nil))
+            for probe in probes {
+                let exit = try await probe.waitForExit(timeout: .seconds(30))
+                #expect(exit == .exited(0), "\(probe.name): \(probe.output().suffix(1000))")
+                #expect(probe.output().contains("opened"))
+            }
+        }
+    }
+
     @Test func fourProcessesRacingForTheSameThousandCommandsClaimEachExactlyOnce() async throws {
         let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
         let go = folder.path("go")

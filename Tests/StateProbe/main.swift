@@ -6,6 +6,7 @@
 //   claim   --state URL --account A --keys N --go PATH
 //   lease   --state URL --account A --name NAME --ttl-ms T
 //   cursor  --state URL --account A --start ID --batch N
+//   open    --state URL --go PATH
 //
 // It exits when its parent (the test) goes away, so a crashed test leaves nothing running.
 import Foundation
@@ -18,6 +19,7 @@ do {
     case "claim": try await ClaimProbe.run(arguments)
     case "lease": try await LeaseProbe.run(arguments)
     case "cursor": try await CursorProbe.run(arguments)
+    case "open": try await OpenProbe.run(arguments)
     default: throw ProbeArguments.Invalid(reason: "unknown mode '\(arguments.mode)'")
     }
     exit(0)

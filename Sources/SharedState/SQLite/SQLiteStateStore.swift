@@ -43,10 +43,19 @@ public final class SQLiteStateStore: StateStore {
             configuration.label = "SharedState"
             let busy = SQLiteBusyHandler(timeout: location.busyTimeout)
             configuration.busyMode = .callback { busy.shouldRetry(afterTries: $0) }
-            do {
-                return try DatabasePool(path: file, configuration: configuration)
-            } catch {
-                throw SQLiteErrorMapping.opening(error, file: file)
+            // Opening a new file switches it to WAL, which needs an exclusive lock for which
+            // SQLite does not call the busy handler: workers started together on a new file would
+            // fail at once. Retry the opening itself, up to the busy timeout. (This runs on
+            // BlockingIO's queue, never on the cooperative pool.)
+            let deadline = ContinuousClock.now + location.busyTimeout
+            while true {
+                do {
+                    return try DatabasePool(path: file, configuration: configuration)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                    usleep(2_000)
+                } catch {
+                    throw SQLiteErrorMapping.opening(error, file: file)
+                }
             }
         }
         let outcome: SQLiteSchema.Outcome
