@@ -53,14 +53,7 @@ public final class RecipientOrder: Sendable {
             var line = (state.lines[lane] ?? []).filter { $0.deadline > now }
             defer { state.lines[lane] = line.isEmpty ? nil : line }
             guard let head = line.first, head.commandId != commandId else { return .go(ticket: ticket) }
-            let deadline = now + Self.timeInterval(head.tier + grace(head.tier))
-            if let index = line.firstIndex(where: { $0.commandId == commandId }) {
-                line[index].tier = head.tier
-                line[index].deadline = deadline
-                line[index].parkedTicket = ticket
-            } else {
-                line.append(Entry(commandId: commandId, tier: head.tier, deadline: deadline, parkedTicket: ticket))
-            }
+            place(commandId, tier: head.tier, now: now, ticket: ticket, in: &line)
             return .parkBehind(tier: head.tier)
         }
     }
@@ -71,15 +64,8 @@ public final class RecipientOrder: Sendable {
         state.withLock { state in
             state.counter += 1
             let ticket = state.counter
-            let deadline = now + Self.timeInterval(tier + grace(tier))
             var line = state.lines[lane] ?? []
-            if let index = line.firstIndex(where: { $0.commandId == commandId }) {
-                line[index].tier = tier
-                line[index].deadline = deadline
-                line[index].parkedTicket = ticket
-            } else {
-                line.append(Entry(commandId: commandId, tier: tier, deadline: deadline, parkedTicket: ticket))
-            }
+            place(commandId, tier: tier, now: now, ticket: ticket, in: &line)
             state.lines[lane] = line
         }
     }
@@ -99,6 +85,18 @@ public final class RecipientOrder: Sendable {
     /// Lines open and commands waiting in them (tests, metrics).
     public var counts: (lines: Int, waiting: Int) {
         state.withLock { state in (state.lines.count, state.lines.values.reduce(0) { $0 + $1.count }) }
+    }
+
+    /// Records `commandId` as parked in `tier` now: updated where it stands, or at the end.
+    private func place(_ commandId: String, tier: Duration, now: Date, ticket: UInt64, in line: inout [Entry]) {
+        let deadline = now + Self.timeInterval(tier + grace(tier))
+        if let index = line.firstIndex(where: { $0.commandId == commandId }) {
+            line[index].tier = tier
+            line[index].deadline = deadline
+            line[index].parkedTicket = ticket
+        } else {
+            line.append(Entry(commandId: commandId, tier: tier, deadline: deadline, parkedTicket: ticket))
+        }
     }
 
     private static func timeInterval(_ duration: Duration) -> TimeInterval {
