@@ -22,6 +22,14 @@ public struct WorkerOptions: ParsableArguments {
         }
     }
 
+    /// The configuration to run with, or nil when `--check` printed it and the worker is done.
+    public func configurationToRun(role: String) throws -> Configuration? {
+        let configuration = try loadConfiguration(role: role)
+        guard check else { return configuration }
+        print(Self.describe(configuration))
+        return nil
+    }
+
     /// `--check`: the resolved configuration, one `key = value (origin)` line per setting.
     public static func describe(_ configuration: Configuration) -> String {
         ConfigurationReport.lines(configuration).joined(separator: "\n")

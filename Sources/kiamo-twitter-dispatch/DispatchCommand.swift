@@ -26,11 +26,7 @@ struct DispatchCommand: AsyncParsableCommand {
     @OptionGroup var options: WorkerOptions
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(role: "dispatch")
-        if options.check {
-            print(WorkerOptions.describe(configuration))
-            return
-        }
+        guard let configuration = try options.configurationToRun(role: "dispatch") else { return }
         let code = await WorkerHost.run(role: "dispatch", configuration: configuration) { context in
             let configuration = context.configuration
             if configuration.dispatch.staleClaim <= configuration.api.timeout {

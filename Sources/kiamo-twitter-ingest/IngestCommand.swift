@@ -24,11 +24,7 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var options: WorkerOptions
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(role: "ingest")
-        if options.check {
-            print(WorkerOptions.describe(configuration))
-            return
-        }
+        guard let configuration = try options.configurationToRun(role: "ingest") else { return }
         let code = await WorkerHost.run(role: "ingest", configuration: configuration) { context in
             var engines: [any Service] = []
             for account in context.configuration.accounts {

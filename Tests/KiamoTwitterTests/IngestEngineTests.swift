@@ -33,6 +33,17 @@ import XAPI
                        conversationId: DMEvent.oneToOneConversationId(account, from), participantIds: [account, from])
     }
 
+    /// An engine past its first poll (nothing to backfill: the cursor is now), X knowing `customer`.
+    func caughtUp() async throws -> (client: FakeXClient, state: any StateStore, publisher: RecordingPublisher, engine: IngestEngine) {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+        return (client, state, publisher, engine)
+    }
+
     func bodies(_ publisher: RecordingPublisher) throws -> [KiamoMessage] {
         try publisher.messages.map { try KiamoJSON.decode(KiamoMessage.self, from: $0.body) }
     }
@@ -75,12 +86,7 @@ import XAPI
     }
 
     @Test func aFailedPublishEndsTheBatchAndTheNextPollPublishesTheRestOnce() async throws {
-        let client = FakeXClient()
-        client.add(user: customer)
-        let state = try await makeState()
-        let publisher = RecordingPublisher()
-        let engine = engine(client, state, publisher)
-        _ = try await engine.pollOnce()
+        let (client, state, publisher, engine) = try await caughtUp()
 
         let new = (0..<30).map { dm(Double(30 - $0) / 10, sequence: UInt64($0)) }
         client.add(new)
@@ -98,12 +104,7 @@ import XAPI
     }
 
     @Test func aDMThatBecomesVisibleLateWithinTheOverlapIsPublished() async throws {
-        let client = FakeXClient()
-        client.add(user: customer)
-        let state = try await makeState()
-        let publisher = RecordingPublisher()
-        let engine = engine(client, state, publisher)
-        _ = try await engine.pollOnce()
+        let (client, _, publisher, engine) = try await caughtUp()
         client.add([dm(1)])
         _ = try await engine.pollOnce()
         let late = dm(30)  // older than the cursor, visible only now
@@ -147,12 +148,7 @@ import XAPI
     }
 
     @Test func selfSentJoinsAndBadIdsAreSkippedWithoutStoppingTheStream() async throws {
-        let client = FakeXClient()
-        client.add(user: customer)
-        let state = try await makeState()
-        let publisher = RecordingPublisher()
-        let engine = engine(client, state, publisher)
-        _ = try await engine.pollOnce()
+        let (client, _, _, engine) = try await caughtUp()
         var join = dm(3)
         join.eventType = .participantsJoin
         let bad = DMEvent(id: "not-a-number", text: "?", createdAt: Date(), senderId: customer.id, conversationId: nil)
