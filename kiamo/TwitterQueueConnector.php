@@ -114,6 +114,11 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $this->logger = $this->newLogger() ;
 
     $this->log( "------------------------------------------------------------------------------", TwitterQueueLogger::LOG_INFOP, __METHOD__ ) ;
+    if( $this->accessConf[ 'amqp' ][ 'tls' ][ 'enabled' ] && !$this->accessConf[ 'amqp' ][ 'tls' ][ 'verifyPeer' ] )
+    {
+      $this->log( "TLS without peer verification (access amqp.tls.verifyPeer false, KIAMO_TWITTER_AMQP_TLS_VERIFY_PEER): the traffic is encrypted, "
+                . "but anyone between Kiamo and the broker can pose as the broker and read the password", TwitterQueueLogger::LOG_WARN, __METHOD__ ) ;
+    }
     $this->_msgManager = new TwitterQueueMessagingManager( $this ) ;
     $this->log( "INIT : OK", TwitterQueueLogger::LOG_INFOP, __METHOD__ ) ;
   }
@@ -879,7 +884,11 @@ class TwitterQueueMessagingManager
     $cfg->setConnectionName(    $a[ 'connectionName' ] ) ;
     if( $a[ 'tls' ][ 'enabled' ] )
     {
+      // isSecure alone picks php-amqplib's SSL connection class but keeps the network protocol
+      // "tcp": the stream opens in clear and the password goes out unencrypted. "ssl" makes PHP's
+      // stream layer negotiate TLS (1.2 or 1.3 with today's OpenSSL) before the first AMQP byte.
       $cfg->setIsSecure( true ) ;
+      $cfg->setNetworkProtocol( 'ssl' ) ;
       $cfg->setSslVerify(     $a[ 'tls' ][ 'verifyPeer' ] ) ;
       $cfg->setSslVerifyName( $a[ 'tls' ][ 'verifyPeer' ] ) ;
       if( $a[ 'tls' ][ 'caFile' ] !== '' ) $cfg->setSslCaCert( $a[ 'tls' ][ 'caFile' ] ) ;
@@ -910,12 +919,80 @@ class TwitterQueueMessagingManager
       return new TwitterQueueException( 'access_refused', "The broker at " . $where . " refused virtual host '" . $a[ 'vhost' ] . "' to user '" . $a[ 'user' ] . "' (" . $detail . "). "
                                                         . "Check access amqp.vhost (KIAMO_TWITTER_AMQP_VHOST) and the user's permissions." ) ;
     }
+    if( $a[ 'tls' ][ 'enabled' ] && !self::isPlainNetworkFailure( $detail ) )
+    {
+      return $this->describeTlsFailure( $detail ) ;
+    }
     if( $e instanceof AMQPTimeoutException )
     {
       return new TwitterQueueException( 'broker_timeout', "The broker at " . $where . " did not answer in time (" . $detail . "). Check that RabbitMQ runs there and the network lets AMQP through." ) ;
     }
     return new TwitterQueueException( 'broker_unreachable', "Cannot connect to the broker at " . $where . " (" . $detail . "). "
                                                           . "Check access amqp.host / amqp.port (KIAMO_TWITTER_AMQP_HOST / _PORT or KIAMO_TWITTER_AMQP_URL) and that RabbitMQ is running." ) ;
+  }
+
+  /** A failure before any TLS byte: nothing listens, no route, no such host, or no answer at all. */
+  private static function isPlainNetworkFailure( string $detail ) : bool
+  {
+    return preg_match( '/Connection refused|No route to host|Network is unreachable|getaddrinfo|Name or service not known|php_network_getaddresses|timed out/i', $detail ) === 1 ;
+  }
+
+  /**
+   * A TLS connection that failed after TCP connected. PHP reports the handshake's cause (OpenSSL's
+   * "certificate verify failed", "wrong version number") in an earlier warning than the one
+   * php-amqplib keeps ("Unable to connect ... (Unknown error)"), so one more TLS-only connection,
+   * with the same settings and no AMQP, records every warning to say why. Never sends the password.
+   */
+  private  function describeTlsFailure( string $detail ) : TwitterQueueException
+  {
+    $a     = $this->getConf( 'access', 'amqp' ) ;
+    $where = $this->brokerLabel() ;
+    $ca    = $a[ 'tls' ][ 'caFile' ] !== '' ? "the CA file " . $a[ 'tls' ][ 'caFile' ] . " (access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE)"
+                                             : "the system's CA store (set access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE, for a private CA)" ;
+    $why   = $this->probeTls() ;
+    if( $why !== null ) $detail = $this->scrub( $why ) ;
+    if( stripos( $detail, 'certificate verify failed' ) !== false )
+    {
+      return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " refused: its certificate is not signed by a CA in " . $ca . " (" . $detail . "). "
+                                                    . "Nothing was sent, the password included." ) ;
+    }
+    if( preg_match( '/did not match expected|peer_name|hostname mismatch/i', $detail ) === 1 )
+    {
+      return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " refused: its certificate does not name host '" . $a[ 'host' ] . "' (" . $detail . "). "
+                                                    . "Connect with the host name the certificate was made for. Nothing was sent, the password included." ) ;
+    }
+    if( preg_match( '/wrong version number|packet length too long|record layer failure|unexpected eof|http request|Broken pipe|closed connection/i', $detail ) === 1 )
+    {
+      return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " failed: the port did not answer in TLS; is it a TLS listener? "
+                                                    . "(RabbitMQ's usual TLS port is 5671, its plain port 5672; " . $detail . "). Nothing was sent, the password included." ) ;
+    }
+    return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " failed (" . $detail . "): check that the port is a TLS listener and that its certificate is signed by a CA in " . $ca . "." ) ;
+  }
+
+  /** The OpenSSL reasons of a TLS-only connection made with the connector's TLS settings; null when it connected. */
+  private  function probeTls() : ?string
+  {
+    $a       = $this->getConf( 'access', 'amqp' ) ;
+    $options = [ 'verify_peer' => $a[ 'tls' ][ 'verifyPeer' ], 'verify_peer_name' => $a[ 'tls' ][ 'verifyPeer' ] ] ;
+    if( $a[ 'tls' ][ 'caFile' ] !== '' ) $options[ 'cafile' ] = $a[ 'tls' ][ 'caFile' ] ;
+    $warnings = [] ;
+    set_error_handler( function( $no, $text ) use ( &$warnings ) { $warnings[] = $text ; return true ; } ) ;
+    try
+    {
+      $stream = stream_socket_client( 'ssl://' . $a[ 'host' ] . ':' . $a[ 'port' ], $errno, $errstr, (float)$a[ 'connectionTimeout' ], STREAM_CLIENT_CONNECT, stream_context_create( [ 'ssl' => $options ] ) ) ;
+    }
+    finally
+    {
+      restore_error_handler() ;
+    }
+    if( $stream !== false ) { fclose( $stream ) ; return null ; }
+    $reasons = [] ;
+    foreach( $warnings as $w )
+    {
+      if( preg_match_all( '/error:[0-9A-F]+:[^:]*:[^:]*:([^\n]+)/', $w, $m ) ) foreach( $m[ 1 ] as $r ) $reasons[] = trim( $r ) ;
+      elseif( preg_match( '/Peer certificate .*|Unable to connect .*/', $w, $m ) && !str_contains( $w, 'Unknown error' ) ) $reasons[] = trim( $m[ 0 ] ) ;
+    }
+    return $reasons === [] ? ( $warnings === [] ? null : str_replace( 'stream_socket_client(): ', '', end( $warnings ) ) ) : implode( '; ', array_unique( $reasons ) ) ;
   }
 
   private  function describeBrokerFailure( string $operation, \Throwable $e ) : TwitterQueueException
@@ -993,7 +1070,7 @@ class TwitterQueueMessagingManager
    Errors
    ---
    getReason() is a stable code (configuration, broker_unreachable, access_refused, broker_timeout,
-   broker_error, topology_missing, invalid_task, unroutable, nacked, confirm_timeout,
+   broker_error, tls_failed, topology_missing, invalid_task, unroutable, nacked, confirm_timeout,
    amqp_library_missing); getMessage() a sentence saying what failed and what to do. Neither ever
    holds the broker password.
 */

@@ -39,6 +39,34 @@ final class TestBroker
         return $url;
     }
 
+    /** The broker's TLS listener (amqps://, same vhost as url()); throws when the environment lacks it. */
+    public static function amqpsUrl(): string
+    {
+        return self::required('KIAMO_TEST_AMQPS_URL');
+    }
+
+    /** The CA that signed the TLS listener's certificate. */
+    public static function tlsCa(): string
+    {
+        return self::required('KIAMO_TEST_TLS_CA');
+    }
+
+    /** A CA that signed nothing the broker presents. */
+    public static function wrongTlsCa(): string
+    {
+        return self::required('KIAMO_TEST_TLS_WRONG_CA');
+    }
+
+    private static function required(string $variable): string
+    {
+        $value = getenv($variable);
+        if ($value === false || $value === '') {
+            throw new \RuntimeException($variable . ' is not set: `scripts/test-broker start DIR` writes it to DIR/broker.env '
+                . '(with the TLS listener and its test CAs); export it, or run scripts/test.');
+        }
+        return $value;
+    }
+
     /** host, port, vhost, user, password of url(). */
     public static function parts(): array
     {

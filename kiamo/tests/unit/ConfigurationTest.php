@@ -55,11 +55,21 @@ final class ConfigurationTest extends TestCase
             'KIAMO_TWITTER_EXCHANGE' => 'other.exchange',
         ]);
         $this->assertSame(2000, $c->getConf('access', 'amqp.port'));
+        // Parsed here; that it makes a real, verified TLS connection is proved on the wire (broker/TlsTest).
         $this->assertTrue($c->getConf('access', 'amqp.tls.enabled'));
+        $this->assertTrue($c->getConf('access', 'amqp.tls.verifyPeer'));
         $this->assertSame(7, $c->getConf('runtime', 'fetchBatchSize'));
         $this->assertSame('nextFetch', $c->getConf('runtime', 'ackMode'));
         $this->assertSame(TwitterQueueLogger::LOG_DEBUG, $c->getConf('runtime', 'logLevel'));
         $this->assertSame('other.exchange', $c->getConf('access', 'topology.exchange'));
+    }
+
+    public function testTlsWithoutPeerVerificationIsWarnedAtStart(): void
+    {
+        $unverified = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://h', 'KIAMO_TWITTER_AMQP_TLS_VERIFY_PEER' => 'false']);
+        $this->assertMatchesRegularExpression('/\[WARNG\].*TLS without peer verification/', TestConnector::logOf($unverified));
+        $verified = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://h']);
+        $this->assertStringNotContainsString('without peer verification', TestConnector::logOf($verified));
     }
 
     public function testTheInboundQueueFollowsTheExchangeAsTheWorkersNameIt(): void
