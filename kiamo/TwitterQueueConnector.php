@@ -146,6 +146,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
       'fetchBatchSize'              => 50,                                // at most this many messages per fetch()
       'ackMode'                     => self::AckAfterAdd,                 // afterAdd | nextFetch (README: "Loss and repeat window")
       'rememberedIds'               => 500,                               // ids kept in the bag to drop re-published messages
+      'maxMessageBytes'             => 131072,                            // a larger inbound message is set aside unread
       'amqpLibAutoload'             => '',                                // php-amqplib's autoload.php, when not found by itself
     ] ;
 
@@ -153,6 +154,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     // ---
     $this->accessConf  = [
       'accountId'                   => '',                                // X account id: send() publishes to send.<accountId>
+      'accountIds'                  => [],                                // more X account ids whose messages fetch() accepts (with accountId)
       'amqp'                        => [
         'url'                          => '',                             // amqp[s]://user:password@host:port/vhost ; when set, replaces the next five
         'host'                         => '127.0.0.1',
@@ -187,8 +189,10 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_FETCH_BATCH_SIZE'        => [ 'runtime', 'fetchBatchSize',               'int'    ],
     'KIAMO_TWITTER_ACK_MODE'                => [ 'runtime', 'ackMode',                      'string' ],
     'KIAMO_TWITTER_REMEMBERED_IDS'          => [ 'runtime', 'rememberedIds',                'int'    ],
+    'KIAMO_TWITTER_MAX_MESSAGE_BYTES'       => [ 'runtime', 'maxMessageBytes',              'int'    ],
     'KIAMO_TWITTER_AMQPLIB_AUTOLOAD'        => [ 'runtime', 'amqpLibAutoload',              'string' ],
     'KIAMO_TWITTER_ACCOUNT_ID'              => [ 'access',  'accountId',                    'string' ],
+    'KIAMO_TWITTER_ACCOUNT_IDS'             => [ 'access',  'accountIds',                   'list'   ],
     'KIAMO_TWITTER_AMQP_HOST'               => [ 'access',  'amqp.host',                    'string' ],
     'KIAMO_TWITTER_AMQP_PORT'               => [ 'access',  'amqp.port',                    'int'    ],
     'KIAMO_TWITTER_AMQP_VHOST'              => [ 'access',  'amqp.vhost',                   'string' ],
@@ -278,6 +282,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
       $level = TwitterQueueLogger::parseLevel( $raw ) ;
       if( $level === null ) throw $fail( 'a log level (' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) . ')' ) ;
       return $level ;
+    case 'list' :  // comma or space separated
+      return array_values( array_filter( preg_split( '/[\s,]+/', trim( $raw ) ), function( $v ) { return $v !== '' ; } ) ) ;
     case 'file' :  // the Docker-secrets convention: the value is in a file
       $content = is_readable( $raw ) ? file_get_contents( $raw ) : false ;
       if( $content === false ) throw new TwitterQueueException( 'configuration', "Configuration: " . $variable . " names a file that cannot be read (" . $raw . ")." ) ;
@@ -346,12 +352,15 @@ class TwitterQueueConnector implements GenericConnectorInterface
     }
     $account = $this->accessConf[ 'accountId' ] ;
     if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
+    $accounts = $this->accessConf[ 'accountIds' ] ;
+    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_ACCOUNT_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
 
     if( TwitterQueueLogger::parseLevel( $r[ 'logLevel' ] ) === null )                                throw $bad( 'runtime logLevel (KIAMO_TWITTER_LOG_LEVEL)', 'must be one of ' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) ) ;
     if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
     if( !in_array( $r[ 'timezone' ], DateTimeZone::listIdentifiers(), true ) && $r[ 'timezone' ] !== 'UTC' ) throw $bad( 'runtime timezone (KIAMO_TWITTER_LOG_TIMEZONE)', 'must be a time zone such as Europe/Paris' ) ;
     if( !is_int( $r[ 'fetchBatchSize' ] ) || $r[ 'fetchBatchSize' ] < 1 || $r[ 'fetchBatchSize' ] > 1000 ) throw $bad( 'runtime fetchBatchSize (KIAMO_TWITTER_FETCH_BATCH_SIZE)', 'must be an integer between 1 and 1000' ) ;
     if( !in_array( $r[ 'ackMode' ], [ self::AckAfterAdd, self::AckNextFetch ], true ) )              throw $bad( 'runtime ackMode (KIAMO_TWITTER_ACK_MODE)', 'must be ' . self::AckAfterAdd . ' or ' . self::AckNextFetch ) ;
+    if( !is_int( $r[ 'maxMessageBytes' ] ) || $r[ 'maxMessageBytes' ] < 4096 || $r[ 'maxMessageBytes' ] > 16777216 ) throw $bad( 'runtime maxMessageBytes (KIAMO_TWITTER_MAX_MESSAGE_BYTES)', 'must be an integer between 4096 and 16777216' ) ;
     if( !is_int( $r[ 'rememberedIds' ] ) || $r[ 'rememberedIds' ] < $r[ 'fetchBatchSize' ] || $r[ 'rememberedIds' ] > 10000 ) throw $bad( 'runtime rememberedIds (KIAMO_TWITTER_REMEMBERED_IDS)', 'must be an integer between fetchBatchSize and 10000' ) ;
   }
 
@@ -378,6 +387,12 @@ class TwitterQueueConnector implements GenericConnectorInterface
       break ;
     }
     return $conf === null ? null : self::getInDict( $conf, $key ) ;
+  }
+
+  /** The X accounts whose messages fetch() accepts: accountId and accountIds; empty when none is configured. */
+  public function acceptedAccountIds() : array
+  {
+    return array_values( array_unique( array_filter( array_merge( [ $this->accessConf[ 'accountId' ] ], $this->accessConf[ 'accountIds' ] ), function( $id ) { return $id !== '' ; } ) ) ) ;
   }
 
   /** The whole configuration with the password and the URL's password masked (tester 00, logs). */
@@ -571,6 +586,13 @@ class TwitterQueueMessagingManager
   const AppId          = 'kiamo-twitter-connector' ;
   const SendType       = 'kiamo.send' ;
   const MaxTextLength  = 10000 ;  // X's limit for a DM's text
+  const MaxNameLength  = 1000  ;  // a senderName: X's display name (50) and username (15) in a template, with room
+  /**
+   * The largest inbound message read by default. A legitimate one holds at most 10,000 characters
+   * of text: 40 KB of 4-byte UTF-8, or 60 KB if every character were a JSON \u escape, plus a
+   * name and attachment URLs; 128 KiB keeps it whole while a PHP request's memory stays safe.
+   */
+  const DefaultMaxMessageBytes = 131072 ;
 
   protected $_parent ;
   /** The last command published and confirmed: [ 'id', 'routingKey', 'body' ] (the tester reads it). */
@@ -607,12 +629,15 @@ class TwitterQueueMessagingManager
 
   /**
    * The five Kiamo fields of an inbound message body, checked against the wire contract: a JSON
-   * object with id (string), createdAt (integer Unix seconds), senderId (non-empty string),
-   * senderName and content (strings). Throws TwitterQueueInvalidMessage with the contract's error
-   * code (invalid_json, missing_field, wrong_type) and a sentence saying what is wrong.
+   * object of at most $maxBytes with id (string), createdAt (integer Unix seconds), senderId (the
+   * sender's numeric X user id), senderName (at most MaxNameLength characters), content (at most
+   * X's 10,000 characters) and accountId (one of $accounts, when any is configured). Throws
+   * TwitterQueueInvalidMessage with an error code (too_large, invalid_json, missing_field,
+   * wrong_type, too_long, foreign_account) and a sentence saying what is wrong, never the content.
    */
-  public static function buildMessageRecord( string $body ) : array
+  public static function buildMessageRecord( string $body, array $accounts = [], int $maxBytes = self::DefaultMaxMessageBytes ) : array
   {
+    if( strlen( $body ) > $maxBytes ) throw self::tooLarge( strlen( $body ), $maxBytes ) ;
     try
     {
       $decoded = json_decode( $body, false, 64, JSON_THROW_ON_ERROR ) ;
@@ -627,9 +652,10 @@ class TwitterQueueMessagingManager
     $rules = [
       'id'         => [ 'a string of 1 to 64 letters, digits or . _ : -', function( $v ) { return is_string( $v ) && preg_match( '/^[0-9A-Za-z_.:-]{1,64}$/', $v ) === 1 ; } ],
       'createdAt'  => [ 'an integer (Unix seconds)',                       function( $v ) { return is_int( $v ) && $v >= 0 ; } ],
-      'senderId'   => [ 'a non-empty string',                              function( $v ) { return is_string( $v ) && $v !== '' ; } ],
+      'senderId'   => [ "the sender's numeric X user id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/', $v ) === 1 ; } ],
       'senderName' => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
       'content'    => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
+      'accountId'  => [ "the X account's numeric id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/', $v ) === 1 ; } ],
     ] ;
     $record = [] ;
     foreach( $rules as $field => [ $expected, $check ] )
@@ -638,7 +664,24 @@ class TwitterQueueMessagingManager
       if( !$check( $data[ $field ] ) )         throw new TwitterQueueInvalidMessage( 'wrong_type', "The Kiamo message's '" . $field . "' must be " . $expected . ", got " . self::describeValue( $data[ $field ] ) . "." ) ;
       $record[ $field ] = $data[ $field ] ;
     }
+    foreach( [ 'content' => self::MaxTextLength, 'senderName' => self::MaxNameLength ] as $field => $limit )
+    {
+      $length = mb_strlen( $record[ $field ], 'UTF-8' ) ;
+      if( $length > $limit ) throw new TwitterQueueInvalidMessage( 'too_long', "The Kiamo message's '" . $field . "' has " . $length . " characters, at most " . $limit . " are accepted." ) ;
+    }
+    if( $accounts !== [] && !in_array( $record[ 'accountId' ], $accounts, true ) )
+    {
+      throw new TwitterQueueInvalidMessage( 'foreign_account', "The Kiamo message's accountId '" . $record[ 'accountId' ] . "' is not an account of this connector (" . implode( ', ', $accounts ) . "): "
+                                                             . "set access accountId / accountIds (KIAMO_TWITTER_ACCOUNT_ID / _IDS) if it should be." ) ;
+    }
+    unset( $record[ 'accountId' ] ) ;  // Kiamo gets its five fields
     return $record ;
+  }
+
+  /** A message above the size limit, refused from its AMQP body size before it is read or decoded. */
+  public static function tooLarge( int $size, int $maxBytes ) : TwitterQueueInvalidMessage
+  {
+    return new TwitterQueueInvalidMessage( 'too_large', "The message is " . $size . " bytes, more than the " . $maxBytes . " allowed (runtime maxMessageBytes, KIAMO_TWITTER_MAX_MESSAGE_BYTES); it was not read." ) ;
   }
 
   /**
@@ -703,12 +746,17 @@ class TwitterQueueMessagingManager
    */
   public   function readMessages( int $max, callable $deliver, bool $ackAdded = true, bool $peek = false ) : array
   {
-    $queue = $this->getConf( 'access', 'topology.inboundQueue' ) ;
-    $stats  = [ 'added' => 0, 'known' => 0, 'setAside' => 0, 'left' => 0 ] ;
-    $method = __METHOD__ ;  // closures would log as {closure}
-    $this->withChannel( 'fetch', function( AMQPChannel $ch ) use ( $queue, $max, $deliver, $ackAdded, $peek, &$stats, $method )
+    $queue    = $this->getConf( 'access', 'topology.inboundQueue' ) ;
+    $maxBytes = (int)$this->getConf( 'runtime', 'maxMessageBytes' ) ;
+    $accounts = $this->_parent->acceptedAccountIds() ;
+    $stats    = [ 'added' => 0, 'known' => 0, 'setAside' => 0, 'left' => 0 ] ;
+    $method   = __METHOD__ ;  // closures would log as {closure}
+    $this->withChannel( 'fetch', function( AMQPChannel $ch ) use ( $queue, $max, $maxBytes, $accounts, $deliver, $ackAdded, $peek, &$stats, $method )
     {
       $stats[ 'left' ] = $this->checkQueue( $ch, $queue ) ;
+      // Bodies above the limit are read frame by frame and dropped, never held in memory: the
+      // message comes back truncated with its full size, and is set aside as too_large.
+      $ch->setBodySizeLimit( $maxBytes ) ;
       while( $stats[ 'added' ] < $max )
       {
         $msg = $ch->basic_get( $queue, false ) ;
@@ -720,7 +768,8 @@ class TwitterQueueMessagingManager
 
         try
         {
-          $record = self::buildMessageRecord( $msg->getBody() ) ;
+          if( $msg->isTruncated() || (int)$msg->getBodySize() > $maxBytes ) throw self::tooLarge( (int)$msg->getBodySize(), $maxBytes ) ;
+          $record = self::buildMessageRecord( $msg->getBody(), $accounts, $maxBytes ) ;
         }
         catch( TwitterQueueInvalidMessage $e )
         {
@@ -1090,7 +1139,7 @@ class TwitterQueueException extends \RuntimeException
   }
 }
 
-/** An inbound message that is not a valid Kiamo message (reason: invalid_json, missing_field or wrong_type). */
+/** An inbound message that is not a valid Kiamo message (reason: too_large, invalid_json, missing_field, wrong_type, too_long, foreign_account). */
 class TwitterQueueInvalidMessage extends TwitterQueueException
 {
 }

@@ -27,6 +27,12 @@ final class MessageRecordTest extends TestCase
         ], $record);
     }
 
+    public function testAContentOf10000CharactersIsValidAndWithoutConfiguredAccountsAnyNumericAccountIs(): void
+    {
+        $record = TwitterQueueMessagingManager::buildMessageRecord(json_encode(TestBroker::kiamoMessage('1', ['content' => str_repeat('👋', 10_000), 'accountId' => '777']), JSON_UNESCAPED_UNICODE));
+        $this->assertSame(10_000, mb_strlen($record['content']));
+    }
+
     public function testEmptySenderNameAndContentAreStillValid(): void
     {
         $record = TwitterQueueMessagingManager::buildMessageRecord(json_encode(TestBroker::kiamoMessage('1', ['senderName' => '', 'content' => ''])));
@@ -38,8 +44,8 @@ final class MessageRecordTest extends TestCase
     public function testAnInvalidBodyIsRefusedWithTheContractCodeAndAReadableReason(string $body, string $reason, string $phrase): void
     {
         try {
-            TwitterQueueMessagingManager::buildMessageRecord($body);
-            $this->fail('accepted an invalid body: ' . $body);
+            TwitterQueueMessagingManager::buildMessageRecord($body, ['1234']);
+            $this->fail('accepted an invalid body: ' . substr($body, 0, 200));
         } catch (TwitterQueueInvalidMessage $e) {
             $this->assertSame($reason, $e->getReason());
             $this->assertStringContainsString($phrase, $e->getMessage());
@@ -68,8 +74,15 @@ final class MessageRecordTest extends TestCase
             'createdAt as a string' => [$with('createdAt', '1666189035'), 'wrong_type', "'createdAt' must be an integer"],
             'createdAt as a float' => [$with('createdAt', 1666189035.5), 'wrong_type', "'createdAt' must be an integer"],
             'negative createdAt' => [$with('createdAt', -1), 'wrong_type', "'createdAt' must be an integer"],
-            'empty senderId' => [$with('senderId', ''), 'wrong_type', "'senderId' must be a non-empty string"],
-            'numeric senderId' => [$with('senderId', 906948460), 'wrong_type', "'senderId' must be a non-empty string"],
+            'empty senderId' => [$with('senderId', ''), 'wrong_type', "'senderId' must be the sender's numeric X user id"],
+            'numeric senderId' => [$with('senderId', 906948460), 'wrong_type', "'senderId' must be the sender's numeric X user id"],
+            'a senderId that is not digits' => [$with('senderId', '12ab'), 'wrong_type', "'senderId' must be the sender's numeric X user id"],
+            'no accountId' => [$without('accountId'), 'missing_field', "no 'accountId'"],
+            'numeric accountId' => [$with('accountId', 1234), 'wrong_type', "'accountId' must be the X account's numeric id"],
+            'a content of 5 MB' => [$with('content', str_repeat('a', 5_000_000)), 'too_large', 'bytes, more than the 131072 allowed'],
+            'a content of 10,001 characters' => [$with('content', str_repeat('👋', 10_001)), 'too_long', "'content' has 10001 characters, at most 10000"],
+            'a senderName of 1,001 characters' => [$with('senderName', str_repeat('n', 1_001)), 'too_long', "'senderName' has 1001 characters"],
+            'another account' => [$with('accountId', '9999'), 'foreign_account', "accountId '9999' is not an account of this connector (1234)"],
             'null content' => [$with('content', null), 'wrong_type', "'content' must be a string, got null"],
             'object content' => [$with('content', ['text' => 'hi']), 'wrong_type', "'content' must be a string"],
         ];
