@@ -75,8 +75,10 @@ class TwitterQueueConnector implements GenericConnectorInterface
 {
   const RootPath = __DIR__ ;
 
-  /** Bag parameter holding the ids of the last messages handed to Kiamo (space separated, oldest first). */
-  const DeliveredIdsParameter = TWITTER_QUEUE_CONNECTOR . '.deliveredMessageIds' ;
+  /** Bag parameter holding the ids of the messages handed to Kiamo (space separated, oldest first). */
+  const DeliveredIdsParameter   = TWITTER_QUEUE_CONNECTOR . '.deliveredMessageIds' ;
+  /** Bag parameter saying when they were handed over: runs "<unix seconds>:<how many ids>", in the ids' order. */
+  const DeliveredTimesParameter = TWITTER_QUEUE_CONNECTOR . '.deliveredMessageTimes' ;
 
   /** Acknowledge each message as soon as the bag holds it (default). */
   const AckAfterAdd  = 'afterAdd'  ;
@@ -145,7 +147,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
       'timezone'                    => date_default_timezone_get(),       // of the log lines and file names
       'fetchBatchSize'              => 50,                                // at most this many messages per fetch()
       'ackMode'                     => self::AckAfterAdd,                 // afterAdd | nextFetch (README: "Loss and repeat window")
-      'rememberedIds'               => 500,                               // ids kept in the bag to drop re-published messages
+      'rememberedFor'               => 86400,                             // seconds an id handed to Kiamo is kept in the bag, to drop its repeats
+      'rememberedIds'               => 10000,                             // at most this many ids are kept (the oldest go first)
       'maxMessageBytes'             => 131072,                            // a larger inbound message is set aside unread
       'amqpLibAutoload'             => '',                                // php-amqplib's autoload.php, when not found by itself
     ] ;
@@ -188,6 +191,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_LOG_TIMEZONE'            => [ 'runtime', 'timezone',                     'string' ],
     'KIAMO_TWITTER_FETCH_BATCH_SIZE'        => [ 'runtime', 'fetchBatchSize',               'int'    ],
     'KIAMO_TWITTER_ACK_MODE'                => [ 'runtime', 'ackMode',                      'string' ],
+    'KIAMO_TWITTER_REMEMBERED_FOR'          => [ 'runtime', 'rememberedFor',                'int'    ],
     'KIAMO_TWITTER_REMEMBERED_IDS'          => [ 'runtime', 'rememberedIds',                'int'    ],
     'KIAMO_TWITTER_MAX_MESSAGE_BYTES'       => [ 'runtime', 'maxMessageBytes',              'int'    ],
     'KIAMO_TWITTER_AMQPLIB_AUTOLOAD'        => [ 'runtime', 'amqpLibAutoload',              'string' ],
@@ -361,7 +365,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
     if( !is_int( $r[ 'fetchBatchSize' ] ) || $r[ 'fetchBatchSize' ] < 1 || $r[ 'fetchBatchSize' ] > 1000 ) throw $bad( 'runtime fetchBatchSize (KIAMO_TWITTER_FETCH_BATCH_SIZE)', 'must be an integer between 1 and 1000' ) ;
     if( !in_array( $r[ 'ackMode' ], [ self::AckAfterAdd, self::AckNextFetch ], true ) )              throw $bad( 'runtime ackMode (KIAMO_TWITTER_ACK_MODE)', 'must be ' . self::AckAfterAdd . ' or ' . self::AckNextFetch ) ;
     if( !is_int( $r[ 'maxMessageBytes' ] ) || $r[ 'maxMessageBytes' ] < 4096 || $r[ 'maxMessageBytes' ] > 16777216 ) throw $bad( 'runtime maxMessageBytes (KIAMO_TWITTER_MAX_MESSAGE_BYTES)', 'must be an integer between 4096 and 16777216' ) ;
-    if( !is_int( $r[ 'rememberedIds' ] ) || $r[ 'rememberedIds' ] < $r[ 'fetchBatchSize' ] || $r[ 'rememberedIds' ] > 10000 ) throw $bad( 'runtime rememberedIds (KIAMO_TWITTER_REMEMBERED_IDS)', 'must be an integer between fetchBatchSize and 10000' ) ;
+    if( !is_int( $r[ 'rememberedIds' ] ) || $r[ 'rememberedIds' ] < $r[ 'fetchBatchSize' ] || $r[ 'rememberedIds' ] > 100000 ) throw $bad( 'runtime rememberedIds (KIAMO_TWITTER_REMEMBERED_IDS)', 'must be an integer between fetchBatchSize and 100000' ) ;
+    if( !is_int( $r[ 'rememberedFor' ] ) || $r[ 'rememberedFor' ] < 60 || $r[ 'rememberedFor' ] > 30 * 86400 ) throw $bad( 'runtime rememberedFor (KIAMO_TWITTER_REMEMBERED_FOR)', 'must be a number of seconds between 60 and 2592000 (30 days)' ) ;
   }
 
   private function newLogger() : TwitterQueueLogger
@@ -444,12 +449,19 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $this->log( "Fetching up to " . $max . " message(s), ackMode=" . $ackMode, TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
 
     $params   = $parameterBag->getParameters() ;
-    $known    = self::decodeDeliveredIds( is_array( $params ) ? ( $params[ self::DeliveredIdsParameter ] ?? '' ) : '' ) ;
-    $knownSet = array_flip( $known ) ;
+    $params   = is_array( $params ) ? $params : [] ;
+    $now      = time() ;
+    // Ids are kept by age, so a whole backlog the ingest publishes again (a crash between two
+    // confirmed chunks) finds every one of its ids still here; the count only bounds the bag.
+    // A repeat is acknowledged and never re-added, so repeats cannot push out other ids.
+    $known    = self::pruneDeliveredIds( self::decodeDeliveredIds( $params[ self::DeliveredIdsParameter ] ?? '', $params[ self::DeliveredTimesParameter ] ?? null, $now ),
+                                         $now - (int)$this->getConf( 'runtime', 'rememberedFor' ), $keep ) ;
+    $knownSet = array_flip( array_column( $known, 0 ) ) ;
     $added    = 0 ;
     $method   = __METHOD__ ;  // closures would log as {closure}
+    if( count( $known ) > 0 ) self::storeDeliveredIds( $parameterBag, $known ) ;
 
-    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $method ) : bool
+    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $now, $method ) : bool
     {
       if( isset( $knownSet[ $record[ 'id' ] ] ) ) return false ;  // already handed to Kiamo
       $inputMsg = [
@@ -464,10 +476,14 @@ class TwitterQueueConnector implements GenericConnectorInterface
       $parameterBag->addMessage( $inputMsg ) ;
       $added++ ;
       // The remembered ids travel with the messages: Kiamo persists both from the same bag.
-      $known[] = $record[ 'id' ] ;
-      if( count( $known ) > $keep ) $known = array_slice( $known, -$keep ) ;
-      $knownSet = array_flip( $known ) ;
-      $parameterBag->setParameter( self::DeliveredIdsParameter, implode( ' ', $known ) ) ;
+      $known[] = [ $record[ 'id' ], $now ] ;
+      $knownSet[ $record[ 'id' ] ] = true ;
+      if( count( $known ) > $keep )
+      {
+        $known    = array_slice( $known, -$keep ) ;
+        $knownSet = array_flip( array_column( $known, 0 ) ) ;
+      }
+      self::storeDeliveredIds( $parameterBag, $known ) ;
       return true ;
     } ;
 
@@ -533,10 +549,49 @@ class TwitterQueueConnector implements GenericConnectorInterface
     if( $this->logger !== null ) $this->logger->log( $str, $level, $method, $indentLevel ) ;
   }
 
-  public static function decodeDeliveredIds( $value ) : array
+  /**
+   * The remembered ids as [ id, unix seconds handed to Kiamo ] pairs, oldest first, from the two bag
+   * parameters. Times that are missing (a bag from a version that kept only ids) or do not match
+   * the ids count as $now: an id is then kept longer, never forgotten early.
+   */
+  public static function decodeDeliveredIds( $ids, $times = null, ?int $now = null ) : array
   {
-    if( !is_string( $value ) || trim( $value ) === '' ) return [] ;
-    return array_values( array_filter( explode( ' ', $value ), function( $id ) { return $id !== '' ; } ) ) ;
+    $now = $now ?? time() ;
+    if( !is_string( $ids ) || trim( $ids ) === '' ) return [] ;
+    $list = array_values( array_filter( explode( ' ', $ids ), function( $id ) { return $id !== '' ; } ) ) ;
+    $at   = [] ;
+    if( is_string( $times ) )
+    {
+      foreach( array_filter( explode( ' ', $times ) ) as $run )
+      {
+        if( preg_match( '/^(\d{1,12}):(\d{1,6})$/', $run, $m ) !== 1 ) { $at = [] ; break ; }
+        $at = array_merge( $at, array_fill( 0, (int)$m[ 2 ], min( (int)$m[ 1 ], $now ) ) ) ;
+        if( count( $at ) > count( $list ) ) break ;
+      }
+    }
+    if( count( $at ) !== count( $list ) ) $at = array_fill( 0, count( $list ), $now ) ;
+    return array_map( null, $list, $at ) ;
+  }
+
+  /** Drops the ids handed over before $since, then the oldest beyond $keep. */
+  public static function pruneDeliveredIds( array $known, int $since, int $keep ) : array
+  {
+    $known = array_values( array_filter( $known, function( $pair ) use ( $since ) { return $pair[ 1 ] >= $since ; } ) ) ;
+    return count( $known ) > $keep ? array_slice( $known, -$keep ) : $known ;
+  }
+
+  /** Writes the ids and their times ("<unix>:<count>" runs, so a fetch costs one number) into the bag. */
+  private static function storeDeliveredIds( $parameterBag, array $known ) : void
+  {
+    $runs = [] ;
+    foreach( $known as [ , $at ] )
+    {
+      $last = count( $runs ) - 1 ;
+      if( $last >= 0 && $runs[ $last ][ 0 ] === $at ) $runs[ $last ][ 1 ]++ ;
+      else $runs[] = [ $at, 1 ] ;
+    }
+    $parameterBag->setParameter( self::DeliveredIdsParameter,   implode( ' ', array_column( $known, 0 ) ) ) ;
+    $parameterBag->setParameter( self::DeliveredTimesParameter, implode( ' ', array_map( function( $r ) { return $r[ 0 ] . ':' . $r[ 1 ] ; }, $runs ) ) ) ;
   }
 
   public static function getInDict( $dict, $key = null )

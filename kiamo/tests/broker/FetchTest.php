@@ -150,10 +150,12 @@ final class FetchTest extends BrokerTestCase
 
     public function testAnEmptyQueueGivesAnEmptyBagAndKeepsItsParameters(): void
     {
-        $bag = new ParameterBag('TwitterQueueConnector', ['other.parameter' => 'kept', TwitterQueueConnector::DeliveredIdsParameter => '9 10']);
+        $recently = (string)(time() - 60);
+        $parameters = ['other.parameter' => 'kept', TwitterQueueConnector::DeliveredIdsParameter => '9 10', TwitterQueueConnector::DeliveredTimesParameter => $recently . ':2'];
+        $bag = new ParameterBag('TwitterQueueConnector', $parameters);
         TestConnector::make()->fetch($bag);
         $this->assertSame([], $bag->getMessages());
-        $this->assertSame(['other.parameter' => 'kept', TwitterQueueConnector::DeliveredIdsParameter => '9 10'], $bag->getParameters());
+        $this->assertSame($parameters, $bag->getParameters());
     }
 
     public function testTheRememberedIdsAreCappedSoTheBagStaysSmall(): void
