@@ -66,7 +66,25 @@ function twitterQueueRequireKiamoClasses() : void
     require_once $path ;
   }
 }
-twitterQueueRequireKiamoClasses() ;
+
+/** Whether this file is the script the PHP command line runs (the tester), not a file Kiamo or a test includes. */
+function twitterQueueIsTheCommandLineScript() : bool
+{
+  return PHP_SAPI === 'cli' && isset( $_SERVER[ 'SCRIPT_FILENAME' ] ) && realpath( $_SERVER[ 'SCRIPT_FILENAME' ] ) === __FILE__ ;
+}
+
+try
+{
+  twitterQueueRequireKiamoClasses() ;
+}
+catch( \RuntimeException $e )
+{
+  // Inside Kiamo the exception reaches Kiamo's own handler; the tester, run outside a Kiamo
+  // installation, says what is missing on one KO line, as for every other failure.
+  if( !twitterQueueIsTheCommandLineScript() ) throw $e ;
+  echo "KO [kiamo_classes_missing] " . $e->getMessage() . "\n" ;
+  exit( 1 ) ;
+}
 
 
 // Kiamo Messaging Connector
@@ -183,11 +201,19 @@ class TwitterQueueConnector implements GenericConnectorInterface
     ] ;
   }
 
-  /** Environment variable => [ configuration, key, type ]; applied after initConfig (and after a URL). */
+  /**
+   * Environment variable => [ configuration, key, type ]; applied in this order after initConfig
+   * (and after a URL), so a later one wins. One name per meaning, shared with the workers
+   * (KIAMO_TWITTER_SERVICE, _USER_ID, _LOG_FILES_FOLDER, _AMQP_EXCHANGE, _AMQP_URL, _LOG_LEVEL,
+   * _AMQP_HEARTBEAT): the connector's earlier names are still read, as aliases applied first, so
+   * the shared name wins when both are set.
+   */
   const EnvironmentOverrides = [
-    'KIAMO_TWITTER_SERVICE_NAME'            => [ 'self',    'service',                      'string' ],
+    'KIAMO_TWITTER_SERVICE_NAME'            => [ 'self',    'service',                      'string' ],  // alias
+    'KIAMO_TWITTER_SERVICE'                 => [ 'self',    'service',                      'string' ],
     'KIAMO_TWITTER_LOG_LEVEL'               => [ 'runtime', 'logLevel',                     'level'  ],
-    'KIAMO_TWITTER_LOG_PATH'                => [ 'runtime', 'logPath',                      'string' ],
+    'KIAMO_TWITTER_LOG_PATH'                => [ 'runtime', 'logPath',                      'string' ],  // alias
+    'KIAMO_TWITTER_LOG_FILES_FOLDER'        => [ 'runtime', 'logPath',                      'string' ],
     'KIAMO_TWITTER_LOG_TIMEZONE'            => [ 'runtime', 'timezone',                     'string' ],
     'KIAMO_TWITTER_FETCH_BATCH_SIZE'        => [ 'runtime', 'fetchBatchSize',               'int'    ],
     'KIAMO_TWITTER_ACK_MODE'                => [ 'runtime', 'ackMode',                      'string' ],
@@ -195,8 +221,9 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_REMEMBERED_IDS'          => [ 'runtime', 'rememberedIds',                'int'    ],
     'KIAMO_TWITTER_MAX_MESSAGE_BYTES'       => [ 'runtime', 'maxMessageBytes',              'int'    ],
     'KIAMO_TWITTER_AMQPLIB_AUTOLOAD'        => [ 'runtime', 'amqpLibAutoload',              'string' ],
-    'KIAMO_TWITTER_ACCOUNT_ID'              => [ 'access',  'accountId',                    'string' ],
-    'KIAMO_TWITTER_ACCOUNT_IDS'             => [ 'access',  'accountIds',                   'list'   ],
+    'KIAMO_TWITTER_ACCOUNT_ID'              => [ 'access',  'accountId',                    'string' ],  // alias
+    'KIAMO_TWITTER_USER_ID'                 => [ 'access',  'accountId',                    'string' ],
+    'KIAMO_TWITTER_USER_IDS'                => [ 'access',  'accountIds',                   'list'   ],
     'KIAMO_TWITTER_AMQP_HOST'               => [ 'access',  'amqp.host',                    'string' ],
     'KIAMO_TWITTER_AMQP_PORT'               => [ 'access',  'amqp.port',                    'int'    ],
     'KIAMO_TWITTER_AMQP_VHOST'              => [ 'access',  'amqp.vhost',                   'string' ],
@@ -211,8 +238,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_AMQP_HEARTBEAT'          => [ 'access',  'amqp.heartbeat',               'int'    ],
     'KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT'    => [ 'access',  'amqp.confirmTimeout',          'float'  ],
     'KIAMO_TWITTER_AMQP_CONNECTION_NAME'    => [ 'access',  'amqp.connectionName',          'string' ],
-    'KIAMO_TWITTER_AMQP_EXCHANGE'           => [ 'access',  'topology.exchange',            'string' ],  // the workers' name for it
-    'KIAMO_TWITTER_EXCHANGE'                => [ 'access',  'topology.exchange',            'string' ],  // applied after: wins when both are set
+    'KIAMO_TWITTER_EXCHANGE'                => [ 'access',  'topology.exchange',            'string' ],  // alias
+    'KIAMO_TWITTER_AMQP_EXCHANGE'           => [ 'access',  'topology.exchange',            'string' ],
     'KIAMO_TWITTER_INBOUND_QUEUE'           => [ 'access',  'topology.inboundQueue',        'string' ],
   ] ;
 
@@ -233,6 +260,12 @@ class TwitterQueueConnector implements GenericConnectorInterface
         $parsed = self::parseAmqpUrl( $this->accessConf[ 'amqp' ][ 'url' ] ) ;
         $tls    = $parsed[ 'tls' ] ;
         unset( $parsed[ 'tls' ] ) ;
+        foreach( [ 'caFile', 'verifyPeer' ] as $k )
+        {
+          if( !array_key_exists( 'tls.' . $k, $parsed ) ) continue ;
+          $this->accessConf[ 'amqp' ][ 'tls' ][ $k ] = $parsed[ 'tls.' . $k ] ;
+          unset( $parsed[ 'tls.' . $k ] ) ;
+        }
         $this->accessConf[ 'amqp' ] = array_merge( $this->accessConf[ 'amqp' ], $parsed ) ;
         $this->accessConf[ 'amqp' ][ 'tls' ][ 'enabled' ] = $tls ;
       }
@@ -298,8 +331,10 @@ class TwitterQueueConnector implements GenericConnectorInterface
 
   /**
    * amqp://user:password@host:port/vhost (amqps:// for TLS): RabbitMQ's URI form. Parts are
-   * percent-decoded; an empty path or "/" is the default vhost "/". Throws without echoing the URL,
-   * which holds the password.
+   * percent-decoded; an empty path or "/" is the default vhost "/". The query takes the keys the
+   * workers read from the same URL, so one URL serves both: heartbeat (seconds), connection_timeout
+   * (milliseconds), connection_name, and for amqps cacertfile and verify (verify_peer or
+   * verify_none). Throws without echoing the URL, which holds the password.
    */
   public static function parseAmqpUrl( string $url ) : array
   {
@@ -319,6 +354,38 @@ class TwitterQueueConnector implements GenericConnectorInterface
     ] ;
     if( isset( $parts[ 'user' ] ) ) $res[ 'user'     ] = rawurldecode( $parts[ 'user' ] ) ;
     if( isset( $parts[ 'pass' ] ) ) $res[ 'password' ] = rawurldecode( $parts[ 'pass' ] ) ;
+    $bad = function( string $why ) { return new TwitterQueueException( 'configuration', "Configuration: the AMQP URL (access amqp.url or KIAMO_TWITTER_AMQP_URL): " . $why . "." ) ; } ;
+    foreach( array_filter( explode( '&', $parts[ 'query' ] ?? '' ) ) as $pair )
+    {
+      [ $key, $value ] = array_pad( explode( '=', $pair, 2 ), 2, '' ) ;
+      $value = rawurldecode( $value ) ;
+      switch( $key )
+      {
+      case 'heartbeat' :
+        if( preg_match( '/^\d{1,5}$/', $value ) !== 1 || (int)$value > 65535 ) throw $bad( "heartbeat must be a number of seconds in 0...65535" ) ;
+        $res[ 'heartbeat' ] = (int)$value ;
+        break ;
+      case 'connection_timeout' :
+        if( preg_match( '/^\d{1,9}$/', $value ) !== 1 || (int)$value === 0 ) throw $bad( "connection_timeout must be a positive number of milliseconds" ) ;
+        $res[ 'connectionTimeout' ] = (int)$value / 1000 ;
+        break ;
+      case 'connection_name' :
+        $res[ 'connectionName' ] = $value ;
+        break ;
+      case 'cacertfile' :
+      case 'verify' :
+        if( !$tls ) throw $bad( "'" . $key . "' needs the amqps scheme" ) ;
+        if( $key === 'cacertfile' ) { $res[ 'tls.caFile' ] = $value ; break ; }
+        if( $value !== 'verify_peer' && $value !== 'verify_none' ) throw $bad( "verify must be verify_peer or verify_none" ) ;
+        $res[ 'tls.verifyPeer' ] = $value === 'verify_peer' ;
+        break ;
+      case 'certfile' :
+      case 'keyfile' :
+        throw $bad( "'" . $key . "': the connector presents no client certificate (the broker checks Kiamo's user and password)" ) ;
+      default :
+        throw $bad( "unknown query parameter '" . preg_replace( '/[^A-Za-z0-9_.-]/', '?', substr( $key, 0, 40 ) ) . "'" ) ;
+      }
+    }
     return $res ;
   }
 
@@ -329,7 +396,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $a   = $this->accessConf[ 'amqp' ] ;
     $r   = $this->runtimeConf ;
 
-    if( !is_string( $this->selfConf[ 'service' ] ) || trim( $this->selfConf[ 'service' ] ) === '' ) throw $bad( 'self service (KIAMO_TWITTER_SERVICE_NAME)', 'must be a non-empty name' ) ;
+    if( !is_string( $this->selfConf[ 'service' ] ) || trim( $this->selfConf[ 'service' ] ) === '' ) throw $bad( 'self service (KIAMO_TWITTER_SERVICE, or its alias KIAMO_TWITTER_SERVICE_NAME)', 'must be a non-empty name' ) ;
     if( !is_string( $a[ 'host' ] ) || $a[ 'host' ] === '' )                                           throw $bad( 'access amqp.host (KIAMO_TWITTER_AMQP_HOST)', 'must be a host name or address' ) ;
     if( !is_int( $a[ 'port' ] ) || $a[ 'port' ] < 1 || $a[ 'port' ] > 65535 )                         throw $bad( 'access amqp.port (KIAMO_TWITTER_AMQP_PORT)', 'must be an integer between 1 and 65535' ) ;
     if( !is_string( $a[ 'vhost' ] ) || $a[ 'vhost' ] === '' )                                         throw $bad( 'access amqp.vhost (KIAMO_TWITTER_AMQP_VHOST)', 'must be a virtual host name ("/" by default)' ) ;
@@ -349,18 +416,18 @@ class TwitterQueueConnector implements GenericConnectorInterface
     {
       $this->accessConf[ 'topology' ][ 'inboundQueue' ] = $this->accessConf[ 'topology' ][ 'exchange' ] . '.inbound' ;
     }
-    foreach( [ 'exchange' => 'KIAMO_TWITTER_EXCHANGE', 'inboundQueue' => 'KIAMO_TWITTER_INBOUND_QUEUE' ] as $k => $env )
+    foreach( [ 'exchange' => 'KIAMO_TWITTER_AMQP_EXCHANGE', 'inboundQueue' => 'KIAMO_TWITTER_INBOUND_QUEUE' ] as $k => $env )
     {
       $v = $this->accessConf[ 'topology' ][ $k ] ;
       if( !is_string( $v ) || $v === '' || strlen( $v ) > 255 ) throw $bad( 'access topology.' . $k . ' (' . $env . ')', 'must be a name of 1 to 255 bytes' ) ;
     }
     $account = $this->accessConf[ 'accountId' ] ;
-    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
+    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
     $accounts = $this->accessConf[ 'accountIds' ] ;
-    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_ACCOUNT_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
+    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_USER_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
 
     if( TwitterQueueLogger::parseLevel( $r[ 'logLevel' ] ) === null )                                throw $bad( 'runtime logLevel (KIAMO_TWITTER_LOG_LEVEL)', 'must be one of ' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) ) ;
-    if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
+    if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_FILES_FOLDER, or its alias KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
     if( !in_array( $r[ 'timezone' ], DateTimeZone::listIdentifiers(), true ) && $r[ 'timezone' ] !== 'UTC' ) throw $bad( 'runtime timezone (KIAMO_TWITTER_LOG_TIMEZONE)', 'must be a time zone such as Europe/Paris' ) ;
     if( !is_int( $r[ 'fetchBatchSize' ] ) || $r[ 'fetchBatchSize' ] < 1 || $r[ 'fetchBatchSize' ] > 1000 ) throw $bad( 'runtime fetchBatchSize (KIAMO_TWITTER_FETCH_BATCH_SIZE)', 'must be an integer between 1 and 1000' ) ;
     if( !in_array( $r[ 'ackMode' ], [ self::AckAfterAdd, self::AckNextFetch ], true ) )              throw $bad( 'runtime ackMode (KIAMO_TWITTER_ACK_MODE)', 'must be ' . self::AckAfterAdd . ' or ' . self::AckNextFetch ) ;
@@ -727,7 +794,7 @@ class TwitterQueueMessagingManager
     if( $accounts !== [] && !in_array( $record[ 'accountId' ], $accounts, true ) )
     {
       throw new TwitterQueueInvalidMessage( 'foreign_account', "The Kiamo message's accountId '" . $record[ 'accountId' ] . "' is not an account of this connector (" . implode( ', ', $accounts ) . "): "
-                                                             . "set access accountId / accountIds (KIAMO_TWITTER_ACCOUNT_ID / _IDS) if it should be." ) ;
+                                                             . "set access accountId / accountIds (KIAMO_TWITTER_USER_ID / _USER_IDS) if it should be." ) ;
     }
     unset( $record[ 'accountId' ] ) ;  // Kiamo gets its five fields
     return $record ;
@@ -763,7 +830,7 @@ class TwitterQueueMessagingManager
 
     $accountId = $messageTask[ 'accountId' ] ?? $defaultAccountId ;
     if( is_int( $accountId ) && $accountId >= 0 ) $accountId = (string)$accountId ;
-    if( !is_string( $accountId ) || $accountId === '' ) throw $invalid( "no X account id for the routing key send.<accountId>: set access accountId (KIAMO_TWITTER_ACCOUNT_ID) or give the task an accountId." ) ;
+    if( !is_string( $accountId ) || $accountId === '' ) throw $invalid( "no X account id for the routing key send.<accountId>: set access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID) or give the task an accountId." ) ;
     if( preg_match( '/^\d{1,20}$/', $accountId ) !== 1 ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
 
     $recipient = [ 'id' => $toId ] ;
@@ -1223,19 +1290,28 @@ class TwitterQueueLogger
   const LOG_CRITICAL               =  8 ;
   const LOG_NONE                   =  9 ;
 
-  const LEVELS = [ 'ALL' => 0, 'VERBOSE' => 1, 'TRACE' => 2, 'DEBUG' => 3, 'INFOP' => 4, 'INFO' => 5, 'WARN' => 6, 'WARNING' => 6, 'ERROR' => 7, 'CRITICAL' => 8, 'NONE' => 9 ] ;
+  /** Names, the workers' included (trace ... critical; their notice, between info and warning, shows warnings up). */
+  const LEVELS = [ 'ALL' => 0, 'VERBOSE' => 1, 'TRACE' => 2, 'DEBUG' => 3, 'INFOP' => 4, 'INFO' => 5, 'NOTICE' => 6, 'WARN' => 6, 'WARNING' => 6, 'ERROR' => 7, 'CRITICAL' => 8, 'NONE' => 9 ] ;
 
   private $logsPath ;
   private $maxLogLevel ;
   private $timezone ;
   private $adjustMethodLen = 50 ;
   private $warned          = false ;
+  private $clock ;
 
-  public    function __construct( string $logPath, string $className, int $maxLogLevel, string $timezone )
+  /** $clock returns the time in Unix seconds (time() by default): a test passes its own. */
+  public    function __construct( string $logPath, string $className, int $maxLogLevel, string $timezone, ?callable $clock = null )
   {
     $this->logsPath    = rtrim( $logPath, '/\\' ) . DIRECTORY_SEPARATOR . $className . DIRECTORY_SEPARATOR ;
     $this->maxLogLevel = $maxLogLevel ;
     $this->timezone    = new DateTimeZone( $timezone ) ;
+    $this->clock       = $clock ?? function() { return time() ; } ;
+  }
+
+  private  function now() : DateTime
+  {
+    return ( new DateTime( '@' . (int)( $this->clock )() ) )->setTimezone( $this->timezone ) ;
   }
 
   /** A LOG_* number or a level name (case-insensitive); null when it is neither. */
@@ -1250,7 +1326,12 @@ class TwitterQueueLogger
 
   public   function getLogFile() : string
   {
-    return $this->logsPath . ( new DateTime( 'now', $this->timezone ) )->format( 'Ymd' ) . ".log" ;
+    return $this->logFileAt( $this->now() ) ;
+  }
+
+  private  function logFileAt( DateTime $at ) : string
+  {
+    return $this->logsPath . $at->format( 'Ymd' ) . ".log" ;
   }
 
   public   function log( $str, $level = self::LOG_DEBUG, $method = '', $indentLevel = 0 ) : void
@@ -1261,8 +1342,8 @@ class TwitterQueueLogger
     $text      = str_replace( [ "\r\n", "\r", "\n" ], ' | ', (string)$str ) ;
     $methodStr = self::bracket( $this->adjustMethod( self::shortMethod( (string)$method ) ) ) ;
     $indentStr = str_repeat( ' ', $indentLevel * 2 + 1 ) ;
-    $now       = ( new DateTime( 'now', $this->timezone ) )->format( 'Ymd_His' ) ;
-    $line      = self::bracket( $now ) . self::getLogLevelStr( $level ) . $methodStr . $indentStr . $text . "\r\n" ;
+    $at        = $this->now() ;  // one reading: the line's time and its file's day agree
+    $line      = self::bracket( $at->format( 'Ymd_His' ) ) . self::getLogLevelStr( $level ) . $methodStr . $indentStr . $text . "\r\n" ;
 
     if( !is_dir( $this->logsPath ) && !@mkdir( $this->logsPath, 0775, true ) && !is_dir( $this->logsPath ) )
     {
@@ -1270,8 +1351,9 @@ class TwitterQueueLogger
       return ;
     }
     // Blocking lock: concurrent Kiamo workers take turns instead of dropping lines.
-    $fp = @fopen( $this->getLogFile(), 'a' ) ;
-    if( $fp === false ) { $this->warnOnce( "cannot write " . $this->getLogFile() ) ; return ; }
+    $file = $this->logFileAt( $at ) ;
+    $fp   = @fopen( $file, 'a' ) ;
+    if( $fp === false ) { $this->warnOnce( "cannot write " . $file ) ; return ; }
     if( flock( $fp, LOCK_EX ) )
     {
       fwrite( $fp, $line ) ;
@@ -1565,7 +1647,7 @@ class TwitterQueueCommandLineTester
 
 // Enable the command line tester only when this file is the script run by the PHP command line
 // (never when Kiamo, a test or another script includes it).
-if( PHP_SAPI === 'cli' && isset( $_SERVER[ 'SCRIPT_FILENAME' ] ) && realpath( $_SERVER[ 'SCRIPT_FILENAME' ] ) === __FILE__ )
+if( twitterQueueIsTheCommandLineScript() )
 {
   // Usage example :
   // > php TwitterQueueConnector.php -f --test=00

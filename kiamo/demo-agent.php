@@ -5,7 +5,7 @@
  * answers each customer through send() (a send command to kiamo.twitter, which the dispatch worker
  * posts as a DM). Ctrl-C stops it.
  *
- *   KIAMO_TWITTER_AMQP_URL=amqp://... KIAMO_TWITTER_ACCOUNT_ID=1234 php kiamo/demo-agent.php
+ *   KIAMO_TWITTER_AMQP_URL=amqp://... KIAMO_TWITTER_USER_ID=1234 php kiamo/demo-agent.php
  *
  * Outside Kiamo it uses the test stand-ins of Kiamo's classes (kiamo/tests/kiamo).
  */

@@ -58,7 +58,7 @@ final class BadInboundTest extends BrokerTestCase
         TestBroker::publishInbound($this->channel, TestBroker::kiamoMessage('3101', ['accountId' => '1234']), '3101');
         TestBroker::publishInbound($this->channel, TestBroker::kiamoMessage('3102', ['accountId' => '5678']), '3102', '5678');
         TestBroker::publishInbound($this->channel, TestBroker::kiamoMessage('3103', ['accountId' => '9999']), '3103', '9999');
-        $connector = TestConnector::make(['KIAMO_TWITTER_ACCOUNT_IDS' => '1234,5678']);
+        $connector = TestConnector::make(['KIAMO_TWITTER_USER_IDS' => '1234,5678']);
 
         $bag = $connector->fetch(TestConnector::nextBag());
 

@@ -35,6 +35,18 @@ final class CommandLineTesterTest extends BrokerTestCase
         }
     }
 
+    public function testOutsideKiamoTheTesterPrintsAKoLineInsteadOfAnUncaughtException(): void
+    {
+        $environment = TestConnector::environment() + ['PATH' => getenv('PATH') ?: '/usr/bin:/bin', 'KIAMO_TWITTER_KIAMO_UTILITY_DIR' => ''];
+        foreach ([[], ['KIAMO_TWITTER_KIAMO_UTILITY_DIR' => TestConnector::tempDir('no-kiamo')]] as $where) {
+            [$code, $output] = $this->runPhp([__DIR__ . '/../../TwitterQueueConnector.php', '-f', '--test=00'], $where + $environment);
+            $this->assertSame(1, $code, $output);
+            $this->assertMatchesRegularExpression("/^KO \\[kiamo_classes_missing\\] .*ParameterBag was not found .*KIAMO_TWITTER_KIAMO_UTILITY_DIR/m", $output);
+            $this->assertStringNotContainsString('Fatal error', $output);
+            $this->assertStringNotContainsString('Uncaught', $output);
+        }
+    }
+
     public function testAnUnknownTestIsRefusedWithExitCode1(): void
     {
         [$code, $output] = $this->runTester(['--test=42']);

@@ -64,6 +64,66 @@ final class ConfigurationTest extends TestCase
         $this->assertSame('other.exchange', $c->getConf('access', 'topology.exchange'));
     }
 
+    public function testTheWorkersNamesAreReadAndWinOverTheConnectorsOldNames(): void
+    {
+        $dir = TestConnector::tempDir('shared-names');
+        $c = new TwitterQueueConnector(new ConnectorConfiguration(), [
+            'KIAMO_TWITTER_SERVICE' => 'Support X', 'KIAMO_TWITTER_SERVICE_NAME' => 'old name',
+            'KIAMO_TWITTER_USER_ID' => '1234', 'KIAMO_TWITTER_ACCOUNT_ID' => '999',
+            'KIAMO_TWITTER_LOG_FILES_FOLDER' => $dir, 'KIAMO_TWITTER_LOG_PATH' => $dir . '/old',
+            'KIAMO_TWITTER_AMQP_EXCHANGE' => 'acme.x', 'KIAMO_TWITTER_EXCHANGE' => 'old.exchange',
+            'KIAMO_TWITTER_LOG_LEVEL' => 'notice',
+        ]);
+        $this->assertSame('Support X', $c->getName());
+        $this->assertSame('1234', $c->getConf('access', 'accountId'));
+        $this->assertSame($dir, $c->getConf('runtime', 'logPath'));
+        $this->assertSame('acme.x', $c->getConf('access', 'topology.exchange'));
+        $this->assertSame(TwitterQueueLogger::LOG_WARN, $c->getConf('runtime', 'logLevel'));
+    }
+
+    /** The names the workers define (ConfigurationKey+All.swift) that the connector shares with them. */
+    public function testEverySharedNameIsOneTheWorkersDefine(): void
+    {
+        $swift = file_get_contents(__DIR__ . '/../../../Sources/KiamoTwitter/Configuration/ConfigurationKey+All.swift');
+        foreach (['KIAMO_TWITTER_SERVICE', 'KIAMO_TWITTER_USER_ID', 'KIAMO_TWITTER_LOG_LEVEL', 'KIAMO_TWITTER_LOG_FILES_FOLDER',
+                  'KIAMO_TWITTER_AMQP_URL', 'KIAMO_TWITTER_AMQP_EXCHANGE', 'KIAMO_TWITTER_AMQP_HEARTBEAT'] as $name) {
+            $this->assertStringContainsString('env: "' . $name . '"', $swift, $name . ' is not a workers\' name');
+            $this->assertTrue($name === 'KIAMO_TWITTER_AMQP_URL' || array_key_exists($name, TwitterQueueConnector::EnvironmentOverrides), $name . ' is not read by the connector');
+        }
+    }
+
+    public function testTheUrlQueryTheWorkersReadSetsTlsAndTimeouts(): void
+    {
+        $ca = TestConnector::tempDir('ca') . '/ca.pem';
+        file_put_contents($ca, "not checked here\n");
+        $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://u:p@h/v?cacertfile=' . rawurlencode($ca) . '&verify=verify_none&heartbeat=5&connection_timeout=2500&connection_name=kiamo-a']);
+        $a = $c->getConf('access', 'amqp');
+        $this->assertSame([true, $ca, false, 5, 2.5, 'kiamo-a'],
+            [$a['tls']['enabled'], $a['tls']['caFile'], $a['tls']['verifyPeer'], $a['heartbeat'], $a['connectionTimeout'], $a['connectionName']]);
+    }
+
+    public function badUrlQueries(): array
+    {
+        return [
+            'an unknown key' => ['amqp://h/?frame_max=1', "unknown query parameter 'frame_max'"],
+            'a CA without amqps' => ['amqp://h/?cacertfile=/x.pem', "'cacertfile' needs the amqps scheme"],
+            'a wrong verify' => ['amqps://h/?verify=maybe', 'verify must be verify_peer or verify_none'],
+            'a client certificate' => ['amqps://h/?certfile=/c.pem', 'presents no client certificate'],
+        ];
+    }
+
+    /** @dataProvider badUrlQueries */
+    public function testABadUrlQueryIsRefusedNamingTheKey(string $url, string $phrase): void
+    {
+        try {
+            $this->connector(['KIAMO_TWITTER_AMQP_URL' => $url]);
+            $this->fail('accepted ' . $url);
+        } catch (TwitterQueueException $e) {
+            $this->assertSame('configuration', $e->getReason());
+            $this->assertStringContainsString($phrase, $e->getMessage());
+        }
+    }
+
     public function testTlsWithoutPeerVerificationIsWarnedAtStart(): void
     {
         $unverified = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://h', 'KIAMO_TWITTER_AMQP_TLS_VERIFY_PEER' => 'false']);
@@ -114,6 +174,7 @@ final class ConfigurationTest extends TestCase
             'heartbeat too long for the timeout' => [['KIAMO_TWITTER_AMQP_HEARTBEAT' => '10', 'KIAMO_TWITTER_AMQP_READ_WRITE_TIMEOUT' => '10'], 'at least twice amqp.heartbeat'],
             'negative confirm timeout' => [['KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT' => '-1'], 'KIAMO_TWITTER_AMQP_CONFIRM_TIMEOUT'],
             'non-numeric account' => [['KIAMO_TWITTER_ACCOUNT_ID' => '@acme'], 'KIAMO_TWITTER_ACCOUNT_ID'],
+            'non-numeric account, shared name' => [['KIAMO_TWITTER_USER_ID' => '@acme'], 'KIAMO_TWITTER_USER_ID'],
             'remembered ids below the batch' => [['KIAMO_TWITTER_FETCH_BATCH_SIZE' => '100', 'KIAMO_TWITTER_REMEMBERED_IDS' => '50'], 'KIAMO_TWITTER_REMEMBERED_IDS'],
             'not an AMQP URL' => [['KIAMO_TWITTER_AMQP_URL' => 'http://guest:hunter2@host/'], 'must look like amqp://'],
             'unreadable password file' => [['KIAMO_TWITTER_AMQP_PASSWORD_FILE' => '/nonexistent/secret'], 'KIAMO_TWITTER_AMQP_PASSWORD_FILE names a file that cannot be read'],

@@ -10,19 +10,35 @@ final class LoggerTest extends TestCase
 {
     public function testLinesFollowTheOriginalFormatInADailyFilePerConnector(): void
     {
+        // A clock of our own: the file and the line name the same day whenever the test runs,
+        // one second before midnight in Paris included.
+        $now = (new \DateTime('2026-11-29 23:59:59', new \DateTimeZone('Europe/Paris')))->getTimestamp();
         $dir = TestConnector::tempDir('logger');
-        $logger = new TwitterQueueLogger($dir, 'TwitterQueueConnector', TwitterQueueLogger::LOG_INFO, 'Europe/Paris');
+        $logger = new TwitterQueueLogger($dir, 'TwitterQueueConnector', TwitterQueueLogger::LOG_INFO, 'Europe/Paris', function () use (&$now) { return $now; });
         $logger->log('Fetched 3 message(s)', TwitterQueueLogger::LOG_INFO, 'UserFiles\Messaging\Connector\TwitterQueueConnector::fetch');
         $logger->log('too detailed', TwitterQueueLogger::LOG_DEBUG, 'x');
         $logger->log("first line\nsecond line", TwitterQueueLogger::LOG_ERROR, 'TwitterQueueConnector::send');
 
-        $today = (new \DateTime('now', new \DateTimeZone('Europe/Paris')))->format('Ymd');
-        $file = $dir . '/TwitterQueueConnector/' . $today . '.log';
+        $file = $dir . '/TwitterQueueConnector/20261129.log';
         $this->assertSame($file, $logger->getLogFile());
         $lines = explode("\r\n", rtrim(file_get_contents($file), "\r\n"));
         $this->assertCount(2, $lines);
-        $this->assertMatchesRegularExpression('/^\[' . $today . '_\d{6}\]\[INFO \]\[TwitterQueueConnector::fetch {22}\] Fetched 3 message\(s\)$/', $lines[0]);
-        $this->assertMatchesRegularExpression('/^\[\d{8}_\d{6}\]\[ERROR\]\[TwitterQueueConnector::send {23}\] first line \| second line$/', $lines[1]);
+        $this->assertSame('[20261129_235959][INFO ][TwitterQueueConnector::fetch' . str_repeat(' ', 22) . '] Fetched 3 message(s)', $lines[0]);
+        $this->assertSame('[20261129_235959][ERROR][TwitterQueueConnector::send' . str_repeat(' ', 23) . '] first line | second line', $lines[1]);
+    }
+
+    public function testAtMidnightTheNextLineGoesToTheNextDaysFile(): void
+    {
+        $now = (new \DateTime('2026-11-29 23:59:59', new \DateTimeZone('UTC')))->getTimestamp();
+        $dir = TestConnector::tempDir('logger');
+        $logger = new TwitterQueueLogger($dir, 'TwitterQueueConnector', TwitterQueueLogger::LOG_INFO, 'UTC', function () use (&$now) { return $now; });
+        $logger->log('before', TwitterQueueLogger::LOG_INFO, 'm');
+        $now += 1;
+        $logger->log('after', TwitterQueueLogger::LOG_INFO, 'm');
+
+        $this->assertStringEndsWith('/20261130.log', $logger->getLogFile());
+        $this->assertStringContainsString('[20261129_235959]', file_get_contents($dir . '/TwitterQueueConnector/20261129.log'));
+        $this->assertStringContainsString('[20261130_000000]', file_get_contents($dir . '/TwitterQueueConnector/20261130.log'));
     }
 
     public function testAnUnwritableLogFolderNeverBreaksTheCaller(): void
