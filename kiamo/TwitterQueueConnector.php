@@ -122,6 +122,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $environment = $environment ?? getenv() ;
     try
     {
+      $this->applyLocalConfigFile( $environment ) ;
       $this->applyEnvironment( $environment ) ;
       $this->validateConfig() ;
     }
@@ -199,6 +200,50 @@ class TwitterQueueConnector implements GenericConnectorInterface
         'inboundQueue'                 => '',                             // empty: <exchange>.inbound, as the workers name it
       ],
     ] ;
+  }
+
+  /** The site's settings file, beside this one unless KIAMO_TWITTER_CONFIG_FILE names another. */
+  const LocalConfigFile = 'TwitterQueueConnector.config.php' ;
+
+  /**
+   * The site's own settings, kept out of this file so that an upgrade (a new
+   * TwitterQueueConnector.php over the old one) keeps them: a PHP file returning
+   * [ 'self' => [...], 'runtime' => [...], 'access' => [...] ] with any of initConfig's keys,
+   * merged over initConfig and under the environment. Absent is fine; an unknown key, or a file
+   * that does not return such an array, fails the construction naming it.
+   */
+  private function applyLocalConfigFile( array $environment ) : void
+  {
+    $named = (string)( $environment[ 'KIAMO_TWITTER_CONFIG_FILE' ] ?? '' ) ;
+    $file  = $named !== '' ? $named : self::RootPath . DIRECTORY_SEPARATOR . self::LocalConfigFile ;
+    if( !is_file( $file ) )
+    {
+      if( $named !== '' ) throw new TwitterQueueException( 'configuration', "Configuration: KIAMO_TWITTER_CONFIG_FILE names a file that does not exist (" . $file . ")." ) ;
+      return ;
+    }
+    $local = ( static function( string $path ) { return include $path ; } )( $file ) ;
+    if( !is_array( $local ) ) throw new TwitterQueueException( 'configuration', "Configuration: " . $file . " must return an array such as [ 'access' => [ 'amqp' => [ 'url' => '...' ] ] ]." ) ;
+    $defaults = [ 'self' => $this->selfConf, 'runtime' => $this->runtimeConf, 'access' => $this->accessConf ] ;
+    self::checkKnownKeys( $local, $defaults, '', $file ) ;
+    $this->selfConf    = array_replace_recursive( $this->selfConf,    $local[ 'self'    ] ?? [] ) ;
+    $this->runtimeConf = array_replace_recursive( $this->runtimeConf, $local[ 'runtime' ] ?? [] ) ;
+    $this->accessConf  = array_replace_recursive( $this->accessConf,  $local[ 'access'  ] ?? [] ) ;
+    if( isset( $local[ 'access' ][ 'accountIds' ] ) ) $this->accessConf[ 'accountIds' ] = $local[ 'access' ][ 'accountIds' ] ;  // a list replaces, never merges by index
+  }
+
+  private static function checkKnownKeys( array $local, array $defaults, string $prefix, string $file ) : void
+  {
+    foreach( $local as $key => $value )
+    {
+      $path = $prefix === '' ? (string)$key : $prefix . '.' . $key ;
+      if( !array_key_exists( $key, $defaults ) ) throw new TwitterQueueException( 'configuration', "Configuration: " . $file . " sets '" . $path . "', which is not a setting (see initConfig)." ) ;
+      $default = $defaults[ $key ] ;
+      if( is_array( $default ) && $default !== [] && array_keys( $default ) !== range( 0, count( $default ) - 1 ) )  // array_is_list is PHP 8.1
+      {
+        if( !is_array( $value ) ) throw new TwitterQueueException( 'configuration', "Configuration: " . $file . " sets '" . $path . "' to a single value; it holds settings (" . implode( ', ', array_keys( $default ) ) . ")." ) ;
+        self::checkKnownKeys( $value, $default, $path, $file ) ;
+      }
+    }
   }
 
   /**

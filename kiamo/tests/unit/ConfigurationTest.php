@@ -124,6 +124,49 @@ final class ConfigurationTest extends TestCase
         }
     }
 
+    /** The site's settings in their own file survive an upgrade of TwitterQueueConnector.php; the environment still wins. */
+    public function testASettingsFileBesideTheConnectorIsMergedUnderTheEnvironment(): void
+    {
+        $file = TestConnector::tempDir('site') . '/TwitterQueueConnector.config.php';
+        file_put_contents($file, "<?php\nreturn [ 'self' => [ 'service' => 'Support X' ], 'runtime' => [ 'fetchBatchSize' => 20 ],\n"
+            . "  'access' => [ 'accountIds' => [ '5678' ], 'amqp' => [ 'url' => 'amqps://kiamo:pw@rabbit.example/prod', 'tls' => [ 'verifyPeer' => true ] ] ] ] ;\n");
+        $c = $this->connector(['KIAMO_TWITTER_CONFIG_FILE' => $file, 'KIAMO_TWITTER_FETCH_BATCH_SIZE' => '30']);
+        $this->assertSame('Support X', $c->getName());
+        $this->assertSame(30, $c->getConf('runtime', 'fetchBatchSize'));
+        $this->assertSame(['rabbit.example', 'prod', true], [$c->getConf('access', 'amqp.host'), $c->getConf('access', 'amqp.vhost'), $c->getConf('access', 'amqp.tls.enabled')]);
+        $this->assertSame(['5678'], $c->getConf('access', 'accountIds'));
+        $this->assertSame('kiamo.twitter', $c->getConf('access', 'topology.exchange'), 'untouched settings keep their defaults');
+    }
+
+    public function badSettingsFiles(): array
+    {
+        return [
+            'a misspelt key' => ["<?php return [ 'access' => [ 'amqp' => [ 'hots' => 'x' ] ] ] ;", "sets 'access.amqp.hots', which is not a setting"],
+            'a value where settings are' => ["<?php return [ 'access' => [ 'amqp' => 'amqp://h' ] ] ;", "sets 'access.amqp' to a single value"],
+            'no array' => ["<?php // nothing returned\n", 'must return an array'],
+        ];
+    }
+
+    /** @dataProvider badSettingsFiles */
+    public function testABadSettingsFileFailsTheConstructionNamingIt(string $content, string $phrase): void
+    {
+        $file = TestConnector::tempDir('site') . '/TwitterQueueConnector.config.php';
+        file_put_contents($file, $content);
+        try {
+            $this->connector(['KIAMO_TWITTER_CONFIG_FILE' => $file]);
+            $this->fail('accepted ' . $content);
+        } catch (TwitterQueueException $e) {
+            $this->assertSame('configuration', $e->getReason());
+            $this->assertStringContainsString($phrase, $e->getMessage());
+        }
+        try {
+            $this->connector(['KIAMO_TWITTER_CONFIG_FILE' => $file . '.absent']);
+            $this->fail('accepted a settings file that does not exist');
+        } catch (TwitterQueueException $e) {
+            $this->assertStringContainsString('KIAMO_TWITTER_CONFIG_FILE names a file that does not exist', $e->getMessage());
+        }
+    }
+
     public function testTlsWithoutPeerVerificationIsWarnedAtStart(): void
     {
         $unverified = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://h', 'KIAMO_TWITTER_AMQP_TLS_VERIFY_PEER' => 'false']);
