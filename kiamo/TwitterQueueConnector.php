@@ -1137,7 +1137,8 @@ class TwitterQueueMessagingManager
     }
     if( $a[ 'tls' ][ 'enabled' ] && !self::isPlainNetworkFailure( $detail ) )
     {
-      return $this->describeTlsFailure( $detail ) ;
+      $tlsFailure = $this->describeTlsFailure( $detail ) ;
+      if( $tlsFailure !== null ) return $tlsFailure ;
     }
     if( $e instanceof AMQPTimeoutException )
     {
@@ -1158,15 +1159,17 @@ class TwitterQueueMessagingManager
    * "certificate verify failed", "wrong version number") in an earlier warning than the one
    * php-amqplib keeps ("Unable to connect ... (Unknown error)"), so one more TLS-only connection,
    * with the same settings and no AMQP, records every warning to say why. Never sends the password.
+   * Null when that connection's handshake succeeds: the failure was not TLS's.
    */
-  private  function describeTlsFailure( string $detail ) : TwitterQueueException
+  private  function describeTlsFailure( string $detail ) : ?TwitterQueueException
   {
     $a     = $this->getConf( 'access', 'amqp' ) ;
     $where = $this->brokerLabel() ;
     $ca    = $a[ 'tls' ][ 'caFile' ] !== '' ? "the CA file " . $a[ 'tls' ][ 'caFile' ] . " (access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE)"
                                              : "the system's CA store (set access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE, for a private CA)" ;
     $why   = $this->probeTls() ;
-    if( $why !== null ) $detail = $this->scrub( $why ) ;
+    if( $why === null ) return null ;
+    if( !self::isPlainNetworkFailure( $why ) ) $detail = $this->scrub( $why ) ;
     if( stripos( $detail, 'certificate verify failed' ) !== false )
     {
       return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " refused: its certificate is not signed by a CA in " . $ca . " (" . $detail . "). "
@@ -1185,7 +1188,7 @@ class TwitterQueueMessagingManager
     return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " failed (" . $detail . "): check that the port is a TLS listener and that its certificate is signed by a CA in " . $ca . "." ) ;
   }
 
-  /** The OpenSSL reasons of a TLS-only connection made with the connector's TLS settings; null when it connected. */
+  /** The OpenSSL reasons of a TLS-only connection made with the connector's TLS settings; null when its handshake succeeded. */
   private  function probeTls() : ?string
   {
     $a       = $this->getConf( 'access', 'amqp' ) ;

@@ -47,6 +47,18 @@ final class TlsTest extends BrokerTestCase
         $this->assertSame(0, TestBroker::count($this->channel, TestBroker::INBOUND));
     }
 
+    public function testOverTlsAWrongPasswordIsAccessRefusedNotATlsFailure(): void
+    {
+        $connector = TestConnector::make([
+            'KIAMO_TWITTER_AMQP_URL' => self::urlWithSecretPassword(TestBroker::amqpsUrl()),
+            'KIAMO_TWITTER_AMQP_TLS_CA_FILE' => TestBroker::tlsCa(),
+        ]);
+        $error = $this->failure(function () use ($connector) { $connector->fetch(TestConnector::nextBag()); });
+        $this->assertSame('access_refused', $error->getReason(), $error->getMessage());
+        $this->assertStringNotContainsString(self::PASSWORD, (string)$error);
+        $this->assertStringNotContainsString(rawurlencode(self::PASSWORD), (string)$error);
+    }
+
     public function refusedTlsSettings(): array
     {
         return [
