@@ -569,9 +569,9 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $known    = self::pruneDeliveredIds( self::decodeDeliveredIds( $params[ self::DeliveredIdsParameter ] ?? '', $params[ self::DeliveredTimesParameter ] ?? null, $now ),
                                          $now - (int)$this->getConf( 'runtime', 'rememberedFor' ), $keep ) ;
     $knownSet = array_flip( array_column( $known, 0 ) ) ;
+    $hadIds   = isset( $params[ self::DeliveredIdsParameter ] ) ;  // ids that all expired are cleared too
     $added    = 0 ;
     $method   = __METHOD__ ;  // closures would log as {closure}
-    if( count( $known ) > 0 ) self::storeDeliveredIds( $parameterBag, $known ) ;
 
     $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $now, $method ) : bool
     {
@@ -587,7 +587,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
       $this->log( "=> adding message : " . json_encode( $inputMsg, JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ), TwitterQueueLogger::LOG_DEBUG, $method ) ;
       $parameterBag->addMessage( $inputMsg ) ;
       $added++ ;
-      // The remembered ids travel with the messages: Kiamo persists both from the same bag.
+      // The remembered ids travel with the messages (stored in the bag before fetch() returns it,
+      // whatever happens): Kiamo persists both from the same bag.
       $known[] = [ $record[ 'id' ], $now ] ;
       $knownSet[ $record[ 'id' ] ] = true ;
       if( count( $known ) > $keep )
@@ -595,7 +596,6 @@ class TwitterQueueConnector implements GenericConnectorInterface
         $known    = array_slice( $known, -$keep ) ;
         $knownSet = array_flip( array_column( $known, 0 ) ) ;
       }
-      self::storeDeliveredIds( $parameterBag, $known ) ;
       return true ;
     } ;
 
@@ -605,6 +605,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     }
     catch( \Throwable $e )
     {
+      if( $known !== [] || $hadIds ) self::storeDeliveredIds( $parameterBag, $known ) ;
       if( $added === 0 )
       {
         $this->log( "Fetch failed, nothing taken from the queue : " . $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
@@ -614,6 +615,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
       return $parameterBag ;
     }
 
+    if( $known !== [] || $hadIds ) self::storeDeliveredIds( $parameterBag, $known ) ;
     $this->log( "Fetched " . $added . " message(s)"
               . ", " . $stats[ 'known'    ] . " already delivered"
               . ", " . $stats[ 'setAside' ] . " set aside"
@@ -676,9 +678,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
     {
       foreach( array_filter( explode( ' ', $times ) ) as $run )
       {
-        if( preg_match( '/^(\d{1,12}):(\d{1,6})$/', $run, $m ) !== 1 ) { $at = [] ; break ; }
-        $at = array_merge( $at, array_fill( 0, (int)$m[ 2 ], min( (int)$m[ 1 ], $now ) ) ) ;
-        if( count( $at ) > count( $list ) ) break ;
+        if( preg_match( '/^(\d{1,12}):(\d{1,6})$/', $run, $m ) !== 1 || count( $at ) + (int)$m[ 2 ] > count( $list ) ) { $at = [] ; break ; }
+        for( $i = 0, $t = min( (int)$m[ 1 ], $now ) ; $i < (int)$m[ 2 ] ; $i++ ) $at[] = $t ;
       }
     }
     if( count( $at ) !== count( $list ) ) $at = array_fill( 0, count( $list ), $now ) ;

@@ -68,6 +68,17 @@ final class RepublicationTest extends BrokerTestCase
         $this->assertGreaterThanOrEqual(time() - 600, min(array_column($known, 1)));
     }
 
+    public function testIdsThatAllExpiredLeaveTheBag(): void
+    {
+        $bag = new \Kiamo\Admin\Utility\Messaging\ParameterBag('TwitterQueueConnector', [
+            TwitterQueueConnector::DeliveredIdsParameter => '701 702',
+            TwitterQueueConnector::DeliveredTimesParameter => (time() - 86400 - 60) . ':2',
+        ]);
+        TestConnector::make()->fetch($bag);
+        $this->assertSame('', $bag->getParameter(TwitterQueueConnector::DeliveredIdsParameter));
+        $this->assertSame('', $bag->getParameter(TwitterQueueConnector::DeliveredTimesParameter));
+    }
+
     public function testABagWithoutTimesFromAnEarlierVersionKeepsItsIds(): void
     {
         $bag = TestConnector::nextBag(new \Kiamo\Admin\Utility\Messaging\ParameterBag('TwitterQueueConnector', [
