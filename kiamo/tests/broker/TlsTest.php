@@ -47,6 +47,20 @@ final class TlsTest extends BrokerTestCase
         $this->assertSame(0, TestBroker::count($this->channel, TestBroker::INBOUND));
     }
 
+    /** verify_none, the workers' URL query: still TLS, the certificate unchecked, and a warning in the log. */
+    public function testVerifyNoneConnectsWithAnyCaAndIsWarned(): void
+    {
+        TestBroker::publishInbound($this->channel, TestBroker::kiamoMessage('2201'), '2201');
+        $connector = TestConnector::make([
+            'KIAMO_TWITTER_AMQP_URL' => TestBroker::amqpsUrl() . '?verify=verify_none&cacertfile=' . rawurlencode(TestBroker::wrongTlsCa()),
+        ]);
+
+        $bag = $connector->fetch(TestConnector::nextBag());
+
+        $this->assertSame(['2201'], array_column($bag->getMessages(), 'id'));
+        $this->assertStringContainsString('TLS without peer verification', TestConnector::logOf($connector));
+    }
+
     public function testOverTlsAWrongPasswordIsAccessRefusedNotATlsFailure(): void
     {
         $connector = TestConnector::make([
