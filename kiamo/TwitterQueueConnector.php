@@ -936,8 +936,7 @@ class TwitterQueueMessagingManager
 
         try
         {
-          if( $msg->isTruncated() || (int)$msg->getBodySize() > $maxBytes ) throw self::tooLarge( (int)$msg->getBodySize(), $maxBytes ) ;
-          $record = self::buildMessageRecord( $msg->getBody(), $accounts, $maxBytes ) ;
+          $record = self::recordOf( $msg, $accounts, $maxBytes ) ;
         }
         catch( TwitterQueueInvalidMessage $e )
         {
@@ -966,6 +965,50 @@ class TwitterQueueMessagingManager
       }
     } ) ;
     return $stats ;
+  }
+
+  /** buildMessageRecord for a delivery, refused from its AMQP body size first (read on a channel with a body size limit). */
+  private static function recordOf( AMQPMessage $msg, array $accounts, int $maxBytes ) : array
+  {
+    if( $msg->isTruncated() || (int)$msg->getBodySize() > $maxBytes ) throw self::tooLarge( (int)$msg->getBodySize(), $maxBytes ) ;
+    return self::buildMessageRecord( $msg->getBody(), $accounts, $maxBytes ) ;
+  }
+
+  /**
+   * The messages set aside in <inbound queue>.dead, at most $limit, each with why: a reject
+   * carries no reason, so each is judged again with today's settings (a message an added account
+   * now accepts says so). Nothing is taken: the channel closes with every message unacknowledged,
+   * so the broker puts them back, marked redelivered. Returns [ messageId, routingKey, setAsideAt, code, reason ] rows.
+   */
+  public   function peekSetAside( int $limit ) : array
+  {
+    $queue    = $this->getConf( 'access', 'topology.inboundQueue' ) . '.dead' ;
+    $maxBytes = (int)$this->getConf( 'runtime', 'maxMessageBytes' ) ;
+    $accounts = $this->_parent->acceptedAccountIds() ;
+    $rows     = [] ;
+    $this->withChannel( 'peek at the set-aside messages', function( AMQPChannel $ch ) use ( $queue, $limit, $maxBytes, $accounts, &$rows )
+    {
+      $this->checkQueue( $ch, $queue ) ;
+      $ch->setBodySizeLimit( $maxBytes ) ;
+      while( count( $rows ) < $limit && ( $msg = $ch->basic_get( $queue, false ) ) !== null )
+      {
+        $props   = $msg->get_properties() ;
+        $headers = isset( $props[ 'application_headers' ] ) ? $props[ 'application_headers' ]->getNativeData() : [] ;
+        $death   = $headers[ 'x-death' ][ 0 ][ 'time' ] ?? null ;
+        try
+        {
+          self::recordOf( $msg, $accounts, $maxBytes ) ;
+          [ $code, $reason ] = [ 'valid_now', "Valid with today's settings: it can be moved back to " . $this->getConf( 'access', 'topology.inboundQueue' ) . "." ] ;
+        }
+        catch( TwitterQueueInvalidMessage $e )
+        {
+          [ $code, $reason ] = [ $e->getReason(), $e->getMessage() ] ;
+        }
+        $rows[] = [ isset( $props[ 'message_id' ] ) ? (string)$props[ 'message_id' ] : '(none)', $msg->getRoutingKey(),
+                    $death instanceof \DateTimeInterface ? $death->format( 'Y-m-d H:i:s T' ) : ( is_int( $death ) ? gmdate( 'Y-m-d H:i:s', $death ) . ' UTC' : '?' ), $code, $reason ] ;
+      }
+    } ) ;
+    return $rows ;
   }
 
   /**
@@ -1672,6 +1715,18 @@ class TwitterQueueCommandLineTester
           echo "Delivery report on " . $report->getRoutingKey() . " : " . $report->getBody() . "\n" ;
           return true ;
         } ) ;
+      }
+    ] ;
+
+    $this->testFunctions[ 'test05' ] = [
+      'purpose'  => 'Set-aside messages : what waits in the inbound dead-letter queue, and why (a peek)',
+      'options'  => '[--limit=<at most this many, default 20>]',
+      'function' => function()
+      {
+        $rows = $this->connector->_msgManager->peekSetAside( max( 1, (int)$this->arg( 'limit', 20 ) ) ) ;
+        foreach( $rows as [ $id, $routingKey, $at, $code, $reason ] ) echo "message_id=" . $id . " routing_key=" . $routingKey . " set aside " . $at . " [" . $code . "] " . $reason . "\n" ;
+        echo count( $rows ) . " message(s) shown, all left in the queue\n" ;
+        return true ;
       }
     ] ;
   }

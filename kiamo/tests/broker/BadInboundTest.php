@@ -2,6 +2,7 @@
 namespace KiamoTwitter\Tests\Broker;
 
 use KiamoTwitter\Tests\Support\BrokerTestCase;
+use KiamoTwitter\Tests\Support\Eventually;
 use KiamoTwitter\Tests\Support\TestBroker;
 use KiamoTwitter\Tests\Support\TestConnector;
 use PhpAmqpLib\Message\AMQPMessage;
@@ -42,7 +43,8 @@ final class BadInboundTest extends BrokerTestCase
 
         $this->assertSame(['3001', '3003'], array_column($bag->getMessages(), 'id'));
         $this->assertSame(0, TestBroker::count($this->channel, TestBroker::INBOUND));
-        $dead = TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD);
+        // The broker dead-letters a rejected message on its own time: wait for it.
+        $dead = Eventually::value(function () { return TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD) ?: null; }, 10, 'the dead letter');
         $this->assertCount(1, $dead);
         $this->assertSame('bad-3002', $dead[0]->get('message_id'));
         $this->assertSame(strlen($body()), strlen($dead[0]->getBody()), 'the dead letter keeps the whole original body');
@@ -76,7 +78,7 @@ final class BadInboundTest extends BrokerTestCase
         // Measured: about 0.7 MB whatever the size above 0.6 MB (php-amqplib's frames of 128 KiB
         // and its read buffers), against 4.2 MB for this message when it was read and decoded.
         $this->assertLessThan($size, $result['peakGrowth'], 'the fetch held the oversized message: peak grew by ' . $result['peakGrowth'] . ' bytes');
-        $this->assertSame(1, TestBroker::count($this->channel, TestBroker::INBOUND_DEAD));
+        Eventually::value(function () { return TestBroker::count($this->channel, TestBroker::INBOUND_DEAD) === 1; }, 10, 'the dead letter');
     }
 
     public function testAnAccountListAcceptsEachOfItsAccountsAndOnlyThem(): void
@@ -89,7 +91,8 @@ final class BadInboundTest extends BrokerTestCase
         $bag = $connector->fetch(TestConnector::nextBag());
 
         $this->assertSame(['3101', '3102'], array_column($bag->getMessages(), 'id'));
-        $this->assertSame(['3103'], array_map(function ($m) { return $m->get('message_id'); }, TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD)));
+        $dead = Eventually::value(function () { return TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD) ?: null; }, 10, 'the dead letter');
+        $this->assertSame(['3103'], array_map(function ($m) { return $m->get('message_id'); }, $dead));
     }
 
     /** The broker's own bound (scripts/test-broker: max_message_size 1 MiB): a 5 MB message never gets in. */

@@ -2,6 +2,7 @@
 namespace KiamoTwitter\Tests\Broker;
 
 use KiamoTwitter\Tests\Support\BrokerTestCase;
+use KiamoTwitter\Tests\Support\Eventually;
 use KiamoTwitter\Tests\Support\TestBroker;
 use KiamoTwitter\Tests\Support\TestConnector;
 
@@ -30,7 +31,7 @@ final class CommandLineTesterTest extends BrokerTestCase
     {
         [$code, $output] = $this->runTester(['--list']);
         $this->assertSame(0, $code);
-        foreach (['00', '01', '02', '03', '04'] as $test) {
+        foreach (['00', '01', '02', '03', '04', '05'] as $test) {
             $this->assertMatchesRegularExpression('/^  ' . $test . '  \S/m', $output);
         }
     }
@@ -90,7 +91,27 @@ final class CommandLineTesterTest extends BrokerTestCase
         $this->assertSame(0, $code, $output);
         $this->assertStringContainsString('"id": "1201"', $output);
         $this->assertSame(0, TestBroker::count($this->channel, TestBroker::INBOUND));
-        $this->assertSame(1, TestBroker::count($this->channel, TestBroker::INBOUND_DEAD));
+        Eventually::value(function () { return TestBroker::count($this->channel, TestBroker::INBOUND_DEAD) === 1; }, 10, 'the dead letter');
+    }
+
+    public function testTest05ShowsWhyEachMessageWasSetAsideAndLeavesThemQueued(): void
+    {
+        TestBroker::publishInbound($this->channel, TestBroker::kiamoMessage('1301', ['accountId' => '5678']), 'bad-1301', '5678');
+        TestBroker::publishInbound($this->channel, 'not JSON', 'bad-1302');
+        TestConnector::make()->fetch(TestConnector::nextBag());
+        // The broker dead-letters a rejected message on its own time: wait for both.
+        Eventually::value(function () { return TestBroker::count($this->channel, TestBroker::INBOUND_DEAD) === 2; }, 10, 'two dead letters');
+
+        [$code, $output] = $this->runTester(['--test=05']);
+        $this->assertSame(0, $code, $output);
+        $this->assertMatchesRegularExpression("/^message_id=bad-1301 routing_key=inbound.5678 set aside \\d{4}-\\d\\d-\\d\\d .* \\[foreign_account\\] The Kiamo message's accountId '5678'/m", $output);
+        $this->assertMatchesRegularExpression('/^message_id=bad-1302 .*\\[invalid_json\\]/m', $output);
+        $this->assertStringContainsString('2 message(s) shown, all left in the queue', $output);
+        $this->assertSame(2, TestBroker::count($this->channel, TestBroker::INBOUND_DEAD));
+
+        // Once the account is accepted, the tester says the message can go back.
+        [, $output] = $this->runTester(['--test=05'], ['KIAMO_TWITTER_USER_IDS' => '5678']);
+        $this->assertMatchesRegularExpression("/^message_id=bad-1301 .*\\[valid_now\\]/m", $output);
     }
 
     public function testTest03SendsACommand(): void

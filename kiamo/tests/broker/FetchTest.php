@@ -3,6 +3,7 @@ namespace KiamoTwitter\Tests\Broker;
 
 use Kiamo\Admin\Utility\Messaging\ParameterBag;
 use KiamoTwitter\Tests\Support\BrokerTestCase;
+use KiamoTwitter\Tests\Support\Eventually;
 use KiamoTwitter\Tests\Support\TestBroker;
 use KiamoTwitter\Tests\Support\TestConnector;
 use UserFiles\Messaging\Connector\TwitterQueueConnector;
@@ -99,7 +100,9 @@ final class FetchTest extends BrokerTestCase
 
         $this->assertSame(array_map([$this, 'kiamoFields'], $good), $bag->getMessages());
         $this->assertSame(0, TestBroker::count($this->channel, TestBroker::INBOUND));
-        $dead = TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD);
+        // The broker dead-letters rejected messages on its own time: wait for all three.
+        $dead = [];
+        Eventually::value(function () use (&$dead) { $dead = array_merge($dead, TestBroker::drain($this->reader(), TestBroker::INBOUND_DEAD)); return count($dead) >= 3; }, 10, 'three dead letters');
         $this->assertSame(['bad-1', 'bad-2', 'bad-3'], array_map(function ($m) { return $m->get('message_id'); }, $dead));
         $this->assertSame('this is not JSON', $dead[0]->getBody());
         foreach ($dead as $message) {
