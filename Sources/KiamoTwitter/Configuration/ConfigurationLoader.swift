@@ -203,7 +203,11 @@ public struct ConfigurationLoader: Sendable {
                 url: try values.secret("amqp.url"),
                 exchange: try values.string("amqp.exchange"),
                 queueType: Configuration.QueueType(rawValue: try values.choice("amqp.queueType")) ?? .classic,
-                heartbeat: try values.duration("amqp.heartbeat")
+                heartbeat: try values.duration("amqp.heartbeat"),
+                bounds: Topology.QueueBounds(
+                    reportsMaxLength: try values.int("amqp.reportsMaxLength"), reportsMaxAge: try values.duration("amqp.reportsMaxAge"),
+                    deadLettersMaxLength: try values.int("amqp.deadLettersMaxLength"),
+                    deadLettersMaxAge: try values.duration("amqp.deadLettersMaxAge"))
             ),
             state: .init(url: try values.secret("state.url")),
             api: .init(

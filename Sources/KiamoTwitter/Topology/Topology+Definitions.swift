@@ -27,6 +27,10 @@ extension Topology {
                 ["source": binding.exchange, "vhost": vhost, "destination": binding.queue, "destination_type": "queue",
                  "routing_key": binding.routingKey, "arguments": arguments(binding.arguments)]
             },
+            "policies": policies.map { policy -> [String: Any] in
+                ["name": policy.name, "vhost": vhost, "pattern": policy.pattern, "apply-to": "queues",
+                 "priority": policy.priority, "definition": arguments(policy.definition)]
+            },
         ]
         return try Self.json(document)
     }
