@@ -1,5 +1,5 @@
-# The README's two commands, and the benchmarks.
-.PHONY: run test bench
+# The README's two commands, the benchmarks, and the image's build stage as Docker runs it (release).
+.PHONY: run test bench check-docker
 
 run:
 	scripts/run
@@ -9,3 +9,7 @@ test:
 
 bench:
 	scripts/bench
+
+check-docker:
+	scripts/setup
+	python3 scripts/check-compose --build --configuration release --broker

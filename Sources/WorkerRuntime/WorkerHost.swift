@@ -130,7 +130,8 @@ struct WorkerService: Service, CustomStringConvertible {
         let topology = Topology(configuration)
         let setup = try await amqp.openChannel()
         do {
-            try await topology.declare(on: setup)
+            // Each worker declares its own side, all its broker user may configure (Topology.Role).
+            try await topology.declare(on: setup, as: Topology.Role(rawValue: role) ?? .admin)
         } catch {
             throw WorkerStartupError("declaring the topology on \(Self.redacted(configuration.amqp.url)) failed: \(error). "
                 + "An existing queue with other arguments must be deleted or the settings aligned (amqp.queueType).")

@@ -30,6 +30,25 @@ import Testing
         #expect(configuration.accounts.isEmpty)
     }
 
+    /// compose/secrets/amqp_url_*.example carry the placeholder password `change-me`: a worker
+    /// started on it must say so at once, not retry an access refused for ever.
+    @Test func thePlaceholderBrokerPasswordIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("amqp-url-\(UUID().uuidString)").path
+        try "amqp://kiamo-ingest:change-me@rabbitmq:5672/\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for environment in [["KIAMO_TWITTER_AMQP_URL_FILE": path],
+                            ["KIAMO_TWITTER_AMQP_URL": "amqps://kiamo-ingest:change%2Dme@broker.example:5671/"]] {
+            #expect {
+                try ConfigurationLoader(environment: environment).load()
+            } throws: { error in
+                guard let error = error as? ConfigurationError else { return false }
+                return error.key == "amqp.url" && error.description.contains("placeholder") && !error.description.contains("kiamo-ingest:")
+            }
+        }
+        let real = try ConfigurationLoader(environment: ["KIAMO_TWITTER_AMQP_URL": "amqp://kiamo-ingest:change-me-not@rabbitmq:5672/"]).load()
+        #expect(real.amqp.url.reveal().hasSuffix("@rabbitmq:5672/"))
+    }
+
     @Test func environmentAloneConfiguresAnAccount() throws {
         var environment = oauth1Environment
         environment["KIAMO_TWITTER_POLL_INTERVAL"] = "1.5"

@@ -28,6 +28,8 @@ public struct Configuration: Sendable {
         public var exchange: String
         public var queueType: QueueType
         public var heartbeat: Duration
+        /// Bounds of the queues nobody consumes in a default deployment (`Topology.QueueBounds`).
+        public var bounds: Topology.QueueBounds = Topology.QueueBounds()
     }
 
     public enum QueueType: String, Sendable {

@@ -203,7 +203,11 @@ public struct ConfigurationLoader: Sendable {
                 url: try values.secret("amqp.url"),
                 exchange: try values.string("amqp.exchange"),
                 queueType: Configuration.QueueType(rawValue: try values.choice("amqp.queueType")) ?? .classic,
-                heartbeat: try values.duration("amqp.heartbeat")
+                heartbeat: try values.duration("amqp.heartbeat"),
+                bounds: Topology.QueueBounds(
+                    reportsMaxLength: try values.int("amqp.reportsMaxLength"), reportsMaxAge: try values.duration("amqp.reportsMaxAge"),
+                    deadLettersMaxLength: try values.int("amqp.deadLettersMaxLength"),
+                    deadLettersMaxAge: try values.duration("amqp.deadLettersMaxAge"))
             ),
             state: .init(url: try values.secret("state.url")),
             api: .init(
@@ -282,6 +286,10 @@ public struct ConfigurationLoader: Sendable {
 
     /// Rules that involve more than one key.
     private static func check(_ configuration: Configuration, globals: [String: RawValue]) throws {
+        if brokerPassword(in: configuration.amqp.url.reveal()) == placeholderPassword {
+            throw ConfigurationError(key: "amqp.url", origin: globals["amqp.url"]?.origin.text,
+                                     problem: "the broker password is still the placeholder '\(placeholderPassword)' of compose/secrets/*.example; put the real one in the URL (and in the broker's secret)")
+        }
         if configuration.ingest.backfill > .seconds(30 * 86_400) {
             throw ConfigurationError(key: "ingest.backfill", origin: globals["ingest.backfill"]?.origin.text,
                                      problem: "at most 30d: X keeps 30 days of Direct Messages")
@@ -304,6 +312,20 @@ public struct ConfigurationLoader: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The password the example secrets ship (compose/secrets/amqp_url_*.example).
+    static let placeholderPassword = "change-me"
+
+    /// The percent-decoded password of an AMQP URL: what lies between the first `:` after `://`
+    /// and the last `@` (a password may hold `@`, `/`, `?`, `#` unencoded); nil without one.
+    static func brokerPassword(in url: String) -> String? {
+        guard let start = url.range(of: "://")?.upperBound, let end = url.range(of: "@", options: .backwards)?.lowerBound,
+              start < end else { return nil }
+        let userInfo = url[start..<end]
+        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+        let raw = String(userInfo[userInfo.index(after: colon)...])
+        return raw.removingPercentEncoding ?? raw
+    }
 
     static func origin(_ file: String, _ node: Node) -> Origin {
         .file(file, line: node.mark?.line)

@@ -1,11 +1,12 @@
 import AMQP
 
 extension Topology {
-    /// Declares every exchange, queue and binding on `channel`, idempotently: an existing one with
-    /// the same arguments is left alone. The connection records them and declares them again
+    /// Declares what `role` declares (`declarations(for:)`; the admin: everything) on `channel`,
+    /// idempotently: an existing one with the same arguments is left alone. The connection records them and declares them again
     /// after a reconnect. A queue that exists with other arguments closes the channel with
     /// PRECONDITION_FAILED, which `AMQPError.channelClosed` reports with the broker's text.
-    public func declare(on channel: AMQPChannel) async throws {
+    public func declare(on channel: AMQPChannel, as role: Role = .admin) async throws {
+        let (exchanges, queues, bindings) = declarations(for: role)
         for exchange in exchanges {
             try await channel.exchangeDeclare(exchange.name, type: AMQPExchangeType(rawValue: exchange.type), durable: true)
         }

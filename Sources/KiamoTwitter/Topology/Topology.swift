@@ -7,15 +7,20 @@ public struct Topology: Sendable, Hashable {
     public let queueType: Configuration.QueueType
     /// Delay tiers of the retry queues.
     public let retryDelays: [Duration]
+    /// Bounds of the reports and dead-letter queues, applied as policies (`policies`).
+    public let bounds: QueueBounds
 
-    public init(exchange: String = "kiamo.twitter", queueType: Configuration.QueueType = .classic, retryDelays: [Duration] = [.seconds(1), .seconds(10), .seconds(60), .seconds(600)]) {
+    public init(exchange: String = "kiamo.twitter", queueType: Configuration.QueueType = .classic,
+                retryDelays: [Duration] = [.seconds(1), .seconds(10), .seconds(60), .seconds(600)], bounds: QueueBounds = QueueBounds()) {
         self.exchange = exchange
         self.queueType = queueType
         self.retryDelays = retryDelays.sorted()
+        self.bounds = bounds
     }
 
     public init(_ configuration: Configuration) {
-        self.init(exchange: configuration.amqp.exchange, queueType: configuration.amqp.queueType, retryDelays: configuration.dispatch.retryDelays)
+        self.init(exchange: configuration.amqp.exchange, queueType: configuration.amqp.queueType,
+                  retryDelays: configuration.dispatch.retryDelays, bounds: configuration.amqp.bounds)
     }
 
     // MARK: Names
@@ -95,7 +100,7 @@ public struct Topology: Sendable, Hashable {
             // quorum too and dead-letter at-least-once (RabbitMQ 3.10+, which requires
             // `reject-publish` overflow): a command is removed only once the send queue has it.
             var arguments: [String: Argument] = [
-                "x-message-ttl": .integer(Int64(tier.components.seconds * 1000 + tier.components.attoseconds / 1_000_000_000_000_000)),
+                "x-message-ttl": .integer(Self.milliseconds(tier)),
                 "x-dead-letter-exchange": .string(exchange),
             ]
             if queueType == .quorum {

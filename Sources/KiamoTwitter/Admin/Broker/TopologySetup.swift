@@ -28,7 +28,8 @@ public struct TopologySetup: Sendable {
             exchanges: topology.exchanges.map { "\($0.name) (\($0.type))" },
             queues: topology.queues.map(\.name),
             bindings: topology.bindings.map { "\($0.exchange) -> \($0.queue)\($0.routingKey.isEmpty ? "" : " [\($0.routingKey)]")" },
-            stateURL: ConfigurationReport.maskedURL(configuration.state.url.reveal())
+            stateURL: ConfigurationReport.maskedURL(configuration.state.url.reveal()),
+            policies: topology.policyCommands()
         )
     }
 }
