@@ -62,7 +62,7 @@ struct ChaosSchedule: Sendable, CustomStringConvertible {
         case 24..<34:
             return .closeConnection(slot, times: 1, everyMs: 0)
         case 34..<44:
-            return .closeConnection(dispatch, times: Int.random(in: 3...8, using: &random), everyMs: Int.random(in: 100...300, using: &random))
+            return .closeConnection(dispatch, times: Int.random(in: 4...12, using: &random), everyMs: Int.random(in: 80...250, using: &random))
         case 44..<56:
             let endpoint = [nil, "dm-send", "dm-read"][Int.random(in: 0..<3, using: &random)]
             return .xFault(EmulatorFault(endpoint: endpoint, kind: .status, status: [500, 502, 503][Int.random(in: 0..<3, using: &random)],

@@ -102,18 +102,34 @@ actor ChaosStack {
         started.append(process)
     }
 
-    /// Drops every broker connection the slot's process has open (`rabbitmqctl close_connection`);
-    /// returns how many it closed.
-    @discardableResult
-    func closeConnections(of slot: WorkerSlot) async throws -> Int {
-        let listing = try await broker.ctl("list_connections", "pid", "client_properties", "--no-table-headers", "--silent")
-        var closed = 0
-        for line in listing.split(separator: "\n") where line.contains("{\"connection_name\",\"\(Self.connectionName(slot))-") {
-            guard let pid = line.split(separator: "\t").first else { continue }
-            // The connection may be gone already (the process reconnecting): not an error here.
-            if (try? await broker.ctl("close_connection", String(pid), "chaos: connection dropped")) != nil { closed += 1 }
+    /// Drops every broker connection the slot's process has open, `times` times `everyMs` apart
+    /// (a flapping network when several), as `rabbitmqctl close_connection` does; returns how many
+    /// it closed. One `rabbitmqctl eval` does the whole series: a `rabbitmqctl` call alone takes
+    /// most of a second, too slow to flap a connection.
+    func closeConnections(of slot: WorkerSlot, times: Int, everyMs: Int) async throws -> Int {
+        let expression = """
+            Prefix = <<"\(Self.connectionName(slot))-">>,
+            Close = fun() -> length([ok || Pid <- rabbit_networking:connections(),
+                [{client_properties, Props}] <- [catch rabbit_networking:connection_info(Pid, [client_properties])],
+                {<<"connection_name">>, longstr, Name} <- Props,
+                binary:longest_common_prefix([Name, Prefix]) =:= byte_size(Prefix),
+                ok =:= (catch rabbit_networking:close_connection(Pid, "chaos: connection dropped"))]) end,
+            lists:sum([begin Closed = Close(), timer:sleep(\(everyMs)), Closed end || _ <- lists:seq(1, \(times))]).
+            """
+        let output = try await broker.ctl("eval", expression)
+        return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Messages in each queue, ready and delivered-unacknowledged together (`rabbitmqctl
+    /// list_queues name messages`): a command a dispatcher holds parked is not ready, yet not done.
+    func queueTotals() async throws -> [String: Int] {
+        let listing = try await broker.ctl("list_queues", "name", "messages", "--no-table-headers", "--silent")
+        var totals: [String: Int] = [:]
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: "\t")
+            if fields.count == 2, let count = Int(fields[1].trimmingCharacters(in: .whitespaces)) { totals[String(fields[0])] = count }
         }
-        return closed
+        return totals
     }
 
     func restartBroker() async throws {

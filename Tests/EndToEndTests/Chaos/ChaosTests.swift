@@ -152,12 +152,7 @@ import XEmulator
             try await stack.restartBroker()
             return ""
         case .closeConnection(let slot, let times, let everyMs):
-            var closed = 0
-            for time in 0..<times {
-                if time > 0 { try await Task.sleep(for: .milliseconds(everyMs)) }
-                closed += try await stack.closeConnections(of: slot)
-            }
-            return "\(closed) closed"
+            return "\(try await stack.closeConnections(of: slot, times: times, everyMs: everyMs)) closed"
         case .xFault(let fault):
             try await stack.control.fault(fault)
             return ""
@@ -204,6 +199,11 @@ import XEmulator
                 for queue in [topology.inboundQueue, topology.sendQueue] + ChaosStack.retryDelays.map(topology.retryQueue) {
                     let depth = try await reader.depth(queue)
                     if depth > 0 { waitingFor = "\(depth) message(s) in \(queue)"; return false }
+                }
+                let totals = try await stack.queueTotals()
+                for queue in [topology.inboundQueue, topology.sendQueue] + ChaosStack.retryDelays.map(topology.retryQueue) {
+                    let held = totals[queue, default: 0]
+                    if held > 0 { waitingFor = "\(held) message(s) delivered and not acknowledged in \(queue)"; return false }
                 }
                 return true
             }
