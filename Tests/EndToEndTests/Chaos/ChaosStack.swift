@@ -159,6 +159,19 @@ actor ChaosStack {
         return states
     }
 
+    /// The workers' log lines that mention `needle` (a command id), oldest first, each prefixed with
+    /// its process: what a failure shows about a doubled reply. At most `limit` lines.
+    func logLines(mentioning needle: String, limit: Int = 12) -> [String] {
+        var lines: [String] = []
+        for process in started {
+            guard let text = try? String(contentsOf: process.logFile, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") where line.contains(needle) {
+                lines.append("\(line.prefix(24)) \(process.name): \(line.dropFirst(24).prefix(220))")
+            }
+        }
+        return Array(lines.sorted().prefix(limit))
+    }
+
     func logFiles() -> String {
         (started + [emulator.process] + (agent.map { [$0] } ?? [])).map { "  \($0.name): \($0.logFile.path)" }.joined(separator: "\n")
             + "\n  connector log, state file, agent state: \(folder.path)"

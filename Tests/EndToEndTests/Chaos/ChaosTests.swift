@@ -43,11 +43,16 @@ import XEmulator
         if verdict.passed {
             await stack.tearDown(keepFiles: false)
         } else {
+            var traces: [String] = []
+            for command in verdict.doubledCommands.prefix(4) {
+                traces.append("command \(command), posted more than once:\n" + (await stack.logLines(mentioning: command)).map { "  \($0)" }.joined(separator: "\n"))
+            }
             Issue.record("""
                 \(summary)
                 replay: KIAMO_CHAOS_SEED=\(seed) scripts/test-chaos
                 \(verdict.failures.map { "✗ \($0)" }.joined(separator: "\n"))
                 \(verdict.notes.map { "· \($0)" }.joined(separator: "\n"))
+                \(traces.joined(separator: "\n"))
                 \(schedule)
                 as run:
                 \(await journal.text)

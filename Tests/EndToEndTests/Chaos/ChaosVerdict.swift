@@ -11,6 +11,8 @@ import XEmulator
 struct ChaosVerdict: Sendable {
     private(set) var failures: [String] = []
     private(set) var notes: [String] = []
+    /// The commands of replies posted more than once, whose workers' log lines a failure shows.
+    private(set) var doubledCommands: [String] = []
 
     var passed: Bool { failures.isEmpty }
 
@@ -63,7 +65,12 @@ struct ChaosVerdict: Sendable {
                 missing.append("reply to \(reply.message) (command \(reply.command))")
             } else if count > 1 {
                 let line = "reply to \(reply.message) (command \(reply.command)) ×\(count)"
-                if uncertain.contains(reply.message) && count == 2 { allowed.append(line) } else { doubled.append(line) }
+                if uncertain.contains(reply.message) && count == 2 {
+                    allowed.append(line)
+                } else {
+                    doubled.append(line)
+                    doubledCommands.append(reply.command)
+                }
             }
         }
         if !doubled.isEmpty { failures.append("\(doubled.count) reply(ies) posted more than once: " + doubled.joined(separator: ", ")) }
