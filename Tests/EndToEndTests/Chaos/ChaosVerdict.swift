@@ -5,8 +5,8 @@ import XEmulator
 
 /// The exactly-once promise checked against one seed's `ChaosObservation` (pure): every DM reached
 /// Kiamo once, every reply was posted once and in order per customer, with a `sent` report naming
-/// its DM, nothing left in any queue, every process ended cleanly. `failures` break the promise;
-/// `notes` are what the README allows (a report repeated for a redelivered command, a reply whose
+/// its DM and one report per reply, nothing left in any queue, every process ended cleanly.
+/// `failures` break the promise; `notes` are what the connector's README allows (a reply whose
 /// `send()` outcome was unknown posted twice) and are shown so their frequency stays visible.
 struct ChaosVerdict: Sendable {
     private(set) var failures: [String] = []
@@ -103,11 +103,11 @@ struct ChaosVerdict: Sendable {
         let sentById = Dictionary(sent.map { ($0.dmEventID, $0) }, uniquingKeysWith: { first, _ in first })
         var missing: [String] = []
         var wrong: [String] = []
-        var repeated = 0
+        var repeated: [String] = []
         for reply in agent.replies {
             let mine = byCommand[reply.command] ?? []
             if mine.isEmpty { missing.append(reply.command); continue }
-            if mine.count > 1 { repeated += 1 }
+            if mine.count > 1 { repeated.append("\(reply.command) ×\(mine.count)") }
             let dms = Set(mine.map { $0.dmEventId ?? "none" })
             if mine.contains(where: { $0.status != .sent }) || dms.count != 1 || dms.first.flatMap({ sentById[$0]?.text }) != reply.text {
                 wrong.append("\(reply.command): \(mine.map { "\($0.status.rawValue) \($0.dmEventId ?? "no DM")\($0.error.map { " \($0.code)" } ?? "")" })")
@@ -121,7 +121,7 @@ struct ChaosVerdict: Sendable {
         }
         if !missing.isEmpty { failures.append("\(missing.count) reply(ies) without a report: \(missing)") }
         if !wrong.isEmpty { failures.append("reports or ledger disagree with X: " + wrong.joined(separator: "; ")) }
-        if repeated > 0 { notes.append("\(repeated) command(s) reported more than once, each time with the same DM (README: a redelivered command is reported again)") }
+        if !repeated.isEmpty { failures.append("\(repeated.count) command(s) reported more than once: " + repeated.joined(separator: ", ")) }
         let known = Set(agent.replies.map(\.command))
         let uncertainTexts = Set(agent.replies.filter { agent.uncertain.contains($0.message) }.map(\.text))
         let unknown = byCommand.filter { !known.contains($0.key) && !($0.value.compactMap { $0.dmEventId.flatMap { sentById[$0]?.text } }.allSatisfy(uncertainTexts.contains)) }

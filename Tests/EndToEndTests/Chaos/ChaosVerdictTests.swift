@@ -40,10 +40,12 @@ struct ChaosVerdictTests {
         #expect(verdict.failures.contains { $0.contains("customer 1 got replies in the order [0, 2, 1]") })
     }
 
-    @Test func aMissingDMAndALeftoverMessageFail() throws {
+    @Test func aMissingDMARepeatedReportAndALeftoverMessageFail() throws {
         var seen = try observation(received: ["1", "3"], sentOrder: [0, 1])
         seen.depths["kiamo.twitter.send"] = 2
+        seen.reports.append(seen.reports[0])
         let verdict = ChaosVerdict(seen)
+        #expect(verdict.failures.contains { $0 == "1 command(s) reported more than once: c0 ×2" })
         #expect(verdict.failures.contains { $0.contains("never reached Kiamo: 2") })
         #expect(verdict.failures.contains { $0 == "2 message(s) left in kiamo.twitter.send" })
     }
