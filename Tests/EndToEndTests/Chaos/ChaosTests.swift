@@ -86,7 +86,7 @@ import XEmulator
         do {
             var observation = try await drain(posted, on: stack, reader: reader, journal: journal, start: start)
             observation.diedOnTheirOwn = died
-            await journal.note("drained at +\(milliseconds(clock.now - start)) ms")
+            await journal.note("\(observation.drainProblem == nil ? "drained" : "gave up draining") at +\(milliseconds(clock.now - start)) ms")
             observation.exits = try await stack.stopProcesses()
             observation.reports += try await reports(reader.drain(stack.topology.reportsQueue))
             observation.depths = try await depths(on: stack, reader: reader)
