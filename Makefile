@@ -1,11 +1,16 @@
-# The README's two commands, the benchmarks, and the image's build stage as Docker runs it (release).
-.PHONY: run test bench check-docker
+# The README's commands, the benchmarks, and the image's build stage as Docker runs it (release).
+.PHONY: run test test-chaos bench check-docker
 
 run:
 	scripts/run
 
 test:
 	scripts/test
+
+# The randomized fault-injection suite on many seeds (KIAMO_CHAOS_RUNS, default 20);
+# KIAMO_CHAOS_SEED=N replays one.
+test-chaos:
+	scripts/test-chaos
 
 bench:
 	scripts/bench

@@ -74,6 +74,11 @@ public struct EmulatorControlClient: Sendable {
         try await call("POST", "/faults", json: fault, expect: 201)
     }
 
+    /// Drops every pending fault: X answers normally from now on.
+    public func clearFaults() async throws {
+        try await call("DELETE", "/faults")
+    }
+
     /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) async throws {
         try await call("POST", "/reset", json: options)

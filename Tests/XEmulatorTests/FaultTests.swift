@@ -72,10 +72,44 @@ struct FaultTests {
         }
     }
 
+    @Test func aLateAnswerFaultStoresTheDMBeforeItWaits() async throws {
+        let harness = try EmulatorHarness()
+        try harness.store.addFault(EmulatorFault(endpoint: "dm-send", kind: .lateAnswer, delayMs: 400, count: 1))
+        try await harness.emulator.application().test(.live) { client in
+            let client = HarnessClient(client: client, harness: harness)
+            let send = Task {
+                try await client.postJSON("/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"text":"late"}"#)
+            }
+            // X stored the DM while the caller still waits for the answer.
+            try await eventually("the DM to be stored before the answer", timeout: .seconds(10), every: .milliseconds(10)) {
+                harness.store.sent().count == 1
+            }
+            let reply = try await send.value
+            #expect(reply.status == 201)
+            #expect(harness.store.sent().map(\.text) == ["late"])
+            #expect(harness.store.stats().faultsApplied == 1)
+        }
+    }
+
+    @Test func aLostAnswerFaultStoresTheDMAndClosesTheConnectionWithoutAnAnswer() async throws {
+        let harness = try EmulatorHarness()
+        try harness.store.addFault(EmulatorFault(endpoint: "dm-send", kind: .lostAnswer, count: 1))
+        try await harness.emulator.application().test(.live) { client in
+            let client = HarnessClient(client: client, harness: harness)
+            let target = "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages"
+            await #expect(throws: (any Error).self) {
+                _ = try await client.postJSON(target, #"{"text":"lost"}"#)
+            }
+            #expect(harness.store.sent().map(\.text) == ["lost"])
+            #expect(harness.store.stats().requests["POST /2/dm_conversations/with/:participant_id/messages"]?["dropped"] == 1)
+        }
+    }
+
     @Test func refusesAFaultItCannotApply() {
         let store = EmulatorStore(configuration: TestEmulator.configuration())
         #expect(throws: EmulatorStoreError.self) { try store.addFault(EmulatorFault(kind: .status, count: 1)) }
         #expect(throws: EmulatorStoreError.self) { try store.addFault(EmulatorFault(kind: .delay, count: 1)) }
         #expect(throws: EmulatorStoreError.self) { try store.addFault(EmulatorFault(kind: .drop, count: 0)) }
+        #expect(throws: EmulatorStoreError.self) { try store.addFault(EmulatorFault(kind: .lateAnswer, count: 1)) }
     }
 }

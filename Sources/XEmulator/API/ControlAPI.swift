@@ -13,7 +13,7 @@ import Foundation
 /// | `POST /_emulator/dms/bulk` | `{count, senders, to?, createdAt?}` | 201 `{created, senders, firstID, lastID}` |
 /// | `GET /_emulator/sent?account=ID` | | `{"sent":[{account, recipientID, conversationID, dmEventID, text, mediaIDs, createdAt, api}]}` |
 /// | `GET /_emulator/stats` | | `EmulatorStats` |
-/// | `POST /_emulator/faults` | `{endpoint?, kind: status\|delay\|drop\|malformed, status?, delayMs?, count}` | 201 `{"pending": N}` |
+/// | `POST /_emulator/faults` | `{endpoint?, kind: status\|delay\|drop\|malformed\|lateAnswer\|lostAnswer, status?, delayMs?, count}` | 201 `{"pending": N}` |
 /// | `GET /_emulator/faults`, `DELETE /_emulator/faults` | | pending faults; clears them |
 /// | `POST /_emulator/reset` | `{users?: bool, tokens?: bool}` (optional) | `{"status":"reset"}` |
 /// | `POST /_emulator/tokens/expire` | | every issued access token expires now |

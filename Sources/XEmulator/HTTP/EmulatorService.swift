@@ -55,6 +55,13 @@ final class EmulatorService: Sendable {
         case .delay?:
             try? await Task.sleep(for: .milliseconds(fault?.delayMs ?? 0))
             outcome = .respond(serve(request, route: route))
+        case .lateAnswer?:
+            let response = serve(request, route: route)
+            try? await Task.sleep(for: .milliseconds(fault?.delayMs ?? 0))
+            outcome = .respond(response)
+        case .lostAnswer?:
+            _ = serve(request, route: route)
+            outcome = .drop
         case nil:
             outcome = .respond(serve(request, route: route))
         }

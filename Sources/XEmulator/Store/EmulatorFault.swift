@@ -16,6 +16,12 @@ public struct EmulatorFault: Sendable, Equatable, Codable {
         case drop
         /// Answer 200 with a truncated, invalid JSON body.
         case malformed
+        /// Serve the request (a DM sent is stored), then wait `delayMs` before answering: past the
+        /// client's timeout, the caller cannot know that X did what it asked.
+        case lateAnswer
+        /// Serve the request (a DM sent is stored), then close the connection without answering:
+        /// the answer is lost on the way back, the caller sees a dropped connection.
+        case lostAnswer
     }
 
     /// Which requests it applies to (see the type's description); `nil` for every API request.
@@ -44,9 +50,9 @@ public struct EmulatorFault: Sendable, Equatable, Codable {
         switch kind {
         case .status:
             guard let status, (400...599).contains(status) else { return "kind status needs a status from 400 to 599" }
-        case .delay:
-            guard let delayMs, (0...600_000).contains(delayMs) else { return "kind delay needs delayMs from 0 to 600000" }
-        case .drop, .malformed:
+        case .delay, .lateAnswer:
+            guard let delayMs, (0...600_000).contains(delayMs) else { return "kind \(kind.rawValue) needs delayMs from 0 to 600000" }
+        case .drop, .malformed, .lostAnswer:
             break
         }
         return nil
