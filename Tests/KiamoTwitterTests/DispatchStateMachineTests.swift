@@ -193,6 +193,19 @@ import XAPI
         #expect(try rig.publisher.reports().map(\.dmEventId) == [rig.client.posts[0].dmEventId])
     }
 
+    @Test func anAttemptHeaderWrittenByAPublisherIsNotTrusted() async throws {
+        // A publisher claims attempt 1000000: its first transient failure is retried as attempt
+        // 2, not dead-lettered as retries exhausted.
+        let rig = try await DispatchRig()
+        rig.client.fail(.transient(operation: .sendDM, cause: .httpStatus(503), rateLimit: nil))
+        #expect(await rig.handle(DispatchRig.inbound(command, headers: ["x-kiamo-attempt": .int64(1_000_000)])) == .ack)
+        #expect(rig.deadLetters.isEmpty)
+        let copy = try #require(rig.retries.first)
+        #expect(copy.properties.headers["x-kiamo-attempt"]?.intValue == 2)
+        #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
+        #expect(rig.client.posts.count == 1)
+    }
+
     @Test func aClaimHeldByALiveWorkerIsParkedAndAStaleOneVerifiedBeforePosting() async throws {
         let rig = try await DispatchRig()
         // Another worker claimed the command and died before posting.

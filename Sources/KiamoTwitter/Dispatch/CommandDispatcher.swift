@@ -120,7 +120,8 @@ public final class CommandDispatcher: Sendable {
                                                      accountHeader: DispatchHeaders.accountHeader(from: inbound.properties.headers))
         switch validator.validate(body: inbound.body, envelope: envelope) {
         case .success(let command): return .valid(command, retry)
-        case .failure(let failure): return .invalid(failure, identity(), attempt: retry.attempt)
+        // Dead-lettered at its first handling, whatever x-kiamo-attempt a publisher wrote.
+        case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
         }
     }
 
@@ -174,7 +175,7 @@ public final class CommandDispatcher: Sendable {
                                   client: any XDirectMessageClient, limit: ConcurrencyLimit) async -> Settlement {
         var unresolved = retry.unverifiedSince
         var last: (dmEventId: String, conversationId: String?)?
-        var attempts = retry.attempt
+        var attempts = 1
         var allEarlier = true
         for index in command.parts.indices {
             let outcome: PartOutcome
@@ -221,7 +222,7 @@ public final class CommandDispatcher: Sendable {
 
     /// Claims, verifies when needed, and posts part `index`; holds one of the account's slots.
     private func sendPart(_ index: Int, of command: SendCommand, inbound: InboundCommand, client: any XDirectMessageClient,
-                          attempt: Int, unresolved: inout Date?) async -> PartOutcome {
+                          attempt headerAttempt: Int, unresolved: inout Date?) async -> PartOutcome {
         if isStopping { return .settled(.handBack) }
         let account = command.accountId
         let key = command.ledgerKey(part: index)
@@ -235,8 +236,12 @@ public final class CommandDispatcher: Sendable {
         let claimAttempt: Int
         switch claim {
         case .claimed(let number), .resumed(let number, _), .reclaimed(_, _, let number): claimAttempt = number
-        default: claimAttempt = attempt
+        default: claimAttempt = headerAttempt
         }
+        // x-kiamo-attempt is written by whoever publishes the command; the ledger's count of the
+        // claims made is the workers' own, and each attempt took a claim: a forged attempt
+        // 1000000 counts as the claims the ledger holds.
+        let attempt = min(headerAttempt, claimAttempt)
 
         switch DispatchDecision.afterClaim(claim, unverifiedSince: unresolved) {
         case .alreadySent(let dmEventId, let conversationId):
@@ -438,8 +443,20 @@ public final class CommandDispatcher: Sendable {
         let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts)
         let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
                                     attempts: attempts, at: now(), error: failure.reportError)
-        if let error = await publish([letter, try? messages.report(report, accountId: accountId, at: now())]) {
-            return .requeue(reason: "the dead letter or failed report of \(commandId) was not confirmed: \(error)")
+        var results = await publisher.publish([letter])
+        if case .failure(.unencodable(_, _, let why))? = results.first {
+            // Even the bounded copy of its properties cannot be encoded: the body and the reason
+            // alone, rather than a command that comes back for ever.
+            logger.warning("the dead letter cannot be encoded (\(why)); dead-lettered without the command's headers",
+                           metadata: ["command": "\(BoundedText.cut(commandId, limit: 200))"])
+            results = await publisher.publish([messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure,
+                                                                   attempts: attempts, keepHeaders: false)])
+        }
+        if case .failure(let error)? = results.first {
+            return .requeue(reason: "the dead letter of \(BoundedText.cut(commandId, limit: 200)) was not confirmed: \(error)")
+        }
+        if let error = await publish([try? messages.report(report, accountId: accountId, at: now())]) {
+            return .requeue(reason: "the failed report of \(BoundedText.cut(commandId, limit: 200)) was not confirmed: \(error)")
         }
         let account = accountId ?? DispatchMessages.unknownAccount
         Counter(label: "kiamo_dispatch_dead_lettered_total", dimensions: [("account", account), ("code", failure.code.rawValue)]).increment()
