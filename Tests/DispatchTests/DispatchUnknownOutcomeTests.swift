@@ -32,7 +32,7 @@ import XEmulator
                 case .restart:
                     try await broker.restartApp()
                 case .closedConnection:
-                    try await Self.closeWorkerConnections(broker, times: 20, every: .milliseconds(150))
+                    try await broker.closeWorkerConnections(times: 20, every: .milliseconds(150))
                 }
                 try await rig.waitForEverySentReport([command], workers: [worker])
                 try await rig.waitUntilSettled(workers: [worker], Self.ctl(broker))
@@ -42,26 +42,6 @@ import XEmulator
                 try await rig.expectGracefulStop(worker)
             }
         }
-    }
-
-    /// Closes every dispatch worker's broker connection `times` times, `every` apart; returns how
-    /// many connections it closed.
-    @discardableResult
-    private static func closeWorkerConnections(_ broker: PrivateBroker, times: Int, every: Duration,
-                                               until done: () -> Bool = { false }) async throws -> Int {
-        var closed = 0
-        for _ in 0..<times where !done() {
-            let listing = try await broker.ctl("list_connections", "pid", "client_properties", "--quiet", "--no-table-headers")
-            for line in listing.split(separator: "\n") where line.contains("-dispatch@") {
-                if let pid = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first,
-                    (try? await broker.ctl("close_connection", String(pid), "test: connection churn")) != nil
-                {
-                    closed += 1
-                }
-            }
-            try await Task.sleep(for: every)  // the schedule of the fault
-        }
-        return closed
     }
 
     @Test func aWorkerKilledMidPostThenABrokerRestartLeavesOneDMAndOneReport() async throws {
@@ -99,7 +79,7 @@ import XEmulator
                 try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 300, count: 1_000_000))
                 let worker = try await rig.startWorker("dispatch", ["KIAMO_TWITTER_API_TIMEOUT": "2s"])
                 try await rig.publish(commands)
-                let drops = try await Self.closeWorkerConnections(broker, times: 40, every: .milliseconds(100)) {
+                let drops = try await broker.closeWorkerConnections(times: 40, every: .milliseconds(100)) {
                     rig.sentReportIds.count >= commands.count
                 }
                 #expect(drops >= 5, "the connection was dropped \(drops) times")

@@ -24,3 +24,15 @@ import Testing
         #expect(AMQPWireSize.table(["a": .string("bc")]) == 4 + 1 + 1 + 5 + 2)
     }
 }
+
+@Suite struct SerialLanesRemovalTests {
+    @Test func removingWaitingItemsKeepsTheOrderOfTheOthers() {
+        let lanes = SerialLanes<String, Int>()
+        for item in [1, 2, 3, 4] { _ = lanes.enqueue(item, key: "a") }
+        _ = lanes.enqueue(5, key: "b")
+        #expect(lanes.removeWaiting { $0 % 2 == 1 }.sorted() == [1, 3, 5])
+        #expect(lanes.next(after: "a") == 2)
+        #expect(lanes.next(after: "a") == 4)
+        #expect(lanes.next(after: "b") == nil)
+    }
+}
