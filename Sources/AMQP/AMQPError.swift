@@ -41,6 +41,9 @@ public enum AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     case noChannelAvailable(max: Int)
     /// The broker sent something the client cannot process, or librabbitmq failed internally.
     case protocolError(String)
+    /// The message cannot be encoded (a name over 255 bytes, headers larger than a frame): it was
+    /// not sent, and the connection stays up. `routingKey` is cut to 255 characters.
+    case unencodable(exchange: String, routingKey: String, reason: String)
 
     /// A sentence naming what failed, with which input, and what to do (never a password).
     public var description: String {
@@ -81,6 +84,8 @@ public enum AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
             "all \(max) channel numbers the broker allows are in use"
         case .protocolError(let why):
             "AMQP protocol error: \(why)"
+        case .unencodable(let exchange, let routingKey, let reason):
+            "the message to exchange '\(exchange)' with routing key '\(routingKey)' cannot be encoded: \(reason); nothing was sent"
         }
     }
 }

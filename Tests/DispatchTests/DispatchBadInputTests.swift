@@ -95,6 +95,9 @@ import TestSupport
                 }
             }
             #expect(failed.first { $0.error?.code == "missing_id" }?.commandId.hasPrefix("unidentified-") == true)
+            // Running is not enough: a worker whose connection drops on every bad command is
+            // running too. No reconnect happened.
+            #expect(!worker.output().contains("AMQP reconnect attempt"), "\(worker.output().suffix(3000))")
             #expect(worker.isRunning)
             try await rig.expectGracefulStop(worker)
         }

@@ -58,8 +58,8 @@ import Testing
         #expect(sent.revision == inFlight.revision + 1)
         #expect(SendLedgerRules.complete(inFlight, owner: "other", dmEventId: "9", conversationId: nil, now: now) == .unchanged(.rejected(current: inFlight)))
         #expect(SendLedgerRules.fail(entry(.pending), owner: "me", reason: "x", now: now) == .unchanged(.rejected(current: entry(.pending))))
-        #expect(SendLedgerRules.release(nil, owner: "me", now: now) == .unchanged(.rejected(current: nil)))
-        guard case .write(let released) = SendLedgerRules.release(inFlight, owner: "me", now: now) else {
+        #expect(SendLedgerRules.release(nil, owner: "me", outcomeUnknownSince: nil, now: now) == .unchanged(.rejected(current: nil)))
+        guard case .write(let released) = SendLedgerRules.release(inFlight, owner: "me", outcomeUnknownSince: nil, now: now) else {
             Issue.record("the owner's release should write")
             return
         }
@@ -70,5 +70,55 @@ import Testing
         let sent = entry(.sent(dmEventId: "9", conversationId: nil, at: now))
         #expect(SendLedgerRules.complete(sent, owner: "anyone", dmEventId: "9", conversationId: nil, now: now) == .unchanged(.applied(sent)))
         #expect(SendLedgerRules.complete(sent, owner: "anyone", dmEventId: "10", conversationId: nil, now: now) == .unchanged(.rejected(current: sent)))
+    }
+
+    @Test func anUnknownOutcomeMarkedBeforeThePostOutlivesTheHandBackAndReachesTheNextClaimer() {
+        let posting = entry(.inFlight(owner: "me", since: now))
+        let startedAt = now.addingTimeInterval(1)
+        guard case .write(let marked) = SendLedgerRules.posting(posting, owner: "me", outcomeUnknownSince: startedAt, now: startedAt) else {
+            Issue.record("the owner's mark should write")
+            return
+        }
+        #expect(marked.unverifiedSince == startedAt)
+        #expect(SendLedgerRules.posting(posting, owner: "other", outcomeUnknownSince: startedAt, now: startedAt)
+                == .unchanged(.rejected(current: posting)))
+        guard case .write(let released) = SendLedgerRules.release(marked, owner: "me", outcomeUnknownSince: startedAt, now: startedAt) else {
+            Issue.record("the owner's release should write")
+            return
+        }
+        // Whoever claims next, in whatever process, is told to look in the conversation first.
+        let next = claim(released, owner: "another process", at: startedAt.addingTimeInterval(5))
+        #expect(next.claim == .resumed(attempt: 2, outcomeUnknownSince: startedAt))
+        #expect(next.write?.unverifiedSince == startedAt)
+        // Dead while posting: the stale claim's taker looks from the earlier unknown outcome.
+        var earlier = marked
+        earlier.unverifiedSince = now.addingTimeInterval(-60)
+        #expect(claim(earlier, owner: "next", at: now.addingTimeInterval(301)).claim
+                == .reclaimed(previousOwner: "me", claimedAt: now.addingTimeInterval(-60), attempt: 2))
+    }
+
+    @Test func aPostRuledOutOrRecordedClearsTheUnknownOutcome() {
+        var posting = entry(.inFlight(owner: "me", since: now))
+        posting.unverifiedSince = now
+        guard case .write(let released) = SendLedgerRules.release(posting, owner: "me", outcomeUnknownSince: nil, now: now),
+              case .write(let sent) = SendLedgerRules.complete(posting, owner: "me", dmEventId: "9", conversationId: nil, now: now)
+        else {
+            Issue.record("the owner's transitions should write")
+            return
+        }
+        #expect(released.unverifiedSince == nil)
+        #expect(claim(released).claim == .claimed(attempt: 2))
+        #expect(sent.unverifiedSince == nil)
+    }
+
+    @Test func aSentReportIsMarkedOnceAndOnlyOnASentEntry() {
+        let sent = entry(.sent(dmEventId: "9", conversationId: nil, at: now))
+        guard case .write(let reported) = SendLedgerRules.reported(sent, now: now) else {
+            Issue.record("a sent entry should be marked reported")
+            return
+        }
+        #expect(reported.reportedAt == now)
+        #expect(SendLedgerRules.reported(reported, now: now.addingTimeInterval(1)) == .unchanged(.applied(reported)))
+        #expect(SendLedgerRules.reported(entry(.pending), now: now) == .unchanged(.rejected(current: entry(.pending))))
     }
 }

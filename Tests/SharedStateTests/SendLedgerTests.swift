@@ -22,7 +22,7 @@ import Testing
         let fixture = try await StoreFixture()
         let store = fixture.store
         _ = try await store.claimSend(account: "1", key: "cmd", owner: "a")
-        guard case .applied = try await store.releaseSend(account: "1", key: "cmd", owner: "a") else {
+        guard case .applied = try await store.releaseSend(account: "1", key: "cmd", owner: "a", outcomeUnknownSince: nil) else {
             Issue.record("release should apply")
             return
         }

@@ -32,6 +32,12 @@ public final class PrivateBroker: Sendable {
     /// `rabbitmqctl` against this broker.
     @discardableResult
     public func ctl(_ arguments: String...) async throws -> String {
+        try await ctl(arguments)
+    }
+
+    /// `rabbitmqctl` against this broker, the arguments as an array.
+    @discardableResult
+    public func ctl(_ arguments: [String]) async throws -> String {
         let result = try await ChildProcess.runOffThePool(Self.script, ["ctl", directory] + arguments)
         guard result.status == 0 else {
             throw ChildProcess.Failure(command: "rabbitmqctl \(arguments.joined(separator: " "))", status: result.status, output: result.output)

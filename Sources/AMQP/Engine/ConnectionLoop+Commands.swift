@@ -331,9 +331,18 @@ extension ConnectionLoop {
         var properties: amqp_basic_properties_t
         let exchange: amqp_bytes_t
         let routingKey: amqp_bytes_t
+        let tagHeader: (key: String, value: AMQPValue)? = request.mandatory
+            ? (Self.publishTagHeader, .int64(Int64(channel.confirms.nextTag))) : nil
+        let frameMax = live.map { Int(amqp_get_frame_max($0.state)) } ?? configuration.frameMax
+        let tagBytes = tagHeader.map { 1 + $0.key.utf8.count + AMQPWireSize.field($0.value) + (request.properties.headers.isEmpty ? 4 : 0) } ?? 0
+        if let problem = AMQPWireSize.problem(exchange: request.exchange, routingKey: request.routingKey, properties: request.properties,
+                                              frameMax: frameMax, extraHeaderBytes: tagBytes) {
+            // Caught before a frame is written: this publish fails, the connection stays up.
+            request.completion.fail(.unencodable(exchange: String(request.exchange.prefix(255)), routingKey: String(request.routingKey.prefix(255)),
+                                                 reason: problem))
+            return
+        }
         do {
-            let tagHeader: (key: String, value: AMQPValue)? = request.mandatory
-                ? (Self.publishTagHeader, .int64(Int64(channel.confirms.nextTag))) : nil
             properties = try encoder.properties(request.properties, extraHeader: tagHeader)
             exchange = try encoder.bytes(request.exchange)
             routingKey = try encoder.bytes(request.routingKey)

@@ -120,7 +120,8 @@ public final class CommandDispatcher: Sendable {
                                                      accountHeader: DispatchHeaders.accountHeader(from: inbound.properties.headers))
         switch validator.validate(body: inbound.body, envelope: envelope) {
         case .success(let command): return .valid(command, retry)
-        case .failure(let failure): return .invalid(failure, identity(), attempt: retry.attempt)
+        // Dead-lettered at its first handling, whatever x-kiamo-attempt a publisher wrote.
+        case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
         }
     }
 
@@ -140,7 +141,8 @@ public final class CommandDispatcher: Sendable {
 
     /// What became of one part.
     private enum PartOutcome {
-        case sent(dmEventId: String, conversationId: String?, attempts: Int)
+        /// Posted; `earlier`: by an earlier delivery (the ledger said sent), not by this one.
+        case sent(dmEventId: String, conversationId: String?, attempts: Int, earlier: Bool)
         case settled(Settlement)
     }
 
@@ -173,7 +175,8 @@ public final class CommandDispatcher: Sendable {
                                   client: any XDirectMessageClient, limit: ConcurrencyLimit) async -> Settlement {
         var unresolved = retry.unverifiedSince
         var last: (dmEventId: String, conversationId: String?)?
-        var attempts = retry.attempt
+        var attempts = 1
+        var allEarlier = true
         for index in command.parts.indices {
             let outcome: PartOutcome
             do {
@@ -188,16 +191,30 @@ public final class CommandDispatcher: Sendable {
             switch outcome {
             case .settled(let settlement):
                 return settlement
-            case .sent(let dmEventId, let conversationId, let partAttempts):
+            case .sent(let dmEventId, let conversationId, let partAttempts, let earlier):
                 last = (dmEventId, conversationId)
                 attempts = max(attempts, partAttempts)
+                allEarlier = allEarlier && earlier
             }
         }
         guard let last else { return .ack }  // a command always has a part; nothing to report otherwise
+        let reportKey = command.ledgerKey(part: command.parts.count - 1)
+        if allEarlier, (try? await state.sendEntry(account: command.accountId, key: reportKey))??.reportedAt != nil {
+            // Another delivery of this command (its retry copy, or the original after a reconnect)
+            // posted it and had its report confirmed: one report per command.
+            logger.info("command already sent and reported; acknowledged", metadata: ["command": "\(command.id)"])
+            return .ack
+        }
         let report = DeliveryReport(commandId: command.id, status: .sent, dmEventId: last.dmEventId, conversationId: last.conversationId,
                                     accountId: command.accountId, recipientId: command.recipientId, attempts: attempts, at: now())
         if let failure = await publish([try? messages.report(report, accountId: command.accountId, at: now())]) {
             return .requeue(reason: "the sent report of command \(command.id) was not confirmed: \(failure)")
+        }
+        do {
+            _ = try await state.markSendReported(account: command.accountId, key: reportKey)
+        } catch {
+            // The report went out; a later delivery of the command may report it again.
+            logger.warning("could not record the sent report in the ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
         }
         Counter(label: "kiamo_dispatch_sent_total", dimensions: [("account", command.accountId)]).increment()
         return .ack
@@ -205,7 +222,7 @@ public final class CommandDispatcher: Sendable {
 
     /// Claims, verifies when needed, and posts part `index`; holds one of the account's slots.
     private func sendPart(_ index: Int, of command: SendCommand, inbound: InboundCommand, client: any XDirectMessageClient,
-                          attempt: Int, unresolved: inout Date?) async -> PartOutcome {
+                          attempt headerAttempt: Int, unresolved: inout Date?) async -> PartOutcome {
         if isStopping { return .settled(.handBack) }
         let account = command.accountId
         let key = command.ledgerKey(part: index)
@@ -218,14 +235,18 @@ public final class CommandDispatcher: Sendable {
         }
         let claimAttempt: Int
         switch claim {
-        case .claimed(let number), .reclaimed(_, _, let number): claimAttempt = number
-        default: claimAttempt = attempt
+        case .claimed(let number), .resumed(let number, _), .reclaimed(_, _, let number): claimAttempt = number
+        default: claimAttempt = headerAttempt
         }
+        // x-kiamo-attempt is written by whoever publishes the command; the ledger's count of the
+        // claims made is the workers' own, and each attempt took a claim: a forged attempt
+        // 1000000 counts as the claims the ledger holds.
+        let attempt = min(headerAttempt, claimAttempt)
 
         switch DispatchDecision.afterClaim(claim, unverifiedSince: unresolved) {
         case .alreadySent(let dmEventId, let conversationId):
             logger.info("command already sent; acknowledging and reporting again", metadata: ["command": "\(key)", "dm": "\(dmEventId)"])
-            return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempt)
+            return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempt, earlier: true)
         case .alreadyFailed(let failure):
             return .settled(await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
                                              failure: failure, attempts: attempt))
@@ -234,6 +255,22 @@ public final class CommandDispatcher: Sendable {
             return .settled(await requeueCopy(inbound, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
                                               unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
         case .verifyThenSend(let since):
+            unresolved = since
+            if let wait = DispatchDecision.waitBeforeVerifying(since: since, now: now(), minimumUnknownWait: settings.minimumUnknownWait) {
+                // X may still be storing the earlier post: a look now could miss it.
+                if wait > settings.maxInMemoryWait {
+                    logger.info("an earlier post's outcome is still unknown; verified once X has had time to finish it",
+                                metadata: ["command": "\(key)", "wait": "\(DurationText.format(wait))"])
+                    return .settled(await requeueCopy(inbound, command: command, key: key, tier: settings.retry.tier(for: wait), attempt: attempt,
+                                                      unverifiedSince: since, reason: .outcomeUnknown, ownsClaim: true))
+                }
+                do {
+                    try await Task.sleep(for: wait)
+                } catch {
+                    return .settled(await handBack(key: key, account: account, unresolved: since))
+                }
+                if isStopping { return .settled(await handBack(key: key, account: account, unresolved: since)) }
+            }
             do {
                 if let posted = try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
                     logger.warning("an earlier attempt had posted this DM; recorded without posting again",
@@ -250,11 +287,11 @@ public final class CommandDispatcher: Sendable {
                 return .settled(await afterFailure(error, step: .verifying, inbound: inbound, command: command, key: key,
                                                    attempt: attempt, unresolved: since))
             } catch is CancellationError {
-                // The claim stays: handed back, a taken-over claim would lose the knowledge that
-                // its DM may be posted. Its next claimer verifies once it is stale.
-                return .settled(.handBack)
+                // The ledger keeps the unknown outcome: the next claimer verifies.
+                return .settled(await handBack(key: key, account: account, unresolved: since))
             } catch {
-                return .settled(.requeue(reason: "reading the conversation of \(key) failed: \(error); the claim stays until it is stale"))
+                return .settled(await requeueClaimed(key: key, account: account, unresolved: since,
+                                                     reason: "reading the conversation of \(key) failed: \(error)"))
             }
         case .send:
             break
@@ -267,13 +304,29 @@ public final class CommandDispatcher: Sendable {
             return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
                                               unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
         } catch is CancellationError {
-            return .settled(await handBack(key: key, account: account))
+            return .settled(await handBack(key: key, account: account, unresolved: unresolved))
         } catch {
-            return .settled(await requeueClaimed(key: key, account: account, reason: "reading the rate-limit budget failed: \(error)"))
+            return .settled(await requeueClaimed(key: key, account: account, unresolved: unresolved,
+                                                 reason: "reading the rate-limit budget failed: \(error)"))
         }
-        if isStopping { return .settled(await handBack(key: key, account: account)) }
+        if isStopping { return .settled(await handBack(key: key, account: account, unresolved: unresolved)) }
 
+        // The ledger learns that the DM may be at X before the request leaves: whatever happens
+        // from here on (a timeout, a lost broker connection, this process's death) the next
+        // claimer, in any process, looks in the conversation before posting again.
         let startedAt = now()
+        let unknownSince = unresolved ?? startedAt
+        do {
+            if case .rejected(let current) = try await state.markSendPosting(account: account, key: key, owner: owner,
+                                                                             outcomeUnknownSince: unknownSince) {
+                // Taken over as stale while this worker waited: the new owner posts (or verifies).
+                logger.warning("claim taken over before the post; not posted here", metadata: ["command": "\(key)", "ledger": "\(current?.state.name ?? "none")"])
+                return .settled(.requeue(reason: "the claim of \(key) was taken over before the post"))
+            }
+        } catch {
+            return .settled(await requeueClaimed(key: key, account: account, unresolved: unresolved,
+                                                 reason: "recording the post of \(key) in the send ledger failed: \(error)"))
+        }
         let clock = ContinuousClock.now
         do {
             let sent = try await client.sendDM(to: command.recipientId, text: text)
@@ -285,9 +338,11 @@ public final class CommandDispatcher: Sendable {
                                                attempt: attempt, unresolved: unresolved))
         } catch {
             // Cancelled mid-request (shutdown past its grace) or an unexpected error: the DM may
-            // be posted. The claim stays in flight; its next claimer verifies once it is stale.
-            logger.warning("post interrupted; outcome unknown, the claim stays until it is stale", metadata: ["command": "\(key)", "error": "\(error)"])
-            return .settled(.requeue(reason: "the post of \(key) was interrupted: \(error)"))
+            // be posted. The ledger says so: handed back, the next claimer verifies first.
+            logger.warning("post interrupted; outcome unknown, the next attempt looks in the conversation first",
+                           metadata: ["command": "\(key)", "error": "\(error)"])
+            return .settled(await requeueClaimed(key: key, account: account, unresolved: unknownSince,
+                                                 reason: "the post of \(key) was interrupted: \(error)"))
         }
     }
 
@@ -303,7 +358,7 @@ public final class CommandDispatcher: Sendable {
         } catch {
             return .settled(.requeue(reason: "DM \(dmEventId) of command \(key) is posted but the ledger did not record it: \(error)"))
         }
-        return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempts)
+        return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempts, earlier: false)
     }
 
     // MARK: - Failures
@@ -334,7 +389,8 @@ public final class CommandDispatcher: Sendable {
             do {
                 _ = try await state.failSend(account: account, key: key, owner: owner, reason: DispatchDecision.ledgerReason(failure))
             } catch {
-                return await requeueClaimed(key: key, account: account, reason: "recording the failure of \(key) failed: \(error)")
+                return await requeueClaimed(key: key, account: account, unresolved: unresolved,
+                                            reason: "recording the failure of \(key) failed: \(error)")
             }
             return await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
                                     failure: failure, attempts: attempt)
@@ -342,17 +398,19 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// Publishes a copy to a retry tier (confirmed), then hands the claim back, then asks for the
-    /// ack. A copy that may follow a posted DM (`unverifiedSince`) keeps the claim when its
-    /// publish fails: the redelivered original must not be posted before it is verified.
+    /// ack. The claim goes back with `unverifiedSince` in the ledger, so whichever delivery comes
+    /// next (the copy, or the original when the ack is lost or the copy's publish failed) looks
+    /// in the conversation first when the DM may be posted.
     private func requeueCopy(_ inbound: InboundCommand, command: SendCommand, key: String, tier: Duration, attempt: Int,
                              unverifiedSince: Date?, reason: DispatchDecision.RetryReason, ownsClaim: Bool) async -> Settlement {
         let copy = messages.retry(inbound, accountId: command.accountId, tier: tier, attempt: attempt, unverifiedSince: unverifiedSince)
         let failure = await publish([copy])
-        if ownsClaim, failure == nil || unverifiedSince == nil {
+        if ownsClaim {
             do {
-                _ = try await state.releaseSend(account: command.accountId, key: key, owner: owner)
+                _ = try await state.releaseSend(account: command.accountId, key: key, owner: owner, outcomeUnknownSince: unverifiedSince)
             } catch {
-                // The claim stays in flight: the copy waits for it to go stale, then verifies.
+                // The claim stays in flight (with the post's unknown outcome if there was one):
+                // the copy waits for it to go stale, then verifies.
                 logger.warning("could not hand the claim back", metadata: ["command": "\(key)", "error": "\(error)"])
             }
         }
@@ -366,15 +424,16 @@ public final class CommandDispatcher: Sendable {
         return .ack
     }
 
-    /// Hands the claim back and asks for a requeue (a state or broker failure before the post).
-    private func requeueClaimed(key: String, account: String, reason: String) async -> Settlement {
-        _ = try? await state.releaseSend(account: account, key: key, owner: owner)
+    /// Hands the claim back, with the unknown outcome `unresolved` if any, and asks for a requeue.
+    private func requeueClaimed(key: String, account: String, unresolved: Date?, reason: String) async -> Settlement {
+        _ = try? await state.releaseSend(account: account, key: key, owner: owner, outcomeUnknownSince: unresolved)
         return .requeue(reason: reason)
     }
 
-    /// Hands the claim back (nothing was posted) and the delivery with it: graceful shutdown.
-    private func handBack(key: String, account: String) async -> Settlement {
-        _ = try? await state.releaseSend(account: account, key: key, owner: owner)
+    /// Hands the claim back (this attempt posted nothing; `unresolved` is an earlier attempt's
+    /// unknown outcome) and the delivery with it: graceful shutdown.
+    private func handBack(key: String, account: String, unresolved: Date?) async -> Settlement {
+        _ = try? await state.releaseSend(account: account, key: key, owner: owner, outcomeUnknownSince: unresolved)
         return .handBack
     }
 
@@ -384,8 +443,20 @@ public final class CommandDispatcher: Sendable {
         let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts)
         let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
                                     attempts: attempts, at: now(), error: failure.reportError)
-        if let error = await publish([letter, try? messages.report(report, accountId: accountId, at: now())]) {
-            return .requeue(reason: "the dead letter or failed report of \(commandId) was not confirmed: \(error)")
+        var results = await publisher.publish([letter])
+        if case .failure(.unencodable(_, _, let why))? = results.first {
+            // Even the bounded copy of its properties cannot be encoded: the body and the reason
+            // alone, rather than a command that comes back for ever.
+            logger.warning("the dead letter cannot be encoded (\(why)); dead-lettered without the command's headers",
+                           metadata: ["command": "\(BoundedText.cut(commandId, limit: 200))"])
+            results = await publisher.publish([messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure,
+                                                                   attempts: attempts, keepHeaders: false)])
+        }
+        if case .failure(let error)? = results.first {
+            return .requeue(reason: "the dead letter of \(BoundedText.cut(commandId, limit: 200)) was not confirmed: \(error)")
+        }
+        if let error = await publish([try? messages.report(report, accountId: accountId, at: now())]) {
+            return .requeue(reason: "the failed report of \(BoundedText.cut(commandId, limit: 200)) was not confirmed: \(error)")
         }
         let account = accountId ?? DispatchMessages.unknownAccount
         Counter(label: "kiamo_dispatch_dead_lettered_total", dimensions: [("account", account), ("code", failure.code.rawValue)]).increment()

@@ -37,6 +37,6 @@ public struct CommandFailure: Error, Sendable, Hashable, CustomStringConvertible
 
     /// The report's form of this failure.
     public var reportError: DeliveryReport.Failure {
-        DeliveryReport.Failure(code: code.rawValue, message: message, httpStatus: httpStatus)
+        DeliveryReport.Failure(code: code.rawValue, message: BoundedText.cut(message), httpStatus: httpStatus)
     }
 }

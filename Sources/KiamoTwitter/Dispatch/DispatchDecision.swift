@@ -30,6 +30,10 @@ public enum DispatchDecision {
         switch claim {
         case .claimed:
             return unverifiedSince.map { .verifyThenSend(since: $0) } ?? .send
+        case .resumed(_, let unknownSince):
+            // The ledger remembers an unknown outcome the delivery's headers may not carry (the
+            // original delivery of a command whose retry copy is elsewhere).
+            return .verifyThenSend(since: min(unknownSince, unverifiedSince ?? unknownSince))
         case .reclaimed(_, let claimedAt, _):
             // The dead owner may have posted it any time after its claim, or after an earlier
             // unknown outcome carried in the headers: look from the earlier of the two.
@@ -56,6 +60,16 @@ public enum DispatchDecision {
             return CommandFailure(code, String(message))
         }
         return CommandFailure(.xRejected, reason)
+    }
+
+    /// How long to wait before looking in the conversation for a post whose outcome is unknown
+    /// since `since` (nil: look now). X gets as long to finish a request as the client waited
+    /// for it, so the post's outcome is settled `2 × minimumUnknownWait` (the request timeout)
+    /// after it began; a look before that could miss a DM X is still storing.
+    public static func waitBeforeVerifying(since: Date, now: Date, minimumUnknownWait: Duration) -> Duration? {
+        let settledAt = since.addingTimeInterval(2 * minimumUnknownWait.seconds)
+        let wait = settledAt.timeIntervalSince(now)
+        return wait > 0 ? .milliseconds(Int64((wait * 1000).rounded(.up))) : nil
     }
 
     // MARK: Before a send

@@ -35,6 +35,9 @@ public final class DispatchEngine: Service, Sendable {
     let logger: Logger
     let lanes = SerialLanes<String, Work>()
     private let consumer = Mutex<AMQPConsumer?>(nil)
+    /// The channel generation of the newest delivery: deliveries of older ones were requeued by
+    /// the broker when their connection closed and come again.
+    private let generation = Atomic<UInt64>(0)
 
     /// `channel` consumes and acknowledges (the dispatcher publishes on its own channel).
     public init(dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
@@ -75,11 +78,16 @@ public final class DispatchEngine: Service, Sendable {
         dispatcher.stop()
         health.update(healthName, ready: false, alive: true, detail: "stopping")
         let consumer = self.consumer.withLock { $0 }
-        let waiting = lanes.removeAllWaiting()
+        // Only deliveries of the current channel can be handed back; the broker already holds
+        // the others again. The lanes hold at most `prefetch` current ones (see `accept`).
+        let current = generation.load(ordering: .relaxed)
+        let waiting = lanes.removeAllWaiting().filter { $0.delivery.generation >= current }
         logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
         Task {
             try? await consumer?.cancel()
-            for work in waiting { await self.settle(work, .handBack) }
+            await withDiscardingTaskGroup { group in
+                for work in waiting { group.addTask { await self.settle(work, .handBack) } }
+            }
         }
     }
 
@@ -110,6 +118,10 @@ public final class DispatchEngine: Service, Sendable {
 
     /// Reads a delivery and puts it in its lane (a valid command) or handles it at once (an invalid one).
     private func accept(_ delivery: AMQPDelivery, into group: inout DiscardingTaskGroup) {
+        if delivery.generation > generation.load(ordering: .relaxed) {
+            generation.store(delivery.generation, ordering: .relaxed)
+            forgetStale(before: delivery.generation)
+        }
         let inbound = InboundCommand(delivery)
         let prepared = dispatcher.prepare(inbound)
         let work = Work(delivery: delivery, inbound: inbound, prepared: prepared)
@@ -127,9 +139,22 @@ public final class DispatchEngine: Service, Sendable {
         }
     }
 
-    /// Processes a lane's commands one after another until it is empty.
+    /// Drops the waiting deliveries of channel generations before `current`: the broker requeued
+    /// them when their connection closed and delivers them again on this one, so kept they would
+    /// pile up, one copy per reconnect, in memory and in a shutdown's hand-back. The lanes then hold
+    /// at most `prefetch` deliveries besides those being sent.
+    private func forgetStale(before current: UInt64) {
+        let stale = lanes.removeWaiting { $0.delivery.generation < current }
+        if !stale.isEmpty {
+            logger.info("\(stale.count) waiting command(s) from before the reconnect dropped from the lanes; the broker delivers them again")
+        }
+    }
+
+    /// Processes a lane's commands one after another until it is empty; a delivery from before
+    /// a reconnect is skipped (its copy on the new channel comes behind it in the same lane).
     private func drain(_ key: String) async {
         while let work = lanes.next(after: key) {
+            if work.delivery.generation < generation.load(ordering: .relaxed) { continue }
             await process(work)
         }
     }

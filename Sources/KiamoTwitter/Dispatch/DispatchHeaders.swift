@@ -25,6 +25,9 @@ public enum DispatchHeaders {
     /// Dead letters: the routing key and exchange the command arrived with.
     public static let originalRoutingKey = "x-kiamo-original-routing-key"
     public static let originalExchange = "x-kiamo-original-exchange"
+    /// Dead letters: how many of the command's own headers were left out (too large, or past
+    /// the bound on what a dead letter copies).
+    public static let headersOmitted = "x-kiamo-headers-omitted"
     /// Added by the AMQP module to mandatory publishes; never copied from a delivery.
     static let publishTag = "x-kiamo-publish-tag"
 

@@ -20,24 +20,59 @@ public struct DispatchMessages: Sendable {
     /// The routing key of dead letters and reports of a command whose account is unknown.
     public static let unknownAccount = "unknown"
 
-    /// The command as it arrived, to the dead-letter exchange with routing key
+    /// The command's body as it arrived, to the dead-letter exchange with routing key
     /// `send.<account or "unknown">` (so the `send.#` binding catches it whatever its own key
-    /// was) and the reason in headers.
-    public func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int) -> AMQPMessage {
+    /// was) and the reason in headers. Of the command's own headers only a bounded subset is
+    /// kept (`boundedCopy`), and every value copied from the command is cut to 1 KiB, so the dead
+    /// letter can always be published. `keepHeaders` false: none of them (the last resort when
+    /// even the bounded dead letter could not be encoded).
+    public func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int,
+                           keepHeaders: Bool = true) -> AMQPMessage {
         var properties = inbound.properties
-        var headers = properties.headers
-        headers[DispatchHeaders.publishTag] = nil
+        var (headers, omitted) = keepHeaders ? Self.boundedCopy(properties.headers) : ([:], properties.headers.count)
         headers[DispatchHeaders.errorCode] = .string(failure.code.rawValue)
-        headers[DispatchHeaders.errorMessage] = .string(failure.message)
+        headers[DispatchHeaders.errorMessage] = .string(BoundedText.cut(failure.message))
         headers[DispatchHeaders.httpStatus] = failure.httpStatus.map { .int64(Int64($0)) }
         headers[DispatchHeaders.attempts] = .int64(Int64(attempts))
-        headers[DispatchHeaders.commandId] = .string(commandId)
-        headers[DispatchHeaders.originalRoutingKey] = .string(inbound.routingKey)
-        headers[DispatchHeaders.originalExchange] = .string(inbound.exchange)
+        headers[DispatchHeaders.commandId] = .string(BoundedText.cut(commandId))
+        headers[DispatchHeaders.originalRoutingKey] = .string(BoundedText.cut(inbound.routingKey))
+        headers[DispatchHeaders.originalExchange] = .string(BoundedText.cut(inbound.exchange))
+        headers[DispatchHeaders.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         properties.headers = headers
+        if !keepHeaders {
+            properties = AMQPProperties(contentType: properties.contentType, headers: headers, deliveryMode: .persistent,
+                                        messageId: properties.messageId.map(BoundedText.shortString))
+        }
         properties.deliveryMode = .persistent
         return AMQPMessage(exchange: topology.deadLetterExchange, routingKey: "send.\(accountId ?? Self.unknownAccount)",
                            body: inbound.body, properties: properties, mandatory: true)
+    }
+
+    /// The command's own headers a dead letter keeps: every entry, sorted by name, until they
+    /// take `BoundedText.copiedHeadersLimit` bytes; a string value is cut to 1 KiB, any other
+    /// value over 1 KiB is left out, and so are the dispatch worker's own headers (written
+    /// afresh). Returns the kept table and how many entries were left out.
+    static func boundedCopy(_ original: AMQPTable) -> (AMQPTable, omitted: Int) {
+        var kept: AMQPTable = [:]
+        var used = 4
+        var omitted = 0
+        // The account header first: a retry copy must keep it whatever else is left out.
+        let keys = original.entries.keys.sorted { ($0 == DispatchHeaders.account ? 0 : 1, $0) < ($1 == DispatchHeaders.account ? 0 : 1, $1) }
+        for key in keys {
+            guard var value = original[key], key != DispatchHeaders.publishTag, !key.hasPrefix("x-kiamo-error"),
+                  key != DispatchHeaders.headersOmitted else { continue }
+            if case .string(let text) = value { value = .string(BoundedText.cut(text)) }
+            let size = 1 + key.utf8.count + AMQPWireSize.field(value)
+            guard key.utf8.count <= AMQPWireSize.shortStringMax, AMQPWireSize.field(value) <= BoundedText.valueLimit + 16,
+                  used + size <= BoundedText.copiedHeadersLimit
+            else {
+                omitted += 1
+                continue
+            }
+            kept[key] = value
+            used += size
+        }
+        return (kept, omitted)
     }
 
     /// A copy of the command for the retry exchange: routed to `tier`'s queue by `x-retry-tier`,
@@ -45,8 +80,8 @@ public struct DispatchMessages: Sendable {
     /// queue, with the attempt it will be and, when the DM may already be posted, since when.
     public func retry(_ inbound: InboundCommand, accountId: String, tier: Duration, attempt: Int, unverifiedSince: Date?) -> AMQPMessage {
         var properties = inbound.properties
-        var headers = properties.headers
-        headers[DispatchHeaders.publishTag] = nil
+        var (headers, omitted) = Self.boundedCopy(properties.headers)
+        headers[DispatchHeaders.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         headers[Topology.retryTierHeaderName] = .string(Topology.retryTierHeader(tier))
         headers[DispatchHeaders.attempt] = .int64(Int64(attempt))
         headers[DispatchHeaders.unverifiedSince] = unverifiedSince.map { .int64(Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) }
@@ -66,8 +101,8 @@ public struct DispatchMessages: Sendable {
             contentType: "application/json",
             headers: headers,
             deliveryMode: .persistent,
-            correlationId: report.commandId,
-            messageId: "\(report.commandId).\(report.status.rawValue)",
+            correlationId: BoundedText.shortString(report.commandId),
+            messageId: BoundedText.shortString("\(report.commandId).\(report.status.rawValue)"),
             timestamp: time,
             type: "kiamo.report",
             appId: appId

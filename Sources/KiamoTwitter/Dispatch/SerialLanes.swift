@@ -51,6 +51,19 @@ public final class SerialLanes<Key: Hashable & Sendable, Item: Sendable>: Sendab
         }
     }
 
+    /// Removes and returns the waiting items `isGone` picks, keeping the order of the others.
+    public func removeWaiting(where isGone: (Item) -> Bool) -> [Item] {
+        lanes.withLock { lanes in
+            var removed: [Item] = []
+            for key in Array(lanes.keys) {
+                guard let items = lanes[key] else { continue }
+                removed += items.filter(isGone)
+                lanes[key] = items.filter { !isGone($0) }
+            }
+            return removed
+        }
+    }
+
     /// Lanes open (idle keys are not counted) and items waiting in them.
     public var counts: (lanes: Int, waiting: Int) {
         lanes.withLock { lanes in (lanes.count, lanes.values.reduce(0) { $0 + $1.count }) }

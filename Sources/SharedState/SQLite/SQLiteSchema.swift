@@ -13,13 +13,13 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970; DM event ids INTEGER (they compare as numbers).
 enum SQLiteSchema {
     /// The newest schema this build reads and writes.
-    static let version = 1
+    static let version = 2
 
     /// `PRAGMA application_id` of kiamo-twitter state files ("KTWS").
     static let applicationID: Int32 = 0x4B54_5753
 
     /// Migration `n` (index `n - 1`) takes the file from version `n - 1` to `n`.
-    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1]
+    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -59,6 +59,16 @@ enum SQLiteSchema {
             }
         }
         return Outcome(foundVersion: found, migratedTo: max(found, version))
+    }
+
+    /// The send ledger remembers a post whose outcome is unknown (`unverified_since`), whatever
+    /// becomes of the broker delivery that carried it, and whether the `sent` report went out
+    /// (`reported_at`), so a redelivery of a reported command is not reported again.
+    private static func migrateToVersion2(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE send_ledger ADD COLUMN unverified_since INTEGER;
+            ALTER TABLE send_ledger ADD COLUMN reported_at INTEGER;
+            """)
     }
 
     private static func migrateToVersion1(_ db: Database) throws {

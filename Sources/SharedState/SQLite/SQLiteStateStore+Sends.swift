@@ -58,10 +58,24 @@ extension SQLiteStateStore {
         }
     }
 
-    public func releaseSend(account: String, key: String, owner: String) async throws -> SendTransitionResult {
+    public func releaseSend(account: String, key: String, owner: String, outcomeUnknownSince: Date?) async throws -> SendTransitionResult {
         let now = now()
         return try await transition("releasing send \(key) of account \(account)", account: account, key: key) { current in
-            SendLedgerRules.release(current, owner: owner, now: now)
+            SendLedgerRules.release(current, owner: owner, outcomeUnknownSince: outcomeUnknownSince, now: now)
+        }
+    }
+
+    public func markSendPosting(account: String, key: String, owner: String, outcomeUnknownSince: Date) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("recording the post of send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.posting(current, owner: owner, outcomeUnknownSince: outcomeUnknownSince, now: now)
+        }
+    }
+
+    public func markSendReported(account: String, key: String) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("recording the report of send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.reported(current, now: now)
         }
     }
 
@@ -116,18 +130,20 @@ extension SQLiteStateStore {
         let values: StatementArguments = [
             entry.account, entry.key, entry.state.name, owner, since, dmEventId, conversationId, reason, finishedAt,
             entry.attempts, entry.revision, SQLiteTime.millis(entry.createdAt), SQLiteTime.millis(entry.updatedAt),
+            entry.unverifiedSince.map(SQLiteTime.millis), entry.reportedAt.map(SQLiteTime.millis),
         ]
         if let current {
             try db.cachedStatement(sql: """
                 UPDATE send_ledger SET state = ?3, owner = ?4, since = ?5, dm_event_id = ?6, conversation_id = ?7,
-                                       reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13
-                WHERE account = ?1 AND key = ?2 AND revision = ?14 AND state = ?15
+                                       reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13,
+                                       unverified_since = ?14, reported_at = ?15
+                WHERE account = ?1 AND key = ?2 AND revision = ?16 AND state = ?17
                 """).execute(arguments: values + [current.revision, current.state.name])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
-                                         attempts, revision, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                         attempts, revision, created_at, updated_at, unverified_since, reported_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 ON CONFLICT (account, key) DO NOTHING
                 """).execute(arguments: values)
         }
@@ -137,7 +153,8 @@ extension SQLiteStateStore {
     static func fetchSend(_ db: Database, account: String, key: String) throws -> SendEntry? {
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: """
-                SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at
+                SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at,
+                       unverified_since, reported_at
                 FROM send_ledger WHERE account = ? AND key = ?
                 """),
             arguments: [account, key]
@@ -156,7 +173,9 @@ extension SQLiteStateStore {
         }
         return SendEntry(
             account: account, key: key, state: state, attempts: row["attempts"], revision: row["revision"],
-            createdAt: SQLiteTime.date(row["created_at"] as Int64), updatedAt: SQLiteTime.date(row["updated_at"] as Int64)
+            createdAt: SQLiteTime.date(row["created_at"] as Int64), updatedAt: SQLiteTime.date(row["updated_at"] as Int64),
+            unverifiedSince: SQLiteTime.date(row["unverified_since"] as Int64?),
+            reportedAt: SQLiteTime.date(row["reported_at"] as Int64?)
         )
     }
 }

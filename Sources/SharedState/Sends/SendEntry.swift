@@ -17,9 +17,18 @@ public struct SendEntry: Sendable, Hashable {
     public var createdAt: Date
     /// The last transition; retention counts from it.
     public var updatedAt: Date
+    /// A post of this command may have reached X at or after this time and no look in the
+    /// conversation has ruled it out since (a request timed out, the connection to X dropped, or
+    /// a post was under way when its claim was handed back). Whoever claims the command next, in
+    /// any process, looks for the DM before posting. Nil: no post of it can be at X unrecorded.
+    public var unverifiedSince: Date?
+    /// When the `sent` report of the command (recorded on its last part) was confirmed by the
+    /// broker; a later delivery of the command is acknowledged without another report.
+    public var reportedAt: Date?
 
     /// An entry as stored.
-    public init(account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date) {
+    public init(account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date,
+                unverifiedSince: Date? = nil, reportedAt: Date? = nil) {
         self.account = account
         self.key = key
         self.state = state
@@ -27,5 +36,7 @@ public struct SendEntry: Sendable, Hashable {
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.unverifiedSince = unverifiedSince
+        self.reportedAt = reportedAt
     }
 }

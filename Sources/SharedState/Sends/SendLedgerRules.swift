@@ -26,8 +26,9 @@ public enum SendLedgerRules {
         return SendEntry(account: account, key: key, state: .pending, attempts: 0, revision: 1, createdAt: now, updatedAt: now)
     }
 
-    /// Absent or pending → in flight for `owner`; in flight for longer than `staleAfter` → taken
-    /// over, the caller told the earlier outcome is unknown; otherwise refused with the reason.
+    /// Absent or pending → in flight for `owner` (told of an unknown outcome the entry keeps); in
+    /// flight for longer than `staleAfter` → taken over, the caller told the earlier outcome is
+    /// unknown; otherwise refused with the reason.
     public static func claim(
         _ current: SendEntry?, account: String, key: String, owner: String, now: Date, staleAfter: Duration
     ) -> ClaimDecision {
@@ -45,12 +46,16 @@ public enum SendLedgerRules {
         next.updatedAt = now
         switch current.state {
         case .pending:
+            if let unknown = current.unverifiedSince {
+                return ClaimDecision(claim: .resumed(attempt: next.attempts, outcomeUnknownSince: unknown), write: next)
+            }
             return ClaimDecision(claim: .claimed(attempt: next.attempts), write: next)
         case .inFlight(let holder, let since):
             guard now.timeIntervalSince(since) >= staleAfter.seconds else {
                 return ClaimDecision(claim: .inFlightElsewhere(owner: holder, since: since), write: nil)
             }
-            return ClaimDecision(claim: .reclaimed(previousOwner: holder, claimedAt: since, attempt: next.attempts), write: next)
+            let from = min(since, current.unverifiedSince ?? since)
+            return ClaimDecision(claim: .reclaimed(previousOwner: holder, claimedAt: from, attempt: next.attempts), write: next)
         case .sent(let dmEventId, let conversationId, let at):
             return ClaimDecision(claim: .alreadySent(dmEventId: dmEventId, conversationId: conversationId, at: at), write: nil)
         case .failed(let reason, let at):
@@ -62,6 +67,33 @@ public enum SendLedgerRules {
     public enum Decision: Sendable, Hashable {
         case write(SendEntry)
         case unchanged(SendTransitionResult)
+    }
+
+    /// `owner`'s in-flight entry remembers that its DM may be at X from `outcomeUnknownSince` on,
+    /// written before the post goes out: whatever happens next to the process or its broker
+    /// connection, the next claimer looks in the conversation first. Rejected when the claim is
+    /// no longer `owner`'s (taken over as stale): the caller must not post then.
+    public static func posting(_ current: SendEntry?, owner: String, outcomeUnknownSince: Date, now: Date) -> Decision {
+        guard let current, case .inFlight(let holder, _) = current.state, holder == owner else {
+            return .unchanged(.rejected(current: current))
+        }
+        var next = current
+        next.unverifiedSince = outcomeUnknownSince
+        next.revision = current.revision + 1
+        next.updatedAt = now
+        return .write(next)
+    }
+
+    /// Sent → its `sent` report confirmed at `now`. Any other state is rejected; a second mark
+    /// is answered as applied and keeps the first time.
+    public static func reported(_ current: SendEntry?, now: Date) -> Decision {
+        guard let current, case .sent = current.state else { return .unchanged(.rejected(current: current)) }
+        guard current.reportedAt == nil else { return .unchanged(.applied(current)) }
+        var next = current
+        next.reportedAt = now
+        next.revision = current.revision + 1
+        next.updatedAt = now
+        return .write(next)
     }
 
     /// In flight for `owner` → sent. Repeating the same completion is answered as applied.
@@ -82,17 +114,21 @@ public enum SendLedgerRules {
         return finish(current, owner: owner, to: .failed(reason: reason, at: now), now: now)
     }
 
-    /// In flight for `owner` → pending again (handed back after a transient failure).
-    public static func release(_ current: SendEntry?, owner: String, now: Date) -> Decision {
-        finish(current, owner: owner, to: .pending, now: now)
+    /// In flight for `owner` → pending again (handed back after a transient failure), keeping
+    /// `outcomeUnknownSince`: what the releaser knows of its posts (nil only when none of them
+    /// can be at X: none was attempted since a look in the conversation, or X refused it).
+    public static func release(_ current: SendEntry?, owner: String, outcomeUnknownSince: Date?, now: Date) -> Decision {
+        finish(current, owner: owner, to: .pending, unverifiedSince: outcomeUnknownSince, now: now)
     }
 
-    private static func finish(_ current: SendEntry?, owner: String, to state: SendState, now: Date) -> Decision {
+    private static func finish(_ current: SendEntry?, owner: String, to state: SendState, unverifiedSince: Date? = nil,
+                               now: Date) -> Decision {
         guard let current, case .inFlight(let holder, _) = current.state, holder == owner else {
             return .unchanged(.rejected(current: current))
         }
         var next = current
         next.state = state
+        next.unverifiedSince = unverifiedSince
         next.revision = current.revision + 1
         next.updatedAt = now
         return .write(next)

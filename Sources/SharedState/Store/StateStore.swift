@@ -99,8 +99,16 @@ public protocol StateStore: Sendable {
     /// `owner`'s in-flight command → failed for good.
     func failSend(account: String, key: String, owner: String, reason: String) async throws -> SendTransitionResult
 
-    /// `owner`'s in-flight command → pending again (handed back after a transient failure).
-    func releaseSend(account: String, key: String, owner: String) async throws -> SendTransitionResult
+    /// Written by `owner` just before it posts: the DM may be at X from `outcomeUnknownSince` on
+    /// (`SendLedgerRules.posting`). `.rejected`: the claim is not `owner`'s any more; do not post.
+    func markSendPosting(account: String, key: String, owner: String, outcomeUnknownSince: Date) async throws -> SendTransitionResult
+
+    /// The command's `sent` report was confirmed (recorded on its last part's entry).
+    func markSendReported(account: String, key: String) async throws -> SendTransitionResult
+
+    /// `owner`'s in-flight command → pending again (handed back after a transient failure), with
+    /// what `owner` knows of an unknown outcome (`SendLedgerRules.release`).
+    func releaseSend(account: String, key: String, owner: String, outcomeUnknownSince: Date?) async throws -> SendTransitionResult
 
     /// Forgets sent and failed entries last changed before `sendRetention`; returns how many.
     /// Pending and in-flight entries are kept whatever their age.

@@ -44,9 +44,9 @@ final class DispatchTestRig: Sendable {
     }
 
     /// Starts the emulator (see `unlimited`), declares the topology and starts collecting
-    /// reports and dead letters.
-    static func start(rateLimits: RateLimitPolicy = unlimited()) async throws -> DispatchTestRig {
-        let amqpURL = try TestBroker.url()
+    /// reports and dead letters, on the shared test broker unless `broker` is a test's own.
+    static func start(rateLimits: RateLimitPolicy = unlimited(), broker: PrivateBroker? = nil) async throws -> DispatchTestRig {
+        let amqpURL = try broker?.url ?? TestBroker.url()
         let account = TestAccount()
         let configuration = EmulatorConfiguration(
             account: EmulatorAccount(id: account.userId, username: account.username, name: "Kiamo Support",
@@ -70,8 +70,9 @@ final class DispatchTestRig: Sendable {
     }
 
     /// Runs `body` with a started rig and always stops it afterwards.
-    static func with(rateLimits: RateLimitPolicy = unlimited(), _ body: (DispatchTestRig) async throws -> Void) async throws {
-        let rig = try await start(rateLimits: rateLimits)
+    static func with(rateLimits: RateLimitPolicy = unlimited(), broker: PrivateBroker? = nil,
+                     _ body: (DispatchTestRig) async throws -> Void) async throws {
+        let rig = try await start(rateLimits: rateLimits, broker: broker)
         do {
             try await body(rig)
         } catch {
