@@ -195,6 +195,14 @@ final class Transfer {
         }
         try check(kt_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
 
+        // libcurl re-sends a request, silently and whatever its method, when it went out on a
+        // reused keep-alive connection that closed before a byte came back. The server may have
+        // acted on the first copy (X stores the DM, then the connection drops): a POST sent twice
+        // is a DM posted twice. On a fresh connection libcurl never retries, so the caller sees
+        // the failure and decides (dispatch checks X before posting again). The connection still
+        // joins the pool afterwards for idempotent requests.
+        if !request.isIdempotent { try set(easy, CURLOPT_FRESH_CONNECT, 1) }
+
         switch request.verb {
         case .get:
             try set(easy, CURLOPT_HTTPGET, 1)

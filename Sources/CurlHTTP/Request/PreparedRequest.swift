@@ -20,6 +20,9 @@ struct PreparedRequest: Sendable {
     /// The method's name, for logs.
     let method: String
     let verb: Verb
+    /// False for POST, PATCH and unknown methods (RFC 9110, 9.2.2): sending one twice may act
+    /// twice, so it goes out on a connection of its own (see `Transfer`).
+    let isIdempotent: Bool
     /// Sent with `CURLOPT_POSTFIELDSIZE_LARGE` + `CURLOPT_COPYPOSTFIELDS` when the verb is `.send`.
     let body: Data
     /// `Name: value` lines for `CURLOPT_HTTPHEADER`, including the ones that switch off libcurl's
@@ -36,6 +39,7 @@ struct PreparedRequest: Sendable {
         guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
             throw .invalidRequest(reason: "the method \"\(method)\" is not an HTTP token")
         }
+        isIdempotent = Self.idempotentMethods.contains(method)
         // Methods that carry a body send one even when empty, so the server sees Content-Length: 0.
         let bodyMethods: Set<String> = ["POST", "PUT", "PATCH"]
         if request.body != nil || bodyMethods.contains(method) {
@@ -72,6 +76,9 @@ struct PreparedRequest: Sendable {
         }
         maxResponseSize = configuration.maxResponseSize
     }
+
+    /// RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.
+    static let idempotentMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]
 
     /// RFC 9110 `tchar`: the bytes allowed in a method or a header name.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
