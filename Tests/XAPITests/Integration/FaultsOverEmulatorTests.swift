@@ -32,9 +32,11 @@ struct FaultsOverEmulatorTests {
                 return
             }
 
+            // A POST: it always goes out on a fresh connection, which libcurl never retries. (A GET
+            // on a reused keep-alive connection that drops is re-sent once by libcurl, and succeeds.)
             try rig.emulator.fault(EmulatorFault(kind: .drop))
-            let dropped = await #expect(throws: XAPIError.self) { try await client.listDMEvents(pageToken: nil, maxResults: 10) }
-            guard case .transient(.listDMEvents, .network, nil) = dropped else {
+            let dropped = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "906948460078698496", text: "dropped") }
+            guard case .transient(.sendDM, .network, nil) = dropped else {
                 Issue.record("a dropped connection gave \(String(describing: dropped))")
                 return
             }
