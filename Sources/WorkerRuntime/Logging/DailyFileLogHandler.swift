@@ -23,11 +23,12 @@ public struct DailyFileLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = "\(event.message)"
+        // Escaped as on standard output (`LogEscaping`): text from outside never starts a line.
+        var text = LogEscaping.escaped("\(event.message)")
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
-        let method = event.function.split(separator: "(").first.map(String.init) ?? event.function
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(LogEscaping.escaped(key))=\(KiamoLogHandler.quoted("\(value)"))" }
+        let method = LogEscaping.escaped(event.function.split(separator: "(").first.map(String.init) ?? event.function)
         writer.append(level: event.level, method: method, text: text, at: Date())
     }
 }
