@@ -188,6 +188,12 @@ struct WorkerService: Service, CustomStringConvertible {
             } catch {
                 throw WorkerStartupError("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)", exitCode: 2)
             }
+            if attempt == 1, let tls = amqpConfiguration.tls, !tls.verifyPeer {
+                logger.warning("""
+                    amqp.url (KIAMO_TWITTER_AMQP_URL) has verify=verify_none: the broker's certificate is not checked, \
+                    so anyone on the path can pose as the broker and read its password; give the broker's CA with cacertfile= instead
+                    """)
+            }
             amqpConfiguration.heartbeat = configuration.amqp.heartbeat
             amqpConfiguration.connectionName = "\(configuration.service)-\(role)@\(ProcessInfo.processInfo.hostName)"
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
