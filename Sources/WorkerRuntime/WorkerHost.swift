@@ -167,7 +167,11 @@ struct WorkerService: Service, CustomStringConvertible {
 
         let context = WorkerContext(configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients,
                                     health: health, owner: OwnerID.make(), logger: logger)
-        let engines = try await makeEngines(context)
+        var engines = try await makeEngines(context)
+        // The resource files come from the state ingest moves forward; one writer is enough.
+        if role == "ingest", configuration.resources.enabled {
+            engines.append(ResourceFilesWriter(state: state, configuration: configuration, logger: logger))
+        }
         try await withThrowingDiscardingTaskGroup { group in
             for engine in engines {
                 group.addTask { try await engine.run() }

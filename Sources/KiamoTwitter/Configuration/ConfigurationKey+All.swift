@@ -50,7 +50,7 @@ extension ConfigurationKey {
                          "Age after which a cached record is a miss."),
 
         ConfigurationKey("resources.enabled", env: "KIAMO_TWITTER_RESOURCES_ENABLED", .boolean, default: "false",
-                         "Debug: keep the original's resource files (`<service>.json`, `customers.json`, `conversations.json`, `cursors.json`) up to date."),
+                         "Debug: keep the original's resource files (`<service>.json`, `customers.json`, `conversations.json`, `cursors.json`) up to date: the ingest worker rewrites them every poll interval, at most every 10 s, 0600 with tokens masked."),
         ConfigurationKey("resources.folder", env: "KIAMO_TWITTER_RESOURCES_FOLDER", .string, default: "data",
                          "Folder of the resource files."),
 
