@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
+        // The one redactor for every URL the project prints (no dependency, so every module can use it).
+        .target(name: "URLRedaction"),
+
         // C libraries chosen by the user, reached through one Swift module each.
         .systemLibrary(
             name: "CCurl",
@@ -48,6 +51,7 @@ let package = Package(
             name: "CurlHTTP",
             dependencies: [
                 "CCurl",
+                "URLRedaction",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -56,6 +60,7 @@ let package = Package(
             name: "AMQP",
             dependencies: [
                 "CRabbitMQ",
+                "URLRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
@@ -74,6 +79,7 @@ let package = Package(
             name: "SharedState",
             dependencies: [
                 "XAPI",
+                "URLRedaction",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,6 +92,7 @@ let package = Package(
                 "AMQP",
                 "SharedState",
                 "CurlHTTP",
+                "URLRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -188,7 +195,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
-        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "URLRedaction", "TestSupport"]),
         .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
         .testTarget(
             name: "SharedStateTests",

@@ -1,6 +1,6 @@
 /// Every failure the AMQP module reports, typed so a caller can act on it.
 ///
-/// No case ever carries a password: URLs appear redacted (`amqp://user:****@host`).
+/// No case ever carries a password: URLs appear redacted (`amqp://****@host`).
 public enum AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The connection URL could not be used; `url` is redacted.
     case invalidURL(url: String, reason: String)

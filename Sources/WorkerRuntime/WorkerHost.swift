@@ -168,7 +168,11 @@ struct WorkerService: Service, CustomStringConvertible {
 
         let context = WorkerContext(configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients,
                                     health: health, owner: OwnerID.make(), logger: logger)
-        let engines = try await makeEngines(context)
+        var engines = try await makeEngines(context)
+        // The resource files come from the state ingest moves forward; one writer is enough.
+        if role == "ingest", configuration.resources.enabled {
+            engines.append(ResourceFilesWriter(state: state, configuration: configuration, logger: logger))
+        }
         try await withThrowingDiscardingTaskGroup { group in
             for engine in engines {
                 group.addTask { try await engine.run() }
@@ -188,6 +192,12 @@ struct WorkerService: Service, CustomStringConvertible {
                 amqpConfiguration = try AMQPConfiguration(url: configuration.amqp.url.reveal())
             } catch {
                 throw WorkerStartupError("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)", exitCode: 2)
+            }
+            if attempt == 1, let tls = amqpConfiguration.tls, !tls.verifyPeer {
+                logger.warning("""
+                    amqp.url (KIAMO_TWITTER_AMQP_URL) has verify=verify_none: the broker's certificate is not checked, \
+                    so anyone on the path can pose as the broker and read its password; give the broker's CA with cacertfile= instead
+                    """)
             }
             amqpConfiguration.heartbeat = configuration.amqp.heartbeat
             amqpConfiguration.connectionName = "\(configuration.service)-\(role)@\(ProcessInfo.processInfo.hostName)"

@@ -15,7 +15,7 @@ struct XEmulatorCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set with X_EMULATOR_<NAME> (upper case, dashes as underscores), \
             e.g. X_EMULATOR_PORT=8080. The credentials have test defaults; the line printed at start \
-            shows what the emulator accepts. Control API: http://HOST:PORT/_emulator/ (health, users, \
+            shows the defaults and masks any credential given to it. Control API: http://HOST:PORT/_emulator/ (health, users, \
             dms, dms/bulk, sent, stats, faults, reset).
             """)
 
@@ -100,15 +100,29 @@ struct XEmulatorCommand: AsyncParsableCommand {
         }
     }
 
-    /// The start-up line: where it listens and what it accepts. These are test credentials, so
-    /// printing them (secrets included) is the point: a developer copies them into a client.
+    /// The built-in test credentials, printed as they are: they are in this file and the README,
+    /// and a developer copies them into a client.
+    static let builtInCredentials: Set<String> = [
+        "emulator-consumer-key", "emulator-consumer-secret", "1234-emulator-access-token", "emulator-access-token-secret",
+        "emulator-refresh-token", "emulator-client-id",
+    ]
+
+    /// A credential for the start-up line: a built-in test value as it is; anything given through
+    /// an option, a variable or a `_FILE` (compose's test profile passes real secret files) as
+    /// `****`, so the emulator never prints a secret it was given.
+    static func shown(_ value: String?, absent: String = "-") -> String {
+        guard let value else { return absent }
+        return builtInCredentials.contains(value) ? value : "**** (given, not printed)"
+    }
+
+    /// The start-up line: where it listens and what it accepts (credentials given to it masked).
     static func banner(_ configuration: EmulatorConfiguration, url: String, seed: String?) -> String {
         let account = configuration.account
         return "x-emulator listening on \(url) | account \(account.id) @\(account.username)"
-            + " | accepts (test credentials, printed on purpose): consumer key \(configuration.consumerKey),"
-            + " consumer secret \(configuration.consumerSecret), access token \(account.accessToken ?? "-"),"
-            + " access token secret \(account.accessTokenSecret ?? "-"), client id \(configuration.clientID),"
-            + " client secret \(configuration.clientSecret ?? "(none: public client)"), refresh token \(account.refreshToken ?? "-")"
+            + " | accepts: consumer key \(shown(configuration.consumerKey)),"
+            + " consumer secret \(shown(configuration.consumerSecret)), access token \(shown(account.accessToken)),"
+            + " access token secret \(shown(account.accessTokenSecret)), client id \(configuration.clientID),"
+            + " client secret \(shown(configuration.clientSecret, absent: "(none: public client)")), refresh token \(shown(account.refreshToken))"
             + " | token lifetime \(configuration.accessTokenLifetime.components.seconds)s"
             + " | rate limits \(configuration.rateLimits.enforced ? "on" : "off")"
             + (seed.map { " | seed \($0)" } ?? "")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import URLRedaction
 @testable import AMQP
 
 @Suite("Parsing amqp:// URLs")
@@ -49,6 +50,12 @@ struct AMQPConfigurationTests {
         "amqp://u:secret@host/?frobnicate=1",
         "u:secret@host",
         "amqp://u:secret@[::1/",
+        // Passwords made of the characters that end URL parts, written raw.
+        "amqp://u:Qzv/Jxk:Wyq@host:notaport/",
+        "amqp://u:Qzv?Jxk#Wyq@host/?heartbeat=x",
+        "amqp://u:Qzv@Jxk/Wyq@host:99999/",
+        "amqp://u:Qzv%Jxk%Wyq@host/",
+        "amqp://u:Qzv#Jxk@host/a/b",
     ])
     func aBadURLIsInvalidURLAndNeverShowsThePassword(url: String) {
         do {
@@ -56,7 +63,9 @@ struct AMQPConfigurationTests {
             Issue.record("\(url) was accepted")
         } catch let error as AMQPError {
             guard case .invalidURL(let shown, let reason) = error else { Issue.record("unexpected \(error)"); return }
-            #expect(!shown.contains("secret") && !reason.contains("secret") && !"\(error)".contains("secret"))
+            for piece in ["secret", "Qzv", "Jxk", "Wyq"] {
+                #expect(!shown.contains(piece) && !reason.contains(piece) && !"\(error)".contains(piece), "\(error)")
+            }
         } catch {
             Issue.record("untyped \(error)")
         }
@@ -64,9 +73,30 @@ struct AMQPConfigurationTests {
 
     @Test func theDescriptionMasksThePassword() throws {
         let c = try AMQPConfiguration(url: "amqp://kiamo:hunter2@host:5672/v")
-        #expect("\(c)" == "amqp://kiamo:****@host:5672/v")
-        #expect(AMQPConfiguration.redact("amqp://a:b:c@d@host/") == "amqp://a:****@host/")
+        #expect("\(c)" == "amqp://****@host:5672/v")
+        #expect(AMQPConfiguration.redact("amqp://a:b:c@d@host/") == "amqp://****@host/")
         #expect(AMQPConfiguration.redact("amqp://host/") == "amqp://host/")
+    }
+
+    /// The user information ends at the last `@`, as `URLRedactor` masks it: a raw `/ ? # : @`
+    /// in a password is read as part of the password, never as a path, query, fragment or port.
+    @Test(arguments: ["pa/ss", "pa?ss", "pa#ss", "pa:ss", "pa@ss", "/?#@:", "p@/?#:a"])
+    func aPasswordWithURLSeparatorsIsReadWholeAndMaskedWhole(password: String) throws {
+        let url = "amqp://kiamo:\(password)@broker.example:5673/v?heartbeat=7"
+        let c = try AMQPConfiguration(url: url)
+        #expect(c.user == "kiamo" && c.password == password)
+        #expect(c.host == "broker.example" && c.port == 5673 && c.vhost == "v" && c.heartbeat == .seconds(7))
+        #expect(AMQPConfiguration.redact(url) == "amqp://****@broker.example:5673/v?heartbeat=7")
+        #expect("\(c)" == "amqp://****@broker.example:5673/v")
+    }
+
+    @Test func theRedactorMasksEverythingBetweenTheSchemeAndTheLastAt() {
+        #expect(URLRedactor.redact("amqp://user:pa/ss@host/") == "amqp://****@host/")
+        #expect(URLRedactor.redact("sqlite://user:pw@host/x.db") == "sqlite://****@host/x.db")
+        #expect(URLRedactor.redact("https://a:%2F?#@:%@api.example/2?x=1") == "https://****@api.example/2?x=1")
+        #expect(URLRedactor.redact("amqp:/user:pw@host/") == "****@host/")
+        #expect(URLRedactor.redact("sqlite:///var/lib/state.db") == "sqlite:///var/lib/state.db")
+        #expect(URLRedactor.redact("") == "")
     }
 
     @Test func validationRejectsUnusableValues() {

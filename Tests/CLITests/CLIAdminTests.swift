@@ -102,7 +102,7 @@ import TestSupport
         let state = try #require(json.array("accounts").first)
         #expect(state["account"] as? String == account.userId)
         #expect((state["rateLimits"] as? [[String: Any]])?.contains { $0["endpoint"] as? String == "users" } == true)
-        #expect(json["broker"] as? String == (try TestBroker.url()).replacingOccurrences(of: "guest:guest", with: "guest:****"))
+        #expect(json["broker"] as? String == (try TestBroker.url()).replacingOccurrences(of: "guest:guest", with: "****"))
         let test05 = try await environment.run(["test", "--test=05"])
         #expect(test05.status == 0 && test05.stdout.contains("\(environment.exchange).send: 0 message(s), 0 consumer(s)"), "\(test05)")
         let test06 = try await environment.run(["test", "--test=06"])

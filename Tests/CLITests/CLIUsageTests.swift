@@ -91,7 +91,7 @@ import XAPI
         #expect(voidRun.status == 0, "\(voidRun)")
         #expect(voidRun.stdout.contains("service = support-desk"))
         #expect(voidRun.stdout.contains("accounts[1] = user 43, OAuth 1.0a, secrets ****"))
-        #expect(voidRun.stdout.contains("amqp.url = amqp://kiamo:****@127.0.0.1:1/"))
+        #expect(voidRun.stdout.contains("amqp.url = amqp://****@127.0.0.1:1/"))
         for secret in ["s3cret"] { #expect(!voidRun.stdout.contains(secret)) }
         let ambiguous = try await run(["user"])
         #expect(ambiguous.status == 2 && ambiguous.errorLines.count == 1 && ambiguous.stderr.contains("choose one with --account"), "\(ambiguous)")

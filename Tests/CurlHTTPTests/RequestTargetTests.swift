@@ -32,7 +32,11 @@ import Testing
     }
 
     @Test func redactionKeepsWhatLocatesTheMistakeAndDropsSecrets() {
-        #expect(RequestTarget.redacted("https://user:pw@api.x.com/2/x?token=abc#frag") == "\"https://api.x.com/2/x\"")
+        #expect(RequestTarget.redacted("https://user:pw@api.x.com/2/x?token=abc#frag") == "\"https://****@api.x.com/2/x\"")
+        // A password holding `?`, `#`, `/` or `@` raw: masked whole, never cut into a "query".
+        for url in ["https://u:pa#ss@api.x.com/", "https://u:pa?ss@api.x.com/", "https://u:pa/ss@api.x.com/", "https://u:p@a:ss@api.x.com/"] {
+            #expect(RequestTarget.redacted(url) == "\"https://****@api.x.com/\"", "\(url)")
+        }
         #expect(RequestTarget.redacted("http://exa mple.com/") == "\"http://exa\u{FFFD}mple.com/\"")
         #expect(RequestTarget.redacted(String(repeating: "a", count: 300)).count == 125)
         #expect(RequestTarget.redactingQueries(in: "Issue another request to this URL: 'http://h/p?code=1' now")

@@ -1,4 +1,5 @@
 import Foundation
+internal import URLRedaction
 
 /// Everything a connection needs: where the broker is, who we are, and how the connection
 /// behaves (heartbeat, timeouts, reconnects).
@@ -66,17 +67,26 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `amqp[s]://[user[:password]@]host[:port][/vhost][?key=value&...]`.
     ///
+    /// The user information ends at the *last* `@` (so a password may hold `/`, `?`, `#`, `:` or
+    /// `@` written raw), then the rest is cut at `#`, `?` and `/`: the same rule `URLRedactor`
+    /// masks by, so what is read as credentials is exactly what never appears in text.
     /// User, password, host and vhost are percent-decoded (`%2F` is `/`). An empty path or `/`
     /// alone means the default vhost `/`. Query keys: `heartbeat` (seconds),
     /// `connection_timeout` (milliseconds), `connection_name`, and for amqps `cacertfile`,
     /// `certfile`, `keyfile`, `verify` (`verify_peer` or `verify_none`). Anything else is an error
-    /// naming the key. Throws `AMQPError.invalidURL` with the URL redacted.
+    /// naming the key. Throws `AMQPError.invalidURL` with the URL redacted and a reason that names
+    /// the part at fault, never its value (a mis-split URL would otherwise print a password's tail).
     public init(url: String) throws {
         let fail = { (reason: String) in AMQPError.invalidURL(url: Self.redact(url), reason: reason) }
         guard let schemeEnd = url.range(of: "://") else { throw fail("missing scheme (amqp:// or amqps://)") }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "amqp" || scheme == "amqps" else { throw fail("unsupported scheme '\(scheme)'") }
+        guard scheme == "amqp" || scheme == "amqps" else { throw fail("unsupported scheme (amqp:// or amqps://)") }
         var rest = Substring(url[schemeEnd.upperBound...])
+        var userInfo: Substring? = nil
+        if let at = rest.lastIndex(of: "@") {
+            userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+        }
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         var query: Substring = ""
         if let mark = rest.firstIndex(of: "?") {
@@ -84,15 +94,12 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
             rest = rest[..<mark]
         }
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<slash]
+        let hostPort = rest[..<slash]
         let path = rest[slash...]
 
         self.init(tls: scheme == "amqps" ? AMQPTLSConfiguration() : nil)
 
-        var hostPort = authority
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            hostPort = authority[authority.index(after: at)...]
+        if let userInfo {
             let colon = userInfo.firstIndex(of: ":")
             guard let user = String(userInfo[..<(colon ?? userInfo.endIndex)]).removingPercentEncoding else {
                 throw fail("the user name is not valid percent-encoding")
@@ -124,7 +131,7 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         if !host.isEmpty { self.host = host }
         if let portPart {
             guard let port = Int(portPart), (1...65_535).contains(port) else {
-                throw fail("port '\(portPart)' is not a number in 1...65535")
+                throw fail("the port is not a number in 1...65535")
             }
             self.port = port
         }
@@ -144,10 +151,10 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
             }
             switch key {
             case "heartbeat":
-                guard let seconds = UInt16(value) else { throw fail("heartbeat '\(value)' is not a number of seconds in 0...65535") }
+                guard let seconds = UInt16(value) else { throw fail("heartbeat is not a number of seconds in 0...65535") }
                 heartbeat = .seconds(Int(seconds))
             case "connection_timeout":
-                guard let milliseconds = Int(value), milliseconds > 0 else { throw fail("connection_timeout '\(value)' is not a positive number of milliseconds") }
+                guard let milliseconds = Int(value), milliseconds > 0 else { throw fail("connection_timeout is not a positive number of milliseconds") }
                 connectTimeout = .milliseconds(milliseconds)
             case "connection_name":
                 connectionName = value
@@ -159,7 +166,7 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
                 case "keyfile": tls.keyFile = value
                 default:
                     guard value == "verify_peer" || value == "verify_none" else {
-                        throw fail("verify must be verify_peer or verify_none, not '\(value)'")
+                        throw fail("verify must be verify_peer or verify_none")
                     }
                     tls.verifyPeer = value == "verify_peer"
                     tls.verifyHostname = value == "verify_peer"
@@ -171,24 +178,21 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The URL of this configuration with the password masked.
+    /// The URL of this configuration as `URLRedactor` prints it: user and password masked.
     public var redactedURL: String {
         let scheme = tls == nil ? "amqp" : "amqps"
         let hostText = host.contains(":") ? "[\(host)]" : host
         let vhostText = vhost == "/" ? "" : vhost.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? vhost
-        return "\(scheme)://\(user):****@\(hostText):\(port)/\(vhostText)"
+        return "\(scheme)://\(URLRedactor.mask)@\(hostText):\(port)/\(vhostText)"
     }
 
     /// `redactedURL`: never the password.
     public var description: String { redactedURL }
 
-    /// `url` with whatever sits between the user name and the last `@` masked, so even a URL
-    /// that failed to parse can appear in an error without its password.
+    /// `url` as `URLRedactor` prints it, so even a URL that failed to parse can appear in an
+    /// error without its password.
     public static func redact(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@") else { return url }
-        let start = url.range(of: "://").map(\.upperBound) ?? url.startIndex
-        guard start <= at, let colon = url[start..<at].firstIndex(of: ":") else { return url }
-        return String(url[...colon]) + "****" + String(url[at...])
+        URLRedactor.redact(url)
     }
 
     /// Checks ranges librabbitmq would otherwise reject obscurely.

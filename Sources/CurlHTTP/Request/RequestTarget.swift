@@ -1,4 +1,5 @@
 internal import CCurl
+internal import URLRedaction
 
 /// A URL checked before anything is sent: absolute, `http` or `https`, with a host; plus the parts
 /// errors and logs may name (scheme, host, port, path), never the query string.
@@ -53,15 +54,13 @@ struct RequestTarget: Sendable, Hashable {
         return String(cString: value)
     }
 
-    /// The URL cut before its query string and fragment and stripped of any user:password, short
+    /// The URL with its user information masked (`URLRedactor`), cut before its query string and fragment, short
     /// enough for a message: what a person needs to find the mistake, never a secret.
     static func redacted(_ url: String) -> String {
-        var text = Substring(url)
-        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
-        if let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@"),
-           !text[schemeEnd.upperBound..<at].contains("/") {
-            text = text[..<schemeEnd.upperBound] + text[text.index(after: at)...]
-        }
+        // User information first (it may hold `?` or `#`), then the query and fragment after it.
+        var text = Substring(URLRedactor.redact(url))
+        let hostStart = text.lastIndex(of: "@") ?? text.startIndex
+        if let cut = text[hostStart...].firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
         // Spaces and control characters, a common cause of rejection, show up as U+FFFD.
         let printable = String(String.UnicodeScalarView(text.unicodeScalars.map {
             (0x21...0x7e).contains($0.value) || $0.value > 0x7f ? $0 : "\u{FFFD}"

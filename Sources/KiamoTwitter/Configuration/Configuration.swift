@@ -46,6 +46,10 @@ public struct Configuration: Sendable {
         public var timeout: Duration
         public var connectTimeout: Duration
         public var tokenRefreshMargin: Duration
+        /// `api.allowInsecureHttp`: accept a plain `http://` base URL for a host that is not
+        /// loopback (an emulator in a private network); off, such a URL stops the worker at start,
+        /// since tokens and messages would cross the network in clear.
+        public var allowInsecureHttp: Bool = false
     }
 
     public enum APIVersion: String, Sendable {

@@ -34,6 +34,8 @@ extension ConfigurationKey {
 
         ConfigurationKey("api.baseUrl", env: "KIAMO_TWITTER_API_BASE_URL", .string, default: "https://api.x.com",
                          "X API base URL (point it at `x-emulator` for tests and the local run)."),
+        ConfigurationKey("api.allowInsecureHttp", env: "KIAMO_TWITTER_API_ALLOW_INSECURE_HTTP", .boolean, default: "false",
+                         "Accept a plain `http://` `api.baseUrl` for a host other than loopback (an emulator on a private network); tokens and messages then cross the network in clear."),
         ConfigurationKey("api.version", env: "KIAMO_TWITTER_API_VERSION", .choice(["2", "1.1"]), default: "2",
                          "X API dialect: `2` (Direct Message events v2) or `1.1` (the original sample's, OAuth 1.0a only)."),
         ConfigurationKey("api.timeout", env: "KIAMO_TWITTER_API_TIMEOUT", .duration, default: "30s",
@@ -56,7 +58,7 @@ extension ConfigurationKey {
                          "Age after which a cached record is a miss."),
 
         ConfigurationKey("resources.enabled", env: "KIAMO_TWITTER_RESOURCES_ENABLED", .boolean, default: "false",
-                         "Debug: keep the original's resource files (`<service>.json`, `customers.json`, `conversations.json`, `cursors.json`) up to date."),
+                         "Debug: keep the original's resource files (`<service>.json`, `customers.json`, `conversations.json`, `cursors.json`) up to date: the ingest worker rewrites them every poll interval, at most every 10 s, 0600 with tokens masked."),
         ConfigurationKey("resources.folder", env: "KIAMO_TWITTER_RESOURCES_FOLDER", .string, default: "data",
                          "Folder of the resource files."),
 

@@ -215,7 +215,8 @@ public struct ConfigurationLoader: Sendable {
                 version: Configuration.APIVersion(rawValue: try values.choice("api.version")) ?? .v2,
                 timeout: try values.duration("api.timeout"),
                 connectTimeout: try values.duration("api.connectTimeout"),
-                tokenRefreshMargin: try values.duration("api.tokenRefreshMargin")
+                tokenRefreshMargin: try values.duration("api.tokenRefreshMargin"),
+                allowInsecureHttp: try values.bool("api.allowInsecureHttp")
             ),
             http: .init(host: try values.string("http.host"), port: try values.int("http.port")),
             cache: .init(
@@ -306,9 +307,38 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError(key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
             }
         }
-        guard let scheme = URL(string: configuration.api.baseURL)?.scheme, ["http", "https"].contains(scheme.lowercased()) else {
-            throw ConfigurationError(key: "api.baseUrl", origin: globals["api.baseUrl"]?.origin.text, problem: "'\(configuration.api.baseURL)' is not an http(s) URL")
+        let baseOrigin = globals["api.baseUrl"]?.origin.text
+        let shownBase = ConfigurationReport.maskedURL(configuration.api.baseURL)
+        guard let base = URLComponents(string: configuration.api.baseURL), let scheme = base.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw ConfigurationError(key: "api.baseUrl", origin: baseOrigin, problem: "'\(shownBase)' is not an http(s) URL")
         }
+        if scheme == "http", !configuration.api.allowInsecureHttp, !Self.isLoopback(base.host ?? "") {
+            throw ConfigurationError(key: "api.baseUrl", origin: baseOrigin, problem: "'\(shownBase)' is plain http to a host that is not loopback: "
+                + "tokens and messages would cross the network in clear. Use https, or set api.allowInsecureHttp "
+                + "(KIAMO_TWITTER_API_ALLOW_INSECURE_HTTP=true) for an emulator on a private network")
+        }
+        if let problem = Self.serviceNameProblem(configuration.service) {
+            throw ConfigurationError(key: "service", origin: globals["service"]?.origin.text, problem: problem)
+        }
+    }
+
+    /// True for `localhost` and loopback addresses, where plain http never leaves the host.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Why `service` cannot be used, or nil. It names the daily log files and the resource files
+    /// (`<folder>/<service>_<day>.log`, `<folder>/<service>.json`): a `/`, `..` or control
+    /// character would put them outside their folder or forge a file name.
+    static func serviceNameProblem(_ service: String) -> String? {
+        if service.isEmpty { return "empty; name the connector, e.g. kiamo-twitter" }
+        if service.contains("/") || service.contains("\\") { return "holds a '/' or '\\': it names files, which must stay in their folder" }
+        if service == "." || service.hasPrefix("..") { return "starts with '..' or is '.': it names files, which must stay in their folder" }
+        if service.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) {
+            return "holds a control character: it names files and appears in logs"
+        }
+        return nil
     }
 
     // MARK: - Helpers

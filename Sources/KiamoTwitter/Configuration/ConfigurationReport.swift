@@ -1,3 +1,5 @@
+internal import URLRedaction
+
 /// The resolved configuration as lines a person reads (`--check`, `kiamo-twitter state show`),
 /// secrets masked: credentials as `****`, URLs with their password replaced.
 public enum ConfigurationReport {
@@ -11,7 +13,7 @@ public enum ConfigurationReport {
             "amqp.queueType = \(configuration.amqp.queueType.rawValue)",
             "amqp.heartbeat = \(DurationText.format(configuration.amqp.heartbeat))",
             "state.url = \(maskedURL(configuration.state.url.reveal()))",
-            "api.baseUrl = \(configuration.api.baseURL)",
+            "api.baseUrl = \(maskedURL(configuration.api.baseURL))",
             "api.version = \(configuration.api.version.rawValue)",
             "api.timeout = \(DurationText.format(configuration.api.timeout))",
             "http = \(configuration.http.port == 0 ? "off" : "\(configuration.http.host):\(configuration.http.port)")",
@@ -28,15 +30,8 @@ public enum ConfigurationReport {
         return lines
     }
 
-    /// `scheme://user:****@host/...` for any URL carrying a password.
+    /// The URL as `URLRedactor` prints it: everything between `://` and the last `@` masked.
     public static func maskedURL(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return url }
-        let userInfo = authority[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<schemeEnd.upperBound]) + userInfo[..<colon] + ":****" + String(rest[at...])
+        URLRedactor.redact(url)
     }
 }

@@ -73,10 +73,25 @@ public struct KiamoMessageMapper: Sendable {
     }
 
     /// The sender's display form in Kiamo (`Jane Doe@janedoe` with the default template).
+    ///
+    /// One pass over the template: a placeholder is replaced where the template has it, and the
+    /// replacement is never read again, so a display name holding `{username}` or `{id}` stays as
+    /// the customer wrote it. Unknown `{...}` text is kept.
     public func buildUserRecord(_ user: XUser) -> String {
-        senderNameTemplate
-            .replacingOccurrences(of: "{name}", with: user.name)
-            .replacingOccurrences(of: "{username}", with: user.username)
-            .replacingOccurrences(of: "{id}", with: user.id)
+        let values = ["{name}": user.name, "{username}": user.username, "{id}": user.id]
+        var result = ""
+        var rest = Substring(senderNameTemplate)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let tail = rest[open...]
+            if let (placeholder, value) = values.first(where: { tail.hasPrefix($0.key) }) {
+                result += value
+                rest = tail.dropFirst(placeholder.count)
+            } else {
+                result += "{"
+                rest = tail.dropFirst()
+            }
+        }
+        return result + rest
     }
 }

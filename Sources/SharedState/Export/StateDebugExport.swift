@@ -16,8 +16,8 @@ public enum StateDebugExport {
         ["\(connector).json", "customers.json", "conversations.json", "cursors.json"]
     }
 
-    /// Writes the four files into `folder` (created if missing), replacing earlier ones
-    /// atomically; returns their URLs. `connector` must be a plain file name.
+    /// Writes the four files into `folder` (created 0700 if missing), replacing earlier ones
+    /// atomically, each 0600 (they name customers and conversations); returns their URLs. `connector` must be a plain file name.
     @discardableResult
     public static func write(_ snapshot: StateSnapshot, connector: String, to folder: URL) async throws -> [URL] {
         guard !connector.isEmpty, !connector.contains("/"), connector != ".", connector != ".." else {
@@ -26,17 +26,17 @@ public enum StateDebugExport {
         let files = try render(snapshot, connector: connector)
         return try await BlockingIO.run {
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw StateStoreError.exportFailed(path: folder.path, reason: error.localizedDescription)
+                try PrivateFiles.createFolder(folder.path)
+            } catch let error as PrivateFiles.Failure {
+                throw StateStoreError.exportFailed(path: error.path, reason: error.reason)
             }
             var written: [URL] = []
             for (name, data) in files {
                 let url = folder.appendingPathComponent(name)
                 do {
-                    try data.write(to: url, options: .atomic)
-                } catch {
-                    throw StateStoreError.exportFailed(path: url.path, reason: error.localizedDescription)
+                    try PrivateFiles.write(data, to: url)
+                } catch let error as PrivateFiles.Failure {
+                    throw StateStoreError.exportFailed(path: error.path, reason: error.reason)
                 }
                 written.append(url)
             }

@@ -39,6 +39,13 @@ public final class SQLiteStateStore: StateStore {
         let file = location.path
         let pool = try await BlockingIO.run {
             try checkLocation(file)
+            // SQLite would create the file (and give its -wal and -shm the same mode) under the
+            // process's umask, world-readable under the usual 022: the file holds OAuth tokens.
+            do {
+                try PrivateFiles.createFile(file)
+            } catch let error as PrivateFiles.Failure {
+                throw StateStoreError.cannotOpen(file: file, reason: error.reason)
+            }
             var configuration = Configuration()
             configuration.label = "SharedState"
             let busy = SQLiteBusyHandler(timeout: location.busyTimeout)

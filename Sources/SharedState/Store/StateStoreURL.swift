@@ -1,4 +1,5 @@
 import Foundation
+internal import URLRedaction
 
 /// Where the shared state lives, parsed from the URL in the configuration.
 ///
@@ -29,17 +30,17 @@ public enum StateStoreURL: Sendable, Hashable {
         let rest = trimmed.dropFirst("sqlite:".count)
         guard rest.hasPrefix("///") else {
             throw StateStoreError.invalidURL(
-                url: trimmed,
+                url: Self.redactingPassword(trimmed),
                 reason: "the path must be absolute, written with three slashes: sqlite:///var/lib/kiamo-twitter/state.db"
             )
         }
         let pathAndQuery = rest.dropFirst(2)  // keeps the path's leading "/"
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         guard let rawPath = parts.first, let path = String(rawPath).removingPercentEncoding, path.count > 1 else {
-            throw StateStoreError.invalidURL(url: trimmed, reason: "no file path after sqlite:///")
+            throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "no file path after sqlite:///")
         }
         guard !path.hasSuffix("/") else {
-            throw StateStoreError.invalidURL(url: trimmed, reason: "the path names a folder; name the database file, e.g. \(path)state.db")
+            throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "the path names a folder; name the database file, e.g. sqlite:///var/lib/kiamo-twitter/state.db")
         }
         var location = SQLiteLocation(path: path)
         if parts.count == 2 {
@@ -50,29 +51,24 @@ public enum StateStoreURL: Sendable, Hashable {
                 switch key {
                 case "synchronous":
                     guard let mode = SQLiteSynchronous(rawValue: value) else {
-                        throw StateStoreError.invalidURL(url: trimmed, reason: "synchronous must be normal or full, not '\(value)'")
+                        throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "synchronous must be normal or full")
                     }
                     location.synchronous = mode
                 case "busy_timeout_ms":
                     guard let milliseconds = Int(value), milliseconds > 0 else {
-                        throw StateStoreError.invalidURL(url: trimmed, reason: "busy_timeout_ms must be a positive number of milliseconds, not '\(value)'")
+                        throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "busy_timeout_ms must be a positive number of milliseconds")
                     }
                     location.busyTimeout = .milliseconds(milliseconds)
                 default:
-                    throw StateStoreError.invalidURL(url: trimmed, reason: "unknown parameter '\(key)'; known: synchronous, busy_timeout_ms")
+                    throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "unknown parameter '\(key)'; known: synchronous, busy_timeout_ms")
                 }
             }
         }
         self = .sqlite(location)
     }
 
-    /// `user:secret@` becomes `user:****@`, so a URL can appear in an error or a log line.
+    /// The URL as `URLRedactor` prints it (user information masked), for an error or a log line.
     static func redactingPassword(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterScheme = url[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":****" + String(url[at...])
+        URLRedactor.redact(url)
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import Logging
+import SharedState
 import Synchronization
 
 /// The original sample's daily log files: `<folder>/<service>_<YYYYMMDD>.log`, one line per event,
 /// `[YYYYMMDD_HHMMSS][LEVEL][method] text`, so integrators who read the PHP connector's logs read
-/// these the same way. A new file starts at midnight (UTC).
+/// these the same way. A new file starts at midnight (UTC). Files are created 0600 in a folder
+/// created 0700 (`PrivateFiles`), whatever the umask.
 public struct DailyFileLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -21,11 +23,12 @@ public struct DailyFileLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = "\(event.message)"
+        // Escaped as on standard output (`LogEscaping`): text from outside never starts a line.
+        var text = LogEscaping.escaped("\(event.message)")
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
-        let method = event.function.split(separator: "(").first.map(String.init) ?? event.function
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(LogEscaping.escaped(key))=\(KiamoLogHandler.quoted("\(value)"))" }
+        let method = LogEscaping.escaped(event.function.split(separator: "(").first.map(String.init) ?? event.function)
         writer.append(level: event.level, method: method, text: text, at: Date())
     }
 }
@@ -39,7 +42,7 @@ public final class DailyFileWriter: Sendable {
     public init(folder: String, service: String) throws {
         self.folder = URL(fileURLWithPath: folder, isDirectory: true)
         self.service = service
-        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(folder)
     }
 
     func append(level: Logger.Level, method: String, text: String, at date: Date) {
@@ -50,9 +53,8 @@ public final class DailyFileWriter: Sendable {
             if state.day != day || state.handle == nil {
                 try? state.handle?.close()
                 let url = folder.appendingPathComponent("\(service)_\(day).log")
-                if !FileManager.default.fileExists(atPath: url.path) {
-                    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-                }
+                // 0600 whatever the umask: lines name customers and conversations.
+                _ = try? PrivateFiles.createFile(url.path)
                 state.handle = try? FileHandle(forWritingTo: url)
                 _ = try? state.handle?.seekToEnd()
                 state.day = day

@@ -4,8 +4,10 @@ import Synchronization
 
 /// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`.
 ///
-/// Lines are written whole under a lock so concurrent loggers never interleave. Metadata values
-/// are printed as given: callers never put secrets in them (the modules log ids, counts and
+/// Lines are written whole under a lock so concurrent loggers never interleave. Message, metadata
+/// keys and values have their control characters escaped (`LogEscaping`), so text from outside
+/// (a command id holding `\r\n`) can never start a forged line. Metadata values are otherwise
+/// printed as given: callers never put secrets in them (the modules log ids, counts and
 /// statuses, and every credential type masks itself).
 public struct KiamoLogHandler: LogHandler {
     public var logLevel: Logger.Level
@@ -29,9 +31,9 @@ public struct KiamoLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        var line = "\(Self.timestamp(Date())) \(event.level) \(label): \(event.message)"
+        var line = "\(Self.timestamp(Date())) \(event.level) \(LogEscaping.escaped(label)): \(LogEscaping.escaped("\(event.message)"))"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(Self.quoted("\(value)"))"
+            line += " \(LogEscaping.escaped(key))=\(Self.quoted("\(value)"))"
         }
         sink.write(line)
     }
@@ -40,8 +42,12 @@ public struct KiamoLogHandler: LogHandler {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
+    /// A metadata value as one token: control characters escaped (`LogEscaping`), and quoted
+    /// when it holds a space, a quote or an escaped character.
     static func quoted(_ value: String) -> String {
-        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "\n" }) ? "\"\(value.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))\"" : value
+        let escaped = LogEscaping.escaped(value)
+        guard escaped != value || value.contains(where: { $0 == " " || $0 == "\"" }) else { return value }
+        return "\"\(escaped.replacingOccurrences(of: "\"", with: "\\\""))\""
     }
 }
 

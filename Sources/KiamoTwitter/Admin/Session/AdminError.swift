@@ -51,7 +51,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
             return .configuration(error.description)
         case let error as XAPIError:
             if case .invalidArgument = error { return .usage(error.description) }
-            return .failed("X API at \(configuration.api.baseURL): \(error)")
+            return .failed("X API at \(ConfigurationReport.maskedURL(configuration.api.baseURL)): \(error)")
         case let error as AMQPError:
             if case .invalidURL = error { return .configuration("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)") }
             return .failed("broker \(AMQPConfiguration.redact(configuration.amqp.url.reveal())): \(error)")
