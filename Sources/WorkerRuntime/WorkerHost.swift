@@ -137,24 +137,12 @@ struct WorkerService: Service, CustomStringConvertible {
         }
         try? await setup.close()
         health.update("broker", ready: true, detail: "connected")
+        let watcher = BrokerEventWatcher(health: health, logger: logger, url: Self.redacted(configuration.amqp.url))
         let events = amqp.events()
-        let health = self.health
-        let eventLogger = logger
-        let watcher = Task {
-            for await event in events {
-                switch event {
-                case .disconnected, .reconnectScheduled:
-                    health.update("broker", ready: false, detail: "\(event)")
-                    eventLogger.warning("broker connection: \(event)")
-                case .reconnected, .connected:
-                    health.update("broker", ready: true, detail: "connected")
-                    eventLogger.info("broker connection: \(event)")
-                default:
-                    eventLogger.info("broker connection: \(event)")
-                }
-            }
+        let watching = Task {
+            for await event in events { watcher.handle(event) }
         }
-        defer { watcher.cancel() }
+        defer { watching.cancel() }
 
         let factory = AccountClientFactory(configuration: configuration, state: state, http: http, logger: logger)
         var clients: [String: MeteredXClient] = [:]
@@ -193,7 +181,7 @@ struct WorkerService: Service, CustomStringConvertible {
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
             do {
                 try await connection.connect()
-                logger.info("connected to the broker \(amqpConfiguration.redactedURL)")
+                logger.info("connected to the broker \(amqpConfiguration.redactedURL) (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
                 return connection
             } catch let error as AMQPError {
                 switch error {

@@ -33,11 +33,15 @@ public enum OperationsServer {
         router.get("/readyz") { _, _ -> Response in
             report(health.snapshot, ok: health.isReady)
         }
+        // Hummingbird announces "Server started and listening on ..." at info; `onStart` says it
+        // once, in the worker's words, so the server's own logger starts at warning.
+        var serverLogger = logger
+        serverLogger.logLevel = max(logger.logLevel, .warning)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "kiamo-twitter"),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) },
-            logger: logger
+            logger: serverLogger
         )
     }
 
