@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import KiamoTwitter
 import Testing
 import TestSupport
 
@@ -72,6 +73,51 @@ import TestSupport
         // One line per event: the loss, each failed attempt, the return; nothing else about it.
         #expect(told.count == 2 + attempts.count, "more than one line per event:\n\(text)")
         #expect(try await http.execute(HTTPRequest(url: base + "/readyz")).status == 200)
+
+        ingest.terminate()
+        #expect(try await ingest.waitForExit() == .exited(0))
+    }
+
+    @Test func everyMetricFamilyHasHelpAndTheGaugesPeopleAlertOnAreThere() async throws {
+        // X's rate limits on (the emulator's default), an OAuth 2.0 account: every gauge has a value.
+        let emulator = try await EmulatorProcess.start(arguments: ["--client-secret", TestAccount().clientSecret])
+        var environment = try CLIEnvironment.live(apiBaseURL: emulator.baseURL, oauth2: true)
+        environment.variables.merge([
+            "KIAMO_TWITTER_LOG_LEVEL": "info", "KIAMO_TWITTER_HTTP_HOST": "127.0.0.1", "KIAMO_TWITTER_POLL_INTERVAL": "200ms",
+            "KIAMO_TWITTER_HTTP_PORT": String(try LoopbackHTTPServer.unusedPort()),
+        ]) { _, new in new }
+        let ingest = try await WorkerProcess.start("kiamo-twitter-ingest", name: "ingest-metrics", environment: environment.variables,
+                                                   readyLine: "polling as the active ingest process")
+        let http = try HTTPClient()
+        defer { http.shutdown() }
+        let base = try Self.operationsURL(of: ingest)
+        let account = TestAccount().userId
+
+        let text = try await eventuallyValue("a scrape showing the dm_read budget") { () -> String? in
+            let text = try await http.execute(HTTPRequest(url: base + "/metrics")).bodyText
+            return text.contains("family=\"dm_read\"") ? text : nil
+        }
+        let lines = text.split(separator: "\n").map(String.init)
+        let families = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(families.count >= 8, "\(text)")
+        for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+            let name = line.split(separator: " ")[2]
+            let help = index > 0 ? lines[index - 1] : ""
+            #expect(help.hasPrefix("# HELP \(name) ") && help.count > "# HELP \(name) ".count + 10, "\(name) has no HELP:\n\(text)")
+        }
+        func sample(_ prefix: String) -> Double? {
+            lines.first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        }
+        #expect(sample("kiamo_twitter_build_info{version=\"\(KiamoTwitter.version)\",role=\"ingest\"}") == 1, "\(text)")
+        #expect(sample("kiamo_broker_connected ") == 1, "\(text)")
+        let expiry = try #require(sample("kiamo_oauth2_token_expiry_timestamp_seconds{account=\"\(account)\"}"), "\(text)")
+        #expect(expiry > Date().timeIntervalSince1970, "the token expires in the future")
+        let remaining = try #require(sample("kiamo_x_rate_limit_remaining{account=\"\(account)\",family=\"dm_read\"}"), "\(text)")
+        let limit = try #require(sample("kiamo_x_rate_limit_limit{account=\"\(account)\",family=\"dm_read\"}"), "\(text)")
+        #expect(remaining > 0 && remaining < limit, "\(remaining) of \(limit)")
+        // One style of status label: a word per outcome, never "2xx" beside "503".
+        let statuses = lines.compactMap { $0.firstMatch(of: #/status="([^"]*)"/#).map { String($0.output.1) } }
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0.wholeMatch(of: #/[a-z_]+/#) != nil }, "\(statuses)")
 
         ingest.terminate()
         #expect(try await ingest.waitForExit() == .exited(0))

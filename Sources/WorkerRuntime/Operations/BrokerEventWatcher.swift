@@ -1,5 +1,6 @@
 import AMQP
 import Logging
+import Metrics
 import Synchronization
 
 /// Turns the broker connection's events into what the people on call read: the `broker` check of
@@ -15,6 +16,8 @@ final class BrokerEventWatcher: Sendable {
     private let url: String
     /// The loss not yet told, waiting for the reconnect schedule that follows it.
     private let lostWith = Mutex<String?>(nil)
+    /// `kiamo_broker_connected`: 1 while up.
+    static var connected: Gauge { Gauge(label: "kiamo_broker_connected") }
 
     init(health: HealthRegistry, logger: Logger, url: String) {
         self.health = health
@@ -25,6 +28,7 @@ final class BrokerEventWatcher: Sendable {
     func handle(_ event: AMQPConnectionEvent) {
         switch event {
         case .disconnected:
+            Self.connected.record(0)
             lostWith.withLock { $0 = event.description }
             health.update("broker", ready: false, detail: event.description)
         case .reconnectScheduled:
@@ -32,13 +36,16 @@ final class BrokerEventWatcher: Sendable {
             health.update("broker", ready: false, detail: "\(lost.map { $0 + "; " } ?? "")\(event)")
             if let lost { logger.warning("broker \(lost); \(event)") }
         case .connected:
+            Self.connected.record(1)
             // The first connect: the start-up already said it, with the URL.
             health.update("broker", ready: true, detail: "connected")
         case .reconnected(let generation):
+            Self.connected.record(1)
             health.update("broker", ready: true, detail: "connected")
             logger.info("reconnected to the broker \(url) (connection \(generation) since start)")
         case .closed(let error):
             let lost = lostWith.withLock { lost in defer { lost = nil }; return lost }
+            Self.connected.record(0)
             guard let error else { return }
             health.update("broker", ready: false, alive: false, detail: "broker connection \(event)")
             logger.error("broker connection \(lost.map { $0 + "; " } ?? "")closed for good: \(error)")

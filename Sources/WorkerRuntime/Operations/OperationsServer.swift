@@ -13,18 +13,21 @@ public enum OperationsServer {
         port: Int,
         registry: PrometheusCollectorRegistry,
         health: HealthRegistry,
+        refresher: ScrapeRefresher? = nil,
         logger: Logger,
         onStart: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
+            await refresher?.refresh()
             var buffer = [UInt8]()
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)
+            let text = MetricsCatalogue.annotate(String(decoding: buffer, as: UTF8.self))
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+                body: .init(byteBuffer: ByteBuffer(string: text))
             )
         }
         router.get("/healthz") { _, _ -> Response in
