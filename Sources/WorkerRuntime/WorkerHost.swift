@@ -50,19 +50,21 @@ public enum WorkerHost {
             logger.critical("no X account configured: set accounts in the configuration file, or KIAMO_TWITTER_USER_ID and its credentials")
             return 2
         }
-        let registry = MetricsSetup.bootstrap()
+        let registry = MetricsSetup.bootstrap(role: role)
+        let refresher = ScrapeRefresher(logger: logger)
         let health = HealthRegistry()
         health.update("startup", ready: false, detail: "starting")
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.http.port > 0 {
             let server = OperationsServer.make(host: configuration.http.host, port: configuration.http.port, registry: registry, health: health,
-                                               logger: logger) { port in
+                                               refresher: refresher, logger: logger) { port in
                 logger.info("metrics and health on http://\(configuration.http.host):\(port) (/metrics, /healthz, /readyz)")
             }
             services.append(.init(service: server))
         }
-        let worker = WorkerService(role: role, configuration: configuration, health: health, logger: logger, makeEngines: makeEngines)
+        let worker = WorkerService(role: role, configuration: configuration, health: health, refresher: refresher, logger: logger,
+                                   makeEngines: makeEngines)
         services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
 
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -103,6 +105,7 @@ struct WorkerService: Service, CustomStringConvertible {
     let role: String
     let configuration: Configuration
     let health: HealthRegistry
+    let refresher: ScrapeRefresher
     let logger: Logger
     let makeEngines: @Sendable (WorkerContext) async throws -> [any Service]
 
@@ -117,6 +120,8 @@ struct WorkerService: Service, CustomStringConvertible {
             throw WorkerStartupError("state store (state.url, KIAMO_TWITTER_STATE_URL): \(error)")
         }
         health.update("state", ready: true, detail: "open")
+        let gauges = StateGauges(state: state, accounts: configuration.accounts)
+        refresher.install { try await gauges.refresh() }
 
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectTimeout = configuration.api.connectTimeout
@@ -138,24 +143,13 @@ struct WorkerService: Service, CustomStringConvertible {
         }
         try? await setup.close()
         health.update("broker", ready: true, detail: "connected")
+        BrokerEventWatcher.connected.record(1)
+        let watcher = BrokerEventWatcher(health: health, logger: logger, url: Self.redacted(configuration.amqp.url))
         let events = amqp.events()
-        let health = self.health
-        let eventLogger = logger
-        let watcher = Task {
-            for await event in events {
-                switch event {
-                case .disconnected, .reconnectScheduled:
-                    health.update("broker", ready: false, detail: "\(event)")
-                    eventLogger.warning("broker connection: \(event)")
-                case .reconnected, .connected:
-                    health.update("broker", ready: true, detail: "connected")
-                    eventLogger.info("broker connection: \(event)")
-                default:
-                    eventLogger.info("broker connection: \(event)")
-                }
-            }
+        let watching = Task {
+            for await event in events { watcher.handle(event) }
         }
-        defer { watcher.cancel() }
+        defer { watching.cancel() }
 
         let factory = AccountClientFactory(configuration: configuration, state: state, http: http, logger: logger)
         var clients: [String: MeteredXClient] = [:]
@@ -204,7 +198,7 @@ struct WorkerService: Service, CustomStringConvertible {
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
             do {
                 try await connection.connect()
-                logger.info("connected to the broker \(amqpConfiguration.redactedURL)")
+                logger.info("connected to the broker \(amqpConfiguration.redactedURL) (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
                 return connection
             } catch let error as AMQPError {
                 switch error {

@@ -16,14 +16,13 @@ struct KiamoTwitterCommand: AsyncParsableCommand {
             errors always go to standard error, as one line. Secrets are never printed (`request --show-secrets` excepted).
 
             Exit codes: 0 success; 1 the operation failed (X, the broker or the state store refused or was unreachable; \
-            a numbered test FAILED); 2 a wrong command line or configuration.
-
-            \(WorkerHelp.environment)
+            a numbered test FAILED); 2 a wrong command line or configuration. Every setting: `kiamo-twitter settings`.
             """,
         version: KiamoTwitter.version,
         subcommands: [
             TestCommand.self, AuthCommand.self, UserCommand.self, RequestCommand.self, ReadCommand.self, SendDMCommand.self,
             MapCommand.self, EndToEndCommand.self, SetupCommand.self, StateCommand.self, DeadLettersCommand.self, StatusCommand.self,
+            SettingsCommand.self,
         ]
     )
 }

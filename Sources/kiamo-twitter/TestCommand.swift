@@ -46,6 +46,8 @@ struct TestCommand: AsyncParsableCommand {
         let session = AdminSession(configuration: configuration, logger: .init(label: "kiamo.cli"))
         let runner = NumberedTestRunner(session: session)
         let json = options.json
+        // On a terminal, the title first, so the steps shown as they happen sit under it.
+        if !json, Output.sameScreen { Output.progress(NumberedTestResult.title(of: test)) }
         let result = await runner.run(test, options: .init(account: options.account, to: to, text: text, timeout: .seconds(timeout))) { line in
             if !json { Output.progress(line) }
         }

@@ -167,10 +167,19 @@ import TestSupport
         #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 1)
 
         let missing = try await environment.run(["dead-letters", "replay", "--id", "cmd-9"])
-        #expect(missing.status == 1 && missing.errorLines.count == 1 && missing.stderr.contains("no dead letter with id cmd-9"), "\(missing)")
+        #expect(missing.status == 1 && missing.errorLines.filter { $0.hasPrefix("kiamo-twitter:") }.count == 1
+            && missing.errorLines.last?.contains("no dead letter with id cmd-9") == true, "\(missing)")
         #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 1, "a failed replay lost a dead letter")
-        let all = try await environment.run(["dead-letters", "replay", "--json"])
+        // Every one only when asked for by --all; --dry-run moves nothing; progress says how far.
+        let unasked = try await environment.run(["dead-letters", "replay"])
+        #expect(unasked.status == 2 && unasked.errorLines.count == 1 && unasked.stderr.contains("--all"), "\(unasked)")
+        let dry = try await environment.run(["dead-letters", "replay", "--all", "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("would replay 1 dead letter(s)") && dry.stdout.contains("cmd-1"), "\(dry)")
+        #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 1, "a dry run moved a dead letter")
+        #expect(try await channel.queueDeclare(send, passive: true).messageCount == 0, "a dry run replayed a dead letter")
+        let all = try await environment.run(["dead-letters", "replay", "--all", "--json"])
         #expect(all.status == 0, "\(all)")
+        #expect(all.stderr.contains("1 dead letter(s); replaying every one") && all.stderr.contains("replayed 1/1: cmd-1"), "\(all)")
         #expect(try JSONDocument(all.stdout).array("replayed").map { $0["id"] as? String } == ["cmd-1"])
         #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 0)
         #expect(try await channel.queueDeclare(send, passive: true).messageCount == 1)

@@ -25,6 +25,15 @@ import TestSupport
 
         let test07 = try await environment.run(["test", "--test=07", "--timeout", "20"])
         #expect(test07.status == 0 && test07.stdout.hasSuffix("end-to-end OK\nOK\n"), "\(test07)")
+        // On a terminal standard output and error share the screen: each step is shown once.
+        let command = "\(PackagePaths.executable("kiamo-twitter")) test --test=07 --timeout 20"
+        var terminalEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KIAMO_TWITTER_") }
+        terminalEnvironment.merge(environment.variables) { _, new in new }
+        let onTerminal = try await ChildProcess.runOffThePool("/usr/bin/script", ["-qec", command, "/dev/null"], environment: terminalEnvironment)
+        let screen = onTerminal.output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
+        #expect(onTerminal.status == 0 && screen.contains("OK"), "\(onTerminal.output)")
+        let repeated = Dictionary(grouping: screen, by: { $0 }).filter { $0.value.count > 1 }.keys
+        #expect(repeated.isEmpty, "shown twice on a terminal: \(repeated.sorted())\n\(onTerminal.output)")
         for worker in [dispatch, ingest] {
             worker.terminate()
             #expect(try await worker.waitForExit() == .exited(0))

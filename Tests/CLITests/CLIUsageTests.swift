@@ -10,7 +10,7 @@ import XAPI
     static let commands: [[String]] = [
         [], ["test"], ["auth"], ["auth", "check"], ["auth", "refresh"], ["auth", "login"], ["user"], ["request"], ["read"], ["send"],
         ["map"], ["e2e"], ["setup"], ["state"], ["state", "show"], ["state", "export"], ["state", "clean-cache"],
-        ["dead-letters"], ["dead-letters", "list"], ["dead-letters", "replay"], ["status"],
+        ["dead-letters"], ["dead-letters", "list"], ["dead-letters", "replay"], ["status"], ["settings"],
     ]
 
     @Test(arguments: commands)
@@ -30,7 +30,12 @@ import XAPI
             #expect(help.contains("  \(name) "), "\(name) missing from the root help")
         }
         #expect(help.contains("Exit codes: 0 success; 1"))
-        #expect(help.contains("KIAMO_TWITTER_AMQP_URL"))
+        // The commands come first: the settings reference is a command of its own.
+        #expect(!help.contains("KIAMO_TWITTER_AMQP_URL"), "the root help still lists the settings")
+        let subcommands = try #require(help.range(of: "SUBCOMMANDS:"), "\(help)")
+        #expect(help[..<subcommands.lowerBound].split(separator: "\n").count < 25, "the subcommands are not near the top:\n\(help)")
+        let settings = try await CLIEnvironment.offline().run(["settings"])
+        #expect(settings.status == 0 && settings.stdout.contains("KIAMO_TWITTER_AMQP_URL") && settings.stdout.contains("accounts[].userId"), "\(settings)")
         let tests = try await CLIEnvironment.offline().run(["test", "--help"]).stdout
         #expect(tests.contains("07  end to end"))
     }
@@ -43,6 +48,8 @@ import XAPI
         (["test"], "--test NN"),
         (["test", "--test=42"], "no test 42"),
         (["dead-letters", "list", "--limit", "many"], "many"),
+        (["dead-letters", "replay"], "--all"),
+        (["dead-letters", "replay", "--all", "--id", "x"], "not both"),
     ])
     func wrongCommandLineIsOneLineAndExitCode2(_ arguments: [String], _ named: String) async throws {
         let result = try await CLIEnvironment.offline().run(arguments)
@@ -50,6 +57,20 @@ import XAPI
         #expect(result.errorLines.count == 1, "\(result)")
         #expect(result.stderr.contains(named), "\(result)")
         #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aMissingCredentialNamesTheKeyAndItsEnvironmentVariable() async throws {
+        var environment = try CLIEnvironment.offline()
+        environment.variables["KIAMO_TWITTER_OAUTH_TOKEN_SECRET"] = nil
+        let one = try await environment.run(["status"])
+        #expect(one.status == 2 && one.errorLines.count == 1, "\(one)")
+        #expect(one.stderr.contains("accounts[0].oauthTokenSecret") && one.stderr.contains("KIAMO_TWITTER_OAUTH_TOKEN_SECRET"), "\(one)")
+        for variable in ["KIAMO_TWITTER_CONSUMER_KEY", "KIAMO_TWITTER_CONSUMER_SECRET", "KIAMO_TWITTER_OAUTH_TOKEN"] {
+            environment.variables[variable] = nil
+        }
+        let none = try await environment.run(["status"])
+        #expect(none.status == 2 && none.errorLines.count == 1, "\(none)")
+        #expect(none.stderr.contains("consumerKey (KIAMO_TWITTER_CONSUMER_KEY)") && none.stderr.contains("clientId (KIAMO_TWITTER_CLIENT_ID)"), "\(none)")
     }
 
     @Test(arguments: [

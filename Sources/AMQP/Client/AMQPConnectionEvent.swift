@@ -17,3 +17,35 @@ public enum AMQPConnectionEvent: Sendable {
     /// Closed for good: nil when the application closed it.
     case closed(AMQPError?)
 }
+
+extension AMQPConnectionEvent: CustomStringConvertible {
+    /// A sentence for logs and `/readyz`, never Swift's `reconnectScheduled(attempt: 6, ...)`.
+    public var description: String {
+        switch self {
+        case .connected(let generation):
+            generation == 1 ? "connected" : "connected (connection \(generation))"
+        case .disconnected(let error):
+            "connection lost: \(error)"
+        case .reconnectScheduled(let attempt, let delay):
+            "reconnecting in \(Self.seconds(delay)) (attempt \(attempt))"
+        case .reconnected(let generation):
+            "reconnected (connection \(generation) since start)"
+        case .topologyRecoveryFailed(let entity, let error):
+            "could not declare \(entity) again after reconnecting: \(error)"
+        case .blocked(let reason):
+            "the broker blocks publishing (\(reason)); publishes wait"
+        case .unblocked:
+            "the broker accepts publishes again"
+        case .closed(let error):
+            error.map { "closed for good: \($0)" } ?? "closed"
+        }
+    }
+
+    /// `0.1 s`, `3.3 s`, `30 s`: a wait as a person reads it (`Duration`'s own text is
+    /// `3.313 seconds` at best, `3.3134 seconds` or worse at worst).
+    public static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        if value >= 10 { return "\(Int(value.rounded())) s" }
+        return "\((value * 10).rounded() / 10) s"
+    }
+}

@@ -257,7 +257,7 @@ extension ConnectionLoop {
                 }
             } catch let error as AMQPError {
                 guard case .channelClosed = error else { throw error }
-                logger.error("AMQP could not declare \(entry.label) again after reconnecting: \(error)")
+                logger.debug("AMQP could not declare \(entry.label) again after reconnecting: \(error)")
                 core.events.emit(.topologyRecoveryFailed(entity: entry.label, error: error))
                 _ = try blockingRPC(number, .channelOpen)
             }

@@ -57,12 +57,12 @@ extension ConnectionLoop {
             let reason = CDecoder.string(method.decoded.assumingMemoryBound(to: amqp_connection_blocked_t.self).pointee.reason)
             blockedReason = reason
             setState(.connected(generation: connectionGeneration))
-            logger.warning("AMQP broker blocked publishing: \(reason); publishes wait")
+            logger.debug("AMQP broker blocked publishing: \(reason); publishes wait")
             core.events.emit(.blocked(reason: reason))
         case MethodID.connectionUnblocked:
             blockedReason = nil
             setState(.connected(generation: connectionGeneration))
-            logger.info("AMQP broker unblocked publishing")
+            logger.debug("AMQP broker unblocked publishing")
             core.events.emit(.unblocked)
         default:
             logger.debug("AMQP ignoring connection method \(method.id)")

@@ -68,7 +68,8 @@ final class ConnectionLoop {
             try establish()
         } catch {
             let failure = error as? AMQPError ?? .protocolError("\(error)")
-            logger.warning("AMQP connect to \(configuration.redactedURL) failed: \(failure)")
+            // The caller gets the error from connect(); saying it here too would tell it twice.
+            logger.debug("AMQP connect to \(configuration.redactedURL) failed: \(failure)")
             terminalError = failure
             finish(graceful: false, quietly: true)
             first.fail(failure)
@@ -90,7 +91,9 @@ final class ConnectionLoop {
         lastSend = clock.now
         lastReceive = clock.now
         setState(.connected(generation: connectionGeneration))
-        logger.info("AMQP connected to \(configuration.redactedURL) (heartbeat \(connection.heartbeat.map { "\($0)" } ?? "off"))")
+        // Connects and reconnects reach the application as events (`AMQPConnection.events()`):
+        // it says them once, in its words; the library keeps its own account for debugging.
+        logger.debug("AMQP connected to \(configuration.redactedURL) (heartbeat \(connection.heartbeat.map { "\($0)" } ?? "off"))")
     }
 
     private func turn() {
@@ -151,9 +154,9 @@ final class ConnectionLoop {
         if quietly {
             return
         } else if let terminalError {
-            logger.error("AMQP connection to \(configuration.redactedURL) closed for good: \(terminalError)")
+            logger.debug("AMQP connection to \(configuration.redactedURL) closed for good: \(terminalError)")
         } else {
-            logger.info("AMQP connection to \(configuration.redactedURL) closed")
+            logger.debug("AMQP connection to \(configuration.redactedURL) closed")
         }
     }
 
@@ -313,7 +316,7 @@ final class ConnectionLoop {
             failChannelWork(channel, error: lost, includingQueued: false)
             channel.isOpen = false
         }
-        logger.warning("AMQP connection to \(configuration.redactedURL) lost: \(error)")
+        logger.debug("AMQP connection to \(configuration.redactedURL) lost: \(error)")
         core.events.emit(.disconnected(error))
         if closeDeadline != nil {
             running = false
@@ -322,7 +325,10 @@ final class ConnectionLoop {
         scheduleReconnect(after: error)
     }
 
-    private func scheduleReconnect(after error: AMQPError) {
+    /// `failedAttempt`: a reconnect attempt just failed with `error`; no event says so, so the
+    /// library writes that one line itself, with the wait before the next attempt.
+    private func scheduleReconnect(after error: AMQPError, failedAttempt: Bool = false) {
+        let failed = reconnectAttempt
         reconnectAttempt += 1
         guard configuration.reconnect.allows(attempt: reconnectAttempt) else {
             terminalError = error
@@ -333,7 +339,11 @@ final class ConnectionLoop {
         reconnectAt = clock.now + delay
         setState(.reconnecting(attempt: reconnectAttempt))
         core.events.emit(.reconnectScheduled(attempt: reconnectAttempt, delay: delay))
-        logger.info("AMQP reconnect attempt \(reconnectAttempt) in \(delay)")
+        if failedAttempt {
+            logger.warning("AMQP reconnect attempt \(failed) to \(configuration.redactedURL) failed: \(error); attempt \(reconnectAttempt) in \(AMQPConnectionEvent.seconds(delay))")
+        } else {
+            logger.debug("AMQP reconnect attempt \(reconnectAttempt) in \(delay)")
+        }
     }
 
     /// Connects again and restores channels, topology and consumers, in that order, then lets
@@ -357,11 +367,10 @@ final class ConnectionLoop {
                 channel.isOpen = false
                 channel.content = nil
             }
-            logger.warning("AMQP reconnect attempt \(reconnectAttempt) failed: \(failure)")
-            scheduleReconnect(after: failure)
+            scheduleReconnect(after: failure, failedAttempt: true)
             return
         }
-        logger.info("AMQP reconnected to \(configuration.redactedURL) after \(reconnectAttempt) attempt(s)")
+        logger.debug("AMQP reconnected to \(configuration.redactedURL) after \(reconnectAttempt) attempt(s)")
         reconnectAttempt = 0
         core.events.emit(.reconnected(generation: connectionGeneration))
         for channel in channels.values { startNextRPC(channel) }

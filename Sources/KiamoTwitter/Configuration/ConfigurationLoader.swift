@@ -265,6 +265,11 @@ public struct ConfigurationLoader: Sendable {
         let clientSecret = try values.optionalSecret("accounts[].clientSecret")
         let refreshToken = try values.optionalSecret("accounts[].refreshToken")
         let anyOAuth1 = oauth1.contains { $0 != nil }
+        // The variables configure the first account only: name them where they would help.
+        func named(_ name: String) -> String {
+            guard index == 0, let variable = ConfigurationKey.named("accounts[].\(name)")?.environment else { return name }
+            return "\(name) (\(variable))"
+        }
         if let clientId {
             if anyOAuth1 {
                 throw ConfigurationError(key: "accounts[\(index)]", problem: "both OAuth 1.0a keys and an OAuth 2.0 clientId are set for account \(userId); keep one method")
@@ -275,11 +280,11 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "accounts[\(index)].clientId", problem: "missing: OAuth 2.0 settings are present for account \(userId) without its clientId (KIAMO_TWITTER_CLIENT_ID)")
         }
         guard anyOAuth1 else {
-            throw ConfigurationError(key: "accounts[\(index)]", problem: "no credentials for account \(userId): set consumerKey, consumerSecret, oauthToken and oauthTokenSecret (OAuth 1.0a), or clientId (OAuth 2.0)")
+            throw ConfigurationError(key: "accounts[\(index)]", problem: "no credentials for account \(userId): set \(oauth1Names.map(named).joined(separator: ", ")) (OAuth 1.0a), or \(named("clientId")) (OAuth 2.0)")
         }
         guard let consumerKey = oauth1[0], let consumerSecret = oauth1[1], let oauthToken = oauth1[2], let oauthTokenSecret = oauth1[3] else {
             let missing = zip(oauth1Names, oauth1).first { $0.1 == nil }?.0 ?? "consumerKey"
-            throw ConfigurationError(key: "accounts[\(index)].\(missing)", problem: "missing: OAuth 1.0a needs consumerKey, consumerSecret, oauthToken and oauthTokenSecret")
+            throw ConfigurationError(key: "accounts[\(index)].\(missing)", problem: "missing: set \(named(missing)); OAuth 1.0a needs consumerKey, consumerSecret, oauthToken and oauthTokenSecret")
         }
         return AccountConfiguration(userId: userId, credentials: .oauth1(
             consumerKey: consumerKey, consumerSecret: consumerSecret, oauthToken: oauthToken, oauthTokenSecret: oauthTokenSecret))

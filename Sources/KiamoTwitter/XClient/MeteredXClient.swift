@@ -6,7 +6,8 @@ import XAPI
 
 /// An X client that reports every call: the rate-limit headers of each answer go to the shared
 /// budget of the account (so every worker paces itself on what any of them learnt), and each call
-/// is counted by operation and HTTP status in `kiamo_x_api_calls_total`.
+/// is counted by operation and outcome in `kiamo_x_api_calls_total` (`status`: one word per
+/// outcome, `statusLabel(for:)`).
 public struct MeteredXClient: XDirectMessageClient {
     public let base: any XDirectMessageClient
     public let account: String
@@ -55,11 +56,11 @@ public struct MeteredXClient: XDirectMessageClient {
     private func observe<T>(_ operation: XOperation, rateLimit: (T) -> RateLimitInfo?, _ call: () async throws -> T) async throws -> T {
         do {
             let result = try await call()
-            count(operation, status: "2xx")
+            count(operation, status: Self.statusLabel(for: nil))
             await record(operation, rateLimit(result), rejected: false)
             return result
         } catch let error as XAPIError {
-            count(operation, status: error.httpStatus.map(String.init) ?? Self.kind(error))
+            count(operation, status: Self.statusLabel(for: error))
             if case .rateLimited(_, let resetAt, let info) = error {
                 var headers = info ?? RateLimitInfo(limit: nil, remaining: 0, resetAt: resetAt)
                 if headers.resetAt == nil { headers.resetAt = resetAt }
@@ -69,7 +70,7 @@ public struct MeteredXClient: XDirectMessageClient {
             }
             throw error
         } catch {
-            count(operation, status: error is CancellationError ? "cancelled" : "error")
+            count(operation, status: Self.statusLabel(for: error))
             throw error
         }
     }
@@ -90,13 +91,20 @@ public struct MeteredXClient: XDirectMessageClient {
         Counter(label: "kiamo_x_api_calls_total", dimensions: [("account", account), ("operation", operation.rawValue), ("status", status)]).increment()
     }
 
-    private static func kind(_ error: XAPIError) -> String {
+    /// The `status` label of a call that ended with `error` (nil: X accepted it): one style of
+    /// word for every outcome, never a mix of HTTP codes, classes and words.
+    public static func statusLabel(for error: (any Error)?) -> String {
+        guard let error else { return "ok" }
+        guard let error = error as? XAPIError else { return error is CancellationError ? "cancelled" : "error" }
         switch error {
-        case .transient: "network"
-        case .decoding: "undecodable"
-        case .refreshRejected: "refresh_rejected"
-        case .invalidArgument: "invalid_argument"
-        default: "error"
+        case .rateLimited: return "rate_limited"
+        case .unauthorized: return "unauthorized"
+        case .rejected: return "rejected"
+        case .transient(_, .httpStatus, _): return "unavailable"
+        case .transient: return "network"
+        case .decoding: return "undecodable"
+        case .refreshRejected: return "refresh_rejected"
+        case .invalidArgument: return "invalid_argument"
         }
     }
 }

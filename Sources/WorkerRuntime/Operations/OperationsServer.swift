@@ -13,18 +13,21 @@ public enum OperationsServer {
         port: Int,
         registry: PrometheusCollectorRegistry,
         health: HealthRegistry,
+        refresher: ScrapeRefresher? = nil,
         logger: Logger,
         onStart: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
+            await refresher?.refresh()
             var buffer = [UInt8]()
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)
+            let text = MetricsCatalogue.annotate(String(decoding: buffer, as: UTF8.self))
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+                body: .init(byteBuffer: ByteBuffer(string: text))
             )
         }
         router.get("/healthz") { _, _ -> Response in
@@ -33,11 +36,15 @@ public enum OperationsServer {
         router.get("/readyz") { _, _ -> Response in
             report(health.snapshot, ok: health.isReady)
         }
+        // Hummingbird announces "Server started and listening on ..." at info; `onStart` says it
+        // once, in the worker's words, so the server's own logger starts at warning.
+        var serverLogger = logger
+        serverLogger.logLevel = max(logger.logLevel, .warning)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "kiamo-twitter"),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) },
-            logger: logger
+            logger: serverLogger
         )
     }
 

@@ -35,10 +35,14 @@ public struct DeadLetterQueue: Sendable {
     }
 
     /// Replays the dead letter `id` (or every one, looking at most at `limit`); `progress` hears each.
-    public func replay(id: String?, limit: Int, progress: @Sendable (String) -> Void = { _ in }) async throws -> DeadLetterReport {
+    /// `dryRun`: look at what would be replayed and hand every message back, moving nothing.
+    public func replay(id: String?, limit: Int, dryRun: Bool = false, progress: @Sendable (String) -> Void = { _ in }) async throws -> DeadLetterReport {
         guard limit >= 1 else { throw AdminError.usage("--limit must be at least 1") }
         let topology = Topology(session.configuration)
         let (channel, queue) = try await open()
+        let waiting = Int(try await channel.queueDeclare(queue, passive: true).messageCount)
+        progress("\(queue): \(waiting) dead letter(s); \(dryRun ? "would replay" : "replaying") "
+            + (id.map { "the one with id \($0)" } ?? "every one, at most \(limit)"))
         var kept: [AMQPDelivery] = []
         var replayed: [DeadLetter] = []
         var seen = 0
@@ -55,11 +59,15 @@ public struct DeadLetterQueue: Sendable {
                     kept.append(delivery)
                     continue
                 }
-                try await channel.publish(exchange: message.exchange, routingKey: message.routingKey, body: message.body,
-                                          properties: message.properties, mandatory: true)
-                try await channel.ack(delivery)
+                if dryRun {
+                    kept.append(delivery)
+                } else {
+                    try await channel.publish(exchange: message.exchange, routingKey: message.routingKey, body: message.body,
+                                              properties: message.properties, mandatory: true)
+                    try await channel.ack(delivery)
+                }
                 replayed.append(letter)
-                progress("replayed \(replayed.count): \(letter.id ?? "?") -> \(message.routingKey)")
+                progress("\(dryRun ? "would replay" : "replayed") \(replayed.count)/\(min(waiting, limit)): \(letter.id ?? "?") -> \(message.routingKey)")
                 if id != nil { break }
             }
         } catch {
@@ -71,7 +79,7 @@ public struct DeadLetterQueue: Sendable {
         if let id, replayed.isEmpty {
             throw AdminError.failed("no dead letter with id \(id) among the \(seen) message(s) of \(queue) looked at")
         }
-        return DeadLetterReport(queue: queue, action: "replay", letters: [], notShown: 0, replayed: replayed)
+        return DeadLetterReport(queue: queue, action: dryRun ? "dry-run" : "replay", letters: [], notShown: 0, replayed: replayed)
     }
 
     private func open() async throws -> (AMQPChannel, String) {

@@ -12,9 +12,11 @@ public struct DeadLetterReport: AdminReport {
 
     /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
-        if action == "replay" {
-            return ["replayed \(replayed.count) dead letter(s) from \(queue) to the send routing"]
-                + replayed.map { "  \($0.id ?? "?") -> send.\($0.account ?? "?")" }
+        if action == "replay" || action == "dry-run" {
+            let head = action == "replay"
+                ? "replayed \(replayed.count) dead letter(s) from \(queue) to the send routing"
+                : "would replay \(replayed.count) dead letter(s) from \(queue) to the send routing (--dry-run: nothing moved)"
+            return [head] + replayed.map { "  \($0.id ?? "?") -> send.\($0.account ?? "?")" }
         }
         var lines = ["\(queue): \(letters.count) dead letter(s) shown\(notShown > 0 ? ", \(notShown) more not shown (--limit)" : "") (left in the queue)"]
         for letter in letters {

@@ -17,6 +17,11 @@ public struct NumberedTestResult: AdminReport {
 
     /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
-        ["test \(test.number): \(test.name) (\(test.purpose))"] + steps + [ok ? "OK" : "FAILED: \(failure ?? "unknown")"]
+        [Self.title(of: test)] + steps + [ok ? "OK" : "FAILED: \(failure ?? "unknown")"]
+    }
+
+    /// The report's first line: the test's number, name and purpose.
+    public static func title(of test: NumberedTest) -> String {
+        "test \(test.number): \(test.name) (\(test.purpose))"
     }
 }

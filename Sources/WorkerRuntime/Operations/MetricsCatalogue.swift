@@ -1,0 +1,55 @@
+/// The `# HELP` text of every metric family the workers expose, and the pass that adds it to
+/// `/metrics`.
+///
+/// The engines count through swift-metrics, which has no help text; the Prometheus registry
+/// fixes a family's help when the family is first made and refuses another later. So the text is
+/// added when `/metrics` is rendered, from this one list, which the README's metrics list and a
+/// test that reads the sources keep complete.
+public enum MetricsCatalogue {
+    public static let help: [String: String] = [
+        // Both workers.
+        "kiamo_twitter_build_info": "Always 1; the labels say which release and role of kiamo-twitter this process runs.",
+        "kiamo_broker_connected": "1 while the worker's connection to RabbitMQ is up, 0 while it is down or reconnecting.",
+        "kiamo_x_api_calls_total": "Calls to the X API by operation and outcome (status: ok, rate_limited, unauthorized, rejected, unavailable, network, undecodable, ...).",
+        "kiamo_x_rate_limit_remaining": "Calls left in the current X rate-limit window of an endpoint family, shared by every worker of the account (read from the state store at scrape).",
+        "kiamo_x_rate_limit_limit": "Calls allowed per X rate-limit window of an endpoint family, as X last said.",
+        "kiamo_x_rate_limit_reset_timestamp_seconds": "Unix time at which the current X rate-limit window of an endpoint family ends.",
+        "kiamo_oauth2_token_expiry_timestamp_seconds": "Unix time at which the stored OAuth 2.0 access token of the account expires (refreshed ahead of it, api.tokenRefreshMargin).",
+        // Ingest.
+        "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
+        "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
+        "kiamo_ingest_lag_seconds": "Age of the newest message at the moment it was published (set only when a poll publishes; alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
+        "kiamo_ingest_last_poll_timestamp_seconds": "Unix time of the last poll that completed.",
+        "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason.",
+        "kiamo_ingest_errors_total": "Ingest failures by kind (X, broker, state store, publish).",
+        // Dispatch.
+        "kiamo_dispatch_commands_consumed_total": "Send commands taken from the send queue.",
+        "kiamo_dispatch_sent_total": "DMs posted to X and recorded sent.",
+        "kiamo_dispatch_failed_total": "Send commands that ended failed (with a failed report), by error code.",
+        "kiamo_dispatch_retried_total": "Send commands parked in a retry tier, by reason.",
+        "kiamo_dispatch_dead_lettered_total": "Send commands dead-lettered to the send.dead queue, by error code.",
+        "kiamo_dispatch_in_flight": "DMs being posted right now, per account.",
+        "kiamo_dispatch_send_duration_seconds": "Time X took to answer a DM post.",
+    ]
+
+    /// `text` (Prometheus text format) with a `# HELP` line before each `# TYPE` line that has
+    /// none and whose family is in `help`.
+    public static func annotate(_ text: String, help: [String: String] = help) -> String {
+        var lines: [Substring] = []
+        var previous: Substring = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), !previous.hasPrefix("# HELP ") {
+                let name = line.dropFirst("# TYPE ".count).prefix { $0 != " " }
+                if let text = help[String(name)] { lines.append("# HELP \(name) \(escaped(text))") }
+            }
+            lines.append(line)
+            previous = line
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// HELP text escapes backslash and newline (Prometheus text format 0.0.4).
+    private static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
