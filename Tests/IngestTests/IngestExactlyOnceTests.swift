@@ -120,4 +120,30 @@ struct IngestExactlyOnceTests {
         #expect(try await worker.waitForExit(timeout: .seconds(10)) == .exited(0))
         await harness.stop()
     }
+
+    /// Hole 8: the active poller is SIGKILLed; the standby publishes a new DM well before the
+    /// lease TTL (30 s here) would have expired (was: the whole TTL).
+    @Test func aStandbyTakesOverFromASIGKILLedPollerWellBeforeTheLeaseTTL() async throws {
+        let harness = try await IngestHarness.start()
+        let ttl = ["KIAMO_TWITTER_INGEST_LEASE_TTL": "30s"]
+        let active = try await harness.startWorker(name: "ingest-active", ttl)
+        let standby = try await harness.startWorker(name: "ingest-standby", ttl, standby: true)
+        let customer = try harness.customers(1)[0]
+        let before = try harness.emulator.postDM(from: customer.id, text: "before").id
+        try await harness.collector.waitFor([before])
+
+        active.killNow()
+        let killedAt = ContinuousClock.now
+        #expect(try await active.waitForExit() == .killed(by: SIGKILL))
+        let after = try harness.emulator.postDM(from: customer.id, text: "after").id
+        try await harness.collector.waitFor([after], timeout: .seconds(10))
+        let takeover = ContinuousClock.now - killedAt
+        #expect(takeover < .seconds(10), "take-over after \(takeover) with a 30 s lease")
+        #expect(standby.output().contains("polling as the active ingest process"))
+        #expect(harness.collector.messages.count == 2)
+        print("ingest take-over: \(takeover)")
+        standby.terminate()
+        #expect(try await standby.waitForExit(timeout: .seconds(10)) == .exited(0))
+        await harness.stop()
+    }
 }

@@ -171,12 +171,12 @@ import XAPI
         client.add(user: customer)
         let state = try await makeState()
         let publisher = RecordingPublisher()
-        // Overlap 4 s: a sweep every 2 s.
-        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(4))
+        // Overlap 8 s: a sweep every 4 s.
+        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(8))
         _ = try await engine.pollOnce()
         client.add((0..<30).map { dm(0.3 - Double($0) / 1000, sequence: UInt64($0)) })
         #expect(try await engine.pollOnce().published == 30)
-        let late = dm(0.5)   // older than all 30, visible only now, three pages down
+        let late = dm(3)   // older than all 30, visible only now, three pages down
         client.add([late])
         let quick = try await engine.pollOnce()
         #expect(!quick.sweep)
