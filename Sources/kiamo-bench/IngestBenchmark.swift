@@ -12,9 +12,14 @@ import Synchronization
 ///    Messages per second (first message to last), X API calls per message, worker peak RSS.
 /// 2. Latency: with a 1 s poll interval, DMs posted one by one at random moments; the time from
 ///    each DM's creation in the emulator to its arrival in the inbound queue, p50 and p99.
+/// 3. Burst (issue 18, hole 2): X's rate limits enforced, a 2,000-DM burst drained, then DMs posted
+///    at random moments: their latency, and the DM-read calls per poll while the burst is still
+///    within the overlap (one per poll, plus a sweep through the burst every half overlap).
+/// 4. Take-over (hole 8): two workers with a 15 s lease; the active one is SIGKILLed and a DM
+///    posted at once: the time from the kill to that DM's arrival, through the standby.
 enum IngestBenchmark: Benchmark {
     static let name = "ingest"
-    static let summary = "drain 20,000 DMs from 500 senders to the inbound queue; DM-to-queue latency with a 1 s poll"
+    static let summary = "drain 20,000 DMs from 500 senders; DM-to-queue latency with a 1 s poll, after a 2,000-DM burst too; take-over after a SIGKILL"
 
     static let drainCount = 20_000
     static let senders = 500
@@ -24,6 +29,8 @@ enum IngestBenchmark: Benchmark {
     static func run(_ context: BenchContext) async throws {
         try await drain(context)
         try await latency(context)
+        try await burst(context)
+        try await takeover(context)
     }
 
     // MARK: Drain
@@ -116,7 +123,122 @@ enum IngestBenchmark: Benchmark {
         BenchReport.emit(bench: name, metric: "latency_max_poll_1s", value: latencies.last ?? 0, unit: "ms")
     }
 
+    // MARK: Burst
+
+    static let burstCount = 2000
+    static let burstSamples = 30
+
+    static func burst(_ context: BenchContext) async throws {
+        let arguments = emulatorArguments.map { $0 == "off" ? "on" : $0 }   // X's windows, enforced
+        let emulator = try await ChildProgram.start(context, "x-emulator", arguments: arguments, readyLine: "listening on")
+        defer { emulator.stop() }
+        let baseURL = try emulator.url()
+        let http = try HTTPClient(configuration: .init(), logger: quietLogger)
+        defer { http.shutdown() }
+        let customer = try await addCustomer(http, baseURL: baseURL, username: "burst_probe")
+
+        let exchange = "bench.burst.\(UUID().uuidString.prefix(6).lowercased())"
+        let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
+        defer { Task { await consumer.stop() } }
+        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
+                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+                                                  readyLine: "polling as the active ingest process")
+        defer { worker.stop() }
+        let bulk = try await http.execute(HTTPRequest(
+            method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
+            body: Data(#"{"count":\#(burstCount),"senders":50}"#.utf8)))
+        guard bulk.status == 201 else { throw BenchError.failed("bulk seeding answered \(bulk.status): \(bulk.bodyText)") }
+        try await ChildProgram.waitFor("the \(burstCount)-DM burst in the inbound queue", timeout: 120) { consumer.distinct >= burstCount }
+
+        let readsBefore = try await dmReads(http, baseURL: baseURL)
+        let phase = ContinuousClock.now
+        var created: [String: ContinuousClock.Instant] = [:]
+        for _ in 0..<burstSamples {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 200...800)))
+            let (id, at) = try await postDM(http, baseURL: baseURL, from: customer)
+            created[id] = at
+        }
+        try await ChildProgram.waitFor("\(burstSamples) DMs after the burst", timeout: 60) { consumer.distinct >= burstCount + burstSamples }
+        let elapsed = (ContinuousClock.now - phase).seconds
+        let reads = try await dmReads(http, baseURL: baseURL) - readsBefore
+        let arrivals = consumer.arrivals
+        let latencies = created.compactMap { id, at in arrivals[id].map { ($0 - at).seconds * 1000 } }.sorted()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        BenchReport.emit(bench: name, metric: "burst_latency_p50_poll_1s", value: percentile(0.50), unit: "ms")
+        BenchReport.emit(bench: name, metric: "burst_latency_p99_poll_1s", value: percentile(0.99), unit: "ms", goal: 1100)
+        BenchReport.emit(bench: name, metric: "burst_latency_max_poll_1s", value: latencies.last ?? 0, unit: "ms")
+        BenchReport.emit(bench: name, metric: "burst_dm_reads_per_poll", value: Double(reads) / max(1, elapsed), unit: "calls/poll")
+    }
+
+    // MARK: Take-over
+
+    static let takeoverRounds = 3
+
+    static func takeover(_ context: BenchContext) async throws {
+        let emulator = try await ChildProgram.start(context, "x-emulator", arguments: emulatorArguments, readyLine: "listening on")
+        defer { emulator.stop() }
+        let baseURL = try emulator.url()
+        let http = try HTTPClient(configuration: .init(), logger: quietLogger)
+        defer { http.shutdown() }
+        let customer = try await addCustomer(http, baseURL: baseURL, username: "takeover_probe")
+
+        let exchange = "bench.takeover.\(UUID().uuidString.prefix(6).lowercased())"
+        let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
+        defer { Task { await consumer.stop() } }
+        var environment = workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s")
+        environment["KIAMO_TWITTER_INGEST_LEASE_TTL"] = "15s"
+        var active = try await ChildProgram.start(context, "kiamo-twitter-ingest", environment: environment,
+                                                  readyLine: "polling as the active ingest process")
+        var workers = [active]
+        defer { for worker in workers { worker.stop() } }
+        var takeovers: [Double] = []
+        for _ in 0..<takeoverRounds {
+            let standby = try await ChildProgram.start(context, "kiamo-twitter-ingest", environment: environment, readyLine: "ingest started")
+            workers.append(standby)
+            let before = consumer.distinct
+            kill(active.pid, SIGKILL)
+            let killed = ContinuousClock.now
+            let (id, _) = try await postDM(http, baseURL: baseURL, from: customer)
+            try await ChildProgram.waitFor("the standby to publish a DM", timeout: 60) { consumer.arrivals[id] != nil }
+            guard let arrived = consumer.arrivals[id], consumer.distinct == before + 1 else { throw BenchError.failed("take-over lost or doubled a DM") }
+            takeovers.append((arrived - killed).seconds)
+            active = standby
+        }
+        takeovers.sort()
+        BenchReport.emit(bench: name, metric: "takeover_after_sigkill_p50_lease_15s", value: takeovers[takeovers.count / 2], unit: "s")
+        BenchReport.emit(bench: name, metric: "takeover_after_sigkill_max_lease_15s", value: takeovers.last ?? 0, unit: "s", goal: 2)
+    }
+
     // MARK: Helpers
+
+    static func addCustomer(_ http: HTTPClient, baseURL: String, username: String) async throws -> String {
+        let user = try await http.execute(HTTPRequest(
+            method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
+            body: Data(#"{"name":"Probe","username":"\#(username)"}"#.utf8)))
+        guard user.status == 201, let id = (try JSONSerialization.jsonObject(with: user.body) as? [String: Any])?["id"] as? String else {
+            throw BenchError.failed("creating a customer answered \(user.status): \(user.bodyText)")
+        }
+        return id
+    }
+
+    /// Posts a DM from `customer`; its id and when the emulator answered.
+    static func postDM(_ http: HTTPClient, baseURL: String, from customer: String) async throws -> (String, ContinuousClock.Instant) {
+        let posted = try await http.execute(HTTPRequest(
+            method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
+            body: Data(#"{"from":"\#(customer)","text":"probe"}"#.utf8)))
+        let now = ContinuousClock.now
+        guard posted.status == 201, let id = (try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? String else {
+            throw BenchError.failed("posting a DM answered \(posted.status): \(posted.bodyText)")
+        }
+        return (id, now)
+    }
+
+    /// DM-list calls the emulator answered, whatever the status.
+    static func dmReads(_ http: HTTPClient, baseURL: String) async throws -> Int {
+        let stats = try await http.execute(HTTPRequest(url: baseURL + "/_emulator/stats"))
+        let families = (try JSONSerialization.jsonObject(with: stats.body) as? [String: Any])?["families"] as? [String: [String: Int]] ?? [:]
+        return families["dm-read"]?.values.reduce(0, +) ?? 0
+    }
 
     static let emulatorArguments = [
         "--port", "0", "--rate-limits", "off", "--account-id", account, "--account-username", "bench",

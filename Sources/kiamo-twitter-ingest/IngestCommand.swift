@@ -13,7 +13,8 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "Poll X (Twitter) Direct Messages and publish them to RabbitMQ as Kiamo messages.",
         discussion: """
             One active poller per account among replicas (a lease in the state store); the others stand by and \
-            take over within ingest.leaseTtl. The cursor moves only past messages the broker confirmed. \
+            take over within a second when it exits or its process dies on this host, else within ingest.leaseTtl. \
+            The cursor moves only past messages the broker confirmed, after each chunk of 500. \
             SIGTERM finishes the batch's confirms, commits and exits 0.
 
             \(WorkerHelp.environment)

@@ -2,7 +2,9 @@ import AMQP
 import Foundation
 import Logging
 import SharedState
+import Synchronization
 import Testing
+import TestSupport
 import XAPI
 @testable import KiamoTwitter
 
@@ -16,11 +18,12 @@ import XAPI
         return try await SQLiteStateStore.open(SQLiteLocation(path: path), logger: Logger(label: "test"))
     }
 
-    func engine(_ client: FakeXClient, _ state: any StateStore, _ publisher: RecordingPublisher,
-                backfill: Duration = .zero, owner: String = "test-owner", pageSize: Int = 100) -> IngestEngine {
+    func engine(_ client: FakeXClient, _ state: any StateStore, _ publisher: any ConfirmedPublisher,
+                backfill: Duration = .zero, owner: String = "test-owner", pageSize: Int = 100,
+                overlap: Duration = .seconds(120), leaseTTL: Duration = .seconds(15)) -> IngestEngine {
         IngestEngine(account: account, client: client, state: state, publisher: publisher, topology: Topology(),
-                     settings: .init(pollInterval: .seconds(1), paginationCount: pageSize, overlap: .seconds(120), backfill: backfill,
-                                     leaseTTL: .seconds(15), publishBatch: 7),
+                     settings: .init(pollInterval: .seconds(1), paginationCount: pageSize, overlap: overlap, backfill: backfill,
+                                     leaseTTL: leaseTTL, publishBatch: 7),
                      owner: owner, logger: Logger(label: "test"))
     }
 
@@ -147,6 +150,71 @@ import XAPI
         #expect(report.pages == 3, "two pages of new DMs, and the third reaches back past the cursor")
     }
 
+    @Test func aQuickPollAfterABurstReadsOnlyWhatIsNew() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let engine = engine(client, state, RecordingPublisher(), pageSize: 50)
+        _ = try await engine.pollOnce()
+        client.add((0..<500).map { dm(Double(500 - $0) / 1000, sequence: UInt64($0)) })
+        let burst = try await engine.pollOnce()
+        #expect(burst.published == 500)
+        #expect(!burst.sweep)
+        client.add([dm(0)])
+        let after = try await engine.pollOnce()
+        #expect(after.published == 1)
+        #expect(after.pages == 1, "one page holds the new DM and reaches the cursor; the burst is not read again")
+    }
+
+    @Test func aLateDMBehindTheFirstPageIsPublishedByTheNextSweep() async throws {
+        let client = FakeXClient()
+        client.add(user: customer)
+        let state = try await makeState()
+        let publisher = RecordingPublisher()
+        // Overlap 8 s: a sweep every 4 s.
+        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(8))
+        _ = try await engine.pollOnce()
+        client.add((0..<30).map { dm(0.3 - Double($0) / 1000, sequence: UInt64($0)) })
+        #expect(try await engine.pollOnce().published == 30)
+        let late = dm(3)   // older than all 30, visible only now, three pages down
+        client.add([late])
+        let quick = try await engine.pollOnce()
+        #expect(!quick.sweep)
+        #expect(quick.published == 0)
+        try await eventually("a sweep", timeout: .seconds(10), every: .milliseconds(100)) {
+            try await engine.pollOnce().sweep
+        }
+        #expect(try bodies(publisher).map(\.id).last == late.id)
+        #expect(publisher.messages.count == 31)
+    }
+
+    @Test func aChunkCommitsBeforeTheNextGoesSoAFailureKeepsWhatWasConfirmed() async throws {
+        let (client, state, publisher, engine) = try await caughtUp()
+        let new = (0..<20).map { dm(Double(20 - $0) / 100, sequence: UInt64($0)) }
+        client.add(new)
+        // The 10th (second chunk of 7) fails: chunk one is committed, chunk two up to it too.
+        publisher.fail(messageIds: [new[9].id])
+        let report = try await engine.pollOnce()
+        #expect(!report.complete)
+        #expect(try await state.filterUnseen(account: account, ids: new.map(\.id)) == [new[9].id] + new[14...].map(\.id))
+        #expect(try await state.cursor(account: account) == new[8].id)
+    }
+
+    @Test func aProcessThatLostTheLeaseDuringAPublishPublishesNoMoreAndLeavesTheCursor() async throws {
+        let (client, state, _, _) = try await caughtUp()
+        let publisher = StealingPublisher(state: state, account: account, thief: "b")
+        let engine = engine(client, state, publisher)
+        _ = try await engine.pollOnce()
+        let cursorBefore = try await state.cursor(account: account)
+        let new = (0..<20).map { dm(Double(20 - $0) / 100, sequence: UInt64($0)) }
+        client.add(new)
+        await #expect(throws: LeadershipLost.self) { try await engine.pollOnce() }
+        #expect(publisher.batches == 1, "no chunk after the lease was lost")
+        #expect(try await state.cursor(account: account) == cursorBefore)
+        // What the broker confirmed is recorded: the new holder does not publish it again.
+        #expect(try await state.filterUnseen(account: account, ids: new.map(\.id)) == new.dropFirst(7).map(\.id))
+    }
+
     @Test func selfSentJoinsAndBadIdsAreSkippedWithoutStoppingTheStream() async throws {
         let (client, _, _, engine) = try await caughtUp()
         var join = dm(3)
@@ -184,5 +252,34 @@ import XAPI
         #expect(IngestEngine.backoff(after: 30, error: CancellationError(), now: now) == .seconds(60))
         let limited = XAPIError.rateLimited(operation: .listDMEvents, resetAt: now.addingTimeInterval(90), rateLimit: nil)
         #expect(IngestEngine.backoff(after: 1, error: limited, now: now) == .seconds(90))
+    }
+}
+
+/// Publishes (confirming every message), but while the first batch waits on the "broker" another
+/// owner takes the ingest lease: what a standby does when a publish outlasts the TTL.
+final class StealingPublisher: ConfirmedPublisher {
+    let state: any StateStore
+    let account: String
+    let thief: String
+    private let count = Mutex(0)
+
+    init(state: any StateStore, account: String, thief: String) {
+        self.state = state
+        self.account = account
+        self.thief = thief
+    }
+
+    var batches: Int { count.withLock { $0 } }
+
+    func publish(_ messages: [AMQPMessage]) async -> [Result<Void, AMQPError>] {
+        let first = count.withLock { count in
+            count += 1
+            return count == 1
+        }
+        if first, let holder = try? await state.leaseHolder(account: account, name: "ingest") {
+            _ = try? await state.releaseLease(account: account, name: "ingest", owner: holder.owner)
+            _ = try? await state.acquireLease(account: account, name: "ingest", owner: thief, ttl: .seconds(60))
+        }
+        return messages.map { _ in .success(()) }
     }
 }

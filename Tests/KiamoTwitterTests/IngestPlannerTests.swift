@@ -29,12 +29,40 @@ import XAPI
 
     @Test func readsBackThroughTheOverlapAndDropsWhatTheLedgerHas() {
         let cursor = id(event(60))
-        let lateVisible = event(100)   // older than the cursor, newer than cursor − overlap
-        let tooOld = event(200)        // beyond the overlap: a previous poll saw it
+        let lateVisible = event(200)   // older than the cursor, newer than cursor − (overlap + sweep interval)
+        let tooOld = event(300)        // beyond it: a previous sweep saw it
         let published = event(90)
         let plan = planner.plan(events: [lateVisible, tooOld, published], cursor: cursor, now: now, mapper: mapper) { $0 == published.id }
         #expect(plan.publish.map(\.id) == [lateVisible.id])
-        #expect(planner.floor(cursor: cursor, now: now) == Snowflake.id(cursor, movedBackBy: .seconds(120)))
+        #expect(planner.floor(cursor: cursor, now: now) == Snowflake.id(cursor, movedBackBy: .seconds(180)))
+    }
+
+    @Test func aQuickPollReadsDownToTheCursorAndASweepBackThroughTheOverlap() {
+        let cursor = id(event(60))
+        #expect(planner.readFloor(cursor: cursor, now: now, sweep: false) == cursor)
+        #expect(planner.readFloor(cursor: cursor, now: now, sweep: true) == planner.floor(cursor: cursor, now: now))
+        // Before the first commit there is no cursor to stop at: the backfill floor, sweep or not.
+        #expect(planner.readFloor(cursor: nil, now: now, sweep: false) == planner.floor(cursor: nil, now: now))
+    }
+
+    @Test func aSweepIsDueFirstAndThenEveryHalfOverlap() {
+        #expect(planner.sweepInterval == .seconds(60))
+        #expect(planner.sweepDue(sinceLastSweep: nil))
+        #expect(!planner.sweepDue(sinceLastSweep: .seconds(59)))
+        #expect(planner.sweepDue(sinceLastSweep: .seconds(60)))
+    }
+
+    /// The late-event promise with the cursor as far ahead as a commit may put it: an event that
+    /// became visible just after a sweep started reading, created a whole overlap before, is
+    /// above the next sweep's floor.
+    @Test func theNextSweepReachesAnEventThatBecameVisibleLateAfterTheLastSweep() throws {
+        let lastSweep = now.addingTimeInterval(-61)
+        let cap = try #require(planner.cursorCap(lastSweepStartedAt: lastSweep))
+        #expect(cap == Snowflake.firstId(at: lastSweep.addingTimeInterval(60)))
+        #expect(planner.cursorCap(lastSweepStartedAt: nil) == nil)
+        // Visible 1 ms after the sweep's first read, created `overlap` before it became visible.
+        let late = Snowflake.firstId(at: lastSweep.addingTimeInterval(0.001 - 120))
+        #expect(planner.floor(cursor: cap, now: now) < late)
     }
 
     @Test func aFailedPublishHoldsTheCursorBelowIt() {

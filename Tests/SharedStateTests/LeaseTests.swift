@@ -1,6 +1,6 @@
 import Foundation
-import SharedState
 import Testing
+@testable import SharedState
 
 @Suite struct LeaseRulesTests {
     let now = Date(timeIntervalSince1970: 5_000)
@@ -19,6 +19,23 @@ import Testing
         #expect(taken.owner == "a")
         #expect(LeaseRules.acquire(lease("b", expiresIn: 0.001), account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now)
                 == .held(lease("b", expiresIn: 0.001)))
+    }
+
+    @Test func aHeldLeaseWhoseHolderIsKnownDeadIsGrantedAtOnce() {
+        guard case .grant(let taken) = LeaseRules.acquire(lease("b", expiresIn: 10), account: "1", name: "ingest", owner: "a",
+                                                          ttl: .seconds(10), now: now, holderGone: true) else {
+            Issue.record("a dead holder's lease is free")
+            return
+        }
+        #expect(taken.owner == "a")
+        #expect(taken.acquiredAt == now)
+        // Known dead says nothing about the asker's own lease: it is extended as before.
+        guard case .grant(let own) = LeaseRules.acquire(lease("a", expiresIn: 10), account: "1", name: "ingest", owner: "a",
+                                                        ttl: .seconds(10), now: now, holderGone: true) else {
+            Issue.record("the holder's own lease is extended")
+            return
+        }
+        #expect(own.acquiredAt == now.addingTimeInterval(-1))
     }
 
     @Test func renewingNeedsAnUnexpiredLeaseOfTheSameOwner() {
@@ -61,5 +78,26 @@ import Testing
             return try await group.reduce(into: [Lease]()) { if let lease = $1 { $0.append(lease) } }
         }
         #expect(winners.count == 1)
+    }
+}
+
+@Suite struct OwnerLivenessTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("liveness-\(UUID().uuidString)").path
+
+    @Test func aLiveOwnerIsNeverGoneAndAnUnknownOneNeither() {
+        let holder = OwnerLiveness(directory: folder)
+        let other = OwnerLiveness(directory: folder)
+        #expect(holder.markAlive("host:12:ab"))
+        #expect(holder.markAlive("host:12:ab"), "idempotent")
+        #expect(!other.isGone("host:12:ab"), "its lock is held (another open file, as in another process)")
+        #expect(!holder.isGone("host:12:ab"))
+        #expect(!other.isGone("host:13:cd"), "no file: unknown, not dead")
+        #expect(!OwnerLiveness(directory: nil).isGone("host:12:ab"))
+    }
+
+    @Test func anOwnerIdNeverNamesAPathOutsideTheFolder() {
+        let liveness = OwnerLiveness(directory: folder)
+        #expect(liveness.path(of: "../../etc/passwd") == folder + "/.._.._etc_passwd.lock")
+        #expect(liveness.path(of: "") == nil)
     }
 }

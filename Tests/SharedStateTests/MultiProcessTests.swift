@@ -168,6 +168,31 @@ import XEmulator
         #expect(try await store.leaseHolder(account: "1", name: "ingest")?.owner == standbyOwner)
     }
 
+    /// A holder known dead (its liveness lock freed by the kernel) is replaced without waiting for
+    /// a 30 s TTL; before, the standby waited the whole TTL.
+    @Test func aLeaseHolderKilledWithSIGKILLIsReplacedWellBeforeTheTTL() async throws {
+        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+        let arguments = ["lease", "--state", folder.stateURL(), "--account", "1", "--name", "ingest", "--ttl-ms", "30000"]
+        let holder = try ProbeProcess.start("lease-holder", arguments)
+        let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
+        let standby = try ProbeProcess.start("lease-standby", arguments)
+        let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
+        // A live holder keeps it: asked from this process too, the lease stays the holder's.
+        #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "test-process", ttl: .seconds(30)) == nil)
+        #expect(try await store.leaseHolder(account: "1", name: "ingest")?.owner == holderOwner)
+        #expect(!standby.output().contains("holder \(standbyOwner)"))
+
+        holder.killNow()
+        let killedAt = ContinuousClock.now
+        #expect(try await holder.waitForExit() == .killed(by: SIGKILL))
+        try await standby.waitForLine(containing: "holder \(standbyOwner)", timeout: .seconds(10))
+        let takeover = ContinuousClock.now - killedAt
+        #expect(takeover < .seconds(10), "take-over after \(takeover) with a 30 s TTL")
+        #expect(try await store.leaseHolder(account: "1", name: "ingest")?.owner == standbyOwner)
+        holder.killNow()
+        standby.killNow()
+    }
+
     @Test func aSIGKILLDuringCursorCommitsLeavesACommittedCursorAndItsBatchNeverATornOne() async throws {
         let start: Int64 = 999_999_800  // crosses from 9 to 10 digits during the first round
         let batch: Int64 = 7

@@ -4,17 +4,23 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import SharedState
+import Synchronization
 import XAPI
 
 /// The ingest worker's engine for one account: the original's `readMessages`/`fetch` as a
 /// long-running service that never loses a DM and never wastes an API call.
 ///
-/// Each poll, while this process holds the account's `ingest` lease: page X newest first back to
-/// `cursor − overlap`, drop what the inbound ledger has, map the rest (`KiamoMessageMapper`),
-/// publish them oldest first, persistent and confirmed, then commit the ledger and the cursor in
-/// one step, the cursor only past what the broker confirmed (`IngestPlanner`). A failed publish
-/// ends the batch; the next poll takes it up. Polls are paced by the interval and by the shared
-/// rate-limit budget of DM reads.
+/// Each poll, while this process holds the account's `ingest` lease: page X newest first down to
+/// the cursor (a sweep, every half overlap: back through the overlap; `IngestPlanner`), drop what
+/// the inbound ledger has, map the rest (`KiamoMessageMapper`), and publish them oldest first,
+/// persistent and confirmed, a chunk at a time. After each confirmed chunk the ledger and the
+/// cursor are committed in one step, the cursor only past what the broker confirmed, so a crash
+/// publishes at most the chunk in flight again. A failed publish ends the batch; the next poll
+/// takes it up. Polls are paced by the interval and by the shared rate-limit budget of DM reads.
+///
+/// Publish-and-commit is fenced by the lease: it is renewed while a chunk waits on the broker
+/// (confirms are held through a broker outage, which can outlast the TTL) and confirmed against
+/// the store before each commit; a process that lost it publishes no further chunk.
 ///
 /// Graceful shutdown cancels a poll that is still reading X (nothing is lost: nothing was
 /// published), but lets one that is publishing finish its confirms and commit.
@@ -62,6 +68,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         /// False when a publish failed: the rest waits for the next poll.
         public var complete = true
         public var cursor: String?
+        /// Whether the poll read back through the overlap (`IngestPlanner.sweepDue`).
+        public var sweep = false
     }
 
     public let account: String
@@ -76,6 +84,10 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     let health: any HealthReporter
     let logger: Logger
     let now: @Sendable () -> Date
+    /// When this process's last sweep started reading (monotonic for the interval, wall clock for
+    /// the cursor cap); nil until its first sweep read down to its floor, and again after it lost
+    /// the lease (the first poll as holder is a sweep).
+    private let lastSweep = Mutex<(instant: ContinuousClock.Instant, date: Date)?>(nil)
 
     public init(
         account: String,
@@ -124,10 +136,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                     leading = false
                     health.update(healthName, ready: true, alive: true, detail: "standby: another process polls this account")
                     Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", "standby")]).increment()
-                    try await pause(min(.seconds(1), settings.leaseTTL / 5))
+                    try await pause(min(.seconds(1), settings.leaseTTL / 5), keepingLease: false)
                     continue
                 }
-                if !leading { logger.info("polling as the active ingest process") }
+                if !leading {
+                    logger.info("polling as the active ingest process")
+                    lastSweep.withLock { $0 = nil }
+                }
                 leading = true
                 let report = try await pollOnce()
                 failures = 0
@@ -138,6 +153,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             } catch let error as LeadershipLost {
                 logger.warning("\(error)")
                 leading = false
+                lastSweep.withLock { $0 = nil }
                 continue
             } catch {
                 failures += 1
@@ -149,7 +165,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 health.update(healthName, ready: failures < 3 && kind != "unauthorized", alive: true, detail: "\(error)")
             }
             do {
-                try await pause(delay)
+                try await pause(delay, keepingLease: leading)
             } catch {
                 break
             }
@@ -158,14 +174,20 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         logger.info("ingest stopped")
     }
 
-    /// Sleeps, waking at once on graceful shutdown (throws `CancellationError` then), and keeps
-    /// the lease fresh while waiting.
-    private func pause(_ duration: Duration) async throws {
+    /// Sleeps, waking at once on graceful shutdown (throws `CancellationError` then). The holder
+    /// (`keepingLease`) renews the lease every third of the TTL while it waits, the failure
+    /// backoff (up to a minute) included: otherwise a standby would take over in the middle and
+    /// the two would take turns over one account. It returns early when the lease was lost.
+    private func pause(_ duration: Duration, keepingLease: Bool) async throws {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
-            let step = min(deadline - ContinuousClock.now, settings.leaseTTL / 3)
+            let step = min(deadline - ContinuousClock.now, leadership.renewEvery)
             try await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
             if Task.isShuttingDownGracefully { throw CancellationError() }
+            if keepingLease, ContinuousClock.now < deadline {
+                // A store that cannot be written is the next poll's error to report; keep waiting.
+                guard (try? await leadership.hold()) != false else { return }
+            }
         }
     }
 
@@ -175,11 +197,16 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// publish is not thrown but ends the batch (`complete == false`).
     public func pollOnce() async throws -> PollReport {
         let started = now()
+        let startedInstant = ContinuousClock.now
         let cursor = try await state.cursor(account: account).flatMap(Snowflake.parse)
+        let sweep = planner.sweepDue(sinceLastSweep: lastSweep.withLock { $0.map { startedInstant - $0.instant } })
         let fetched = try await cancelWhenGracefulShutdown { [self] in
-            try await fetch(cursor: cursor, now: started)
+            try await fetch(cursor: cursor, now: started, sweep: sweep)
         }
+        if sweep { lastSweep.withLock { $0 = (startedInstant, started) } }
+        let cursorCap = planner.cursorCap(lastSweepStartedAt: lastSweep.withLock { $0?.date })
         var report = fetched.report
+        report.sweep = sweep
 
         let candidates = fetched.events.filter { mapper.skipReason($0) == nil }.map(\.id)
         let unseen = Set(try await state.filterUnseen(account: account, ids: candidates))
@@ -198,23 +225,33 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         let senders = try await resolveSenders(of: plan.publish, included: fetched.users, report: &report)
 
         // Publish oldest first, a chunk at a time (mapped just before it goes, so a large backlog
-        // never holds every message body at once); the cursor may pass only a confirmed prefix.
+        // never holds every message body at once). Each confirmed chunk is committed before the
+        // next goes: a crash publishes at most the chunk in flight again. The cursor may pass only
+        // a confirmed prefix, and never the cap of the last sweep (`IngestPlanner.cursorCap`).
         guard try await leadership.hold() else { throw LeadershipLost(account: account) }
         var confirmedPrefix = 0
         var confirmedIds: [String] = []
         var newestConfirmed: Int?
         var failure: AMQPError?
+        var pendingBaseline = plan.baseline
         var start = 0
+        func commit(_ ids: [String]) async throws {
+            var next = plan.cursor(confirmedPrefix: confirmedPrefix)
+            if let cursorCap { next = min(next, cursorCap) }
+            report.cursor = try await state.commitInbound(account: account, publishedIds: ids + pendingBaseline, cursor: String(next))
+            pendingBaseline = []
+        }
         while start < plan.publish.count, failure == nil {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
             let chunk = try events.map { event in
                 try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media))
             }
-            let results = await publisher.publish(chunk.map(\.message))
+            let (results, held) = await leadership.whileHeld { await publisher.publish(chunk.map(\.message)) }
+            var chunkIds: [String] = []
             for (index, result) in results.enumerated() {
                 switch result {
                 case .success:
-                    confirmedIds.append(chunk[index].id)
+                    chunkIds.append(chunk[index].id)
                     if failure == nil {
                         confirmedPrefix += 1
                         newestConfirmed = chunk[index].createdAt
@@ -223,7 +260,19 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                     if failure == nil { failure = error }
                 }
             }
+            confirmedIds += chunkIds
             start += chunk.count
+            guard held else {
+                // Another process may hold the lease now and read the same events: publish no more
+                // and leave the cursor to it. What the broker confirmed is recorded all the same
+                // (it was published: leaving it out would only make the holder publish it again).
+                _ = try? await state.commitInbound(account: account, publishedIds: chunkIds, cursor: nil)
+                Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+                logger.warning("the ingest lease lapsed while a chunk waited on the broker; publishing no more",
+                               metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
+                throw LeadershipLost(account: account)
+            }
+            try await commit(chunkIds)
         }
         if let failure {
             report.complete = false
@@ -231,13 +280,15 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             logger.error("publish failed; the rest of the batch waits for the next poll",
                          metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(plan.publish.count)"])
         }
-
-        let newCursor = String(plan.cursor(confirmedPrefix: confirmedPrefix))
-        report.cursor = try await state.commitInbound(account: account, publishedIds: confirmedIds + plan.baseline, cursor: newCursor)
-        report.published = confirmedIds.count
+        if plan.publish.isEmpty {
+            // Nothing was published: the cursor (and a first run's baseline) only records what was
+            // read, so the renewal-paced check is enough (no state write per quiet poll).
+            try await commit([])
+        }
         if !plan.baseline.isEmpty {
             logger.info("first run: \(plan.baseline.count) earlier DMs recorded as seen, not published (ingest.backfill)")
         }
+        report.published = confirmedIds.count
 
         Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
         Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", report.complete ? "ok" : "partial")]).increment()
@@ -261,10 +312,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         var report: PollReport
     }
 
-    /// Pages newest first until the planner's floor, within the shared DM-read budget.
-    private func fetch(cursor: UInt64?, now started: Date) async throws -> Fetched {
+    /// Pages newest first until the planner's floor (a quick poll: the cursor), within the shared
+    /// DM-read budget.
+    private func fetch(cursor: UInt64?, now started: Date, sweep: Bool) async throws -> Fetched {
         var fetched = Fetched(report: PollReport())
-        let floor = planner.floor(cursor: cursor, now: started)
+        let floor = planner.readFloor(cursor: cursor, now: started, sweep: sweep)
         var token: String?
         repeat {
             try await waitForBudget(.dmRead)

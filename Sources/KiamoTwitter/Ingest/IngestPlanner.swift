@@ -6,8 +6,18 @@ import XAPI
 ///
 /// The rules (README, "Reliability"):
 /// - X's lists are eventually consistent: an event may become visible up to `overlap` after it was
-///   created, behind newer ones already read. Each poll therefore reads back to `cursor − overlap`
-///   (snowflake ids carry their creation time) and the inbound ledger drops what was published.
+///   created, behind newer ones already read. Re-reading that window on every poll made a burst
+///   cost its whole length in read calls on every poll for minutes (issue 18, hole 2), so a poll is
+///   one of two kinds:
+///   - a quick poll reads newest first only down to the cursor (everything at or below it was
+///     published or recorded when it was read): one read call plus one per page of new DMs;
+///   - a sweep, the first poll of a process and then one every `sweepInterval` (half the overlap),
+///     reads back to `cursor − (overlap + sweepInterval)` (snowflake ids carry their creation
+///     time), and the inbound ledger drops what was published. An event that becomes visible late
+///     is published by the next sweep at the latest, in this process or the next one: a commit
+///     never moves the cursor past `start of the last sweep that read to its floor +
+///     sweepInterval` (`cursorCap`), so the next sweep's floor lies below the creation time of
+///     anything that became visible after that sweep read its first page.
 /// - The cursor moves only past events that are published and confirmed (or never to be
 ///   published): a crash re-reads, never skips. With nothing new it still follows the clock to
 ///   `now − overlap`, so a quiet account is never read further back than twice the overlap.
@@ -21,10 +31,36 @@ public struct IngestPlanner: Sendable {
         self.backfill = backfill
     }
 
-    /// The id at or below which a poll stops reading.
+    /// How often a poll is a sweep (reads back through the overlap): half the overlap, so an
+    /// event X shows late waits at most that long, and a burst costs its length in read calls a
+    /// few times while it is within the overlap, not on every poll.
+    public var sweepInterval: Duration { overlap / 2 }
+
+    /// Whether the next poll is a sweep, given the time since the last completed sweep (nil: this
+    /// process has not swept yet).
+    public func sweepDue(sinceLastSweep elapsed: Duration?) -> Bool {
+        guard let elapsed else { return true }
+        return elapsed >= sweepInterval
+    }
+
+    /// The newest cursor a commit may store, given when the last sweep that read down to its floor
+    /// started (nil: none yet in this process, so the first poll is a sweep and commits nothing
+    /// before its reading is done; no cap then).
+    public func cursorCap(lastSweepStartedAt: Date?) -> UInt64? {
+        lastSweepStartedAt.map { Snowflake.firstId(at: $0.addingTimeInterval(sweepInterval.seconds)) }
+    }
+
+    /// The id at or below which a sweep stops reading, and below which no poll publishes.
     public func floor(cursor: UInt64?, now: Date) -> UInt64 {
-        if let cursor { return Snowflake.id(cursor, movedBackBy: overlap) }
+        if let cursor { return Snowflake.id(cursor, movedBackBy: overlap + sweepInterval) }
         return Snowflake.firstId(at: now.addingTimeInterval(-(backfill + overlap).seconds))
+    }
+
+    /// The id at or below which a poll stops reading: the floor for a sweep (and before the first
+    /// commit), the cursor for a quick poll.
+    public func readFloor(cursor: UInt64?, now: Date, sweep: Bool) -> UInt64 {
+        guard let cursor, !sweep else { return floor(cursor: cursor, now: now) }
+        return cursor
     }
 
     /// Whether a poll reads the page after one whose smallest id is `oldestId`.

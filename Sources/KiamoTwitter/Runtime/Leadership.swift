@@ -4,6 +4,11 @@ import SharedState
 /// One named lease of an account held for as long as this process works as its holder: the
 /// active ingest poller among replicas. Renewals are written at most every third of the TTL, so
 /// holding costs a few state writes a minute; a holder that dies frees it within the TTL.
+///
+/// Work that must not be done twice (publishing a chunk and committing it) is fenced by the
+/// lease: `whileHeld` renews it while the work waits (a publish held through a broker outage
+/// can outlast the TTL), and answers whether the lease was still this process's at the end,
+/// checked against the store, not against the last renewal's time.
 public actor Leadership {
     public let account: String
     public let name: String
@@ -20,13 +25,51 @@ public actor Leadership {
         self.ttl = ttl
     }
 
+    /// The pause between renewals: a third of the TTL, so two renewals can fail to land before
+    /// the lease lapses.
+    public nonisolated var renewEvery: Duration { ttl / 3 }
+
     /// True while this process holds the lease (taking it when free, renewing it when due).
     public func hold() async throws -> Bool {
         let now = ContinuousClock.now
-        if let renewedAt, now - renewedAt < ttl / 3 { return true }
+        if let renewedAt, now - renewedAt < renewEvery { return true }
         let lease = try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
         renewedAt = lease == nil ? nil : now
         return lease != nil
+    }
+
+    /// Renews the lease now, only if this process still holds it unexpired: a lease that lapsed,
+    /// even if nobody took it, may have been held by another process in between. False (or an
+    /// error from the store) means: stop acting as the holder.
+    public func confirm() async throws -> Bool {
+        let now = ContinuousClock.now
+        let lease = try await state.renewLease(account: account, name: name, owner: owner, ttl: ttl)
+        renewedAt = lease == nil ? nil : now
+        return lease != nil
+    }
+
+    /// Runs `body` while renewing the lease every `renewEvery`, then confirms it once more.
+    /// Returns `body`'s value and whether the lease stayed this process's throughout (a renewal
+    /// refused or failed, or the final confirmation, answer false).
+    public nonisolated func whileHeld<T: Sendable>(_ body: () async -> T) async -> (value: T, held: Bool) {
+        let renewer = Task { await self.renewUntilCancelled() }
+        let value = await body()
+        renewer.cancel()
+        let kept = await renewer.value
+        guard kept else { return (value, false) }
+        let confirmed = (try? await confirm()) ?? false
+        return (value, confirmed)
+    }
+
+    private func renewUntilCancelled() async -> Bool {
+        while true {
+            do {
+                try await Task.sleep(for: renewEvery)
+            } catch {
+                return true
+            }
+            guard (try? await confirm()) == true else { return false }
+        }
     }
 
     /// Lets a standby take over at once (graceful shutdown).

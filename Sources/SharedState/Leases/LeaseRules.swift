@@ -11,12 +11,13 @@ public enum LeaseRules {
     }
 
     /// Free or expired → granted to `owner`; held by `owner` → extended (acquire is idempotent);
-    /// held by another → refused.
+    /// held by another → refused, unless that holder is known dead (`holderGone`, see
+    /// `OwnerLiveness`): then granted at once rather than after the TTL.
     public static func acquire(
-        _ current: Lease?, account: String, name: String, owner: String, ttl: Duration, now: Date
+        _ current: Lease?, account: String, name: String, owner: String, ttl: Duration, now: Date, holderGone: Bool = false
     ) -> Acquisition {
         let expiresAt = now.addingTimeInterval(ttl.seconds)
-        guard let current, current.isHeld(at: now) else {
+        guard let current, current.isHeld(at: now), !(holderGone && current.owner != owner) else {
             return .grant(Lease(account: account, name: name, owner: owner, acquiredAt: now, expiresAt: expiresAt))
         }
         guard current.owner == owner else { return .held(current) }

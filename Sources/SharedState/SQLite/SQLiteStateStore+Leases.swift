@@ -4,9 +4,14 @@ import GRDB
 extension SQLiteStateStore {
     public func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
         let now = now()
+        let liveness = liveness
         return try await write("acquiring lease \(name) of account \(account)") { db in
+            // Before the lease can name this owner, its liveness lock is held: nobody ever finds
+            // a holder of a lease "gone" while it lives.
+            liveness.markAlive(owner)
             let current = try Self.fetchLease(db, account: account, name: name)
-            switch LeaseRules.acquire(current, account: account, name: name, owner: owner, ttl: ttl, now: now) {
+            let gone = current.map { $0.owner != owner && $0.isHeld(at: now) && liveness.isGone($0.owner) } ?? false
+            switch LeaseRules.acquire(current, account: account, name: name, owner: owner, ttl: ttl, now: now, holderGone: gone) {
             case .held:
                 return nil
             case .grant(let lease):

@@ -23,12 +23,15 @@ public final class SQLiteStateStore: StateStore {
     public let file: String
     let pool: DatabasePool
     let logger: Logger
+    /// Lease holders known dead (`<file>.owners`): a standby takes their lease without the TTL.
+    let liveness: OwnerLiveness
 
     private init(pool: DatabasePool, file: String, options: StateStoreOptions, logger: Logger) {
         self.pool = pool
         self.file = file
         self.options = options
         self.logger = logger
+        self.liveness = OwnerLiveness.beside(stateFile: file)
     }
 
     /// Opens (creating if needed) and migrates the state file at `location`.

@@ -25,8 +25,9 @@ public protocol StateStore: Sendable {
 
     // MARK: Leases
 
-    /// Takes the lease `name` of `account` for `ttl` if it is free or expired, or extends it if
-    /// `owner` already holds it. Returns the lease held, or nil when another owner holds it.
+    /// Takes the lease `name` of `account` for `ttl` if it is free or expired, or its holder's
+    /// process is known dead (`OwnerLiveness`), or extends it if `owner` already holds it.
+    /// Returns the lease held, or nil when another (live, or not known dead) owner holds it.
     func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease?
 
     /// Extends `owner`'s unexpired lease to `ttl` from now; nil when `owner` no longer holds it
