@@ -15,13 +15,15 @@ import Testing
     /// standby asking in the middle and at the end is refused.
     @Test func workLongerThanTheTTLKeepsTheLease() async throws {
         let state = try await makeState()
-        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .milliseconds(600))
-        let standby = Leadership(state: state, account: "1", name: "ingest", owner: "b", ttl: .milliseconds(600))
+        // A 3 s TTL renewed every second: a renewal may be late by two seconds on a loaded 2-core
+        // machine running the whole suite before the lease lapses; the work lasts twice the TTL.
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(3))
+        let standby = Leadership(state: state, account: "1", name: "ingest", owner: "b", ttl: .seconds(3))
         #expect(try await holder.hold())
         let (refusals, held) = await holder.whileHeld { () async -> [Bool] in
             var refusals: [Bool] = []
             for _ in 0..<4 {
-                try? await Task.sleep(for: .milliseconds(500))
+                try? await Task.sleep(for: .milliseconds(1_500))
                 refusals.append((try? await standby.hold()) == false)
             }
             return refusals

@@ -1,11 +1,15 @@
 import Foundation
+import Synchronization
 
 /// A RabbitMQ of a test's own, for tests that stop, restart or otherwise disturb the broker:
 /// the shared test broker serves every other suite running at the same time. Started with
-/// `scripts/test-broker` (about 6 s) and always stopped by `stop()`.
+/// `scripts/test-broker` (about 6 s) and always stopped by `stop()`. At most a few live at once
+/// (`PrivateBrokerSlots`): a test that wants one waits for a slot first.
 public final class PrivateBroker: Sendable {
     public let directory: String
     public let url: String
+    /// Whether `stop()` has given the slot back (it may be called twice).
+    private let released = Mutex(false)
 
     private init(directory: String, url: String) {
         self.directory = directory
@@ -17,16 +21,24 @@ public final class PrivateBroker: Sendable {
     /// Starts a broker in a new temporary folder; throws with the broker's log when it does not
     /// start. The script runs off the cooperative pool: it takes seconds.
     public static func start() async throws -> PrivateBroker {
+        await PrivateBrokerSlots.shared.acquire()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-broker-\(UUID().uuidString.prefix(8))").path
-        let result = try await ChildProcess.runOffThePool(script, ["start", directory])
-        guard result.status == 0 else {
-            throw ChildProcess.Failure(command: "scripts/test-broker start", status: result.status, output: result.output)
+        do {
+            let result = try await ChildProcess.runOffThePool(script, ["start", directory])
+            guard result.status == 0 else {
+                throw ChildProcess.Failure(command: "scripts/test-broker start", status: result.status, output: result.output)
+            }
+            let environment = try String(contentsOfFile: directory + "/broker.env", encoding: .utf8)
+            guard let line = environment.split(separator: "\n").first(where: { $0.hasPrefix("KIAMO_TEST_AMQP_URL=") }) else {
+                throw ChildProcess.Failure(command: "scripts/test-broker start", status: 0, output: "no KIAMO_TEST_AMQP_URL in broker.env")
+            }
+            return PrivateBroker(directory: directory, url: String(line.dropFirst("KIAMO_TEST_AMQP_URL=".count)))
+        } catch {
+            _ = try? await ChildProcess.runOffThePool(script, ["stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+            await PrivateBrokerSlots.shared.release()
+            throw error
         }
-        let environment = try String(contentsOfFile: directory + "/broker.env", encoding: .utf8)
-        guard let line = environment.split(separator: "\n").first(where: { $0.hasPrefix("KIAMO_TEST_AMQP_URL=") }) else {
-            throw ChildProcess.Failure(command: "scripts/test-broker start", status: 0, output: "no KIAMO_TEST_AMQP_URL in broker.env")
-        }
-        return PrivateBroker(directory: directory, url: String(line.dropFirst("KIAMO_TEST_AMQP_URL=".count)))
     }
 
     /// `rabbitmqctl` against this broker.
@@ -56,6 +68,11 @@ public final class PrivateBroker: Sendable {
     public func stop() async {
         _ = try? await ChildProcess.runOffThePool(Self.script, ["stop", directory])
         try? FileManager.default.removeItem(atPath: directory)
+        let first = released.withLock { released in
+            defer { released = true }
+            return !released
+        }
+        if first { await PrivateBrokerSlots.shared.release() }
     }
 }
 
