@@ -89,10 +89,12 @@ public final class DispatchEngine: Service, Sendable {
         let waiting = lanes.removeAllWaiting().filter { $0.delivery.generation >= current }
         logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
         Task {
+            let clock = ContinuousClock.now
             try? await consumer?.cancel()
             await withDiscardingTaskGroup { group in
                 for work in waiting { group.addTask { await self.settle(work, .handBack) } }
             }
+            logger.info("stopping: \(waiting.count) waiting command(s) handed back in \(DurationText.format(ContinuousClock.now - clock))")
         }
     }
 
