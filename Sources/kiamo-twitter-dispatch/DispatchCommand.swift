@@ -46,7 +46,7 @@ struct DispatchCommand: AsyncParsableCommand {
                 owner: context.owner, health: context.health, logger: context.logger
             )
             return [DispatchEngine(dispatcher: dispatcher, channel: consumeChannel, topology: context.topology, settings: settings,
-                                   health: context.health, logger: context.logger)]
+                                   health: context.health, logger: context.logger, testFault: DispatchTestFault.fromEnvironment())]
         }
         if code != 0 { throw ExitCode(code) }
     }

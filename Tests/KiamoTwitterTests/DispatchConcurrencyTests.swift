@@ -96,6 +96,43 @@ import TestSupport
         #expect(limit.inUse == 1)
         limit.release()
     }
+
+    // MARK: SuspectGate
+
+    @Test func aSuspectWaitsForTheOrdinaryInHandAndNothingStartsBesideIt() async throws {
+        let gate = SuspectGate()
+        try await gate.enter(.ordinary)
+        try await gate.enter(.ordinary)
+        let suspect = Task { try await gate.enter(.suspect) }
+        try await eventually("the suspect to wait") { gate.counts.waiting == 1 }
+        // An ordinary command arriving now waits behind the suspect.
+        let later = Task { try await gate.enter(.ordinary) }
+        try await eventually("the later command to wait") { gate.counts.waiting == 2 }
+        gate.leave(.ordinary)
+        #expect(gate.counts.suspect == false)
+        gate.leave(.ordinary)
+        try await suspect.value
+        #expect(gate.counts.suspect && gate.counts.ordinary == 0 && gate.counts.waiting == 1)
+        gate.leave(.suspect)
+        try await later.value
+        #expect(gate.counts.ordinary == 1 && !gate.counts.suspect)
+        gate.leave(.ordinary)
+    }
+
+    @Test func aCancelledSuspectLetsTheOrdinaryBehindItIn() async throws {
+        let gate = SuspectGate()
+        try await gate.enter(.ordinary)
+        let suspect = Task { try await gate.enter(.suspect) }
+        try await eventually("the suspect to wait") { gate.counts.waiting == 1 }
+        let later = Task { try await gate.enter(.ordinary) }
+        try await eventually("the later command to wait") { gate.counts.waiting == 2 }
+        suspect.cancel()
+        await #expect(throws: CancellationError.self) { try await suspect.value }
+        try await later.value
+        #expect(gate.counts.ordinary == 2 && gate.counts.waiting == 0)
+        gate.leave(.ordinary)
+        gate.leave(.ordinary)
+    }
 }
 
 /// A value tasks share in these tests.

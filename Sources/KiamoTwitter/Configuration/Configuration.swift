@@ -88,6 +88,7 @@ public struct Configuration: Sendable {
         public var prefetch: Int
         public var concurrencyPerAccount: Int
         public var maxAttempts: Int
+        public var maxDeliveries: Int
         public var retryDelays: [Duration]
         public var splitLongMessages: Bool
         public var maxCommandBytes: Int

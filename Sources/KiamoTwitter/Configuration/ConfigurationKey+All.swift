@@ -81,6 +81,8 @@ extension ConfigurationKey {
                          "DMs in flight at once per account; replies to one recipient always go one after another, in order."),
         ConfigurationKey("dispatch.maxAttempts", env: "KIAMO_TWITTER_DISPATCH_MAX_ATTEMPTS", .integer(1...1000), default: "8",
                          "Attempts of a command failing transiently (5xx, network) before it is dead-lettered."),
+        ConfigurationKey("dispatch.maxDeliveries", env: "KIAMO_TWITTER_DISPATCH_MAX_DELIVERIES", .integer(2...1000), default: "20",
+                         "Deliveries of one command that may begin and never settle (the worker or its broker connection died while handling it) before it is dead-lettered (`redelivery_limit`)."),
         ConfigurationKey("dispatch.retryDelays", env: "KIAMO_TWITTER_DISPATCH_RETRY_DELAYS", .durations, default: "1s,10s,1m,10m",
                          "Delay tiers: one retry queue each (`<exchange>.send.retry.<delay>`); backoff picks the tier at or above its delay."),
         ConfigurationKey("dispatch.splitLongMessages", env: "KIAMO_TWITTER_SPLIT_LONG_MESSAGES", .boolean, default: "false",

@@ -237,6 +237,7 @@ public struct ConfigurationLoader: Sendable {
                 prefetch: try values.int("dispatch.prefetch"),
                 concurrencyPerAccount: try values.int("dispatch.concurrencyPerAccount"),
                 maxAttempts: try values.int("dispatch.maxAttempts"),
+                maxDeliveries: try values.int("dispatch.maxDeliveries"),
                 retryDelays: try values.durations("dispatch.retryDelays"),
                 splitLongMessages: try values.bool("dispatch.splitLongMessages"),
                 maxCommandBytes: try values.int("dispatch.maxCommandBytes"),

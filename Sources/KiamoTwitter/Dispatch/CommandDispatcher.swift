@@ -139,6 +139,20 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
+    /// Dead-letters `command` as `redelivery_limit`: `deliveries` of it began and none settled.
+    /// Only the body and the reason go into the dead letter (not the command's headers): whatever
+    /// in it kills the worker or its connection must not do so again on the way out.
+    public func setAside(_ inbound: InboundCommand, _ command: SendCommand, deliveries: Int) async -> Settlement {
+        let failure = CommandFailure(.redeliveryLimit, """
+            \(deliveries) deliveries of this command began and none was settled: the worker or its broker connection died \
+            while handling it each time (dispatch.maxDeliveries is \(settings.maxDeliveries)); set aside so it cannot loop, \
+            replay it once the cause is found
+            """)
+        logger.error("command set aside: \(failure)", metadata: ["command": "\(BoundedText.cut(command.id, limit: 200))"])
+        return await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
+                                failure: failure, attempts: deliveries, keepHeaders: false)
+    }
+
     /// What became of one part.
     private enum PartOutcome {
         /// Posted; `earlier`: by an earlier delivery (the ledger said sent), not by this one.
@@ -439,8 +453,9 @@ public final class CommandDispatcher: Sendable {
 
     /// Dead-letters the command and publishes its `failed` report, both confirmed.
     private func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, recipientId: String?,
-                            failure: CommandFailure, attempts: Int) async -> Settlement {
-        let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts)
+                            failure: CommandFailure, attempts: Int, keepHeaders: Bool = true) async -> Settlement {
+        let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts,
+                                         keepHeaders: keepHeaders)
         let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
                                     attempts: attempts, at: now(), error: failure.reportError)
         var results = await publisher.publish([letter])

@@ -19,6 +19,10 @@ public struct CommandFailure: Error, Sendable, Hashable, CustomStringConvertible
         case xRejected = "x_rejected"
         /// Transient failures went on past `dispatch.maxAttempts`.
         case retriesExhausted = "retries_exhausted"
+        /// The command's deliveries began `dispatch.maxDeliveries` times and never settled: the
+        /// worker or its broker connection died while handling it each time. Set aside so it
+        /// cannot loop; replay it once the cause is found.
+        case redeliveryLimit = "redelivery_limit"
         /// X refused the account's credentials even after a token refresh.
         case unauthorized = "unauthorized"
     }

@@ -34,6 +34,10 @@ public final class DispatchEngine: Service, Sendable {
     let health: any HealthReporter
     let logger: Logger
     let lanes = SerialLanes<String, Work>()
+    /// Suspect commands (an earlier delivery never settled) are handled alone.
+    let gate = SuspectGate()
+    /// Tests only (nil in production): a fault the worker honours once a delivery is counted.
+    let testFault: DispatchTestFault?
     private let consumer = Mutex<AMQPConsumer?>(nil)
     /// The channel generation of the newest delivery: deliveries of older ones were requeued by
     /// the broker when their connection closed and come again.
@@ -41,7 +45,8 @@ public final class DispatchEngine: Service, Sendable {
 
     /// `channel` consumes and acknowledges (the dispatcher publishes on its own channel).
     public init(dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
-                health: any HealthReporter = NoHealthReporter(), logger: Logger) {
+                health: any HealthReporter = NoHealthReporter(), logger: Logger, testFault: DispatchTestFault? = nil) {
+        self.testFault = testFault
         self.dispatcher = dispatcher
         self.channel = channel
         self.topology = topology
@@ -84,10 +89,12 @@ public final class DispatchEngine: Service, Sendable {
         let waiting = lanes.removeAllWaiting().filter { $0.delivery.generation >= current }
         logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
         Task {
+            let clock = ContinuousClock.now
             try? await consumer?.cancel()
             await withDiscardingTaskGroup { group in
                 for work in waiting { group.addTask { await self.settle(work, .handBack) } }
             }
+            logger.info("stopping: \(waiting.count) waiting command(s) handed back in \(DurationText.format(ContinuousClock.now - clock))")
         }
     }
 
@@ -160,13 +167,45 @@ public final class DispatchEngine: Service, Sendable {
     }
 
     private func process(_ work: Work) async {
-        let settlement = await dispatcher.handle(work.inbound, work.prepared)
-        await settle(work, settlement)
+        guard case .valid(let command, _) = work.prepared else {
+            await settle(work, await dispatcher.handle(work.inbound, work.prepared))
+            return
+        }
+        // A command with an earlier delivery that began and never settled is handled alone, so a
+        // further loss is counted against it only, not against good commands beside it.
+        let earlier = (try? await dispatcher.state.unsettledDeliveries(account: command.accountId, commandId: command.id)) ?? 0
+        let kind: SuspectGate.Kind = earlier > 0 ? .suspect : .ordinary
+        do {
+            try await gate.enter(kind)
+        } catch {
+            await settle(work, .handBack)
+            return
+        }
+        defer { gate.leave(kind) }
+        // Counted before any work: if the worker or its connection dies while handling it, the
+        // count stays; only a settlement the broker took takes it back (`settle`). A flapping
+        // connection costs a good command a count only when a drop falls inside its handling,
+        // and the next clean delivery finishes it; a command that kills each delivery climbs.
+        let deliveries: Int
+        do {
+            deliveries = try await dispatcher.state.beginDelivery(account: command.accountId, commandId: command.id)
+        } catch {
+            logger.warning("could not count the delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
+            deliveries = 1
+        }
+        if deliveries > settings.maxDeliveries {
+            await settle(work, await dispatcher.setAside(work.inbound, command, deliveries: deliveries - 1), counted: true)
+            return
+        }
+        testFault?.honour(command)
+        await settle(work, await dispatcher.handle(work.inbound, work.prepared), counted: true)
     }
 
     /// Acknowledges or hands back a delivery. A delivery from before a reconnect cannot be
     /// settled: the broker has requeued it already and its redelivery finds the ledger's answer.
-    private func settle(_ work: Work, _ settlement: CommandDispatcher.Settlement) async {
+    /// `counted`: the delivery was counted by `beginDelivery`, and the broker taking its
+    /// settlement takes the count back.
+    private func settle(_ work: Work, _ settlement: CommandDispatcher.Settlement, counted: Bool = false) async {
         logger.debug("settling delivery \(work.delivery.deliveryTag): \(settlement)")
         do {
             switch settlement {
@@ -181,10 +220,21 @@ public final class DispatchEngine: Service, Sendable {
                 }
                 try await channel.nack(work.delivery, requeue: true)
             }
+            if counted { await settled(work, finished: settlement == .ack) }
         } catch AMQPError.staleDelivery {
             logger.debug("delivery from before a reconnect; the broker delivers it again", metadata: ["tag": "\(work.delivery.deliveryTag)"])
         } catch {
             logger.warning("could not settle a delivery; the broker delivers it again when the channel closes", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The broker took the settlement of a counted delivery: it is not held against its command.
+    private func settled(_ work: Work, finished: Bool) async {
+        guard case .valid(let command, _) = work.prepared else { return }
+        do {
+            try await dispatcher.state.settleDelivery(account: command.accountId, commandId: command.id, finished: finished)
+        } catch {
+            logger.warning("could not record the settled delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
         }
     }
 

@@ -6,6 +6,9 @@ public struct DispatchSettings: Sendable {
     public var concurrencyPerAccount: Int
     /// Backoff tiers and the attempts before a dead letter (`dispatch.retryDelays`, `dispatch.maxAttempts`).
     public var retry: RetryPolicy
+    /// Deliveries of one command that may begin and never settle before it is dead-lettered
+    /// (`dispatch.maxDeliveries`): a command that kills the worker or its connection each time.
+    public var maxDeliveries: Int
     /// Split replies over 10,000 characters (`dispatch.splitLongMessages`).
     public var splitLongMessages: Bool
     /// Largest command body accepted (`dispatch.maxCommandBytes`).
@@ -26,7 +29,7 @@ public struct DispatchSettings: Sendable {
 
     /// Settings with the configuration's defaults except `retry`.
     public init(
-        prefetch: Int = 32, concurrencyPerAccount: Int = 8, retry: RetryPolicy, splitLongMessages: Bool = false,
+        prefetch: Int = 32, concurrencyPerAccount: Int = 8, retry: RetryPolicy, maxDeliveries: Int = 20, splitLongMessages: Bool = false,
         maxCommandBytes: Int = 262_144, minimumUnknownWait: Duration = .seconds(30), maxInMemoryWait: Duration = .seconds(2),
         verificationPages: Int = 2, requeueDelay: Duration = .seconds(1), pruneInterval: Duration = .seconds(3600),
         appId: String = "kiamo-twitter-dispatch"
@@ -34,6 +37,7 @@ public struct DispatchSettings: Sendable {
         self.prefetch = prefetch
         self.concurrencyPerAccount = concurrencyPerAccount
         self.retry = retry
+        self.maxDeliveries = maxDeliveries
         self.splitLongMessages = splitLongMessages
         self.maxCommandBytes = maxCommandBytes
         self.minimumUnknownWait = minimumUnknownWait
@@ -51,6 +55,7 @@ public struct DispatchSettings: Sendable {
             prefetch: dispatch.prefetch,
             concurrencyPerAccount: dispatch.concurrencyPerAccount,
             retry: RetryPolicy(tiers: dispatch.retryDelays, maxAttempts: dispatch.maxAttempts),
+            maxDeliveries: dispatch.maxDeliveries,
             splitLongMessages: dispatch.splitLongMessages,
             maxCommandBytes: dispatch.maxCommandBytes,
             minimumUnknownWait: configuration.api.timeout

@@ -13,13 +13,13 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970; DM event ids INTEGER (they compare as numbers).
 enum SQLiteSchema {
     /// The newest schema this build reads and writes.
-    static let version = 2
+    static let version = 3
 
     /// `PRAGMA application_id` of kiamo-twitter state files ("KTWS").
     static let applicationID: Int32 = 0x4B54_5753
 
     /// Migration `n` (index `n - 1`) takes the file from version `n - 1` to `n`.
-    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2]
+    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -59,6 +59,22 @@ enum SQLiteSchema {
             }
         }
         return Outcome(foundVersion: found, migratedTo: max(found, version))
+    }
+
+    /// Deliveries of a send command that began and were never settled (`send_deliveries`): the
+    /// worker died, or its broker connection did, while handling them. A command that does that
+    /// every time is set aside after `dispatch.maxDeliveries` instead of coming back for ever.
+    private static func migrateToVersion3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE send_deliveries (
+                account    TEXT NOT NULL,
+                command_id TEXT NOT NULL,
+                unsettled  INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (account, command_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX send_deliveries_by_age ON send_deliveries (account, updated_at);
+            """)
     }
 
     /// The send ledger remembers a post whose outcome is unknown (`unverified_since`), whatever

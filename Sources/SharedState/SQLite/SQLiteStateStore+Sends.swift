@@ -87,7 +87,46 @@ extension SQLiteStateStore {
                 sql: "DELETE FROM send_ledger WHERE account = ? AND state IN ('sent', 'failed') AND updated_at < ?",
                 arguments: [account, cutoff]
             )
-            return db.changesCount
+            let pruned = db.changesCount
+            // Counts of commands not seen for as long (their last delivery long settled or gone).
+            try db.execute(sql: "DELETE FROM send_deliveries WHERE account = ? AND updated_at < ?", arguments: [account, cutoff])
+            return pruned
+        }
+    }
+
+    public func beginDelivery(account: String, commandId: String) async throws -> Int {
+        let now = SQLiteTime.millis(now())
+        return try await write("counting a delivery of command \(commandId) of account \(account)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO send_deliveries (account, command_id, unsettled, updated_at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT (account, command_id) DO UPDATE SET unsettled = unsettled + 1, updated_at = excluded.updated_at
+                    """,
+                arguments: [account, commandId, now]
+            )
+            return try Int.fetchOne(db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
+                                    arguments: [account, commandId]) ?? 1
+        }
+    }
+
+    public func settleDelivery(account: String, commandId: String, finished: Bool) async throws {
+        let now = SQLiteTime.millis(now())
+        try await write("settling a delivery of command \(commandId) of account \(account)") { db in
+            if finished {
+                try db.execute(sql: "DELETE FROM send_deliveries WHERE account = ? AND command_id = ?", arguments: [account, commandId])
+            } else {
+                try db.execute(
+                    sql: "UPDATE send_deliveries SET unsettled = max(0, unsettled - 1), updated_at = ? WHERE account = ? AND command_id = ?",
+                    arguments: [now, account, commandId]
+                )
+            }
+        }
+    }
+
+    public func unsettledDeliveries(account: String, commandId: String) async throws -> Int {
+        try await read("reading the deliveries of command \(commandId) of account \(account)") { db in
+            try Int.fetchOne(db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
+                             arguments: [account, commandId]) ?? 0
         }
     }
 

@@ -116,6 +116,20 @@ public protocol StateStore: Sendable {
     @discardableResult
     func pruneSends(account: String) async throws -> Int
 
+    /// Counts a delivery of command `commandId` that begins to be handled, before any work, and
+    /// returns how many of its deliveries began and were never settled, this one included.
+    /// What the worker's death or its connection's loss interrupts stays counted.
+    func beginDelivery(account: String, commandId: String) async throws -> Int
+
+    /// Deliveries of command `commandId` that began and were never settled (0 for none): a
+    /// command with any is suspect, and is handled alone.
+    func unsettledDeliveries(account: String, commandId: String) async throws -> Int
+
+    /// The delivery counted by `beginDelivery` was settled (acknowledged or handed back to a
+    /// live connection): it is not held against the command. `finished`: the command needs no
+    /// count any more (acknowledged), so its row is forgotten.
+    func settleDelivery(account: String, commandId: String, finished: Bool) async throws
+
     // MARK: Rate-limit budgets
 
     /// Records a response's `x-rate-limit-*` headers for the account's endpoint family.
