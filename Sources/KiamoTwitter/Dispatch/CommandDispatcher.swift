@@ -61,8 +61,6 @@ public final class CommandDispatcher: Sendable {
     let owner: String
     let limits: [String: ConcurrencyLimit]
     let match = ConversationMatch()
-    /// Later replies to a recipient wait behind one parked in a retry tier.
-    let order = RecipientOrder()
     let health: any HealthReporter
     let logger: Logger
     let now: @Sendable () -> Date
@@ -153,18 +151,57 @@ public final class CommandDispatcher: Sendable {
                                     failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
                                     attempts: retry.attempt)
         }
-        let lane = Self.lane(of: command)
-        switch order.admit(lane: lane, commandId: command.id, now: now()) {
+        let admission: RecipientLineAdmission
+        do {
+            admission = try await admitToLine(command)
+        } catch is CancellationError {
+            return .handBack
+        } catch {
+            return .requeue(reason: "asking the line of recipient \(command.recipientId) failed: \(error)")
+        }
+        switch admission {
         case .parkBehind(let tier):
             // Not claimed: the copy keeps its attempt and what its headers say about earlier ones.
             logger.info("an earlier reply to this recipient waits in a retry tier; parked behind it",
                         metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
             return await requeueCopy(inbound, command: command, key: command.id, tier: tier, attempt: retry.attempt,
                                      unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
+        case .waitForHead:
+            // `admitToLine` asks again until the answer is another; answer safely anyway.
+            return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
         case .go(let ticket):
             let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
-            if settlement == .ack { order.finished(lane: lane, commandId: command.id, ticket: ticket) }
+            if settlement == .ack {
+                do {
+                    try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
+                } catch {
+                    // Settled all the same: the entry expires, and the next reply waits for it at most that long.
+                    logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(error)"])
+                }
+            }
             return settlement
+        }
+    }
+
+    /// How long a command waits for the reply ahead of it (being posted, or due back from its
+    /// tier, possibly in another process) before it parks behind it for a whole tier.
+    static let headWait: Duration = .seconds(20)
+    /// How often the line is asked again meanwhile.
+    static let headPoll: Duration = .milliseconds(50)
+
+    /// The command's place in its recipient's line, in the state store so that every dispatch
+    /// process sees it: go, or park behind an earlier reply; while that reply is being posted
+    /// or due back, ask again shortly (a bounded wait) instead of parking for another whole tier.
+    /// Throws `CancellationError` when the worker stops meanwhile.
+    private func admitToLine(_ command: SendCommand) async throws -> RecipientLineAdmission {
+        let giveUpAt = ContinuousClock.now + Self.headWait
+        let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
+        while true {
+            let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
+                                                        mayWait: ContinuousClock.now < giveUpAt, fallbackTier: fallbackTier)
+            guard admission == .waitForHead else { return admission }
+            if isStopping { throw CancellationError() }
+            try await Task.sleep(for: Self.headPoll)
         }
     }
 
@@ -418,7 +455,13 @@ public final class CommandDispatcher: Sendable {
             return .requeue(reason: "the retry copy of \(key) was not confirmed: \(failure)")
         }
         if reason != .behindEarlierReply {
-            order.parked(lane: Self.lane(of: command), commandId: command.id, tier: tier, now: now())
+            do {
+                try await state.parkInLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, tier: tier)
+            } catch {
+                // Its admission keeps it at the head as being posted until that expires: later
+                // replies wait for it that long, then park behind it.
+                logger.warning("could not record the parked command in its recipient's line", metadata: ["command": "\(key)", "error": "\(error)"])
+            }
         }
         Counter(label: "kiamo_dispatch_retried_total", dimensions: [("account", command.accountId), ("reason", reason.rawValue)]).increment()
         return .ack
