@@ -25,12 +25,18 @@ import XEmulator
             try await rig.waitFor("the first reply to meet its 503", workers: workers) {
                 rig.emulator.stats().faultsApplied >= 1
             }
-            // The agent goes on answering, a reply every 100 ms: the broker spreads them over
-            // both processes. (Replies published in the same millisecond to two processes are
-            // ordered by whichever reaches the store first: best effort, see the README.)
+            // The agent goes on answering: the broker spreads the replies over both processes.
+            // Each is published once the one before it has its place (in the customer's line,
+            // or posted): the order kept is the order replies are admitted in, and two replies
+            // handed to two processes at the same moment are admitted in whichever order their
+            // processes reach the store (best effort, see the README).
+            let state = try await rig.openState()
             for command in commands.dropFirst() {
                 try await rig.publish([command])
-                try await Task.sleep(for: .milliseconds(100))
+                try await rig.waitFor("\(previous.id) in the line or posted", workers: workers) {
+                    let line = try await state.recipientLine(account: rig.account.userId, recipient: customer)
+                    return line.contains { $0.commandId == command.id } || rig.sent.contains { $0.text == command.text }
+                }
             }
             try await rig.waitForEverySentReport(commands, timeout: .seconds(120), workers: workers)
             let elapsed = ContinuousClock.now - started

@@ -10,7 +10,7 @@ import Testing
 
     /// The lines and the counter, applied as a backend applies them.
     final class Lines {
-        let timing = RecipientLineRules.Timing(grace: .seconds(5), graceShareOfTier: 0, posting: .seconds(60))
+        let timing = RecipientLineRules.Timing(grace: .seconds(5), graceShareOfTier: 0)
         let fallbackTier: Duration = .seconds(1)
         var lines: [String: [RecipientLineEntry]] = [:]
         var counter: UInt64 = 0
@@ -18,7 +18,7 @@ import Testing
         func admit(lane: String, commandId: String, now: Date, mayWait: Bool = false) -> RecipientLineAdmission {
             counter += 1
             let decided = RecipientLineRules.admit(lines[lane] ?? [], commandId: commandId, ticket: counter, mayWait: mayWait,
-                                                   fallbackTier: fallbackTier, now: now, timing: timing)
+                                                   fallbackTier: fallbackTier, posting: .seconds(60), now: now, timing: timing)
             lines[lane] = decided.line.isEmpty ? nil : decided.line
             return decided.admission
         }
@@ -65,11 +65,11 @@ import Testing
         // a comes back first (same retry queue) and is being posted: c, back meanwhile, waits
         // for it rather than parking for another tier (or parks when it may not wait longer).
         let aAgain = try ticket(order.admit(lane: "1/9", commandId: "a", now: start + 10))
-        #expect(order.admit(lane: "1/9", commandId: "c", now: start + 10.5, mayWait: true) == .waitForHead)
+        #expect(order.admit(lane: "1/9", commandId: "c", now: start + 10.5, mayWait: true) == .waitForHead(beingPosted: true))
         #expect(order.admit(lane: "1/9", commandId: "c", now: start + 10.5) == .parkBehind(tier: .seconds(10)))
         order.finished(lane: "1/9", commandId: "a", ticket: aAgain, now: start + 10.6)
         // b is the head now, due back: c waits for it; b goes, then c.
-        #expect(order.admit(lane: "1/9", commandId: "c", now: start + 11, mayWait: true) == .waitForHead)
+        #expect(order.admit(lane: "1/9", commandId: "c", now: start + 11, mayWait: true) == .waitForHead(beingPosted: false))
         let b = try ticket(order.admit(lane: "1/9", commandId: "b", now: start + 11.5))
         order.finished(lane: "1/9", commandId: "b", ticket: b, now: start + 11.6)
         let c = try ticket(order.admit(lane: "1/9", commandId: "c", now: start + 11.7, mayWait: true))
@@ -81,7 +81,7 @@ import Testing
         // Admitted, not yet settled: a reply of the same recipient (handled by another process)
         // waits for it, then goes once it is sent.
         let a = try ticket(order.admit(lane: "1/9", commandId: "a", now: start))
-        #expect(order.admit(lane: "1/9", commandId: "b", now: start + 0.1, mayWait: true) == .waitForHead)
+        #expect(order.admit(lane: "1/9", commandId: "b", now: start + 0.1, mayWait: true) == .waitForHead(beingPosted: true))
         order.finished(lane: "1/9", commandId: "a", ticket: a, now: start + 0.2)
         _ = try ticket(order.admit(lane: "1/9", commandId: "b", now: start + 0.3, mayWait: true))
     }
@@ -108,7 +108,7 @@ import Testing
         _ = try ticket(order.admit(lane: "1/9", commandId: "a", now: start))
         order.parked(lane: "1/9", commandId: "a", tier: .seconds(10), now: start)
         // Due back since start + 10: b waits for it while it may, then parks behind it.
-        #expect(order.admit(lane: "1/9", commandId: "b", now: start + 14, mayWait: true) == .waitForHead)
+        #expect(order.admit(lane: "1/9", commandId: "b", now: start + 14, mayWait: true) == .waitForHead(beingPosted: false))
         #expect(order.admit(lane: "1/9", commandId: "b", now: start + 14) == .parkBehind(tier: .seconds(10)))
         // Its copy was lost: after 10 s + 5 s of grace the line moves on to b, whose own copy
         // is due back at 14 + 10 s.

@@ -183,25 +183,39 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
-    /// How long a command waits for the reply ahead of it (being posted, or due back from its
-    /// tier, possibly in another process) before it parks behind it for a whole tier.
-    static let headWait: Duration = .seconds(20)
+    /// At most how long a command waits for the reply ahead of it (being posted, or due back
+    /// from its tier, possibly in another process) before it parks behind it for a whole tier:
+    /// a delivery waiting holds one of the prefetched commands.
+    static let headWait: Duration = .seconds(10)
+    /// At most how long it waits for a head due back from its tier but not yet admitted: that
+    /// head's copy may be behind the waiting command in this process's own lane.
+    static let dueWait: Duration = .seconds(1)
     /// How often the line is asked again meanwhile.
     static let headPoll: Duration = .milliseconds(50)
+
+    /// How long an admitted reply is taken to be still posting: the longest a handling takes
+    /// (waits for the shared budget, a post, a verification of as long again) before its process
+    /// is taken for dead and the line moves on without it.
+    var postingWindow: Duration { settings.minimumUnknownWait * 2 + settings.maxInMemoryWait }
 
     /// The command's place in its recipient's line, in the state store so that every dispatch
     /// process sees it: go, or park behind an earlier reply; while that reply is being posted
     /// or due back, ask again shortly (a bounded wait) instead of parking for another whole tier.
     /// Throws `CancellationError` when the worker stops meanwhile.
     private func admitToLine(_ command: SendCommand) async throws -> RecipientLineAdmission {
-        let giveUpAt = ContinuousClock.now + Self.headWait
+        let posting = postingWindow
+        let giveUpAt = ContinuousClock.now + min(Self.headWait, posting)
         let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
+        var waitedForDue = Duration.zero
+        var mayWait = true
         while true {
             let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
-                                                        mayWait: ContinuousClock.now < giveUpAt, fallbackTier: fallbackTier)
-            guard admission == .waitForHead else { return admission }
+                                                        mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
+            guard case .waitForHead(let beingPosted) = admission else { return admission }
             if isStopping { throw CancellationError() }
             try await Task.sleep(for: Self.headPoll)
+            if !beingPosted { waitedForDue += Self.headPoll }
+            mayWait = ContinuousClock.now < giveUpAt && waitedForDue < Self.dueWait
         }
     }
 

@@ -6,7 +6,8 @@ public enum RecipientLineAdmission: Sendable, Hashable {
     /// An earlier reply to the same recipient waits in `tier`: park this one there too (it is in
     /// the line now, behind it).
     case parkBehind(tier: Duration)
-    /// The earlier reply ahead of it is being posted, or is due back from its tier: ask again
-    /// shortly instead of parking for a whole tier.
-    case waitForHead
+    /// The earlier reply ahead of it is being posted (`beingPosted`), or is due back from its
+    /// tier: ask again shortly instead of parking for a whole tier. (A head due back may be
+    /// waiting behind the asker in its own process, so that wait is kept short.)
+    case waitForHead(beingPosted: Bool)
 }

@@ -20,15 +20,11 @@ public enum RecipientLineRules {
         public var grace: Duration
         /// ...plus this share of its tier (a long tier's copy may be late by more).
         public var graceShareOfTier: Double
-        /// How long an admitted head is taken to be still posting: past it, its process is taken
-        /// for dead and the line moves on (longer than a post with its verification).
-        public var posting: Duration
 
         /// Timings.
-        public init(grace: Duration = .seconds(30), graceShareOfTier: Double = 0.5, posting: Duration = .seconds(60)) {
+        public init(grace: Duration = .seconds(30), graceShareOfTier: Double = 0.5) {
             self.grace = grace
             self.graceShareOfTier = graceShareOfTier
-            self.posting = posting
         }
 
         /// How long after its copy should be back a parked entry is still waited for.
@@ -49,21 +45,24 @@ public enum RecipientLineRules {
     /// first. The head (or a command with an empty line) goes, and is the head being posted;
     /// another command waits (`mayWait`) while the head is being posted or is due back, and is
     /// otherwise placed behind it, in its tier (`fallbackTier` behind a head never parked).
+    /// `posting`: how long an admitted head is taken to be still posting (a post with its waits
+    /// and verification); past it, its process is taken for dead and the line moves on.
     public static func admit(
         _ line: [RecipientLineEntry], commandId: String, ticket: UInt64, mayWait: Bool, fallbackTier: Duration,
-        now: Date, timing: Timing
+        posting: Duration, now: Date, timing: Timing
     ) -> Admitted {
         var line = line.filter { $0.expiresAt > now }
         guard let head = line.first, head.commandId != commandId else {
             var entry = line.first ?? RecipientLineEntry(commandId: commandId, expiresAt: now)
             entry.admittedTicket = ticket
             entry.admittedAt = now
-            entry.expiresAt = max(entry.expiresAt, now.addingTimeInterval(timing.posting.seconds))
+            entry.expiresAt = max(entry.expiresAt, now.addingTimeInterval(posting.seconds))
             if line.isEmpty { line = [entry] } else { line[0] = entry }
             return Admitted(admission: .go(ticket: ticket), line: line)
         }
-        if mayWait && (head.isBeingPosted(now: now, within: timing.posting) || head.isDue(now: now)) {
-            return Admitted(admission: .waitForHead, line: line)
+        if mayWait {
+            if head.isBeingPosted(now: now, within: posting) { return Admitted(admission: .waitForHead(beingPosted: true), line: line) }
+            if head.isDue(now: now) { return Admitted(admission: .waitForHead(beingPosted: false), line: line) }
         }
         let tier = head.tier ?? fallbackTier
         place(commandId, tier: tier, ticket: ticket, now: now, timing: timing, in: &line)

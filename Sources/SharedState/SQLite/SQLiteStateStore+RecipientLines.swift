@@ -3,14 +3,14 @@ import GRDB
 
 extension SQLiteStateStore {
     public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
-                            fallbackTier: Duration) async throws -> RecipientLineAdmission {
+                            fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
         let now = now()
         let timing = options.recipientLine
         return try await write("admitting command \(commandId) to the line of recipient \(recipient) of account \(account)") { db in
             let ticket = try Self.nextLineTicket(db)
             let current = try Self.fetchLine(db, account: account, recipient: recipient)
             let decided = RecipientLineRules.admit(current, commandId: commandId, ticket: ticket, mayWait: mayWait,
-                                                   fallbackTier: fallbackTier, now: now, timing: timing)
+                                                   fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
             if decided.line != current { try Self.saveLine(db, decided.line, account: account, recipient: recipient) }
             return decided.admission
         }
