@@ -33,7 +33,7 @@ import XEmulator
             let state = try await rig.openState()
             for command in commands.dropFirst() {
                 try await rig.publish([command])
-                try await rig.waitFor("\(previous.id) in the line or posted", workers: workers) {
+                try await rig.waitFor("\(command.id) in the line or posted", workers: workers) {
                     let line = try await state.recipientLine(account: rig.account.userId, recipient: customer)
                     return line.contains { $0.commandId == command.id } || rig.sent.contains { $0.text == command.text }
                 }
