@@ -13,7 +13,7 @@ import XAPI
         let (version, application) = try await DatabaseQueue(path: fixture.folder.path("state.db")).read { db in
             (try Int.fetchOne(db, sql: "PRAGMA user_version"), try Int.fetchOne(db, sql: "PRAGMA application_id"))
         }
-        #expect(version == 3)
+        #expect(version == 4)
         #expect(application == 0x4B54_5753)
     }
 

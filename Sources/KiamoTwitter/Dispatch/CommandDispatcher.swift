@@ -61,8 +61,6 @@ public final class CommandDispatcher: Sendable {
     let owner: String
     let limits: [String: ConcurrencyLimit]
     let match = ConversationMatch()
-    /// Later replies to a recipient wait behind one parked in a retry tier.
-    let order = RecipientOrder()
     let health: any HealthReporter
     let logger: Logger
     let now: @Sendable () -> Date
@@ -167,18 +165,71 @@ public final class CommandDispatcher: Sendable {
                                     failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
                                     attempts: retry.attempt)
         }
-        let lane = Self.lane(of: command)
-        switch order.admit(lane: lane, commandId: command.id, now: now()) {
+        let admission: RecipientLineAdmission
+        do {
+            admission = try await admitToLine(command)
+        } catch is CancellationError {
+            return .handBack
+        } catch {
+            return .requeue(reason: "asking the line of recipient \(command.recipientId) failed: \(error)")
+        }
+        switch admission {
         case .parkBehind(let tier):
             // Not claimed: the copy keeps its attempt and what its headers say about earlier ones.
             logger.info("an earlier reply to this recipient waits in a retry tier; parked behind it",
                         metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
             return await requeueCopy(inbound, command: command, key: command.id, tier: tier, attempt: retry.attempt,
                                      unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
+        case .waitForHead:
+            // `admitToLine` asks again until the answer is another; answer safely anyway.
+            return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
         case .go(let ticket):
             let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
-            if settlement == .ack { order.finished(lane: lane, commandId: command.id, ticket: ticket) }
+            if settlement == .ack {
+                do {
+                    try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
+                } catch {
+                    // Settled all the same: the entry expires, and the next reply waits for it at most that long.
+                    logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(error)"])
+                }
+            }
             return settlement
+        }
+    }
+
+    /// At most how long a command waits for the reply ahead of it (being posted, or due back
+    /// from its tier, possibly in another process) before it parks behind it for a whole tier:
+    /// a delivery waiting holds one of the prefetched commands.
+    static let headWait: Duration = .seconds(10)
+    /// At most how long it waits for a head due back from its tier but not yet admitted: that
+    /// head's copy may be behind the waiting command in this process's own lane.
+    static let dueWait: Duration = .seconds(1)
+    /// How often the line is asked again meanwhile.
+    static let headPoll: Duration = .milliseconds(50)
+
+    /// How long an admitted reply is taken to be still posting: the longest a handling takes
+    /// (waits for the shared budget, a post, a verification of as long again) before its process
+    /// is taken for dead and the line moves on without it.
+    var postingWindow: Duration { settings.minimumUnknownWait * 2 + settings.maxInMemoryWait }
+
+    /// The command's place in its recipient's line, in the state store so that every dispatch
+    /// process sees it: go, or park behind an earlier reply; while that reply is being posted
+    /// or due back, ask again shortly (a bounded wait) instead of parking for another whole tier.
+    /// Throws `CancellationError` when the worker stops meanwhile.
+    private func admitToLine(_ command: SendCommand) async throws -> RecipientLineAdmission {
+        let posting = postingWindow
+        let giveUpAt = ContinuousClock.now + min(Self.headWait, posting)
+        let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
+        var waitedForDue = Duration.zero
+        var mayWait = true
+        while true {
+            let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
+                                                        mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
+            guard case .waitForHead(let beingPosted) = admission else { return admission }
+            if isStopping { throw CancellationError() }
+            try await Task.sleep(for: Self.headPoll)
+            if !beingPosted { waitedForDue += Self.headPoll }
+            mayWait = ContinuousClock.now < giveUpAt && waitedForDue < Self.dueWait
         }
     }
 
@@ -432,7 +483,13 @@ public final class CommandDispatcher: Sendable {
             return .requeue(reason: "the retry copy of \(key) was not confirmed: \(failure)")
         }
         if reason != .behindEarlierReply {
-            order.parked(lane: Self.lane(of: command), commandId: command.id, tier: tier, now: now())
+            do {
+                try await state.parkInLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, tier: tier)
+            } catch {
+                // Its admission keeps it at the head as being posted until that expires: later
+                // replies wait for it that long, then park behind it.
+                logger.warning("could not record the parked command in its recipient's line", metadata: ["command": "\(key)", "error": "\(error)"])
+            }
         }
         Counter(label: "kiamo_dispatch_retried_total", dimensions: [("account", command.accountId), ("reason", reason.rawValue)]).increment()
         return .ack

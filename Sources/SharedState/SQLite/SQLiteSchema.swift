@@ -13,13 +13,13 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970; DM event ids INTEGER (they compare as numbers).
 enum SQLiteSchema {
     /// The newest schema this build reads and writes.
-    static let version = 3
+    static let version = 4
 
     /// `PRAGMA application_id` of kiamo-twitter state files ("KTWS").
     static let applicationID: Int32 = 0x4B54_5753
 
     /// Migration `n` (index `n - 1`) takes the file from version `n - 1` to `n`.
-    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3]
+    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -61,10 +61,37 @@ enum SQLiteSchema {
         return Outcome(foundVersion: found, migratedTo: max(found, version))
     }
 
+    /// Each recipient's line of replies waiting behind one parked in a retry tier, seen by every
+    /// dispatch process (`RecipientLineRules`), and the store-wide ticket counter that tells a
+    /// handling from a later parking of the same command.
+    private static func migrateToVersion3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE recipient_lines (
+                account          TEXT NOT NULL,
+                recipient        TEXT NOT NULL,
+                position         INTEGER NOT NULL,
+                command_id       TEXT NOT NULL,
+                tier_ms          INTEGER,
+                parked_at        INTEGER,
+                parked_ticket    INTEGER NOT NULL,
+                admitted_ticket  INTEGER NOT NULL,
+                admitted_at      INTEGER,
+                expires_at       INTEGER NOT NULL,
+                PRIMARY KEY (account, recipient, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX recipient_lines_by_expiry ON recipient_lines (account, expires_at);
+            CREATE TABLE recipient_line_tickets (
+                id    INTEGER PRIMARY KEY CHECK (id = 1),
+                last  INTEGER NOT NULL
+            );
+            INSERT INTO recipient_line_tickets (id, last) VALUES (1, 0);
+            """)
+    }
+
     /// Deliveries of a send command that began and were never settled (`send_deliveries`): the
     /// worker died, or its broker connection did, while handling them. A command that does that
     /// every time is set aside after `dispatch.maxDeliveries` instead of coming back for ever.
-    private static func migrateToVersion3(_ db: Database) throws {
+    private static func migrateToVersion4(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE send_deliveries (
                 account    TEXT NOT NULL,

@@ -130,6 +130,24 @@ public protocol StateStore: Sendable {
     /// count any more (acknowledged), so its row is forgotten.
     func settleDelivery(account: String, commandId: String, finished: Bool) async throws
 
+    // MARK: Recipient lines (replies to one customer in order through retries)
+
+    /// Asks whether `commandId` to `recipient` may be posted now (`RecipientLineRules.admit`),
+    /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
+    /// behind a head that was never parked; `posting`: how long an admitted head is taken to be
+    /// still posting.
+    func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
+                     fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission
+
+    /// A command admitted to go was parked in `tier`: later replies to `recipient` wait behind it.
+    func parkInLine(account: String, recipient: String, commandId: String, tier: Duration) async throws
+
+    /// A command admitted with `ticket` was settled: it leaves the line unless parked since.
+    func leaveLine(account: String, recipient: String, commandId: String, ticket: UInt64) async throws
+
+    /// The recipient's unexpired line, head first (tests, diagnostics).
+    func recipientLine(account: String, recipient: String) async throws -> [RecipientLineEntry]
+
     // MARK: Rate-limit budgets
 
     /// Records a response's `x-rate-limit-*` headers for the account's endpoint family.

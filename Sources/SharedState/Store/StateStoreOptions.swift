@@ -16,6 +16,8 @@ public struct StateStoreOptions: Sendable {
     public var rateLimitPolicy: RateLimitPolicy
     /// The wall clock read for every expiry.
     public var clock: any StateClock
+    /// How long the recipient lines wait for a parked or admitted head.
+    public var recipientLine: RecipientLineRules.Timing
 
     /// Defaults: the original cache settings, 30 days of ledgers, claims stale after 5 minutes, pacing below 20%, the system clock.
     public init(
@@ -24,7 +26,8 @@ public struct StateStoreOptions: Sendable {
         sendRetention: Duration = .seconds(30 * 24 * 3600),
         staleClaimAfter: Duration = .seconds(300),
         rateLimitPolicy: RateLimitPolicy = RateLimitPolicy(),
-        clock: any StateClock = SystemStateClock()
+        clock: any StateClock = SystemStateClock(),
+        recipientLine: RecipientLineRules.Timing = RecipientLineRules.Timing()
     ) {
         self.cache = cache
         self.inboundRetention = inboundRetention
@@ -32,5 +35,6 @@ public struct StateStoreOptions: Sendable {
         self.staleClaimAfter = staleClaimAfter
         self.rateLimitPolicy = rateLimitPolicy
         self.clock = clock
+        self.recipientLine = recipientLine
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The recipient line's rules as functions of values, shared by every backend.
+///
+/// The lanes of one process post a recipient's commands one after another, but a command parked
+/// in a retry tier leaves its lane, and its copy may come back to another process: without a
+/// line every process sees, the next reply to that customer would be posted before it. So a
+/// command admitted to be posted is the head of its recipient's line until it settles (sent or
+/// dead-lettered); once parked, later commands of that recipient are parked behind it, in its
+/// tier (one retry queue is first in, first out, so they come back after it). Only the head is
+/// posted; a follower that comes back while the head is being posted, or is due back, waits for
+/// it instead of parking again for a whole tier.
+///
+/// The backend reads the line and the ticket counter, applies a rule and writes the result in
+/// one transaction, so two processes deciding at once are serialised.
+public enum RecipientLineRules {
+    /// How long entries are waited for.
+    public struct Timing: Sendable, Hashable {
+        /// Added to a parked entry's tier before the line moves on without it...
+        public var grace: Duration
+        /// ...plus this share of its tier (a long tier's copy may be late by more).
+        public var graceShareOfTier: Double
+
+        /// Timings.
+        public init(grace: Duration = .seconds(30), graceShareOfTier: Double = 0.5) {
+            self.grace = grace
+            self.graceShareOfTier = graceShareOfTier
+        }
+
+        /// How long after its copy should be back a parked entry is still waited for.
+        public func grace(for tier: Duration) -> Duration {
+            grace + tier * graceShareOfTier
+        }
+    }
+
+    /// An admission and the line to write.
+    public struct Admitted: Sendable, Hashable {
+        /// What the caller does.
+        public var admission: RecipientLineAdmission
+        /// The line to store (empty: none).
+        public var line: [RecipientLineEntry]
+    }
+
+    /// `commandId` asks to be posted, with the next store-wide `ticket`. Expired entries leave
+    /// first. The head (or a command with an empty line) goes, and is the head being posted;
+    /// another command waits (`mayWait`) while the head is being posted or is due back, and is
+    /// otherwise placed behind it, in its tier (`fallbackTier` behind a head never parked).
+    /// `posting`: how long an admitted head is taken to be still posting (a post with its waits
+    /// and verification); past it, its process is taken for dead and the line moves on.
+    public static func admit(
+        _ line: [RecipientLineEntry], commandId: String, ticket: UInt64, mayWait: Bool, fallbackTier: Duration,
+        posting: Duration, now: Date, timing: Timing
+    ) -> Admitted {
+        var line = line.filter { $0.expiresAt > now }
+        guard let head = line.first, head.commandId != commandId else {
+            var entry = line.first ?? RecipientLineEntry(commandId: commandId, expiresAt: now)
+            entry.admittedTicket = ticket
+            entry.admittedAt = now
+            entry.expiresAt = max(entry.expiresAt, now.addingTimeInterval(posting.seconds))
+            if line.isEmpty { line = [entry] } else { line[0] = entry }
+            return Admitted(admission: .go(ticket: ticket), line: line)
+        }
+        if mayWait {
+            if head.isBeingPosted(now: now, within: posting) { return Admitted(admission: .waitForHead(beingPosted: true), line: line) }
+            if head.isDue(now: now) { return Admitted(admission: .waitForHead(beingPosted: false), line: line) }
+        }
+        let tier = head.tier ?? fallbackTier
+        place(commandId, tier: tier, ticket: ticket, now: now, timing: timing, in: &line)
+        return Admitted(admission: .parkBehind(tier: tier), line: line)
+    }
+
+    /// A command admitted to go was parked in `tier` (a failure, a rate limit, a claim held
+    /// elsewhere) with `ticket`: it stays (or is placed) in the line, and later replies wait
+    /// behind it.
+    public static func parked(
+        _ line: [RecipientLineEntry], commandId: String, tier: Duration, ticket: UInt64, now: Date, timing: Timing
+    ) -> [RecipientLineEntry] {
+        var line = line.filter { $0.expiresAt > now }
+        place(commandId, tier: tier, ticket: ticket, now: now, timing: timing, in: &line)
+        return line
+    }
+
+    /// A command admitted with `ticket` was settled (sent, or dead-lettered): it leaves the line
+    /// unless it was parked since (by a later handling of the same command).
+    public static func finished(_ line: [RecipientLineEntry], commandId: String, ticket: UInt64, now: Date) -> [RecipientLineEntry] {
+        line.filter { entry in
+            entry.expiresAt > now && !(entry.commandId == commandId && entry.parkedTicket < ticket)
+        }
+    }
+
+    /// Records `commandId` as parked in `tier` now: updated where it stands, or at the end.
+    private static func place(_ commandId: String, tier: Duration, ticket: UInt64, now: Date, timing: Timing,
+                              in line: inout [RecipientLineEntry]) {
+        let expiresAt = now.addingTimeInterval((tier + timing.grace(for: tier)).seconds)
+        if let index = line.firstIndex(where: { $0.commandId == commandId }) {
+            line[index].tier = tier
+            line[index].parkedAt = now
+            line[index].parkedTicket = ticket
+            line[index].expiresAt = expiresAt
+        } else {
+            line.append(RecipientLineEntry(commandId: commandId, tier: tier, parkedAt: now, parkedTicket: ticket, expiresAt: expiresAt))
+        }
+    }
+}

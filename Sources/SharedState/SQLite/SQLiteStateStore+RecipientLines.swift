@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
+                            fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
+        let now = now()
+        let timing = options.recipientLine
+        return try await write("admitting command \(commandId) to the line of recipient \(recipient) of account \(account)") { db in
+            let ticket = try Self.nextLineTicket(db)
+            let current = try Self.fetchLine(db, account: account, recipient: recipient)
+            let decided = RecipientLineRules.admit(current, commandId: commandId, ticket: ticket, mayWait: mayWait,
+                                                   fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
+            if decided.line != current { try Self.saveLine(db, decided.line, account: account, recipient: recipient) }
+            return decided.admission
+        }
+    }
+
+    public func parkInLine(account: String, recipient: String, commandId: String, tier: Duration) async throws {
+        let now = now()
+        let timing = options.recipientLine
+        try await write("parking command \(commandId) in the line of recipient \(recipient) of account \(account)") { db in
+            let ticket = try Self.nextLineTicket(db)
+            let current = try Self.fetchLine(db, account: account, recipient: recipient)
+            let line = RecipientLineRules.parked(current, commandId: commandId, tier: tier, ticket: ticket, now: now, timing: timing)
+            try Self.saveLine(db, line, account: account, recipient: recipient)
+        }
+    }
+
+    public func leaveLine(account: String, recipient: String, commandId: String, ticket: UInt64) async throws {
+        let now = now()
+        try await write("taking command \(commandId) out of the line of recipient \(recipient) of account \(account)") { db in
+            let current = try Self.fetchLine(db, account: account, recipient: recipient)
+            let line = RecipientLineRules.finished(current, commandId: commandId, ticket: ticket, now: now)
+            if line != current { try Self.saveLine(db, line, account: account, recipient: recipient) }
+            // Lines of recipients nobody writes to again would otherwise stay for ever.
+            try db.execute(sql: "DELETE FROM recipient_lines WHERE account = ? AND expires_at <= ?",
+                           arguments: [account, SQLiteTime.millis(now)])
+        }
+    }
+
+    public func recipientLine(account: String, recipient: String) async throws -> [RecipientLineEntry] {
+        let now = now()
+        return try await read("reading the line of recipient \(recipient) of account \(account)") { db in
+            try Self.fetchLine(db, account: account, recipient: recipient).filter { $0.expiresAt > now }
+        }
+    }
+
+    /// Takes the next store-wide ticket, in the caller's transaction.
+    private static func nextLineTicket(_ db: Database) throws -> UInt64 {
+        try db.execute(sql: "UPDATE recipient_line_tickets SET last = last + 1 WHERE id = 1")
+        return UInt64(try Int64.fetchOne(db, sql: "SELECT last FROM recipient_line_tickets WHERE id = 1") ?? 0)
+    }
+
+    private static func fetchLine(_ db: Database, account: String, recipient: String) throws -> [RecipientLineEntry] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT command_id, tier_ms, parked_at, parked_ticket, admitted_ticket, admitted_at, expires_at
+                FROM recipient_lines WHERE account = ? AND recipient = ? ORDER BY position
+                """,
+            arguments: [account, recipient]
+        ).map { row in
+            RecipientLineEntry(
+                commandId: row["command_id"],
+                tier: (row["tier_ms"] as Int64?).map { .milliseconds($0) },
+                parkedAt: SQLiteTime.date(row["parked_at"] as Int64?),
+                parkedTicket: UInt64(max(0, row["parked_ticket"] as Int64)),
+                admittedTicket: UInt64(max(0, row["admitted_ticket"] as Int64)),
+                admittedAt: SQLiteTime.date(row["admitted_at"] as Int64?),
+                expiresAt: SQLiteTime.date(row["expires_at"] as Int64)
+            )
+        }
+    }
+
+    /// Replaces the recipient's line, in the caller's transaction (which read it).
+    private static func saveLine(_ db: Database, _ line: [RecipientLineEntry], account: String, recipient: String) throws {
+        try db.execute(sql: "DELETE FROM recipient_lines WHERE account = ? AND recipient = ?", arguments: [account, recipient])
+        for (position, entry) in line.enumerated() {
+            let tier: Int64? = entry.tier.map { Int64(($0.seconds * 1000).rounded()) }
+            try db.execute(
+                sql: """
+                    INSERT INTO recipient_lines (account, recipient, position, command_id, tier_ms, parked_at, parked_ticket,
+                                                 admitted_ticket, admitted_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [account, recipient, position, entry.commandId, tier, entry.parkedAt.map(SQLiteTime.millis),
+                            Int64(clamping: entry.parkedTicket), Int64(clamping: entry.admittedTicket), entry.admittedAt.map(SQLiteTime.millis),
+                            SQLiteTime.millis(entry.expiresAt)]
+            )
+        }
+    }
+}
