@@ -5,32 +5,39 @@ import TestSupport
 
 @Suite("connection.blocked is honoured")
 struct BlockedConnectionTests {
-    /// Raises a memory alarm on the test broker for the shortest time it can (every publisher on
-    /// the broker waits meanwhile), then lifts it.
+    /// Raises a memory alarm, then lifts it, on a broker of the test's own: a memory alarm is
+    /// broker-wide, and on the shared test broker it held every other suite's publishers for as
+    /// long as it lasted (and for good when the fire-and-forget cleanup did not run). The
+    /// connection is closed, and the broker stopped, before the test returns.
     @Test func aPublishWaitsWhileTheBrokerBlocksAndIsConfirmedOnceUnblocked() async throws {
-        let session = try await BrokerSession.open("blocked")
-        defer { Task { await session.connection.close() } }
-        let channel = try await session.connection.openChannel()
+        try await withPrivateBroker { broker in
+            let connection = try AMQPConnection(url: broker.url)
+            try await connection.connect()
+            do {
+                try await publishWhileBlocked(connection, broker: broker)
+                await connection.close()
+            } catch {
+                await connection.close()
+                throw error
+            }
+        }
+    }
+
+    private func publishWhileBlocked(_ connection: AMQPConnection, broker: PrivateBroker) async throws {
+        let channel = try await connection.openChannel()
         let queue = TestBroker.uniqueName("test.blocked")
         try await channel.queueDeclare(queue, durable: false)
 
-        try await TestBroker.ctl("set_vm_memory_high_watermark", "0.000001")
+        try await broker.ctl("set_vm_memory_high_watermark", "0.000001")
         let publishing = Task {
             try await channel.publish(routingKey: queue, body: Data("held".utf8))
         }
-        do {
-            try await eventually("connection.blocked from the broker") { session.connection.isBlocked }
-        } catch {
-            // The broker is shared: never leave it blocking every publisher.
-            _ = try? await TestBroker.ctl("set_vm_memory_high_watermark", "0.4")
-            throw error
-        }
-        try await TestBroker.ctl("set_vm_memory_high_watermark", "0.4")
+        try await eventually("connection.blocked from the broker") { connection.isBlocked }
+        try await broker.ctl("set_vm_memory_high_watermark", "0.4")
         try await publishing.value
-        #expect(!session.connection.isBlocked)
+        #expect(!connection.isBlocked)
         let delivery = try await eventuallyValue("the held message") { try await channel.get(queue: queue) }
         #expect(delivery.body == Data("held".utf8))
         try await channel.ack(delivery)
-        try await channel.queueDelete(queue)
     }
 }

@@ -64,7 +64,9 @@ import TestSupport
 
         #expect(error == .timeout(.total, host: "127.0.0.1", port: server.port, limit: .milliseconds(300), curlCode: 28))
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(8), "the timeout, not the server, ended it (bound loose for a loaded machine)")
+        // The server never answers, so the 300 ms timeout ended it; the bound only tells it from the
+        // client's 30 s default, with room for a loaded 2-core CI (8 s flaked).
+        #expect(elapsed < .seconds(25), "the request's 300 ms timeout, not the client's 30 s default, ended it")
         #expect(error?.description == "request to 127.0.0.1:\(server.port) did not complete within 300 ms (curl 28); "
             + "the server is slow or not answering; retry later or raise the timeout")
         #expect(client.inFlightCount == 0)
@@ -100,8 +102,9 @@ import TestSupport
         let cancelled = clock.now
         hanging.cancel()
         let outcome = await hanging.result
-        // Well before the client's 30 s timeout: the cancellation ended it (loose for a loaded machine).
-        #expect(clock.now - cancelled < .seconds(10))
+        // Before the client's 30 s timeout: the cancellation ended it (CancellationError below says
+        // so too); 25 s, not 10, leaves room for a loaded 2-core CI.
+        #expect(clock.now - cancelled < .seconds(25))
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(client.inFlightCount == 0)
         #expect(client.liveHandleCount == 0)

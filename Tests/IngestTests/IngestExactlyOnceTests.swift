@@ -143,7 +143,12 @@ struct IngestExactlyOnceTests {
         let takeover = ContinuousClock.now - killedAt
         #expect(takeover < .seconds(10), "take-over after \(takeover) with a 30 s lease")
         #expect(standby.output().contains("polling as the active ingest process"))
-        #expect(harness.collector.messages.count == 2)
+        // `after` once. `before` may come twice: the kill can land between the broker's confirm
+        // (the collector already has it) and the active's commit, and a re-read publishes at most
+        // that chunk again (README "How it works"); `== 2` in all failed now and then under load.
+        let ids = harness.collector.messages.map(\.message.id)
+        #expect(Set(ids) == [before, after] && ids.filter { $0 == after }.count == 1, "\(ids)")
+        #expect(ids.filter { $0 == before }.count <= 2, "\(ids)")
         print("ingest take-over: \(takeover)")
         standby.terminate()
         #expect(try await standby.waitForExit(timeout: .seconds(10)) == .exited(0))

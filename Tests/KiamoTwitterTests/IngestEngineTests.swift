@@ -227,6 +227,42 @@ import XAPI
         #expect(report.skipped == 3)
     }
 
+    /// `kiamo_ingest_skipped_total` follows `report.skipped`: a DM the account sent itself is read
+    /// again by every quick poll whose page holds it and by every sweep, and was counted again
+    /// each time (issue 18).
+    @Test func aSkippedEventIsCountedOnceHoweverOftenItIsReadAgain() async throws {
+        let (client, state, publisher, engine) = try await caughtUp()
+        client.add([dm(3, from: account), dm(2)])
+        let first = try await engine.pollOnce()
+        #expect(first.published == 1 && first.skipped == 1)
+        let quick = try await engine.pollOnce()
+        #expect(!quick.sweep && quick.skipped == 0, "a quick poll read the page again: \(quick)")
+        // A restarted process sweeps first, back through the overlap: the event is below the cursor.
+        let restarted = self.engine(client, state, publisher)
+        let sweep = try await restarted.pollOnce()
+        #expect(sweep.sweep && sweep.skipped == 0, "the sweep counted it again: \(sweep)")
+    }
+
+    /// `kiamo_ingest_lag_seconds` follows `report.lagSeconds`: set by every poll that completes, 0
+    /// when everything read is published, and the age of the oldest DM still waiting when a
+    /// publish failed; it used to keep the last published message's age while nothing arrived.
+    @Test func theLagIsZeroWhenCaughtUpAndTheWaitingDMsAgeWhenAPublishFailed() async throws {
+        let (client, _, publisher, engine) = try await caughtUp()
+        let waiting = dm(40)
+        client.add([dm(50), waiting, dm(30)])
+        publisher.fail(messageIds: [waiting.id])
+        let failed = try await engine.pollOnce()
+        #expect(!failed.complete)
+        let lag = try #require(failed.lagSeconds)
+        #expect(lag >= 40 && lag < 40 + 3600, "the waiting DM is 40 s old: \(lag)")
+
+        publisher.fail(messageIds: [])
+        let caughtUp = try await engine.pollOnce()
+        #expect(caughtUp.complete && caughtUp.lagSeconds == 0)
+        let quiet = try await engine.pollOnce()
+        #expect(quiet.published == 0 && quiet.lagSeconds == 0, "a quiet poll reports it too: \(quiet)")
+    }
+
     @Test func backfillPublishesTheConfiguredWindowOnTheFirstRun() async throws {
         let client = FakeXClient()
         client.add(user: customer)

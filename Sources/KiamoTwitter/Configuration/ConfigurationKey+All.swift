@@ -69,7 +69,7 @@ extension ConfigurationKey {
         ConfigurationKey("ingest.backfill", env: "KIAMO_TWITTER_BACKFILL", .duration, default: "0s",
                          "First run of an account: publish the DMs of this past window (at most 30 days); 0 starts from now."),
         ConfigurationKey("ingest.overlap", env: "KIAMO_TWITTER_OVERLAP", .duration, default: "2m",
-                         "Read back past the cursor by this much `created_at`: X's lists are eventually consistent; the inbound ledger drops repeats."),
+                         "How late X may show a DM (its lists are eventually consistent): a sweep, at start and every half overlap, reads back to 1.5 × overlap before the cursor; the inbound ledger drops repeats."),
         ConfigurationKey("ingest.senderNameTemplate", env: "KIAMO_TWITTER_SENDER_NAME_TEMPLATE", .string, default: "{name}@{username}",
                          "Kiamo `senderName`: `{name}`, `{username}` and `{id}` are replaced."),
         ConfigurationKey("ingest.leaseTtl", env: "KIAMO_TWITTER_INGEST_LEASE_TTL", .duration, default: "15s",

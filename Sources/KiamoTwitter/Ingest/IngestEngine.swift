@@ -64,7 +64,12 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var pages = 0
         public var userLookups = 0
         public var published = 0
+        /// Events read and not published, each counted by the first poll that read it
+        /// (`kiamo_ingest_skipped_total`).
         public var skipped = 0
+        /// `kiamo_ingest_lag_seconds`: 0 when everything read is published, else the age of the
+        /// oldest DM left for the next poll; nil only when the poll read nothing (it threw).
+        public var lagSeconds: Double?
         /// False when a publish failed: the rest waits for the next poll.
         public var complete = true
         public var cursor: String?
@@ -88,6 +93,12 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// the cursor cap); nil until its first sweep read down to its floor, and again after it lost
     /// the lease (the first poll as holder is a sweep).
     private let lastSweep = Mutex<(instant: ContinuousClock.Instant, date: Date)?>(nil)
+    /// The skipped events this process has counted (`kiamo_ingest_skipped_total`) that a poll may
+    /// still read: quick polls re-read the cursor's page and sweeps the whole overlap, so without it
+    /// one self-sent DM counted on every poll for minutes. Ids at or below the floor are dropped
+    /// (no poll reads them again). Nil before this process's first poll, which counts only events
+    /// above the cursor: those below were counted by the process that moved the cursor past them.
+    private let countedSkips = Mutex<Set<String>?>(nil)
 
     public init(
         account: String,
@@ -211,13 +222,14 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         let candidates = fetched.events.filter { mapper.skipReason($0) == nil }.map(\.id)
         let unseen = Set(try await state.filterUnseen(account: account, ids: candidates))
         let plan = planner.plan(events: fetched.events, cursor: cursor, now: started, mapper: mapper) { !unseen.contains($0) }
-        report.skipped = plan.skipped.count + fetched.undecodable.count
+        let newlySkipped = countOnce(plan.skipped, cursor: cursor, floor: planner.floor(cursor: cursor, now: started))
+        report.skipped = newlySkipped.count + fetched.undecodable.count
         for failure in fetched.undecodable {
             // Not publishable as it stands; the rest of the page goes on (a stuck stream would be worse).
             logger.error("event skipped: X sent it in a form that cannot be read (\(failure))")
             Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", "undecodable")]).increment()
         }
-        for (event, reason) in plan.skipped {
+        for (event, reason) in newlySkipped {
             logger.debug("event skipped: \(reason)", metadata: ["event": "\(event.id.prefix(24))"])
             Counter(label: "kiamo_ingest_skipped_total", dimensions: [("account", account), ("reason", Self.reasonLabel(reason))]).increment()
         }
@@ -231,7 +243,6 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         guard try await leadership.hold() else { throw LeadershipLost(account: account) }
         var confirmedPrefix = 0
         var confirmedIds: [String] = []
-        var newestConfirmed: Int?
         var failure: AMQPError?
         var pendingBaseline = plan.baseline
         var start = 0
@@ -252,10 +263,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 switch result {
                 case .success:
                     chunkIds.append(chunk[index].id)
-                    if failure == nil {
-                        confirmedPrefix += 1
-                        newestConfirmed = chunk[index].createdAt
-                    }
+                    if failure == nil { confirmedPrefix += 1 }
                 case .failure(let error):
                     if failure == nil { failure = error }
                 }
@@ -293,15 +301,42 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
         Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", report.complete ? "ok" : "partial")]).increment()
         Gauge(label: "kiamo_ingest_last_poll_timestamp_seconds", dimensions: [("account", account)]).record(now().timeIntervalSince1970)
-        if let newestConfirmed {
-            Gauge(label: "kiamo_ingest_lag_seconds", dimensions: [("account", account)])
-                .record(max(0, now().timeIntervalSince1970 - Double(newestConfirmed)))
+        // How far behind X the published stream is now: nothing when all that was read went out
+        // (a quiet account is not late), else the age of the oldest DM left for the next poll.
+        // (X may leave created_at out: the id carries the creation time too.)
+        var lag = 0.0
+        if confirmedPrefix < plan.publish.count {
+            let waiting = plan.publish[confirmedPrefix]
+            let created = waiting.createdAt ?? Snowflake.date(of: plan.publishIds[confirmedPrefix])
+            lag = max(0, now().timeIntervalSince(created))
         }
+        report.lagSeconds = lag
+        Gauge(label: "kiamo_ingest_lag_seconds", dimensions: [("account", account)]).record(lag)
         if report.published > 0 || !report.complete {
             logger.info("poll published \(report.published) message(s)",
                         metadata: ["pages": "\(report.pages)", "cursor": "\(report.cursor ?? "none")", "lookups": "\(report.userLookups)"])
         }
         return report
+    }
+
+    /// The skipped events not counted yet by this process (see `countedSkips`), remembered as
+    /// counted.
+    private func countOnce(_ skipped: [(DMEvent, KiamoMessageMapper.Skip)], cursor: UInt64?,
+                           floor: UInt64) -> [(DMEvent, KiamoMessageMapper.Skip)] {
+        countedSkips.withLock { counted in
+            let primed = counted != nil
+            var known = counted ?? []
+            let fresh = skipped.filter { event, _ in
+                guard !known.contains(event.id) else { return false }
+                if !primed, let cursor, let id = Snowflake.parse(event.id), id <= cursor { return false }
+                return true
+            }
+            known.formUnion(skipped.map(\.0.id))
+            // An id that is no snowflake has no place to fall below the floor: kept while read.
+            let unparsed = Set(skipped.map(\.0.id).filter { Snowflake.parse($0) == nil })
+            counted = known.filter { id in Snowflake.parse(id).map { $0 > floor } ?? unparsed.contains(id) }
+            return fresh
+        }
     }
 
     private struct Fetched: Sendable {

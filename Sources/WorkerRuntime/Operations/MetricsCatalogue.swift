@@ -18,9 +18,9 @@ public enum MetricsCatalogue {
         // Ingest.
         "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
-        "kiamo_ingest_lag_seconds": "Age of the newest message at the moment it was published (set only when a poll publishes; alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
+        "kiamo_ingest_lag_seconds": "How far the published stream is behind X, set by every poll that completes: 0 when all it read is published, else the age of the oldest DM left for the next poll (alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
         "kiamo_ingest_last_poll_timestamp_seconds": "Unix time of the last poll that completed.",
-        "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason.",
+        "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason; each counted once (undecodable ones each time they are read).",
         "kiamo_ingest_errors_total": "Ingest failures by kind (X, broker, state store, publish).",
         // Dispatch.
         "kiamo_dispatch_commands_consumed_total": "Send commands taken from the send queue.",

@@ -32,14 +32,15 @@ struct FaultsOverHTTPTests {
         defer { http.shutdown() }
         let server = try LoopbackHTTPServer { _ in .respondAfter(.seconds(5), .text("late")) }
         defer { server.stop() }
-        let started = ContinuousClock.now
         let error = await #expect(throws: XAPIError.self) { try await Self.client(server, http: http, timeout: .milliseconds(300)).me() }
         guard case .transient(.me, .network(let reason), nil) = error else {
             Issue.record("got \(String(describing: error))")
             return
         }
+        // The timeout error is the proof that the client gave up before the server's late answer
+        // (an answer that came first would have been read: "late" is no JSON, a decoding error).
+        // No wall-clock bound: `< 5 s` after a 300 ms timeout flaked on a loaded 2-core CI.
         #expect(reason.contains("timeout") || reason.contains("timed out"), "\(reason)")
-        #expect(ContinuousClock.now - started < .seconds(5), "the client gave up before the server's late answer")
     }
 
     @Test func aDroppedConnectionIsTransient() async throws {
