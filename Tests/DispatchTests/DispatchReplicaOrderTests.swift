@@ -46,7 +46,9 @@ import XEmulator
             // Bounded by the tiers the first reply went round (with jitter, 2 s then 5 s) and the
             // agent's pace, not by a tier per reply (before, 20 replies took 80 to 140 s).
             let tiers = DispatchTestRig.retryDelays.reduce(Duration.zero, +)
-            #expect(elapsed < tiers + .milliseconds(100 * replies) + .seconds(15), "took \(elapsed)")
+            // Minutes were the defect (80 to 140 s for 20 replies with two processes); a loaded 2-core
+            // machine running the whole suite took 46 s once, hence the margin.
+            #expect(elapsed < tiers + .milliseconds(100 * replies) + .seconds(45), "took \(elapsed)")
             try await rig.expectGracefulStop(first)
             try await rig.expectGracefulStop(second)
         }

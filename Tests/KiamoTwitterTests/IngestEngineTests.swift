@@ -171,9 +171,8 @@ import XAPI
         client.add(user: customer)
         let state = try await makeState()
         let publisher = RecordingPublisher()
-        // Overlap 30 s: a sweep every 15 s (monotonic clock), far more than the three quick polls
-        // below take even on a loaded machine, so the quick poll is never a sweep by accident.
-        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(30))
+        // Overlap 8 s: a sweep every 4 s.
+        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(8))
         _ = try await engine.pollOnce()
         client.add((0..<30).map { dm(0.3 - Double($0) / 1000, sequence: UInt64($0)) })
         #expect(try await engine.pollOnce().published == 30)
@@ -182,7 +181,7 @@ import XAPI
         let quick = try await engine.pollOnce()
         #expect(!quick.sweep)
         #expect(quick.published == 0)
-        try await eventually("a sweep", timeout: .seconds(60), every: .milliseconds(200)) {
+        try await eventually("a sweep", timeout: .seconds(30), every: .milliseconds(100)) {
             try await engine.pollOnce().sweep
         }
         #expect(try bodies(publisher).map(\.id).last == late.id)

@@ -24,7 +24,7 @@ import XAPI
         try await DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
 
         let error = await #expect(throws: StateStoreError.self) { _ = try await fixture.reopen() }
-        #expect(error == .newerSchema(file: path, found: 99, supported: 3))
+        #expect(error == .newerSchema(file: path, found: 99, supported: 4))
         #expect(error?.description.contains("Upgrade every worker") == true)
         let cursor = try await DatabaseQueue(path: path).read { try Int64.fetchOne($0, sql: "SELECT last_read_id FROM cursors") }
         #expect(cursor == 7)

@@ -281,6 +281,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 throw LeadershipLost(account: account)
             }
             try await commit(chunkIds)
+            logger.debug("chunk committed: \(confirmedIds.count) of \(plan.publish.count) published and recorded")
         }
         if let failure {
             report.complete = false
