@@ -89,6 +89,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     let health: any HealthReporter
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The monotonic clock that paces sweeps (every half overlap); tests drive it by hand.
+    let sweepClock: @Sendable () -> ContinuousClock.Instant
     /// When this process's last sweep started reading (monotonic for the interval, wall clock for
     /// the cursor cap); nil until its first sweep read down to its floor, and again after it lost
     /// the lease (the first poll as holder is a sweep).
@@ -111,7 +113,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         owner: String = OwnerID.make(),
         health: any HealthReporter = NoHealthReporter(),
         logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        sweepClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.account = account
         self.client = client
@@ -127,6 +130,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         logger[metadataKey: "account"] = "\(account)"
         self.logger = logger
         self.now = now
+        self.sweepClock = sweepClock
     }
 
     private var healthName: String { "ingest:\(account)" }
@@ -208,7 +212,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// publish is not thrown but ends the batch (`complete == false`).
     public func pollOnce() async throws -> PollReport {
         let started = now()
-        let startedInstant = ContinuousClock.now
+        let startedInstant = sweepClock()
         let cursor = try await state.cursor(account: account).flatMap(Snowflake.parse)
         let sweep = planner.sweepDue(sinceLastSweep: lastSweep.withLock { $0.map { startedInstant - $0.instant } })
         let fetched = try await cancelWhenGracefulShutdown { [self] in
