@@ -86,7 +86,10 @@ import XEmulator
                 try await rig.waitForEverySentReport(commands, timeout: .seconds(120), workers: [worker])
                 try await rig.waitUntilSettled(timeout: .seconds(90), workers: [worker], Self.ctl(broker))
                 rig.expectEachPostedOnce(commands)
-                #expect(rig.reports.count == commands.count, "\(rig.reports.count) reports for \(commands.count) commands")
+                // Reports are at least once (README): one whose confirm was lost with a dropped
+                // connection is published again, with the same correlation id. 316 for 100 before.
+                #expect(Set(rig.reports.map(\.commandId)).count == commands.count, "\(rig.reports.count) reports for \(commands.count) commands")
+                #expect(rig.reports.count <= commands.count + 10, "\(rig.reports.count) reports for \(commands.count) commands")
                 try await rig.expectGracefulStop(worker)
             }
         }

@@ -185,9 +185,11 @@ import XAPI
         client.add([late])
         let quick = try await engine.pollOnce()
         #expect(!quick.sweep)
-        #expect(quick.published == 0)
+        // Whether the quick poll already reaches it depends on where the wall clock put the
+        // cursor; the promise is that the next sweep publishes it at the latest, and once.
         elapsed.withLock { $0 = .seconds(4) }
         #expect(try await engine.pollOnce().sweep)
+        #expect(quick.published <= 1)
         #expect(try bodies(publisher).map(\.id).last == late.id)
         #expect(publisher.messages.count == 31)
     }
