@@ -230,6 +230,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "KiamoTwitter",
+                "SharedState",
                 "XAPI",
                 "AMQP",
                 "CurlHTTP",

@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `kiamo-twitter state show | export | clean-cache`.
+/// `kiamo-twitter state show | export | clean-cache | migrate`.
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
-        abstract: "Inspect the shared state store: show it, export the original's debug files, clean the cache.",
-        subcommands: [StateShowCommand.self, StateExportCommand.self, StateCleanCacheCommand.self]
+        abstract: "Inspect the shared state store: show it, export the original's debug files, clean the cache, move it to another backend.",
+        subcommands: [StateShowCommand.self, StateExportCommand.self, StateCleanCacheCommand.self, StateMigrateCommand.self]
     )
 }

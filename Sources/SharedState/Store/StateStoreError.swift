@@ -28,6 +28,9 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case refreshTimedOut(account: String, waited: Duration)
     /// Writing the debug export failed.
     case exportFailed(path: String, reason: String)
+    /// A migration's target store already holds records (`state migrate` copies only into an
+    /// empty store, so nothing is merged or overwritten by mistake).
+    case notEmpty(store: String, tables: [String])
 
     /// What failed, with which file, account or key, and what to do.
     public var description: String {
@@ -61,6 +64,9 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
                 + "check that worker's logs (X may be slow or unreachable)"
         case .exportFailed(let path, let reason):
             "cannot write the debug export \(path): \(reason)"
+        case .notEmpty(let store, let tables):
+            "the state store \(store) already holds records (\(tables.joined(separator: ", "))): "
+                + "a migration copies only into an empty store; point --to at a new database or file"
         }
     }
 }
