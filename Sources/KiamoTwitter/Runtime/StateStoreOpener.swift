@@ -15,11 +15,6 @@ public enum StateStoreOpener {
             sendRetention: configuration.dispatch.sentRetention,
             staleClaimAfter: configuration.dispatch.staleClaim
         )
-        switch try StateStoreURL(parsing: configuration.state.url.reveal()) {
-        case .sqlite(let location):
-            return try await SQLiteStateStore.open(location, options: options, logger: logger)
-        case .postgres(let redacted):
-            throw StateStoreError.invalidURL(url: redacted, reason: "the PostgreSQL backend is not built in this version; use sqlite:///path/state.db on a volume every worker shares")
-        }
+        return try await openStateStore(url: configuration.state.url.reveal(), options: options, logger: logger)
     }
 }
