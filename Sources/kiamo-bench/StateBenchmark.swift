@@ -128,7 +128,7 @@ enum StateBenchmark: Benchmark {
 
     // MARK: Cache, one process
 
-    private static func measureCache(_ store: any StateStore) async throws {
+    private static func measureCache(_ store: any ConversationCache) async throws {
         let count = 20_000
         let clock = ContinuousClock()
         let now = Date()

@@ -14,7 +14,7 @@ import XAPI
 
     private func tokens(_ store: (any StateStore)? = nil, leaseTTL: Duration = .seconds(30)) -> SharedOAuth2TokenStore {
         SharedOAuth2TokenStore(
-            store: store ?? fixture.store, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
+            store: store ?? fixture.store, clock: fixture.clock, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
             isRefreshRejected: { $0 is RefreshRecorder.InvalidGrant }, logger: StoreFixture.logger
         )
     }
@@ -98,7 +98,7 @@ import XAPI
 
     @Test func xapisRefreshRejectionIsRecognisedByDefault() async throws {
         try await seed(expiringIn: 0)
-        let tokens = SharedOAuth2TokenStore(store: fixture.store, account: account, pollInterval: .milliseconds(5), logger: StoreFixture.logger)
+        let tokens = SharedOAuth2TokenStore(store: fixture.store, clock: fixture.clock, account: account, pollInterval: .milliseconds(5), logger: StoreFixture.logger)
         let error = await #expect(throws: StateStoreError.self) {
             _ = try await tokens.validToken(margin: .seconds(60)) { _ in
                 throw XAPIError.refreshRejected(error: "invalid_grant", detail: nil)

@@ -77,9 +77,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var sweep = false
     }
 
+    /// The state roles one account's ingest uses: the cursor and ledger it commits, the cache
+    /// of sender names, the shared rate-limit budget, and the lease that makes it the one poller.
+    public typealias State = InboundLedger & ConversationCache & RateLimitBudgets & LeaseStorage
+
     public let account: String
     let client: any XDirectMessageClient
-    let state: any StateStore
+    let state: any State
     let publisher: any ConfirmedPublisher
     let topology: Topology
     let settings: Settings
@@ -105,7 +109,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     public init(
         account: String,
         client: any XDirectMessageClient,
-        state: any StateStore,
+        state: any State,
         publisher: any ConfirmedPublisher,
         topology: Topology,
         settings: Settings,

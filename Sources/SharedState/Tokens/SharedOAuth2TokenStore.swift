@@ -22,7 +22,9 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     public static let refreshLease = "token-refresh"
 
     /// Where the pair and the refresh lease live.
-    public let store: any StateStore
+    public let store: any TokenStorage & LeaseStorage
+    /// The clock expiries are read from: the store's (`StateStoreOptions.clock`).
+    public let clock: any StateClock
     /// The account whose pair this store serves.
     public let account: String
     /// This process's prefix in the refresh lease's owner.
@@ -40,7 +42,8 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     ///   - isRefreshRejected: recognises a refused refresh token (`invalid_grant`); by default
     ///     `XAPIError.refreshRejected`. Other refresh errors are rethrown as they are.
     public init(
-        store: any StateStore,
+        store: any TokenStorage & LeaseStorage,
+        clock: any StateClock,
         account: String,
         owner: String = OwnerID.make(),
         leaseTTL: Duration = .seconds(30),
@@ -49,6 +52,7 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         logger: Logger
     ) {
         self.store = store
+        self.clock = clock
         self.account = account
         self.owner = owner
         self.leaseTTL = leaseTTL
@@ -67,8 +71,7 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// refreshed (this one, under the lease, or a sibling). Throws `StateStoreError.noToken`,
     /// `.refreshRejected`, `.refreshTimedOut`, or the refresh's own (transient) error.
     public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
-        let clock = store.options.clock
-        return try await obtain(refresh: refresh) { stored in
+        try await obtain(refresh: refresh) { stored in
             !stored.token.isValid(at: clock.now(), margin: margin)
         }
     }

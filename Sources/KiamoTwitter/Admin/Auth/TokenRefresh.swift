@@ -24,7 +24,7 @@ public struct TokenRefresh: Sendable {
         guard let current = try await state.storedToken(account: account.userId) else {
             throw StateStoreError.noToken(account: account.userId)
         }
-        let shared = SharedOAuth2TokenStore(store: state, account: account.userId, leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
+        let shared = SharedOAuth2TokenStore(store: state, clock: state.options.clock, account: account.userId, leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
                                             logger: session.logger)
         _ = try await shared.token(afterRejecting: current.token) { try await oauth.refresh($0) }
         let fresh = try await state.storedToken(account: account.userId)
