@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import KiamoTwitter
 import Logging
 import SharedState
 import XAPI

@@ -402,11 +402,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         for id in ids.sorted() {
             if let user = included[id] {
                 senders[id] = user
-                try await state.addToCache(account: account, user: user, at: now())
+                try await state.addToCache(account: account, user: CachedUser(user), at: now())
                 continue
             }
             if let cached = try await state.getFromCache(account: account, userId: id) {
-                senders[id] = cached
+                senders[id] = XUser(cached)
                 continue
             }
             do {
@@ -414,7 +414,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 let user = try await client.user(id: id).value
                 report.userLookups += 1
                 senders[id] = user
-                try await state.addToCache(account: account, user: user, at: now())
+                try await state.addToCache(account: account, user: CachedUser(user), at: now())
             } catch let error as XAPIError {
                 logger.warning("sender not found; publishing with the sender id as name", metadata: ["sender": "\(id)", "error": "\(error)"])
             }

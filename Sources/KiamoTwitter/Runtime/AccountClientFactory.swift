@@ -39,7 +39,7 @@ public struct AccountClientFactory: Sendable {
         case .oauth2(let clientId, let clientSecret, let refreshToken):
             if let refreshToken {
                 // An expired access token: the first call refreshes, under the shared lease.
-                _ = try await state.seedToken(account: account.userId, OAuth2Token(
+                _ = try await state.seedToken(account: account.userId, TokenPair(
                     accessToken: "", refreshToken: refreshToken.reveal(), expiresAt: Date(timeIntervalSince1970: 0)))
             }
             let store = SharedOAuth2TokenStore(

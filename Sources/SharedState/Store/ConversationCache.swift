@@ -1,5 +1,4 @@
 import Foundation
-import XAPI
 
 /// The original connector's cache of users and conversations, with its vocabulary
 /// (`addToCache`, `getFromCache`, `cleanCache`) and its settings (`CachePolicy`: `enabled`,
@@ -12,14 +11,14 @@ public protocol ConversationCache: Sendable {
     /// Caches `user` as of `at`; a record already cached with a newer or equal time is kept.
     /// Returns whether the record was stored (false too when the cache is disabled).
     @discardableResult
-    func addToCache(account: String, user: XUser, at: Date) async throws -> Bool
+    func addToCache(account: String, user: CachedUser, at: Date) async throws -> Bool
 
     /// Caches `conversation` as of `at`, with the same newer-wins rule.
     @discardableResult
     func addToCache(account: String, conversation: CachedConversation, at: Date) async throws -> Bool
 
     /// The cached user, or nil when absent, expired (older than `expirationInSecs`) or disabled.
-    func getFromCache(account: String, userId: String) async throws -> XUser?
+    func getFromCache(account: String, userId: String) async throws -> CachedUser?
 
     /// The cached conversation by its id, with the same miss rules.
     func getFromCache(account: String, conversationId: String) async throws -> CachedConversation?

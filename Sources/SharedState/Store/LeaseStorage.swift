@@ -5,7 +5,7 @@ import Foundation
 /// A lease rather than a lock because a holder that dies must free it without anyone's help
 /// (it stops renewing and the lease expires), and because no caller may hold a lock or a
 /// transaction across a network call. Used for the one ingest poller among replicas
-/// (`Leadership`) and the token refresh single flight (`SharedOAuth2TokenStore`).
+/// (`Leadership`) and the token refresh single flight (`SharedTokenRefresh`).
 public protocol LeaseStorage: Sendable {
     /// Takes the lease `name` of `account` for `ttl` if it is free or expired, or its holder's
     /// process is known dead (`OwnerLiveness`), or extends it if `owner` already holds it.

@@ -90,7 +90,7 @@ public struct AuthLogin: Sendable {
     static func replace(_ token: OAuth2Token, account: String, in state: any TokenStorage) async throws -> StoredToken {
         for _ in 0..<10 {
             let current = try await state.storedToken(account: account)
-            if case .stored(let stored) = try await state.storeToken(account: account, token, ifVersion: current?.version) {
+            if case .stored(let stored) = try await state.storeToken(account: account, TokenPair(token), ifVersion: current?.version) {
                 return stored
             }
         }
