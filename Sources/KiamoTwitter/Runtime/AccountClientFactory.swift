@@ -45,10 +45,6 @@ public struct AccountClientFactory: Sendable {
             let store = SharedOAuth2TokenStore(
                 store: state, clock: clock, account: account.userId,
                 leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
-                isRefreshRejected: { error in
-                    if case .refreshRejected = error as? XAPIError { return true }
-                    return false
-                },
                 logger: logger
             )
             credentials = .oauth2(OAuth2Credentials(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenStore: store))

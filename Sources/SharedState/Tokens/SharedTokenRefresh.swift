@@ -13,9 +13,9 @@ import Logging
 /// takes over.
 ///
 /// A refusal of the refresh (X's `invalid_grant`, recognised by `isRefreshRejected`: the state
-/// module knows no X client) is first checked against the store: if the
-/// stored pair changed since it was read, a sibling rotated first and its pair is returned;
-/// otherwise the refusal is real and surfaces as `StateStoreError.refreshRejected` (sign in again).
+/// module knows no X client) is first checked against the store: if the stored pair changed
+/// since it was read, a sibling rotated first and its pair is returned; otherwise the refusal is
+/// real and surfaces as `StateStoreError.refreshRejected` (sign in again).
 ///
 /// `leaseTTL` must exceed the longest a refresh call can take (its HTTP timeout), so the lease
 /// never expires under a live holder.
