@@ -75,10 +75,10 @@ let package = Package(
             ]
         ),
         // The common state module: tokens, cache, cursors, ledgers, leases, rate-limit budgets.
+        // It stores its own records and knows no X client: the core adapts one to the other.
         .target(
             name: "SharedState",
             dependencies: [
-                "XAPI",
                 "URLRedaction",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -209,11 +209,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // Test-only executable the SharedState multi-process tests spawn on one state file.
+        // Test-only executable the SharedState multi-process tests spawn on one state file. It
+        // refreshes tokens through the core's adapter (SharedOAuth2TokenStore), as the workers do.
         .executableTarget(
             name: "state-probe",
             dependencies: [
                 "SharedState",
+                "KiamoTwitter",
                 "XAPI",
                 "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),

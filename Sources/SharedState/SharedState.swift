@@ -1,10 +1,20 @@
 // SharedState: the common state module. Every worker process of a deployment (ingest, dispatch,
 // the command-line tester) shares through it, per X account: the OAuth 2.0 token pair and its
 // single-flight refresh, the user/conversation cache, the inbound cursor and ledger, the send
-// ledger, leases and rate-limit budgets. `StateStore` is the protocol callers use; the SQLite
-// backend (`SQLiteStateStore`) implements it for processes on one host, and a PostgreSQL backend
-// can follow behind the same protocol (leases with TTLs and compare-and-set, never file locks or
+// ledger, leases and rate-limit budgets.
+//
+// One contract, split by role: `TokenStorage`, `LeaseStorage`, `ConversationCache`,
+// `InboundLedger`, `SendLedger` (with the delivery counts), `RecipientLines`, `RateLimitBudgets`
+// and `StateExport`. Each engine depends on the roles it uses; `StateStore` is all of them plus
+// the options, what a backend implements, `openStateStore` returns and the admin tool uses. The
+// SQLite backend (`SQLiteStateStore`) serves processes on one host, and a PostgreSQL backend can
+// follow behind the same contract (leases with TTLs and compare-and-set, never file locks or
 // transactions held across network calls).
+//
+// Dependencies: URLRedaction, GRDB and swift-log, nothing else. The module stores its own
+// records (`TokenPair`, `CachedUser`, `RateLimitObservation`) and knows no X client: the core
+// adapts the X client to it (`KiamoTwitter/State`: `SharedOAuth2TokenStore` and the
+// conversions), so the module map reads one way.
 //
 // Threading rule: every SQLite call runs on GRDB's own dispatch queues (one writer connection and
 // a pool of readers per process); async callers await them, so no blocking SQLite call or file

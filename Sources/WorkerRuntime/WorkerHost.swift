@@ -151,7 +151,7 @@ struct WorkerService: Service, CustomStringConvertible {
         }
         defer { watching.cancel() }
 
-        let factory = AccountClientFactory(configuration: configuration, state: state, http: http, logger: logger)
+        let factory = AccountClientFactory(configuration: configuration, state: state, clock: state.options.clock, http: http, logger: logger)
         var clients: [String: MeteredXClient] = [:]
         for (index, account) in configuration.accounts.enumerated() {
             let client = try await factory.client(for: account)

@@ -8,7 +8,7 @@ public typealias OAuth2Refresh = @Sendable (OAuth2Token) async throws -> OAuth2T
 /// X rotates refresh tokens: two refreshes of the same pair lock the account out. Implementations
 /// therefore guarantee that, among every caller sharing the store, **one** refresh of a given pair
 /// happens and the others wait for its result (`InMemoryOAuth2TokenStore`: the callers of one
-/// process; the state module's store: every process on the same state). When a refresh fails with
+/// process; the store on the shared state: every process on the same state). When a refresh fails with
 /// `invalid_grant` because a sibling rotated the pair first, implementations re-read the stored
 /// pair and return it instead of failing.
 public protocol OAuth2TokenStore: Sendable {

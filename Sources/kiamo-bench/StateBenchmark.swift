@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SharedState
-import XAPI
 
 /// `scripts/bench state`: the SQLite state backend under the load of several worker processes.
 ///
@@ -128,13 +127,13 @@ enum StateBenchmark: Benchmark {
 
     // MARK: Cache, one process
 
-    private static func measureCache(_ store: any StateStore) async throws {
+    private static func measureCache(_ store: any ConversationCache) async throws {
         let count = 20_000
         let clock = ContinuousClock()
         let now = Date()
         let addStart = clock.now
         for index in 0..<count {
-            try await store.addToCache(account: "bench", user: XUser(id: "\(index)", name: "User \(index)", username: "user\(index)"), at: now)
+            try await store.addToCache(account: "bench", user: CachedUser(id: "\(index)", name: "User \(index)", username: "user\(index)"), at: now)
         }
         let addSeconds = (clock.now - addStart) / .seconds(1)
         let getStart = clock.now

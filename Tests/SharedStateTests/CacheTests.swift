@@ -1,7 +1,6 @@
 import Foundation
 import SharedState
 import Testing
-import XAPI
 
 @Suite struct CacheRulesTests {
     let policy = CachePolicy(enabled: true, checkEveryInSecs: 60, expirationInSecs: 100)
@@ -27,7 +26,7 @@ import XAPI
 }
 
 @Suite struct CacheTests {
-    let jane = XUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe")
+    let jane = CachedUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe")
 
     private func fixture(enabled: Bool = true) async throws -> StoreFixture {
         try await StoreFixture { $0.cache = CachePolicy(enabled: enabled, checkEveryInSecs: 60, expirationInSecs: 100) }
@@ -85,7 +84,7 @@ import XAPI
         let start = fixture.clock.now()
         try await fixture.store.addToCache(account: "1", user: jane, at: start)
         try await fixture.store.addToCache(account: "1", conversation: CachedConversation(conversationId: "c", participantId: jane.id), at: start)
-        try await fixture.store.addToCache(account: "1", user: XUser(id: "2", name: "B", username: "b"), at: start.addingTimeInterval(50))
+        try await fixture.store.addToCache(account: "1", user: CachedUser(id: "2", name: "B", username: "b"), at: start.addingTimeInterval(50))
 
         #expect(try await fixture.store.cleanCache(account: "1") == .cleaned(removed: 0))
         fixture.clock.advance(seconds: 120)  // jane and the conversation are expired, user 2 is not

@@ -1,7 +1,6 @@
 import Foundation
 import SharedState
 import Testing
-import XAPI
 
 @Suite struct DebugExportTests {
     @Test func theOriginalsResourceFilesAreWrittenWithMaskedTokensAndStableKeys() async throws {
@@ -10,8 +9,8 @@ import XAPI
         let now = fixture.clock.now()
         let secretAccess = "AAAAAAAAAAAAAAAAAAAAAAAAsecretAccessTokenWXYZ"
         let secretRefresh = "RRRRRRRRRRRRRRRRRRsecretRefreshToken"
-        _ = try await store.seedToken(account: "1234", OAuth2Token(accessToken: secretAccess, refreshToken: secretRefresh, expiresAt: now))
-        try await store.addToCache(account: "1234", user: XUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe"), at: now)
+        _ = try await store.seedToken(account: "1234", TokenPair(accessToken: secretAccess, refreshToken: secretRefresh, expiresAt: now))
+        try await store.addToCache(account: "1234", user: CachedUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe"), at: now)
         try await store.addToCache(account: "1234", conversation: CachedConversation(conversationId: "1234-906948460078698496", participantId: "906948460078698496"), at: now)
         try await store.commitInbound(account: "1234", publishedIds: ["1582838593371127812"], cursor: "1582838593371127812")
 

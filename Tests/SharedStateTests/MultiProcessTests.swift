@@ -28,7 +28,7 @@ import XEmulator
         typealias Credentials = TestEmulator.Credentials
         // As configuration seeds it: the refresh token X issued, no usable access token.
         let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
-        _ = try await store.seedToken(account: Credentials.accountID, OAuth2Token(
+        _ = try await store.seedToken(account: Credentials.accountID, TokenPair(
             accessToken: "", refreshToken: Credentials.refreshToken, expiresAt: .distantPast
         ))
 
@@ -84,7 +84,9 @@ import XEmulator
         let client = OAuth2Client(
             clientId: Credentials.clientID, clientSecret: clientSecret, tokenURL: emulator.baseURL + "/2/oauth2/token", transport: http
         )
-        _ = try await client.refresh(stored.token)
+        _ = try await client.refresh(OAuth2Token(
+            accessToken: stored.token.accessToken, refreshToken: stored.token.refreshToken, expiresAt: stored.token.expiresAt
+        ))
     }
 
     @Test func eightProcessesCreatingOneNewStateFileAtOnceAllOpenIt() async throws {

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 @testable import SharedState
 import Testing
-import XAPI
 
 @Suite struct OpeningTests {
     @Test func aNewFileIsCreatedStampedAndReopenedWithItsData() async throws {

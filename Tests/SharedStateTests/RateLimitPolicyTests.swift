@@ -1,7 +1,6 @@
 import Foundation
 import SharedState
 import Testing
-import XAPI
 
 @Suite struct RateLimitPolicyTests {
     let policy = RateLimitPolicy(paceBelowFraction: 0.2)
@@ -13,13 +12,6 @@ import XAPI
             rejectedUntil: rejected ? now.addingTimeInterval(resetIn) : nil,
             lastGrantedAt: lastGrantedAgo.map { now.addingTimeInterval(-$0) }
         )
-    }
-
-    @Test func xapisParsedHeadersBecomeAnObservationOnlyWhenComplete() {
-        let reset = Date(timeIntervalSince1970: 1_700_000_900)
-        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: 12, resetAt: reset), rejected: true)
-                == RateLimitObservation(limit: 300, remaining: 12, resetAt: reset, rejected: true))
-        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset)) == nil)
     }
 
     @Test func anUnknownEndpointMayGo() {

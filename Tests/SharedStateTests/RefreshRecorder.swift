@@ -1,6 +1,6 @@
 import Foundation
+import SharedState
 import Synchronization
-import XAPI
 
 /// A refresh function for tests: rotates like X (only the latest refresh token works), counts
 /// calls, and can be told to refuse or to wait.
@@ -33,15 +33,15 @@ final class RefreshRecorder: Sendable {
     func failTransiently() { state.withLock { $0.failTransiently = true } }
 
     /// Rotates the pair outside any store, as a sibling deployment (or another process) would.
-    func rotateBehindTheStoresBack() -> OAuth2Token {
+    func rotateBehindTheStoresBack() -> TokenPair {
         state.withLock { state in
             state.generation += 1
             state.live = "refresh-\(state.generation)"
-            return OAuth2Token(accessToken: "access-\(state.generation)", refreshToken: state.live, expiresAt: clock.now().addingTimeInterval(lifetime))
+            return TokenPair(accessToken: "access-\(state.generation)", refreshToken: state.live, expiresAt: clock.now().addingTimeInterval(lifetime))
         }
     }
 
-    var refresh: OAuth2Refresh {
+    var refresh: SharedTokenRefresh.Refresh {
         { [self] token in
             if delay > .zero { try await Task.sleep(for: delay) }
             return try state.withLock { state in
@@ -50,7 +50,7 @@ final class RefreshRecorder: Sendable {
                 guard !state.refuseAll, token.refreshToken == state.live else { throw InvalidGrant() }
                 state.generation += 1
                 state.live = "refresh-\(state.generation)"
-                return OAuth2Token(
+                return TokenPair(
                     accessToken: "access-\(state.generation)", refreshToken: state.live,
                     expiresAt: clock.now().addingTimeInterval(lifetime)
                 )

@@ -1,11 +1,10 @@
 import Foundation
 import SharedState
 import Testing
-import XAPI
 
 @Suite struct TokenStorageTests {
-    private func pair(_ name: String, expiresAt: Date = Date(timeIntervalSince1970: 1_700_003_600)) -> OAuth2Token {
-        OAuth2Token(accessToken: "access-\(name)", refreshToken: "refresh-\(name)", expiresAt: expiresAt, scope: "dm.read")
+    private func pair(_ name: String, expiresAt: Date = Date(timeIntervalSince1970: 1_700_003_600)) -> TokenPair {
+        TokenPair(accessToken: "access-\(name)", refreshToken: "refresh-\(name)", expiresAt: expiresAt, scope: "dm.read")
     }
 
     @Test func theFirstPairIsStoredAsVersionOneAndReadBack() async throws {

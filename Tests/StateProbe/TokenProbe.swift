@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import KiamoTwitter
 import Logging
 import SharedState
 import XAPI
@@ -26,7 +27,8 @@ enum TokenProbe {
         var logger = Logger(label: "state-probe.tokens")
         logger.logLevel = .warning
 
-        let tokens = SharedOAuth2TokenStore(store: try await ProbeStore.open(arguments), account: account, logger: logger)
+        let store = try await ProbeStore.open(arguments)
+        let tokens = SharedOAuth2TokenStore(store: store, clock: store.options.clock, account: account, logger: logger)
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.proxy = .none
         let http = try HTTPClient(configuration: httpConfiguration, logger: logger)

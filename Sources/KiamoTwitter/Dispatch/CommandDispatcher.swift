@@ -53,7 +53,11 @@ public final class CommandDispatcher: Sendable {
     }
 
     let clients: [String: any XDirectMessageClient]
-    let state: any StateStore
+    /// The state roles dispatch uses: the send ledger (and its delivery counts), the recipient
+    /// lines that keep one customer's replies in order, and the shared rate-limit budget.
+    public typealias State = SendLedger & RecipientLines & RateLimitBudgets
+
+    let state: any State
     let publisher: any ConfirmedPublisher
     let messages: DispatchMessages
     let validator: SendCommandValidator
@@ -70,7 +74,7 @@ public final class CommandDispatcher: Sendable {
     /// `clients` are keyed by account user id: the accounts this worker serves.
     public init(
         clients: [String: any XDirectMessageClient],
-        state: any StateStore,
+        state: any State,
         publisher: any ConfirmedPublisher,
         topology: Topology,
         settings: DispatchSettings,

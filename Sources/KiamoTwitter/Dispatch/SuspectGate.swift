@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Lets ordinary commands be handled together and a suspect one alone: a suspect (a command with
-/// an earlier delivery that began and never settled, `StateStore.unsettledDeliveries`) waits until
+/// an earlier delivery that began and never settled, `SendLedger.unsettledDeliveries`) waits until
 /// nothing else is being handled, and nothing else starts while it waits or runs.
 ///
 /// Why: when a command kills the worker or its connection, every command handled beside it at

@@ -77,9 +77,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var sweep = false
     }
 
+    /// The state roles one account's ingest uses: the cursor and ledger it commits, the cache
+    /// of sender names, the shared rate-limit budget, and the lease that makes it the one poller.
+    public typealias State = InboundLedger & ConversationCache & RateLimitBudgets & LeaseStorage
+
     public let account: String
     let client: any XDirectMessageClient
-    let state: any StateStore
+    let state: any State
     let publisher: any ConfirmedPublisher
     let topology: Topology
     let settings: Settings
@@ -105,7 +109,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     public init(
         account: String,
         client: any XDirectMessageClient,
-        state: any StateStore,
+        state: any State,
         publisher: any ConfirmedPublisher,
         topology: Topology,
         settings: Settings,
@@ -398,11 +402,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         for id in ids.sorted() {
             if let user = included[id] {
                 senders[id] = user
-                try await state.addToCache(account: account, user: user, at: now())
+                try await state.addToCache(account: account, user: CachedUser(user), at: now())
                 continue
             }
             if let cached = try await state.getFromCache(account: account, userId: id) {
-                senders[id] = cached
+                senders[id] = XUser(cached)
                 continue
             }
             do {
@@ -410,7 +414,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 let user = try await client.user(id: id).value
                 report.userLookups += 1
                 senders[id] = user
-                try await state.addToCache(account: account, user: user, at: now())
+                try await state.addToCache(account: account, user: CachedUser(user), at: now())
             } catch let error as XAPIError {
                 logger.warning("sender not found; publishing with the sender id as name", metadata: ["sender": "\(id)", "error": "\(error)"])
             }

@@ -8,14 +8,21 @@ import XAPI
 /// configuration, OAuth 2.0 tokens through the shared state (one refresh across every process),
 /// and every call reported to the shared rate-limit budget and the metrics.
 public struct AccountClientFactory: Sendable {
+    /// The state roles an account's client uses: its token pair, the refresh lease that makes
+    /// one refresh at a time, and the rate-limit budget every call reports to.
+    public typealias State = TokenStorage & LeaseStorage & RateLimitBudgets
+
     public let configuration: Configuration
-    public let state: any StateStore
+    public let state: any State
+    /// The clock token expiries are read from: the state store's (`StateStoreOptions.clock`).
+    public let clock: any StateClock
     public let http: HTTPClient
     let logger: Logger
 
-    public init(configuration: Configuration, state: any StateStore, http: HTTPClient, logger: Logger) {
+    public init(configuration: Configuration, state: any State, clock: any StateClock, http: HTTPClient, logger: Logger) {
         self.configuration = configuration
         self.state = state
+        self.clock = clock
         self.http = http
         self.logger = logger
     }
@@ -32,16 +39,12 @@ public struct AccountClientFactory: Sendable {
         case .oauth2(let clientId, let clientSecret, let refreshToken):
             if let refreshToken {
                 // An expired access token: the first call refreshes, under the shared lease.
-                _ = try await state.seedToken(account: account.userId, OAuth2Token(
+                _ = try await state.seedToken(account: account.userId, TokenPair(
                     accessToken: "", refreshToken: refreshToken.reveal(), expiresAt: Date(timeIntervalSince1970: 0)))
             }
             let store = SharedOAuth2TokenStore(
-                store: state, account: account.userId,
+                store: state, clock: clock, account: account.userId,
                 leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
-                isRefreshRejected: { error in
-                    if case .refreshRejected = error as? XAPIError { return true }
-                    return false
-                },
                 logger: logger
             )
             credentials = .oauth2(OAuth2Credentials(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenStore: store))

@@ -14,10 +14,10 @@ public actor Leadership {
     public let name: String
     public let owner: String
     public let ttl: Duration
-    private let state: any StateStore
+    private let state: any LeaseStorage
     private var renewedAt: ContinuousClock.Instant?
 
-    public init(state: any StateStore, account: String, name: String, owner: String, ttl: Duration) {
+    public init(state: any LeaseStorage, account: String, name: String, owner: String, ttl: Duration) {
         self.state = state
         self.account = account
         self.name = name

@@ -16,13 +16,13 @@ public struct ResourceFilesWriter: Service {
     /// Never more often than this, whatever the poll interval.
     public static let minimumInterval: Duration = .seconds(10)
 
-    let state: any StateStore
+    let state: any StateExport
     let connector: String
     let folder: URL
     let interval: Duration
     let logger: Logger
 
-    public init(state: any StateStore, configuration: Configuration, logger: Logger) {
+    public init(state: any StateExport, configuration: Configuration, logger: Logger) {
         self.state = state
         self.connector = configuration.service
         self.folder = URL(fileURLWithPath: configuration.resources.folder, isDirectory: true)

@@ -11,10 +11,10 @@ import XAPI
 public struct MeteredXClient: XDirectMessageClient {
     public let base: any XDirectMessageClient
     public let account: String
-    public let state: any StateStore
+    public let state: any RateLimitBudgets
     let logger: Logger
 
-    public init(_ base: any XDirectMessageClient, account: String, state: any StateStore, logger: Logger) {
+    public init(_ base: any XDirectMessageClient, account: String, state: any RateLimitBudgets, logger: Logger) {
         self.base = base
         self.account = account
         self.state = state

@@ -1,5 +1,4 @@
 import Foundation
-import XAPI
 
 /// Everything the debug export shows of one account, secrets already masked.
 public struct AccountSnapshot: Sendable, Hashable {
@@ -12,14 +11,14 @@ public struct AccountSnapshot: Sendable, Hashable {
     /// When the cursor last moved.
     public var cursorUpdatedAt: Date?
     /// Cached users, expired ones included (until cleaned), sorted by id.
-    public var users: [CacheEntry<XUser>]
+    public var users: [CacheEntry<CachedUser>]
     /// Cached conversations, sorted by id.
     public var conversations: [CacheEntry<CachedConversation>]
 
     /// A snapshot of one account.
     public init(
         account: String, token: TokenSummary?, cursor: String?, cursorUpdatedAt: Date?,
-        users: [CacheEntry<XUser>], conversations: [CacheEntry<CachedConversation>]
+        users: [CacheEntry<CachedUser>], conversations: [CacheEntry<CachedConversation>]
     ) {
         self.account = account
         self.token = token

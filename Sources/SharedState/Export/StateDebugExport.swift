@@ -1,5 +1,4 @@
 import Foundation
-import XAPI
 
 /// Writes the original connector's resource files from a `StateSnapshot`, for debugging only
 /// (the state store stays the truth):
@@ -92,7 +91,7 @@ public enum StateDebugExport {
         var name: String
         var username: String
         var updatedAt: Date
-        init(_ entry: CacheEntry<XUser>) {
+        init(_ entry: CacheEntry<CachedUser>) {
             id = entry.record.id
             name = entry.record.name
             username = entry.record.username

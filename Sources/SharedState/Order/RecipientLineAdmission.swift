@@ -1,7 +1,7 @@
 /// What a dispatch process does with a command about to be claimed and posted, as the
 /// recipient's line in the state store says.
 public enum RecipientLineAdmission: Sendable, Hashable {
-    /// Post it; `ticket` goes to `StateStore.leaveLine` once it is settled.
+    /// Post it; `ticket` goes to `RecipientLines.leaveLine` once it is settled.
     case go(ticket: UInt64)
     /// An earlier reply to the same recipient waits in `tier`: park this one there too (it is in
     /// the line now, behind it).

@@ -1,5 +1,4 @@
 import Foundation
-import XAPI
 
 /// The `x-rate-limit-*` headers of one X response for an endpoint family.
 public struct RateLimitObservation: Sendable, Hashable {
@@ -18,12 +17,5 @@ public struct RateLimitObservation: Sendable, Hashable {
         self.remaining = remaining
         self.resetAt = resetAt
         self.rejected = rejected
-    }
-
-    /// The observation in the rate-limit headers XAPI parsed from a response (`rejected` for a
-    /// 429); nil when X did not send all three headers.
-    public init?(_ info: RateLimitInfo, rejected: Bool = false) {
-        guard let limit = info.limit, let remaining = info.remaining, let resetAt = info.resetAt else { return nil }
-        self.init(limit: limit, remaining: remaining, resetAt: resetAt, rejected: rejected)
     }
 }

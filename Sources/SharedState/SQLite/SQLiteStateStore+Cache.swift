@@ -1,10 +1,9 @@
 import Foundation
 import GRDB
-import XAPI
 
 extension SQLiteStateStore {
     @discardableResult
-    public func addToCache(account: String, user: XUser, at: Date) async throws -> Bool {
+    public func addToCache(account: String, user: CachedUser, at: Date) async throws -> Bool {
         guard options.cache.enabled else { return false }
         return try await write("caching user \(user.id) of account \(account)") { db in
             // Newer wins (`CacheRules.replaces`), decided inside the statement.
@@ -38,7 +37,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func getFromCache(account: String, userId: String) async throws -> XUser? {
+    public func getFromCache(account: String, userId: String) async throws -> CachedUser? {
         guard options.cache.enabled else { return nil }
         let cutoff = SQLiteTime.millis(CacheRules.expiryCutoff(now: now(), policy: options.cache))
         return try await read("reading cached user \(userId) of account \(account)") { db in
@@ -46,7 +45,7 @@ extension SQLiteStateStore {
                 db,
                 sql: "SELECT name, username FROM cache_users WHERE account = ? AND user_id = ? AND updated_at >= ?",
                 arguments: [account, userId, cutoff]
-            ).map { XUser(id: userId, name: $0["name"], username: $0["username"]) }
+            ).map { CachedUser(id: userId, name: $0["name"], username: $0["username"]) }
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import XAPI
 
 extension SQLiteStateStore {
     public func debugSnapshot() async throws -> StateSnapshot {
@@ -18,7 +17,7 @@ extension SQLiteStateStore {
                     db, sql: "SELECT user_id, name, username, updated_at FROM cache_users WHERE account = ? ORDER BY user_id",
                     arguments: [account]
                 ).map { row in
-                    CacheEntry(record: XUser(id: row["user_id"], name: row["name"], username: row["username"]),
+                    CacheEntry(record: CachedUser(id: row["user_id"], name: row["name"], username: row["username"]),
                                updatedAt: SQLiteTime.date(row["updated_at"] as Int64))
                 }
                 let conversations = try Row.fetchAll(

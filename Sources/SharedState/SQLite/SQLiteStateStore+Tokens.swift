@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import XAPI
 
 extension SQLiteStateStore {
     public func storedToken(account: String) async throws -> StoredToken? {
@@ -9,7 +8,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func storeToken(account: String, _ token: OAuth2Token, ifVersion expectedVersion: Int64?) async throws -> TokenWrite {
+    public func storeToken(account: String, _ token: TokenPair, ifVersion expectedVersion: Int64?) async throws -> TokenWrite {
         let now = SQLiteTime.millis(now())
         return try await write("storing the token of account \(account)") { db in
             let current = try Self.fetchToken(db, account: account)
@@ -49,7 +48,7 @@ extension SQLiteStateStore {
             sql: "SELECT access_token, refresh_token, expires_at, scope, version, updated_at FROM tokens WHERE account = ?",
             arguments: [account]
         ) else { return nil }
-        let token = OAuth2Token(
+        let token = TokenPair(
             accessToken: row["access_token"],
             refreshToken: row["refresh_token"],
             expiresAt: SQLiteTime.date(row["expires_at"] as Int64),

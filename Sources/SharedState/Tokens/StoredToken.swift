@@ -1,5 +1,4 @@
 import Foundation
-import XAPI
 
 /// An account's OAuth 2.0 token pair as stored, with the version every replacement increments.
 ///
@@ -9,14 +8,14 @@ public struct StoredToken: Sendable, Hashable, CustomStringConvertible {
     /// The account the pair belongs to.
     public var account: String
     /// The pair (its `description` hides the secrets).
-    public var token: OAuth2Token
+    public var token: TokenPair
     /// 1 for the first pair stored, plus one per replacement.
     public var version: Int64
     /// When this version was stored.
     public var updatedAt: Date
 
     /// A stored pair.
-    public init(account: String, token: OAuth2Token, version: Int64, updatedAt: Date) {
+    public init(account: String, token: TokenPair, version: Int64, updatedAt: Date) {
         self.account = account
         self.token = token
         self.version = version

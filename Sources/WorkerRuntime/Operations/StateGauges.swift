@@ -8,7 +8,7 @@ import XAPI
 /// the X rate-limit budgets per endpoint family. Every worker of an account shares them, so they
 /// are read where they live, never from what this process last saw.
 struct StateGauges: Sendable {
-    let state: any StateStore
+    let state: any TokenStorage & RateLimitBudgets
     let accounts: [AccountConfiguration]
 
     func refresh(now: Date = Date()) async throws {

@@ -87,10 +87,10 @@ public struct AuthLogin: Sendable {
 
     /// Stores `token` over whatever is stored, each attempt a compare-and-set on the version just
     /// read (a worker rotating the old pair meanwhile makes it read again, never overwrite blindly).
-    static func replace(_ token: OAuth2Token, account: String, in state: any StateStore) async throws -> StoredToken {
+    static func replace(_ token: OAuth2Token, account: String, in state: any TokenStorage) async throws -> StoredToken {
         for _ in 0..<10 {
             let current = try await state.storedToken(account: account)
-            if case .stored(let stored) = try await state.storeToken(account: account, token, ifVersion: current?.version) {
+            if case .stored(let stored) = try await state.storeToken(account: account, TokenPair(token), ifVersion: current?.version) {
                 return stored
             }
         }

@@ -24,9 +24,9 @@ public struct TokenRefresh: Sendable {
         guard let current = try await state.storedToken(account: account.userId) else {
             throw StateStoreError.noToken(account: account.userId)
         }
-        let shared = SharedOAuth2TokenStore(store: state, account: account.userId, leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
-                                            logger: session.logger)
-        _ = try await shared.token(afterRejecting: current.token) { try await oauth.refresh($0) }
+        let shared = SharedOAuth2TokenStore(store: state, clock: state.options.clock, account: account.userId,
+                                            leaseTTL: max(.seconds(30), configuration.api.timeout * 2), logger: session.logger)
+        _ = try await shared.token(afterRejecting: OAuth2Token(current.token)) { try await oauth.refresh($0) }
         let fresh = try await state.storedToken(account: account.userId)
         return TokenReport(account: account.userId, method: account.credentials.methodName, action: "refresh", user: nil, token: fresh,
                            stored: fresh?.version != current.version, now: Date())

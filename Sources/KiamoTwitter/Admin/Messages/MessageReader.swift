@@ -59,7 +59,7 @@ public struct MessageReader: Sendable {
         for event in events where mapper.skipReason(event) == nil {
             guard let sender = event.senderId, users[sender] == nil else { continue }
             if let cached = try await state.getFromCache(account: account.userId, userId: sender) {
-                users[sender] = cached
+                users[sender] = XUser(cached)
             } else if let found = try? await client.user(id: sender).value {
                 users[sender] = found
                 lookups += 1

@@ -110,7 +110,9 @@ public actor AdminSession {
     /// budgets recorded).
     public func client(for account: AccountConfiguration) async throws -> MeteredXClient {
         if let client = clients[account.userId] { return client }
-        let factory = AccountClientFactory(configuration: configuration, state: try await state(), http: try httpClient(), logger: logger)
+        let state = try await state()
+        let factory = AccountClientFactory(configuration: configuration, state: state, clock: state.options.clock, http: try httpClient(),
+                                           logger: logger)
         let client = try await factory.client(for: account)
         clients[account.userId] = client
         return client

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-import XAPI
 
-/// The XAPI token store of one account, shared by every process on the same state.
+/// The refresh of one account's OAuth 2.0 pair, one at a time for every process on the same
+/// state: X rotates the refresh token on every refresh and kills the old one, so two refreshes
+/// of one pair would lock the account out.
 ///
 /// Single-flight across processes: a caller needing a refresh takes the lease
 /// `token-refresh` of the account; the holder re-reads (a sibling may have just refreshed),
@@ -11,19 +12,28 @@ import XAPI
 /// most `2 × leaseTTL`. A holder that dies frees the lease when it expires, and the next caller
 /// takes over.
 ///
-/// A refusal of the refresh (X's `invalid_grant`) is first checked against the store: if the
-/// stored pair changed since it was read, a sibling rotated first and its pair is returned;
-/// otherwise the refusal is real and surfaces as `StateStoreError.refreshRejected` (sign in again).
+/// A refusal of the refresh (X's `invalid_grant`, recognised by `isRefreshRejected`: the state
+/// module knows no X client) is first checked against the store: if the stored pair changed
+/// since it was read, a sibling rotated first and its pair is returned; otherwise the refusal is
+/// real and surfaces as `StateStoreError.refreshRejected` (sign in again).
 ///
 /// `leaseTTL` must exceed the longest a refresh call can take (its HTTP timeout), so the lease
 /// never expires under a live holder.
-public struct SharedOAuth2TokenStore: OAuth2TokenStore {
+///
+/// The X client reaches it through `SharedOAuth2TokenStore` (the core's adapter to the client's
+/// token-store protocol); the refresh itself is a closure, so this type calls no network.
+public struct SharedTokenRefresh: Sendable {
+    /// Refreshes a pair with X; throws when X refuses or cannot be reached.
+    public typealias Refresh = @Sendable (TokenPair) async throws -> TokenPair
+
     /// The lease name, under the account.
     public static let refreshLease = "token-refresh"
 
     /// Where the pair and the refresh lease live.
-    public let store: any StateStore
-    /// The account whose pair this store serves.
+    public let store: any TokenStorage & LeaseStorage
+    /// The clock expiries are read from: the store's (`StateStoreOptions.clock`).
+    public let clock: any StateClock
+    /// The account whose pair this refresh serves.
     public let account: String
     /// This process's prefix in the refresh lease's owner.
     public let owner: String
@@ -37,18 +47,20 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     /// - Parameters:
     ///   - owner: this process's id in the lease (`OwnerID.make()` by default); each refresh
     ///     attempt adds a suffix of its own, so concurrent callers in one process also take turns.
-    ///   - isRefreshRejected: recognises a refused refresh token (`invalid_grant`); by default
-    ///     `XAPIError.refreshRejected`. Other refresh errors are rethrown as they are.
+    ///   - isRefreshRejected: recognises a refused refresh token (`invalid_grant`) among the
+    ///     errors `Refresh` throws. Other refresh errors are rethrown as they are.
     public init(
-        store: any StateStore,
+        store: any TokenStorage & LeaseStorage,
+        clock: any StateClock,
         account: String,
         owner: String = OwnerID.make(),
         leaseTTL: Duration = .seconds(30),
         pollInterval: Duration = .milliseconds(20),
-        isRefreshRejected: @escaping @Sendable (any Error) -> Bool = SharedOAuth2TokenStore.isXAPIRefreshRejection,
+        isRefreshRejected: @escaping @Sendable (any Error) -> Bool,
         logger: Logger
     ) {
         self.store = store
+        self.clock = clock
         self.account = account
         self.owner = owner
         self.leaseTTL = leaseTTL
@@ -57,25 +69,18 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         self.logger = logger
     }
 
-    /// True for X's refusal of a refresh token (`XAPIError.refreshRejected`).
-    public static func isXAPIRefreshRejection(_ error: any Error) -> Bool {
-        if case .refreshRejected = error as? XAPIError { return true }
-        return false
-    }
-
     /// The stored access token if it stays valid for `margin`; otherwise the pair one process
     /// refreshed (this one, under the lease, or a sibling). Throws `StateStoreError.noToken`,
     /// `.refreshRejected`, `.refreshTimedOut`, or the refresh's own (transient) error.
-    public func validToken(margin: Duration, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
-        let clock = store.options.clock
-        return try await obtain(refresh: refresh) { stored in
+    public func validToken(margin: Duration, refresh: @escaping Refresh) async throws -> TokenPair {
+        try await obtain(refresh: refresh) { stored in
             !stored.token.isValid(at: clock.now(), margin: margin)
         }
     }
 
     /// A pair other than `rejected`: the stored one if someone already replaced it, else a
     /// single-flight refresh. Same errors as `validToken`.
-    public func token(afterRejecting rejected: OAuth2Token, refresh: @escaping OAuth2Refresh) async throws -> OAuth2Token {
+    public func token(afterRejecting rejected: TokenPair, refresh: @escaping Refresh) async throws -> TokenPair {
         try await obtain(refresh: refresh) { stored in
             stored.token.accessToken == rejected.accessToken
         }
@@ -83,7 +88,7 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
 
     /// Returns the stored pair once `needsRefresh` is false for it, refreshing (single-flight) or
     /// waiting for the process that does.
-    private func obtain(refresh: @escaping OAuth2Refresh, needsRefresh: (StoredToken) -> Bool) async throws -> OAuth2Token {
+    private func obtain(refresh: @escaping Refresh, needsRefresh: (StoredToken) -> Bool) async throws -> TokenPair {
         let waitLimit = leaseTTL * 2
         let deadline = ContinuousClock.now + waitLimit
         while true {
@@ -113,8 +118,8 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
     }
 
     private func refreshHoldingLease(
-        flight: String, refresh: @escaping OAuth2Refresh, needsRefresh: (StoredToken) -> Bool
-    ) async throws -> OAuth2Token {
+        flight: String, refresh: @escaping Refresh, needsRefresh: (StoredToken) -> Bool
+    ) async throws -> TokenPair {
         do {
             let token = try await refreshAndStore(refresh: refresh, needsRefresh: needsRefresh)
             await releaseLease(flight)
@@ -125,14 +130,14 @@ public struct SharedOAuth2TokenStore: OAuth2TokenStore {
         }
     }
 
-    private func refreshAndStore(refresh: @escaping OAuth2Refresh, needsRefresh: (StoredToken) -> Bool) async throws -> OAuth2Token {
+    private func refreshAndStore(refresh: @escaping Refresh, needsRefresh: (StoredToken) -> Bool) async throws -> TokenPair {
         // Re-read under the lease: a sibling may have refreshed between our read and our lease.
         guard let current = try await store.storedToken(account: account) else {
             throw StateStoreError.noToken(account: account)
         }
         if !needsRefresh(current) { return current.token }
 
-        let fresh: OAuth2Token
+        let fresh: TokenPair
         do {
             fresh = try await refresh(current.token)
         } catch {

@@ -2,9 +2,8 @@ import Foundation
 import SharedState
 import TestSupport
 import Testing
-import XAPI
 
-@Suite struct SharedOAuth2TokenStoreTests {
+@Suite struct SharedTokenRefreshTests {
     let fixture: StoreFixture
     let account = "1234"
 
@@ -12,9 +11,9 @@ import XAPI
         fixture = try await StoreFixture()
     }
 
-    private func tokens(_ store: (any StateStore)? = nil, leaseTTL: Duration = .seconds(30)) -> SharedOAuth2TokenStore {
-        SharedOAuth2TokenStore(
-            store: store ?? fixture.store, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
+    private func tokens(_ store: (any StateStore)? = nil, leaseTTL: Duration = .seconds(30)) -> SharedTokenRefresh {
+        SharedTokenRefresh(
+            store: store ?? fixture.store, clock: fixture.clock, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
             isRefreshRejected: { $0 is RefreshRecorder.InvalidGrant }, logger: StoreFixture.logger
         )
     }
@@ -22,7 +21,7 @@ import XAPI
     /// Stores a pair whose access token expires `in` seconds from the manual clock's now.
     @discardableResult
     private func seed(expiringIn seconds: Double) async throws -> StoredToken {
-        try await fixture.store.seedToken(account: account, OAuth2Token(
+        try await fixture.store.seedToken(account: account, TokenPair(
             accessToken: "access-0", refreshToken: "refresh-0", expiresAt: fixture.clock.now().addingTimeInterval(seconds)
         ))
     }
@@ -43,7 +42,7 @@ import XAPI
         let stored = try await fixture.store.storedToken(account: account)
         #expect(stored?.version == 2)
         #expect(stored?.token.refreshToken == "refresh-1")
-        #expect(try await fixture.store.leaseHolder(account: account, name: SharedOAuth2TokenStore.refreshLease) == nil)
+        #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
     }
 
     @Test func manyConcurrentCallersOfSeveralStoresShareOneRefresh() async throws {
@@ -74,9 +73,9 @@ import XAPI
         try await seed(expiringIn: 0)
         let store = fixture.store
         let account = account
-        let sibling = OAuth2Token(accessToken: "access-sibling", refreshToken: "refresh-sibling", expiresAt: fixture.clock.now().addingTimeInterval(3600))
+        let sibling = TokenPair(accessToken: "access-sibling", refreshToken: "refresh-sibling", expiresAt: fixture.clock.now().addingTimeInterval(3600))
         // The sibling stores its rotated pair while our refresh is on the wire; X then refuses ours.
-        let refresh: OAuth2Refresh = { _ in
+        let refresh: SharedTokenRefresh.Refresh = { _ in
             _ = try await store.storeToken(account: account, sibling, ifVersion: 1)
             throw RefreshRecorder.InvalidGrant()
         }
@@ -93,19 +92,7 @@ import XAPI
         }
         #expect(error == .refreshRejected(account: account))
         #expect(error?.description.contains("kiamo-twitter auth login") == true)
-        #expect(try await fixture.store.leaseHolder(account: account, name: SharedOAuth2TokenStore.refreshLease) == nil)
-    }
-
-    @Test func xapisRefreshRejectionIsRecognisedByDefault() async throws {
-        try await seed(expiringIn: 0)
-        let tokens = SharedOAuth2TokenStore(store: fixture.store, account: account, pollInterval: .milliseconds(5), logger: StoreFixture.logger)
-        let error = await #expect(throws: StateStoreError.self) {
-            _ = try await tokens.validToken(margin: .seconds(60)) { _ in
-                throw XAPIError.refreshRejected(error: "invalid_grant", detail: nil)
-            }
-        }
-        #expect(error == .refreshRejected(account: account))
-        #expect(!SharedOAuth2TokenStore.isXAPIRefreshRejection(XAPIError.unauthorized(operation: .refreshToken, detail: nil)))
+        #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
     }
 
     @Test func aTransientRefreshErrorIsRethrownAsItIsAndFreesTheLease() async throws {
@@ -115,13 +102,13 @@ import XAPI
         await #expect(throws: RefreshRecorder.Unreachable.self) {
             _ = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
         }
-        #expect(try await fixture.store.leaseHolder(account: account, name: SharedOAuth2TokenStore.refreshLease) == nil)
+        #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
         #expect(try await fixture.store.storedToken(account: account)?.version == 1)
     }
 
     @Test func aRefreshLeaseLeftByADeadHolderIsTakenOverOnceItExpires() async throws {
         try await seed(expiringIn: 0)
-        let dead = try await fixture.store.acquireLease(account: account, name: SharedOAuth2TokenStore.refreshLease, owner: "dead", ttl: .seconds(30))
+        let dead = try await fixture.store.acquireLease(account: account, name: SharedTokenRefresh.refreshLease, owner: "dead", ttl: .seconds(30))
         #expect(dead != nil)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         let readsBefore = fixture.clock.reads
@@ -136,7 +123,7 @@ import XAPI
 
     @Test func waitingIsBoundedWhenTheHolderNeverDeliversNorExpires() async throws {
         try await seed(expiringIn: 0)
-        _ = try await fixture.store.acquireLease(account: account, name: SharedOAuth2TokenStore.refreshLease, owner: "stuck", ttl: .seconds(3600))
+        _ = try await fixture.store.acquireLease(account: account, name: SharedTokenRefresh.refreshLease, owner: "stuck", ttl: .seconds(3600))
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         let error = await #expect(throws: StateStoreError.self) {
             _ = try await tokens(leaseTTL: .milliseconds(100)).validToken(margin: .seconds(60), refresh: authority.refresh)
