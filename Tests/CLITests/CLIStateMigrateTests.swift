@@ -3,7 +3,6 @@ import Logging
 import SharedState
 import Testing
 import TestSupport
-import XAPI
 
 /// `kiamo-twitter state migrate`: a deployment's whole state moved to another store, only with the
 /// workers stopped, only into an empty store, and verified record by record.
@@ -18,11 +17,11 @@ import XAPI
     static func filledStore(at file: String) async throws -> any StateStore {
         let store = try await openStateStore(url: "sqlite://\(file)", logger: logger)
         let account = "1001"
-        _ = try await store.seedToken(account: account, OAuth2Token(accessToken: "access-secret", refreshToken: "refresh-secret",
+        _ = try await store.seedToken(account: account, TokenPair(accessToken: "access-secret", refreshToken: "refresh-secret",
                                                                    expiresAt: Date().addingTimeInterval(3600), scope: "dm.read"))
         try await store.commitInbound(account: account, publishedIds: ["1800000000000000001", "1800000000000000002"],
                                       cursor: "1800000000000000002")
-        try await store.addToCache(account: account, user: XUser(id: "42", name: "Ada", username: "ada"), at: Date())
+        try await store.addToCache(account: account, user: CachedUser(id: "42", name: "Ada", username: "ada"), at: Date())
         try await store.addToCache(account: account, conversation: CachedConversation(conversationId: "42-1001", participantId: "42"), at: Date())
         try await store.recordPending(account: account, key: "command-1")
         #expect(try await store.claimSend(account: account, key: "command-1", owner: "worker-a").isOwned)
@@ -49,8 +48,8 @@ import XAPI
         #expect(report["verified"] as? Bool == true)
         #expect(!result.stdout.contains("secret") && !result.stderr.contains("secret"))
 
-        let copied = try #require(try await openStateStore(url: "sqlite://\(target)", logger: Self.logger) as? any StateTransfer)
-        let original = try #require(store as? any StateTransfer)
+        let copied = try await openStateStore(url: "sqlite://\(target)", logger: Self.logger)
+        let original = store
         let expected = try await original.exportTables()
         #expect(try await copied.exportTables() == expected)
         #expect(expected.allSatisfy { !$0.rows.isEmpty || ["recipient_lines", "cache_cleanings"].contains($0.name) })
@@ -66,7 +65,7 @@ import XAPI
         let result = try await environment.run(["state", "migrate", "--from", "sqlite://\(source)", "--to", "sqlite://\(target)"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("live lease"), "\(result.stderr)")
-        let untouched = try #require(try await openStateStore(url: "sqlite://\(target)", logger: Self.logger) as? any StateTransfer)
+        let untouched = try await openStateStore(url: "sqlite://\(target)", logger: Self.logger)
         #expect(try await untouched.exportTables().allSatisfy(\.rows.isEmpty))
     }
 
@@ -77,12 +76,12 @@ import XAPI
         _ = try await Self.filledStore(at: source)
         let other = try await openStateStore(url: "sqlite://\(target)", logger: Self.logger)
         try await other.commitInbound(account: "2002", publishedIds: ["1900000000000000001"], cursor: "1900000000000000001")
-        let before = try await (try #require(other as? any StateTransfer)).exportTables()
+        let before = try await other.exportTables()
 
         let result = try await environment.run(["state", "migrate", "--from", "sqlite://\(source)", "--to", "sqlite://\(target)"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("already holds records"), "\(result.stderr)")
-        #expect(try await (try #require(other as? any StateTransfer)).exportTables() == before)
+        #expect(try await other.exportTables() == before)
     }
 
     @Test func aMissingSourceFileIsAUsageError() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SQLiteStateStore: StateTransfer {
+extension SQLiteStateStore {
     public func exportTables() async throws -> [StateTable] {
         try await read("reading every record for a migration") { db in
             try StateTransferSchema.tables.map { table in

@@ -31,18 +31,15 @@ public struct StateMigration: Sendable {
         }
         let sourceStore = try await openStateStore(url: source, options: options, logger: logger)
         let targetStore = try await openStateStore(url: target, options: options, logger: logger)
-        guard let reader = sourceStore as? any StateTransfer, let writer = targetStore as? any StateTransfer else {
-            throw AdminError.failed("this build cannot copy records between \(from) and \(to)")
-        }
-        let tables = try await reader.exportTables()
+        let tables = try await sourceStore.exportTables()
         let live = StateMigrationRules.liveLeases(in: tables, at: now)
         if let lease = live.first {
             throw AdminError.failed("the source holds \(live.count) live lease(s) (e.g. \(lease.name) of account \(lease.account), "
                 + "held by \(lease.owner) until \(AdminJSON.time(lease.expiresAt))): stop every worker, wait for their leases "
                 + "to expire, then run the migration again")
         }
-        try await writer.importTables(tables)
-        let copied = try await writer.exportTables()
+        try await targetStore.importTables(tables)
+        let copied = try await targetStore.exportTables()
         let mismatches = StateMigrationRules.mismatches(source: tables, target: copied)
         guard mismatches.isEmpty else {
             throw AdminError.failed("the copy in \(to) differs from \(from) in \(mismatches.joined(separator: ", ")): "
