@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 /// The count behind `dispatch.maxDeliveries`: deliveries of a command that began and were never settled.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import SharedState
+import TestSupport
+import Testing
 
 @Suite struct LeaseRulesTests {
     let now = Date(timeIntervalSince1970: 5_000)

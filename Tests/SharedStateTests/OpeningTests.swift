@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import SharedState
+import TestSupport
 import Testing
 import XAPI
 

@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 /// The recipient lines in the state store: one line and one ticket counter for every process on the file or database.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SharedState
+import TestSupport
 
 /// A state store on a fresh location of one backend (a SQLite file in a temporary folder, or a
 /// PostgreSQL database of its own), with a manual clock.
