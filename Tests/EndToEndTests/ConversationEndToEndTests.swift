@@ -40,8 +40,10 @@ import XEmulator
     /// a reply failing three times in a row would wait 10 s, and the ones behind it with it).
     static let outageRequests = 8
 
-    @Test func customersAndAnAgentTalkThroughRestartsOfEveryComponentAndEachMessageArrivesOnce() async throws {
-        let stack = try await EndToEndStack.start()
+    /// Once per state backend: the workers on a SQLite file, then on a PostgreSQL database.
+    @Test(arguments: StateBackend.allCases)
+    func customersAndAnAgentTalkThroughRestartsOfEveryComponentAndEachMessageArrivesOnce(backend: StateBackend) async throws {
+        let stack = try await EndToEndStack.start(on: backend)
         do {
             try await converse(on: stack)
         } catch {

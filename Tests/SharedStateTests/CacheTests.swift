@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 @Suite struct CacheRulesTests {
@@ -25,15 +26,15 @@ import Testing
     }
 }
 
-@Suite struct CacheTests {
+@Suite(.scratchDatabases) struct CacheTests {
     let jane = CachedUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe")
 
-    private func fixture(enabled: Bool = true) async throws -> StoreFixture {
-        try await StoreFixture { $0.cache = CachePolicy(enabled: enabled, checkEveryInSecs: 60, expirationInSecs: 100) }
+    private func fixture(_ backend: StateBackend, enabled: Bool = true) async throws -> StoreFixture {
+        try await StoreFixture(backend) { $0.cache = CachePolicy(enabled: enabled, checkEveryInSecs: 60, expirationInSecs: 100) }
     }
 
-    @Test func anAddedUserIsReturnedUntilItExpires() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StateBackend.allCases) func anAddedUserIsReturnedUntilItExpires(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         try await store.addToCache(account: "1", user: jane, at: fixture.clock.now())
         #expect(try await store.getFromCache(account: "1", userId: jane.id) == jane)
@@ -44,8 +45,8 @@ import Testing
         #expect(try await store.getFromCache(account: "1", userId: jane.id) == nil)
     }
 
-    @Test func theNewerRecordWinsWhateverTheOrderOfAdds() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StateBackend.allCases) func theNewerRecordWinsWhateverTheOrderOfAdds(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend)
         let now = fixture.clock.now()
         var renamed = jane
         renamed.name = "Jane Smith"
@@ -56,8 +57,8 @@ import Testing
         #expect(try await fixture.store.getFromCache(account: "1", userId: jane.id)?.name == "Jane Doe")
     }
 
-    @Test func conversationsAreFoundByIdAndByParticipant() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StateBackend.allCases) func conversationsAreFoundByIdAndByParticipant(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend)
         let now = fixture.clock.now()
         let old = CachedConversation(conversationId: "1234-906948460078698496", participantId: jane.id)
         let newer = CachedConversation(conversationId: "group-77", participantId: jane.id)
@@ -69,8 +70,8 @@ import Testing
         #expect(try await fixture.store.getFromCache(account: "1", participantId: jane.id) == nil)
     }
 
-    @Test func aDisabledCacheMissesAndStoresNothing() async throws {
-        let fixture = try await fixture(enabled: false)
+    @Test(arguments: StateBackend.allCases) func aDisabledCacheMissesAndStoresNothing(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend, enabled: false)
         #expect(try await !fixture.store.addToCache(account: "1", user: jane, at: fixture.clock.now()))
         #expect(try await fixture.store.getFromCache(account: "1", userId: jane.id) == nil)
         #expect(try await fixture.store.cleanCache(account: "1") == .disabled)
@@ -78,8 +79,8 @@ import Testing
         #expect(try await enabled.getFromCache(account: "1", userId: jane.id) == nil)
     }
 
-    @Test func cleaningDeletesExpiredRecordsAtMostOncePerPeriodAcrossStores() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StateBackend.allCases) func cleaningDeletesExpiredRecordsAtMostOncePerPeriodAcrossStores(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend)
         let other = try await fixture.reopen { $0.cache = CachePolicy(enabled: true, checkEveryInSecs: 60, expirationInSecs: 100) }
         let start = fixture.clock.now()
         try await fixture.store.addToCache(account: "1", user: jane, at: start)
@@ -95,8 +96,8 @@ import Testing
         #expect(snapshot.accounts.first?.conversations.isEmpty == true)
     }
 
-    @Test func concurrentCleanersCleanOnce() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StateBackend.allCases) func concurrentCleanersCleanOnce(backend: StateBackend) async throws {
+        let fixture = try await fixture(backend)
         let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen(), try await fixture.reopen()]
         let outcomes = try await withThrowingTaskGroup(of: CacheCleaning.self) { group in
             for store in stores { group.addTask { try await store.cleanCache(account: "1") } }

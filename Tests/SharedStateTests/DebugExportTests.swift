@@ -1,10 +1,11 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
-@Suite struct DebugExportTests {
-    @Test func theOriginalsResourceFilesAreWrittenWithMaskedTokensAndStableKeys() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct DebugExportTests {
+    @Test(arguments: StateBackend.allCases) func theOriginalsResourceFilesAreWrittenWithMaskedTokensAndStableKeys(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         let now = fixture.clock.now()
         let secretAccess = "AAAAAAAAAAAAAAAAAAAAAAAAsecretAccessTokenWXYZ"

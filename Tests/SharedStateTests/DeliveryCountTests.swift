@@ -1,11 +1,12 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 /// The count behind `dispatch.maxDeliveries`: deliveries of a command that began and were never settled.
-@Suite struct DeliveryCountTests {
-    @Test func whatIsNeverSettledStaysCountedAndAnAcknowledgementForgetsIt() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct DeliveryCountTests {
+    @Test(arguments: StateBackend.allCases) func whatIsNeverSettledStaysCountedAndAnAcknowledgementForgetsIt(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         #expect(try await store.unsettledDeliveries(account: "1", commandId: "cmd") == 0)
         #expect(try await store.beginDelivery(account: "1", commandId: "cmd") == 1)

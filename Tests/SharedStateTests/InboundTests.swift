@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 @Suite struct EventIDOrderTests {
@@ -18,9 +19,9 @@ import Testing
     }
 }
 
-@Suite struct InboundTests {
-    @Test func theCursorMovesForwardNumericallyNeverBack() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct InboundTests {
+    @Test(arguments: StateBackend.allCases) func theCursorMovesForwardNumericallyNeverBack(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         #expect(try await store.cursor(account: "1") == nil)
         #expect(try await store.commitInbound(account: "1", publishedIds: [], cursor: "999") == "999")
@@ -31,8 +32,8 @@ import Testing
         #expect(try await store.cursor(account: "2") == nil)
     }
 
-    @Test func publishedIdsAreFilteredOutInTheirOrder() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func publishedIdsAreFilteredOutInTheirOrder(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         try await store.commitInbound(account: "1", publishedIds: ["1582838593371127812", "17"], cursor: "1582838593371127812")
         let unseen = try await store.filterUnseen(account: "1", ids: ["1582838593371127813", "17", "0017", "5", "1582838593371127812"])
@@ -40,8 +41,8 @@ import Testing
         #expect(try await store.filterUnseen(account: "2", ids: ["17"]) == ["17"])
     }
 
-    @Test func aLargePageIsFilteredInOneCall() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func aLargePageIsFilteredInOneCall(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         let ids = (1...1500).map { String(1_000_000 + $0) }
         try await store.commitInbound(account: "1", publishedIds: ids.filter { Int($0)! % 3 == 0 }, cursor: ids.last)
@@ -49,8 +50,8 @@ import Testing
         #expect(unseen == ids.filter { Int($0)! % 3 != 0 })
     }
 
-    @Test func aBadIdInABatchCommitsNothing() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func aBadIdInABatchCommitsNothing(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         await #expect(throws: StateStoreError.invalidEventID("x1")) {
             try await store.commitInbound(account: "1", publishedIds: ["10", "x1"], cursor: "10")
@@ -59,8 +60,8 @@ import Testing
         #expect(try await store.filterUnseen(account: "1", ids: ["10"]) == ["10"])
     }
 
-    @Test func entriesOlderThanTheRetentionArePrunedNotTheCursor() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func entriesOlderThanTheRetentionArePrunedNotTheCursor(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         try await fixture.store.commitInbound(account: "1", publishedIds: ["1", "2"], cursor: "2")
         fixture.clock.advance(seconds: 29 * 86_400)
         try await fixture.store.commitInbound(account: "1", publishedIds: ["3"], cursor: "3")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import SharedState
+import TestSupport
+import Testing
 
 @Suite struct LeaseRulesTests {
     let now = Date(timeIntervalSince1970: 5_000)
@@ -46,9 +47,9 @@ import Testing
     }
 }
 
-@Suite struct LeaseTests {
-    @Test func aLeaseIsExclusiveUntilReleasedOrExpired() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct LeaseTests {
+    @Test(arguments: StateBackend.allCases) func aLeaseIsExclusiveUntilReleasedOrExpired(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         let held = try await store.acquireLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10))
         #expect(held?.owner == "a")
@@ -68,8 +69,8 @@ import Testing
         #expect(try await store.renewLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10)) == nil)
     }
 
-    @Test func concurrentAcquirersOfAFreeLeaseHaveOneWinner() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func concurrentAcquirersOfAFreeLeaseHaveOneWinner(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen()]
         let winners = try await withThrowingTaskGroup(of: Lease?.self) { group in
             for index in 0..<12 {

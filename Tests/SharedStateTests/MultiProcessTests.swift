@@ -6,28 +6,31 @@ import Testing
 import XAPI
 import XEmulator
 
-/// Real OS processes (`state-probe`) sharing one SQLite state file.
-@Suite(.serialized) struct MultiProcessTests {
+/// Real OS processes (`state-probe`) sharing one state store: a SQLite file, or a PostgreSQL
+/// database (each case a fresh one, dropped after).
+@Suite(.serialized, .scratchDatabases) struct MultiProcessTests {
     let folder: TemporaryFolder
 
     init() throws {
         folder = try TemporaryFolder()
     }
 
-    @Test func eightProcessesCallingXWithExpiringTokensNeverSeeARefusedRefreshAndRefreshOncePerExpiry() async throws {
+    @Test(arguments: StateBackend.allCases)
+    func eightProcessesCallingXWithExpiringTokensNeverSeeARefusedRefreshAndRefreshOncePerExpiry(backend: StateBackend) async throws {
+        let state = try await StoreFixture.freshURL(backend, in: folder)
         // A confidential client: the probes refresh with HTTP Basic, the secret in their environment.
         let clientSecret = "state-probe-client-secret"
         let lifetime = Duration.seconds(2)
         let configuration = TestEmulator.configuration(rateLimits: .off, tokenLifetime: lifetime, clientSecret: clientSecret)
         try await withTestEmulator(configuration: configuration) { emulator in
-            try await runEightTokenProbes(against: emulator, clientSecret: clientSecret, lifetime: lifetime)
+            try await runEightTokenProbes(state: state, against: emulator, clientSecret: clientSecret, lifetime: lifetime)
         }
     }
 
-    private func runEightTokenProbes(against emulator: TestEmulator, clientSecret: String, lifetime: Duration) async throws {
+    private func runEightTokenProbes(state: String, against emulator: TestEmulator, clientSecret: String, lifetime: Duration) async throws {
         typealias Credentials = TestEmulator.Credentials
         // As configuration seeds it: the refresh token X issued, no usable access token.
-        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+        let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         _ = try await store.seedToken(account: Credentials.accountID, TokenPair(
             accessToken: "", refreshToken: Credentials.refreshToken, expiresAt: .distantPast
         ))
@@ -38,7 +41,7 @@ import XEmulator
         let started = ContinuousClock.now
         let probes = try (0..<8).map { index in
             try ProbeProcess.start("tokens-\(index)", [
-                "tokens", "--state", folder.stateURL(), "--account", Credentials.accountID, "--base-url", emulator.baseURL,
+                "tokens", "--state", state, "--account", Credentials.accountID, "--base-url", emulator.baseURL,
                 "--client-id", Credentials.clientID, "--uses", "200", "--margin-ms", "-300", "--every-ms", "35",
             ], environment: ["STATE_PROBE_CLIENT_SECRET": clientSecret])
         }
@@ -89,11 +92,12 @@ import XEmulator
         ))
     }
 
-    @Test func eightProcessesCreatingOneNewStateFileAtOnceAllOpenIt() async throws {
+    @Test(arguments: StateBackend.allCases) func eightProcessesCreatingOneNewStateFileAtOnceAllOpenIt(backend: StateBackend) async throws {
         // SQLite skips the busy handler for the switch of a new file to WAL: workers started
-        // together on a new volume (compose) must wait for each other rather than fail.
+        // together on a new volume (compose) must wait for each other rather than fail. On
+        // PostgreSQL, workers started together on a new database migrate it once.
         for round in 0..<4 {
-            let state = folder.stateURL("fresh-\(round).db")
+            let state = try await StoreFixture.freshURL(backend, in: folder, name: "fresh-\(round).db")
             let go = folder.path("go-\(round)")
             let probes = try (0..<8).map { index in
                 try ProbeProcess.start("open-\(round)-\(index)", ["open", "--state", state, "--go", go])
@@ -108,11 +112,12 @@ import XEmulator
         }
     }
 
-    @Test func fourProcessesRacingForTheSameThousandCommandsClaimEachExactlyOnce() async throws {
-        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+    @Test(arguments: StateBackend.allCases) func fourProcessesRacingForTheSameThousandCommandsClaimEachExactlyOnce(backend: StateBackend) async throws {
+        let state = try await StoreFixture.freshURL(backend, in: folder)
+        let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         let go = folder.path("go")
         let probes = try (0..<4).map { index in
-            try ProbeProcess.start("claim-\(index)", ["claim", "--state", folder.stateURL(), "--account", "1", "--keys", "1000", "--go", go])
+            try ProbeProcess.start("claim-\(index)", ["claim", "--state", state, "--account", "1", "--keys", "1000", "--go", go])
         }
         for probe in probes { try await probe.waitForLine(containing: "ready") }
         #expect(FileManager.default.createFile(atPath: go, contents: nil))
@@ -144,10 +149,11 @@ import XEmulator
         }
     }
 
-    @Test func aLeaseHolderKilledWithSIGKILLIsReplacedWithinTTLPlusOneSecond() async throws {
-        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+    @Test(arguments: StateBackend.allCases) func aLeaseHolderKilledWithSIGKILLIsReplacedWithinTTLPlusOneSecond(backend: StateBackend) async throws {
+        let state = try await StoreFixture.freshURL(backend, in: folder)
+        let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         let ttl = Duration.seconds(2)
-        let arguments = ["lease", "--state", folder.stateURL(), "--account", "1", "--name", "ingest", "--ttl-ms", "2000"]
+        let arguments = ["lease", "--state", state, "--account", "1", "--name", "ingest", "--ttl-ms", "2000"]
         let holder = try ProbeProcess.start("lease-holder", arguments)
         let holderLine = try await holder.waitForLine(containing: "holder ")
         let standby = try ProbeProcess.start("lease-standby", arguments)
@@ -172,9 +178,10 @@ import XEmulator
 
     /// A holder known dead (its liveness lock freed by the kernel) is replaced without waiting for
     /// a 30 s TTL; before, the standby waited the whole TTL.
-    @Test func aLeaseHolderKilledWithSIGKILLIsReplacedWellBeforeTheTTL() async throws {
-        let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
-        let arguments = ["lease", "--state", folder.stateURL(), "--account", "1", "--name", "ingest", "--ttl-ms", "30000"]
+    @Test(arguments: StateBackend.allCases) func aLeaseHolderKilledWithSIGKILLIsReplacedWellBeforeTheTTL(backend: StateBackend) async throws {
+        let state = try await StoreFixture.freshURL(backend, in: folder)
+        let store = try await openStateStore(url: state, logger: StoreFixture.logger)
+        let arguments = ["lease", "--state", state, "--account", "1", "--name", "ingest", "--ttl-ms", "30000"]
         let holder = try ProbeProcess.start("lease-holder", arguments)
         let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
         let standby = try ProbeProcess.start("lease-standby", arguments)
@@ -195,24 +202,30 @@ import XEmulator
         standby.killNow()
     }
 
-    @Test func aSIGKILLDuringCursorCommitsLeavesACommittedCursorAndItsBatchNeverATornOne() async throws {
+    @Test(arguments: StateBackend.allCases) func aSIGKILLDuringCursorCommitsLeavesACommittedCursorAndItsBatchNeverATornOne(backend: StateBackend) async throws {
+        let state = try await StoreFixture.freshURL(backend, in: folder)
         let start: Int64 = 999_999_800  // crosses from 9 to 10 digits during the first round
         let batch: Int64 = 7
         var lastCursor = start
         for round in 0..<5 {
             let probe = try ProbeProcess.start("cursor-\(round)", [
-                "cursor", "--state", folder.stateURL(), "--account", "1", "--start", "\(start)", "--batch", "\(batch)",
+                "cursor", "--state", state, "--account", "1", "--start", "\(start)", "--batch", "\(batch)",
             ])
             let commits = Int.random(in: 20...80)
             try await eventually("cursor-\(round) to commit \(commits) batches", timeout: .seconds(30), every: .milliseconds(1)) {
-                probe.lines().filter { $0.hasPrefix("committed ") }.count >= commits
+                let committed = probe.lines().filter { $0.hasPrefix("committed ") }.count >= commits
+                // A probe that could not open the store is reported at once, not after 30 s.
+                guard committed || probe.isRunning else {
+                    throw ProbeProcess.ProbeFailed(name: probe.name, exit: try await probe.waitForExit(), output: probe.output())
+                }
+                return committed
             }
             probe.killNow()
             #expect(try await probe.waitForExit() == .killed(by: SIGKILL))
             let printed = probe.lines().compactMap { $0.hasPrefix("committed ") ? Int64($0.dropFirst("committed ".count)) : nil }
             let lastPrinted = try #require(printed.last)
 
-            let store = try await openStateStore(url: folder.stateURL(), logger: StoreFixture.logger)
+            let store = try await openStateStore(url: state, logger: StoreFixture.logger)
             let cursor = try #require(try await store.cursor(account: "1").flatMap { Int64($0) })
             // Printed means committed, so the cursor is at least that; at most the one batch that
             // was in flight when the process died; always a batch boundary.

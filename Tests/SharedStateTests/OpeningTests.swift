@@ -1,9 +1,13 @@
 import Foundation
 import GRDB
 @testable import SharedState
+import TestSupport
 import Testing
 
-@Suite struct OpeningTests {
+/// Opening a state store: the file-level cases are SQLite's by nature (a PRAGMA stamp, a garbage
+/// or foreign file, paths); workers opening a new store at once is both backends' (SQLite's WAL
+/// switch; PostgreSQL's migrations under an advisory lock).
+@Suite(.scratchDatabases) struct OpeningTests {
     @Test func aNewFileIsCreatedStampedAndReopenedWithItsData() async throws {
         let fixture = try await StoreFixture()
         _ = try await fixture.store.commitInbound(account: "1", publishedIds: ["5"], cursor: "5")
@@ -104,9 +108,9 @@ import Testing
         #expect(try await Self.writerSynchronous(normal) == 1)
     }
 
-    @Test func concurrentOpensOfAFreshFileAllSucceed() async throws {
+    @Test(arguments: StateBackend.allCases) func concurrentOpensOfAFreshFileAllSucceed(backend: StateBackend) async throws {
         let folder = try TemporaryFolder()
-        let url = folder.stateURL()
+        let url = try await StoreFixture.freshURL(backend, in: folder)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<8 {
                 group.addTask {

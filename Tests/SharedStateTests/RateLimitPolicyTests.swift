@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 @Suite struct RateLimitPolicyTests {
@@ -63,9 +64,9 @@ import Testing
     }
 }
 
-@Suite struct RateLimitBudgetTests {
-    @Test func budgetsAreSharedBetweenStoresAndCountGrantedCalls() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct RateLimitBudgetTests {
+    @Test(arguments: StateBackend.allCases) func budgetsAreSharedBetweenStoresAndCountGrantedCalls(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let other = try await fixture.reopen()
         let reset = fixture.clock.now().addingTimeInterval(900)
         #expect(try await fixture.store.permission(account: "1", endpoint: "dm_events") == .now)
@@ -81,8 +82,8 @@ import Testing
         #expect(try await fixture.store.permission(account: "1", endpoint: "dm_send") == .now)
     }
 
-    @Test func a429HoldsEveryStoreUntilTheReset() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func a429HoldsEveryStoreUntilTheReset(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let reset = fixture.clock.now().addingTimeInterval(60)
         try await fixture.store.recordRateLimit(account: "1", endpoint: "dm_send", RateLimitObservation(limit: 200, remaining: 0, resetAt: reset, rejected: true))
         #expect(try await fixture.reopen().permission(account: "1", endpoint: "dm_send") == .after(reset))

@@ -1,11 +1,12 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
-/// The recipient lines in SQLite: one line and one ticket counter for every process on the file.
-@Suite struct RecipientLineStoreTests {
-    @Test func aLineParkedByOneProcessHoldsTheRepliesOfAnotherUntilItsHeadLeaves() async throws {
-        let fixture = try await StoreFixture()
+/// The recipient lines in the state store: one line and one ticket counter for every process on the file or database.
+@Suite(.scratchDatabases) struct RecipientLineStoreTests {
+    @Test(arguments: StateBackend.allCases) func aLineParkedByOneProcessHoldsTheRepliesOfAnotherUntilItsHeadLeaves(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let other = try await fixture.reopen()
         let first = try await fixture.store.admitToLine(account: "1", recipient: "9", commandId: "a", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
         guard case .go(let ticket) = first else {

@@ -1,10 +1,11 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
-@Suite struct SendLedgerTests {
-    @Test func aCommandGoesPendingInFlightSentAndIsThenAnsweredAlreadySent() async throws {
-        let fixture = try await StoreFixture()
+@Suite(.scratchDatabases) struct SendLedgerTests {
+    @Test(arguments: StateBackend.allCases) func aCommandGoesPendingInFlightSentAndIsThenAnsweredAlreadySent(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         #expect(try await store.recordPending(account: "1", key: "cmd").state == .pending)
         #expect(try await store.recordPending(account: "1", key: "cmd").revision == 1)
@@ -18,8 +19,8 @@ import Testing
                 == .alreadySent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
     }
 
-    @Test func aReleasedCommandIsClaimedAgainAsTheNextAttempt() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func aReleasedCommandIsClaimedAgainAsTheNextAttempt(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let store = fixture.store
         _ = try await store.claimSend(account: "1", key: "cmd", owner: "a")
         guard case .applied = try await store.releaseSend(account: "1", key: "cmd", owner: "a", outcomeUnknownSince: nil) else {
@@ -35,8 +36,8 @@ import Testing
         #expect(try await store.claimSend(account: "1", key: "cmd", owner: "c") == .alreadyFailed(reason: "403 forbidden", at: failed.updatedAt))
     }
 
-    @Test func aStaleClaimIsRecoveredAndTheSlowOwnerCanNoLongerFinishIt() async throws {
-        let fixture = try await StoreFixture { $0.staleClaimAfter = .seconds(60) }
+    @Test(arguments: StateBackend.allCases) func aStaleClaimIsRecoveredAndTheSlowOwnerCanNoLongerFinishIt(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend) { $0.staleClaimAfter = .seconds(60) }
         let claimedAt = fixture.clock.now()
         _ = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "slow")
         fixture.clock.advance(seconds: 61)
@@ -47,8 +48,8 @@ import Testing
         #expect(current?.state == .inFlight(owner: "next", since: fixture.clock.now()))
     }
 
-    @Test func concurrentClaimersOfOneKeyHaveExactlyOneWinner() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func concurrentClaimersOfOneKeyHaveExactlyOneWinner(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen(), try await fixture.reopen()]
         for round in 0..<50 {
             let claims = try await withThrowingTaskGroup(of: SendClaim.self) { group in
@@ -61,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func finishedEntriesArePrunedAfterTheRetentionUnfinishedOnesKept() async throws {
-        let fixture = try await StoreFixture { $0.sendRetention = .seconds(3600) }
+    @Test(arguments: StateBackend.allCases) func finishedEntriesArePrunedAfterTheRetentionUnfinishedOnesKept(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend) { $0.sendRetention = .seconds(3600) }
         let store = fixture.store
         _ = try await store.claimSend(account: "1", key: "sent", owner: "a")
         _ = try await store.completeSend(account: "1", key: "sent", owner: "a", dmEventId: "1", conversationId: nil)

@@ -3,41 +3,38 @@ import SharedState
 import TestSupport
 import Testing
 
-@Suite struct SharedTokenRefreshTests {
-    let fixture: StoreFixture
+@Suite(.scratchDatabases) struct SharedTokenRefreshTests {
     let account = "1234"
 
-    init() async throws {
-        fixture = try await StoreFixture()
-    }
-
-    private func tokens(_ store: (any StateStore)? = nil, leaseTTL: Duration = .seconds(30)) -> SharedTokenRefresh {
+    private func tokens(_ store: any StateStore, leaseTTL: Duration = .seconds(30)) -> SharedTokenRefresh {
         SharedTokenRefresh(
-            store: store ?? fixture.store, clock: fixture.clock, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
+            store: store, clock: store.options.clock, account: account, leaseTTL: leaseTTL, pollInterval: .milliseconds(5),
             isRefreshRejected: { $0 is RefreshRecorder.InvalidGrant }, logger: StoreFixture.logger
         )
     }
 
     /// Stores a pair whose access token expires `in` seconds from the manual clock's now.
     @discardableResult
-    private func seed(expiringIn seconds: Double) async throws -> StoredToken {
+    private func seed(_ fixture: StoreFixture, expiringIn seconds: Double) async throws -> StoredToken {
         try await fixture.store.seedToken(account: account, TokenPair(
             accessToken: "access-0", refreshToken: "refresh-0", expiresAt: fixture.clock.now().addingTimeInterval(seconds)
         ))
     }
 
-    @Test func aValidTokenIsReturnedWithoutRefreshing() async throws {
-        try await seed(expiringIn: 600)
+    @Test(arguments: StateBackend.allCases) func aValidTokenIsReturnedWithoutRefreshing(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 600)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
-        let token = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
+        let token = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: authority.refresh)
         #expect(token.accessToken == "access-0")
         #expect(authority.calls == 0)
     }
 
-    @Test func aTokenInsideTheMarginIsRefreshedAndTheRotatedPairStored() async throws {
-        try await seed(expiringIn: 30)
+    @Test(arguments: StateBackend.allCases) func aTokenInsideTheMarginIsRefreshedAndTheRotatedPairStored(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 30)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
-        let token = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
+        let token = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: authority.refresh)
         #expect(token.accessToken == "access-1")
         let stored = try await fixture.store.storedToken(account: account)
         #expect(stored?.version == 2)
@@ -45,10 +42,11 @@ import Testing
         #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
     }
 
-    @Test func manyConcurrentCallersOfSeveralStoresShareOneRefresh() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func manyConcurrentCallersOfSeveralStoresShareOneRefresh(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock, delay: .milliseconds(50))
-        let stores = [tokens(), tokens(try await fixture.reopen()), tokens(try await fixture.reopen())]
+        let stores = [tokens(fixture.store), tokens(try await fixture.reopen()), tokens(try await fixture.reopen())]
         let results = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<30 {
                 group.addTask { try await stores[index % 3].validToken(margin: .seconds(60), refresh: authority.refresh).accessToken }
@@ -59,18 +57,20 @@ import Testing
         #expect(Set(results) == ["access-1"])
     }
 
-    @Test func aRejectedTokenIsReplacedOnlyIfNobodyReplacedItAlready() async throws {
-        let seeded = try await seed(expiringIn: 600)
+    @Test(arguments: StateBackend.allCases) func aRejectedTokenIsReplacedOnlyIfNobodyReplacedItAlready(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        let seeded = try await seed(fixture, expiringIn: 600)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
-        let first = try await tokens().token(afterRejecting: seeded.token, refresh: authority.refresh)
-        let second = try await tokens().token(afterRejecting: seeded.token, refresh: authority.refresh)
+        let first = try await tokens(fixture.store).token(afterRejecting: seeded.token, refresh: authority.refresh)
+        let second = try await tokens(fixture.store).token(afterRejecting: seeded.token, refresh: authority.refresh)
         #expect(first.accessToken == "access-1")
         #expect(second.accessToken == "access-1")
         #expect(authority.calls == 1)
     }
 
-    @Test func aRefusalAfterASiblingRotatedReturnsTheSiblingsPair() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func aRefusalAfterASiblingRotatedReturnsTheSiblingsPair(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         let store = fixture.store
         let account = account
         let sibling = TokenPair(accessToken: "access-sibling", refreshToken: "refresh-sibling", expiresAt: fixture.clock.now().addingTimeInterval(3600))
@@ -79,40 +79,43 @@ import Testing
             _ = try await store.storeToken(account: account, sibling, ifVersion: 1)
             throw RefreshRecorder.InvalidGrant()
         }
-        let token = try await tokens().validToken(margin: .seconds(60), refresh: refresh)
+        let token = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: refresh)
         #expect(token.accessToken == "access-sibling")
     }
 
-    @Test func aRealRefusalTellsTheOperatorToSignInAgainAndFreesTheLease() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func aRealRefusalTellsTheOperatorToSignInAgainAndFreesTheLease(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         authority.refuseEverything()
         let error = await #expect(throws: StateStoreError.self) {
-            _ = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
+            _ = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: authority.refresh)
         }
         #expect(error == .refreshRejected(account: account))
         #expect(error?.description.contains("kiamo-twitter auth login") == true)
         #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
     }
 
-    @Test func aTransientRefreshErrorIsRethrownAsItIsAndFreesTheLease() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func aTransientRefreshErrorIsRethrownAsItIsAndFreesTheLease(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         authority.failTransiently()
         await #expect(throws: RefreshRecorder.Unreachable.self) {
-            _ = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
+            _ = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: authority.refresh)
         }
         #expect(try await fixture.store.leaseHolder(account: account, name: SharedTokenRefresh.refreshLease) == nil)
         #expect(try await fixture.store.storedToken(account: account)?.version == 1)
     }
 
-    @Test func aRefreshLeaseLeftByADeadHolderIsTakenOverOnceItExpires() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func aRefreshLeaseLeftByADeadHolderIsTakenOverOnceItExpires(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         let dead = try await fixture.store.acquireLease(account: account, name: SharedTokenRefresh.refreshLease, owner: "dead", ttl: .seconds(30))
         #expect(dead != nil)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         let readsBefore = fixture.clock.reads
-        let waiting = Task { [tokens = tokens()] in try await tokens.validToken(margin: .seconds(60), refresh: authority.refresh) }
+        let waiting = Task { [tokens = tokens(fixture.store)] in try await tokens.validToken(margin: .seconds(60), refresh: authority.refresh) }
         try await eventually("the caller to poll behind the dead holder's lease") { fixture.clock.reads > readsBefore + 10 }
         #expect(authority.calls == 0)
         fixture.clock.advance(seconds: 31)
@@ -121,21 +124,23 @@ import Testing
         #expect(authority.calls == 1)
     }
 
-    @Test func waitingIsBoundedWhenTheHolderNeverDeliversNorExpires() async throws {
-        try await seed(expiringIn: 0)
+    @Test(arguments: StateBackend.allCases) func waitingIsBoundedWhenTheHolderNeverDeliversNorExpires(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        try await seed(fixture, expiringIn: 0)
         _ = try await fixture.store.acquireLease(account: account, name: SharedTokenRefresh.refreshLease, owner: "stuck", ttl: .seconds(3600))
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         let error = await #expect(throws: StateStoreError.self) {
-            _ = try await tokens(leaseTTL: .milliseconds(100)).validToken(margin: .seconds(60), refresh: authority.refresh)
+            _ = try await tokens(fixture.store, leaseTTL: .milliseconds(100)).validToken(margin: .seconds(60), refresh: authority.refresh)
         }
         #expect(error == .refreshTimedOut(account: account, waited: .milliseconds(200)))
         #expect(authority.calls == 0)
     }
 
-    @Test func noStoredPairIsAnActionableError() async throws {
+    @Test(arguments: StateBackend.allCases) func noStoredPairIsAnActionableError(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let authority = RefreshRecorder(liveRefreshToken: "refresh-0", clock: fixture.clock)
         let error = await #expect(throws: StateStoreError.self) {
-            _ = try await tokens().validToken(margin: .seconds(60), refresh: authority.refresh)
+            _ = try await tokens(fixture.store).validToken(margin: .seconds(60), refresh: authority.refresh)
         }
         #expect(error == .noToken(account: account))
     }

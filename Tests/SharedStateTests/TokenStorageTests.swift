@@ -1,14 +1,15 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
-@Suite struct TokenStorageTests {
+@Suite(.scratchDatabases) struct TokenStorageTests {
     private func pair(_ name: String, expiresAt: Date = Date(timeIntervalSince1970: 1_700_003_600)) -> TokenPair {
         TokenPair(accessToken: "access-\(name)", refreshToken: "refresh-\(name)", expiresAt: expiresAt, scope: "dm.read")
     }
 
-    @Test func theFirstPairIsStoredAsVersionOneAndReadBack() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func theFirstPairIsStoredAsVersionOneAndReadBack(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let write = try await fixture.store.storeToken(account: "1", pair("a"), ifVersion: nil)
         guard case .stored(let stored) = write else { Issue.record("expected stored, got \(write)"); return }
         #expect(stored.version == 1)
@@ -16,8 +17,8 @@ import Testing
         #expect(try await fixture.store.storedToken(account: "2") == nil)
     }
 
-    @Test func aReplacementOnAStaleVersionIsAConflictThatKeepsTheWinner() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func aReplacementOnAStaleVersionIsAConflictThatKeepsTheWinner(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         _ = try await fixture.store.storeToken(account: "1", pair("a"), ifVersion: nil)
         let first = try await fixture.store.storeToken(account: "1", pair("b"), ifVersion: 1)
         let second = try await fixture.store.storeToken(account: "1", pair("c"), ifVersion: 1)
@@ -30,8 +31,8 @@ import Testing
         #expect(try await fixture.store.storedToken(account: "1")?.token.accessToken == "access-b")
     }
 
-    @Test func seedingNeverOverwritesANewerStoredPair() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func seedingNeverOverwritesANewerStoredPair(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         _ = try await fixture.store.seedToken(account: "1", pair("configured"))
         _ = try await fixture.store.storeToken(account: "1", pair("rotated"), ifVersion: 1)
         let again = try await fixture.store.seedToken(account: "1", pair("configured"))
@@ -39,8 +40,8 @@ import Testing
         #expect(again.version == 2)
     }
 
-    @Test func descriptionsNeverShowTheSecrets() async throws {
-        let fixture = try await StoreFixture()
+    @Test(arguments: StateBackend.allCases) func descriptionsNeverShowTheSecrets(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
         let stored = try await fixture.store.seedToken(account: "1", pair("secretvalue"))
         #expect(!"\(stored)".contains("secretvalue"))
         let summary = TokenSummary(stored)

@@ -1,6 +1,6 @@
 // state-probe: a test-only executable the SharedState multi-process tests spawn, several at a
-// time, on one state file. Each mode does one thing the tests assert on and prints what it did,
-// one line at a time, to standard output:
+// time, on one state store (a SQLite file or a PostgreSQL database). Each mode does one thing the
+// tests assert on and prints what it did, one line at a time, to standard output:
 //
 //   tokens  --state URL --account A --base-url URL --client-id ID --uses N [--margin-ms M] [--every-ms I]
 //   claim   --state URL --account A --keys N --go PATH

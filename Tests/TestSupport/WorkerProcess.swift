@@ -56,9 +56,24 @@ public enum WorkerProcess {
         confidentialClient: Bool = false,
         extra: [String: String] = [:]
     ) -> [String: String] {
+        environment(amqpURL: amqpURL, stateURL: "sqlite://" + stateFile, apiBaseURL: apiBaseURL, exchange: exchange,
+                    account: account, oauth2: oauth2, confidentialClient: confidentialClient, extra: extra)
+    }
+
+    /// The same on any state store: a `sqlite://` file or a `postgres://` database.
+    public static func environment(
+        amqpURL: String,
+        stateURL: String,
+        apiBaseURL: String,
+        exchange: String,
+        account: TestAccount = TestAccount(),
+        oauth2: Bool = false,
+        confidentialClient: Bool = false,
+        extra: [String: String] = [:]
+    ) -> [String: String] {
         var environment = oauth2 ? account.oauth2Environment(confidential: confidentialClient) : account.oauth1Environment
         environment["KIAMO_TWITTER_AMQP_URL"] = amqpURL
-        environment["KIAMO_TWITTER_STATE_URL"] = "sqlite://" + stateFile
+        environment["KIAMO_TWITTER_STATE_URL"] = stateURL
         environment["KIAMO_TWITTER_API_BASE_URL"] = apiBaseURL
         environment["KIAMO_TWITTER_AMQP_EXCHANGE"] = exchange
         environment["KIAMO_TWITTER_HTTP_PORT"] = "0"

@@ -7,8 +7,8 @@ import TestSupport
 
 /// The deployment the end-to-end suite runs, every part its own OS process started the way the
 /// README documents: a RabbitMQ of its own (quorum queues), the X emulator, `kiamo-twitter-ingest`
-/// and `kiamo-twitter-dispatch` configured by environment variables only, on one SQLite state
-/// file, and the agent (`agent.php`, Kiamo's side on the real PHP connector).
+/// and `kiamo-twitter-dispatch` configured by environment variables only, on one state store (a
+/// SQLite file, or a PostgreSQL database of its own on the test server), and the agent (`agent.php`, Kiamo's side on the real PHP connector).
 ///
 /// The processes it holds are killed when it is released, so a failing test leaves none behind;
 /// `stop()` stops them gracefully and removes the broker.
@@ -20,7 +20,10 @@ actor EndToEndStack {
     let topology: Topology
     /// The folder of the state file, the agent's state and the connector's logs.
     let folder: URL
-    let stateFile: String
+    /// The workers' state store: `sqlite://<folder>/state.db` or a `postgres://` URL.
+    let stateURL: String
+    /// The PostgreSQL database made for this stack, dropped by `tearDown`.
+    let database: String?
     let agentStateFile: String
     private let http: HTTPClient
     private var ingest: RunningProcess
@@ -34,7 +37,7 @@ actor EndToEndStack {
     /// Short tiers so that a command parked behind a dead worker's claim comes round quickly.
     static let retryDelays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(10), .seconds(60)]
 
-    private init(broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL,
+    private init(broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL, state: (url: String, database: String?),
                  ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess) {
         self.broker = broker
         self.emulator = emulator
@@ -42,7 +45,8 @@ actor EndToEndStack {
         self.control = EmulatorControlClient(baseURL: emulator.baseURL, http: http)
         self.topology = Topology(queueType: .quorum, retryDelays: Self.retryDelays)
         self.folder = folder
-        self.stateFile = folder.appendingPathComponent("state.db").path
+        self.stateURL = state.url
+        self.database = state.database
         self.agentStateFile = folder.appendingPathComponent("agent-state.json").path
         self.ingest = ingest
         self.dispatch = dispatch
@@ -50,9 +54,11 @@ actor EndToEndStack {
         starts = [.ingest: 1, .dispatch: 1, .agent: 1, .broker: 1]
     }
 
-    /// Starts the broker and the emulator, then dispatch, ingest and the agent, each once it is ready.
-    static func start() async throws -> EndToEndStack {
+    /// Starts the broker and the emulator, then dispatch, ingest and the agent, each once it is
+    /// ready, the workers on a fresh state store of `backend`.
+    static func start(on backend: StateBackend = .sqlite) async throws -> EndToEndStack {
         let broker = try await PrivateBroker.start()
+        var database: String?
         do {
             // Rate limits off: this suite is about restarts; pacing has its own tests, and X's real
             // 300 reads / 15 min would pace a 200 ms poll within the suite's minute.
@@ -60,15 +66,18 @@ actor EndToEndStack {
             let http = try HTTPClient()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-e2e-\(UUID().uuidString.prefix(8))", isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let stateFile = folder.appendingPathComponent("state.db").path
+            let state = try await backend.freshState(in: folder)
+            database = state.database
             let agentStateFile = folder.appendingPathComponent("agent-state.json").path
-            let environment = workerEnvironment(amqpURL: broker.url, stateFile: stateFile, apiBaseURL: emulator.baseURL)
+            let environment = workerEnvironment(amqpURL: broker.url, stateURL: state.url, apiBaseURL: emulator.baseURL)
             let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment)
             let ingest = try await startIngest(name: "e2e-ingest-1", environment: environment)
             let agent = try await startAgent(name: "e2e-agent-1", environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile))
-            return EndToEndStack(broker: broker, emulator: emulator, http: http, folder: folder, ingest: ingest, dispatch: dispatch, agent: agent)
+            return EndToEndStack(broker: broker, emulator: emulator, http: http, folder: folder, state: state,
+                                 ingest: ingest, dispatch: dispatch, agent: agent)
         } catch {
             await broker.stop()
+            if let database { try? await TestPostgres.dropDatabase(named: database) }
             throw error
         }
     }
@@ -130,7 +139,7 @@ actor EndToEndStack {
         if let store { return store }
         var logger = Logger(label: "e2e.state")
         logger.logLevel = .warning
-        let opened = try await openStateStore(url: "sqlite://" + stateFile, logger: logger)
+        let opened = try await openStateStore(url: stateURL, logger: logger)
         store = opened
         return opened
     }
@@ -172,13 +181,15 @@ actor EndToEndStack {
         _ = try? await emulator.stop()
         http.shutdown()
         await broker.stop()
+        store = nil
+        if let database { try? await TestPostgres.dropDatabase(named: database) }
         try? FileManager.default.removeItem(at: folder)
     }
 
     // MARK: Configuration (README: environment variables only)
 
     private var workerEnvironment: [String: String] {
-        Self.workerEnvironment(amqpURL: broker.url, stateFile: stateFile, apiBaseURL: emulator.baseURL)
+        Self.workerEnvironment(amqpURL: broker.url, stateURL: stateURL, apiBaseURL: emulator.baseURL)
     }
 
     private var agentEnvironment: [String: String] {
@@ -188,9 +199,9 @@ actor EndToEndStack {
     /// Both workers: the default exchange on the private broker with quorum queues, a fast poll, a
     /// short ingest lease (a killed poller's successor takes over within it), short retry tiers
     /// and stale-claim time (a killed dispatcher's claims are checked against X after it).
-    private static func workerEnvironment(amqpURL: String, stateFile: String, apiBaseURL: String) -> [String: String] {
+    private static func workerEnvironment(amqpURL: String, stateURL: String, apiBaseURL: String) -> [String: String] {
         WorkerProcess.environment(
-            amqpURL: amqpURL, stateFile: stateFile, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter",
+            amqpURL: amqpURL, stateURL: stateURL, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter",
             extra: [
                 "KIAMO_TWITTER_AMQP_QUEUE_TYPE": "quorum",
                 "KIAMO_TWITTER_LOG_LEVEL": "debug",
