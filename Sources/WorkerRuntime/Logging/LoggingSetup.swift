@@ -13,18 +13,9 @@ public enum LoggingSetup {
             : nil
         let format = configuration.logFormat
         LoggingSystem.bootstrap { label in
-            var handlers: [any LogHandler] = [Self.standardOutput(label: label, level: level, format: format)]
+            var handlers: [any LogHandler] = [KiamoLogHandler(label: label, level: level, format: format)]
             if let files { handlers.append(DailyFileLogHandler(writer: files, level: level)) }
             return handlers.count == 1 ? handlers[0] : MultiplexLogHandler(handlers)
-        }
-    }
-
-    /// The handler of standard output for `format`.
-    public static func standardOutput(label: String, level: Logger.Level, format: Configuration.LogFormat,
-                                      sink: LineSink = .standardOutput) -> any LogHandler {
-        switch format {
-        case .text: KiamoLogHandler(label: label, level: level, sink: sink)
-        case .json: JSONLogHandler(label: label, level: level, sink: sink)
         }
     }
 }

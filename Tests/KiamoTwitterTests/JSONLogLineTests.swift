@@ -8,12 +8,12 @@ import Testing
 /// `logFormat: json`: one JSON object per event and line, the five keys a log shipper indexes,
 /// text from outside unable to break the line, secrets masked as on the text lines.
 @Suite("JSON log lines")
-struct JSONLogHandlerTests {
-    /// The lines `body` writes through the handler `logFormat` picks.
+struct JSONLogLineTests {
+    /// The lines `body` writes through the standard output handler in `format`.
     static func lines(format: Configuration.LogFormat, level: Logger.Level = .info, _ body: (Logger) -> Void) -> [String] {
         let written = Mutex<[String]>([])
         let sink = LineSink { line in written.withLock { $0.append(line) } }
-        let handler = LoggingSetup.standardOutput(label: "kiamo.dispatch", level: level, format: format, sink: sink)
+        let handler = KiamoLogHandler(label: "kiamo.dispatch", level: level, format: format, sink: sink)
         body(Logger(label: "kiamo.dispatch") { _ in handler })
         return written.withLock { $0 }
     }

@@ -1,39 +1,16 @@
 import Foundation
 import Logging
 
-/// One JSON object per line on standard output (`logFormat: json`), for log shippers that index
-/// fields: `{"time":"2026-11-29T10:00:00.123Z","level":"info","logger":"kiamo.ingest","message":"...","metadata":{...}}`.
+/// The line `KiamoLogHandler` writes for an event with `logFormat: json`: one JSON object, for log
+/// shippers that index fields:
+/// `{"time":"2026-11-29T10:00:00.123Z","level":"info","logger":"kiamo.ingest","message":"...","metadata":{...}}`.
 ///
 /// The keys are always those five, in that order (`metadata` is `{}` when there is none), and
 /// nested metadata (arrays, dictionaries) stays nested. Every string is JSON-escaped, so text from
 /// outside (a command id holding `\r\n`) never breaks the line: control characters and the Unicode
 /// line separators are written as `\uXXXX`. What reaches it is what reaches the text handler:
 /// callers never put secrets in metadata and every credential type masks itself.
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    private let label: String
-    private let sink: LineSink
-
-    public init(label: String, level: Logger.Level, sink: LineSink = .standardOutput) {
-        self.label = label
-        self.logLevel = level
-        self.sink = sink
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
-        sink.write(Self.line(time: Date(), level: event.level, logger: label, message: "\(event.message)", metadata: merged))
-    }
-
+enum JSONLogLine {
     /// The object for one event, on one line.
     static func line(time: Date, level: Logger.Level, logger: String, message: String, metadata: Logger.Metadata) -> String {
         "{\"time\":\(quoted(KiamoLogHandler.timestamp(time))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(logger)),"
