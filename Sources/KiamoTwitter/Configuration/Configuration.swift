@@ -7,6 +7,8 @@ public struct Configuration: Sendable {
     public var service: String
     public var logLevel: Logger.Level
     public var logFiles: LogFiles
+    /// How standard output's lines are written (`logFormat`).
+    public var logFormat: LogFormat = .text
     public var amqp: AMQPSettings
     public var state: StateSettings
     public var api: APISettings
@@ -17,6 +19,11 @@ public struct Configuration: Sendable {
     public var dispatch: DispatchSettings
     public var shutdownGrace: Duration
     public var accounts: [AccountConfiguration]
+
+    /// `text` for a person reading a terminal, `json` for a log shipper (one object per line).
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
 
     public struct LogFiles: Sendable {
         public var enabled: Bool

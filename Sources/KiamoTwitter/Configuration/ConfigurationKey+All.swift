@@ -7,6 +7,8 @@ extension ConfigurationKey {
         ConfigurationKey("logLevel", env: "KIAMO_TWITTER_LOG_LEVEL",
                          .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
                          "Least severe level written to standard output (and to the daily files)."),
+        ConfigurationKey("logFormat", env: "KIAMO_TWITTER_LOG_FORMAT", .choice(["text", "json"]), default: "text",
+                         "Standard output's lines: `text` (`time level logger: message key=value`) or `json`, one object per line (`time`, `level`, `logger`, `message`, `metadata`) for a log shipper. The daily files keep the original's format."),
         ConfigurationKey("logFiles.enabled", env: "KIAMO_TWITTER_LOG_FILES_ENABLED", .boolean, default: "false",
                          "Also write daily log files in the original's format `[YYYYMMDD_HHMMSS][LEVEL][method] text`."),
         ConfigurationKey("logFiles.folder", env: "KIAMO_TWITTER_LOG_FILES_FOLDER", .string, default: "log",

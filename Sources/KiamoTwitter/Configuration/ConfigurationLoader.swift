@@ -199,6 +199,7 @@ public struct ConfigurationLoader: Sendable {
             service: try values.string("service"),
             logLevel: Logger.Level(rawValue: try values.choice("logLevel")) ?? .info,
             logFiles: .init(enabled: try values.bool("logFiles.enabled"), folder: try values.string("logFiles.folder")),
+            logFormat: Configuration.LogFormat(rawValue: try values.choice("logFormat")) ?? .text,
             amqp: .init(
                 url: try values.secret("amqp.url"),
                 exchange: try values.string("amqp.exchange"),

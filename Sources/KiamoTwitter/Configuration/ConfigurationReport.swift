@@ -7,6 +7,7 @@ public enum ConfigurationReport {
         var lines: [String] = [
             "service = \(configuration.service)",
             "logLevel = \(configuration.logLevel)",
+            "logFormat = \(configuration.logFormat.rawValue)",
             "logFiles = \(configuration.logFiles.enabled ? configuration.logFiles.folder : "off")",
             "amqp.url = \(maskedURL(configuration.amqp.url.reveal()))",
             "amqp.exchange = \(configuration.amqp.exchange)",

@@ -1,8 +1,10 @@
 import Foundation
+import KiamoTwitter
 import Logging
 import Synchronization
 
-/// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`.
+/// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`,
+/// or with `logFormat: json` one JSON object (`JSONLogLine`).
 ///
 /// Lines are written whole under a lock so concurrent loggers never interleave. Message, metadata
 /// keys and values have their control characters escaped (`LogEscaping`), so text from outside
@@ -14,11 +16,13 @@ public struct KiamoLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
+    private let format: Configuration.LogFormat
     private let sink: LineSink
 
-    public init(label: String, level: Logger.Level, sink: LineSink = .standardOutput) {
+    public init(label: String, level: Logger.Level, format: Configuration.LogFormat = .text, sink: LineSink = .standardOutput) {
         self.label = label
         self.logLevel = level
+        self.format = format
         self.sink = sink
     }
 
@@ -31,11 +35,16 @@ public struct KiamoLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        var line = "\(Self.timestamp(Date())) \(event.level) \(LogEscaping.escaped(label)): \(LogEscaping.escaped("\(event.message)"))"
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " \(LogEscaping.escaped(key))=\(Self.quoted("\(value)"))"
+        switch format {
+        case .text:
+            var line = "\(Self.timestamp(Date())) \(event.level) \(LogEscaping.escaped(label)): \(LogEscaping.escaped("\(event.message)"))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line += " \(LogEscaping.escaped(key))=\(Self.quoted("\(value)"))"
+            }
+            sink.write(line)
+        case .json:
+            sink.write(JSONLogLine.line(time: Date(), level: event.level, logger: label, message: "\(event.message)", metadata: merged))
         }
-        sink.write(line)
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -14,12 +14,14 @@ public enum MetricsCatalogue {
         "kiamo_x_rate_limit_remaining": "Calls left in the current X rate-limit window of an endpoint family, shared by every worker of the account (read from the state store at scrape).",
         "kiamo_x_rate_limit_limit": "Calls allowed per X rate-limit window of an endpoint family, as X last said.",
         "kiamo_x_rate_limit_reset_timestamp_seconds": "Unix time at which the current X rate-limit window of an endpoint family ends.",
+        "kiamo_worker_ready": "1 while the worker is ready (what /readyz answers 200 for), 0 while it is not; set at each scrape.",
         "kiamo_oauth2_token_expiry_timestamp_seconds": "Unix time at which the stored OAuth 2.0 access token of the account expires (refreshed ahead of it, api.tokenRefreshMargin).",
         // Ingest.
         "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
         "kiamo_ingest_lag_seconds": "How far the published stream is behind X, set by every poll that completes: 0 when all it read is published, else the age of the oldest DM left for the next poll (alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
         "kiamo_ingest_last_poll_timestamp_seconds": "Unix time of the last poll that completed.",
+        "kiamo_ingest_poll_interval_seconds": "The poll interval in force (ingest.pollInterval, at least 60 s with X API v1.1); the stall alert counts missed polls in it.",
         "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason; each counted once (undecodable ones each time they are read).",
         "kiamo_ingest_errors_total": "Ingest failures by kind (X, broker, state store, publish).",
         // Dispatch.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import Prometheus
 
 /// The small HTTP server of each worker: `/metrics` (Prometheus text format), `/healthz`
@@ -20,6 +21,8 @@ public enum OperationsServer {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
             await refresher?.refresh()
+            // What `/readyz` would answer, as a number an alert rule can hold for a while.
+            Gauge(label: "kiamo_worker_ready").record(health.isReady ? 1 : 0)
             var buffer = [UInt8]()
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+
+/// The line `KiamoLogHandler` writes for an event with `logFormat: json`: one JSON object, for log
+/// shippers that index fields:
+/// `{"time":"2026-11-29T10:00:00.123Z","level":"info","logger":"kiamo.ingest","message":"...","metadata":{...}}`.
+///
+/// The keys are always those five, in that order (`metadata` is `{}` when there is none), and
+/// nested metadata (arrays, dictionaries) stays nested. Every string is JSON-escaped, so text from
+/// outside (a command id holding `\r\n`) never breaks the line: control characters and the Unicode
+/// line separators are written as `\uXXXX`. What reaches it is what reaches the text handler:
+/// callers never put secrets in metadata and every credential type masks itself.
+enum JSONLogLine {
+    /// The object for one event, on one line.
+    static func line(time: Date, level: Logger.Level, logger: String, message: String, metadata: Logger.Metadata) -> String {
+        "{\"time\":\(quoted(KiamoLogHandler.timestamp(time))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(logger)),"
+            + "\"message\":\(quoted(message)),\"metadata\":\(encode(.dictionary(metadata)))}"
+    }
+
+    private static func encode(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): quoted(text)
+        case .stringConvertible(let convertible): quoted(convertible.description)
+        case .array(let values): "[" + values.map(encode).joined(separator: ",") + "]"
+        case .dictionary(let values):
+            "{" + values.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(encode($0.value))" }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// A JSON string (RFC 8259): quote, backslash and every control character escaped, and the
+    /// Unicode line and paragraph separators too (some readers split lines on them).
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where LogEscaping.needsEscape(scalar):
+                let digits = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
