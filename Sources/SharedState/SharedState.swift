@@ -2,9 +2,9 @@
 // the command-line tester) shares through it, per X account: the OAuth 2.0 token pair and its
 // single-flight refresh, the user/conversation cache, the inbound cursor and ledger, the send
 // ledger, leases and rate-limit budgets. `StateStore` is the protocol callers use; the SQLite
-// backend (`SQLiteStateStore`) implements it for processes on one host, and a PostgreSQL backend
-// can follow behind the same protocol (leases with TTLs and compare-and-set, never file locks or
-// transactions held across network calls).
+// backend (`SQLiteStateStore`) implements it for processes on one host, the PostgreSQL backend
+// (`PostgresStateStore`) for processes on several hosts (leases with TTLs and compare-and-set,
+// never file locks or transactions held across network calls; time read from the server).
 //
 // Threading rule: every SQLite call runs on GRDB's own dispatch queues (one writer connection and
 // a pool of readers per process); async callers await them, so no blocking SQLite call or file
@@ -13,11 +13,12 @@
 
 import Logging
 
-/// Opens the state store a URL names: `sqlite:///absolute/path/state.db[?synchronous=full]`.
+/// Opens the state store a URL names: `sqlite:///absolute/path/state.db[?synchronous=full]` or
+/// `postgres://user:password@host:5432/db[?sslmode=verify-full&...]`.
 ///
-/// Creates and migrates the file when needed; fails with an actionable `StateStoreError` when
-/// the file is unreadable, corrupt, from a newer version of the workers, or a backend this build
-/// does not include (`postgres://`). Never resets existing state.
+/// Creates and migrates the file or the tables when needed; fails with an actionable
+/// `StateStoreError` when the file is unreadable or corrupt, the server unreachable or refusing,
+/// or the schema from a newer version of the workers. Never resets existing state.
 public func openStateStore(
     url: String,
     options: StateStoreOptions = StateStoreOptions(),
@@ -27,7 +28,7 @@ public func openStateStore(
     switch parsed {
     case .sqlite(let location):
         return try await SQLiteStateStore.open(location, options: options, logger: logger)
-    case .postgres(let redacted):
-        throw StateStoreError.backendNotBuilt(url: redacted, backend: "PostgreSQL")
+    case .postgres(let location):
+        return try await PostgresStateStore.open(location, options: options, logger: logger)
     }
 }

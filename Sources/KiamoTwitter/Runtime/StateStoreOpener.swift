@@ -18,8 +18,8 @@ public enum StateStoreOpener {
         switch try StateStoreURL(parsing: configuration.state.url.reveal()) {
         case .sqlite(let location):
             return try await SQLiteStateStore.open(location, options: options, logger: logger)
-        case .postgres(let redacted):
-            throw StateStoreError.invalidURL(url: redacted, reason: "the PostgreSQL backend is not built in this version; use sqlite:///path/state.db on a volume every worker shares")
+        case .postgres(let location):
+            return try await PostgresStateStore.open(location, options: options, logger: logger)
         }
     }
 }
