@@ -50,6 +50,18 @@ struct PostgresFixture {
         try dropDatabase(database)
     }
 
+    /// Runs `body` with the URL of a fresh, empty database (no store opened), then drops it.
+    static func withEmptyDatabase(_ body: (String) async throws -> Void) async throws {
+        let database = try await createDatabase()
+        do {
+            try await body(try databaseURL(database))
+        } catch {
+            try? dropDatabase(database)
+            throw error
+        }
+        try dropDatabase(database)
+    }
+
     /// Another store on the same database (as a second process would open it), with the same clock.
     func reopen(options: (inout StateStoreOptions) -> Void = { _ in }) async throws -> PostgresStateStore {
         var settings = StateStoreOptions(clock: clock)

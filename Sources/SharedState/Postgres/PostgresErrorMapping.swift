@@ -17,6 +17,7 @@ enum PostgresErrorMapping {
     /// True for what is worth running again at once: a lost compare-and-set, a serialization
     /// failure (40001), a deadlock (40P01).
     static func isRetryable(_ error: any Error) -> Bool {
+        let error = unwrapped(error)
         if error is CompareAndSetLost { return true }
         guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
@@ -24,6 +25,7 @@ enum PostgresErrorMapping {
 
     /// Maps an error of opening: connecting, logging in, checking and migrating the schema.
     static func opening(_ error: any Error, location: PostgresLocation) -> any Error {
+        let error = unwrapped(error)
         if let error = error as? StateStoreError { return error }
         let url = location.redacted
         if let error = error as? PSQLError {
@@ -81,6 +83,7 @@ enum PostgresErrorMapping {
     /// Maps an error of `operation` on the open store: transient (`unavailable`, the caller
     /// retries) or not (`refused`).
     static func operation(_ error: any Error, url: String, operation: String) -> any Error {
+        let error = unwrapped(error)
         if let error = error as? StateStoreError { return error }
         if error is CancellationError { return error }
         if error is CompareAndSetLost {
@@ -104,6 +107,13 @@ enum PostgresErrorMapping {
             return StateStoreError.unavailable(url: url, operation: operation, reason: why)
         }
         return StateStoreError.refused(url: url, operation: operation, reason: why)
+    }
+
+    /// What failed in a transaction: the body's error first (`withTransaction` wraps it), else
+    /// the BEGIN's or the COMMIT's.
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresTransactionError else { return error }
+        return error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
     }
 
     /// The underlying error's kind, without anything the caller bound.
