@@ -93,8 +93,10 @@ import Testing
             _ = try await store.recordPending(account: "1", key: "before")
             if let restart = ProcessInfo.processInfo.environment["KIAMO_TEST_POSTGRES_RESTART"], !restart.isEmpty {
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", restart]
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                // The restarted server must not inherit this process's descriptors: Foundation
+                // waits for them to close before it reports the exit.
+                process.arguments = ["-c", #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec </dev/null >/dev/null 2>&1; "# + restart]
                 try process.run()
                 process.waitUntilExit()
                 #expect(process.terminationStatus == 0)
