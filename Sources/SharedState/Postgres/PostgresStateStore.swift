@@ -110,6 +110,15 @@ public final class PostgresStateStore: StateStore {
         _ = await runner.value
     }
 
+    /// A server setting as this store's connections see it (`current_setting`), e.g.
+    /// `synchronous_commit` for a benchmark or a diagnosis; nil when the server has no such setting.
+    public func serverSetting(_ name: String) async throws -> String? {
+        let logger = logger
+        return try await perform("reading the server setting \(name)") { connection in
+            try await connection.query("SELECT current_setting(\(name), true)", logger: logger).collect(String?.self).first ?? nil
+        }
+    }
+
     // MARK: Running statements
 
     /// Runs `body` on a pooled connection outside any transaction (each statement commits on its
