@@ -85,8 +85,9 @@ import Testing
     }
 
     /// Every connection of the store dropped by the server (what `pg_ctl restart -m fast` does
-    /// to its clients; `KIAMO_TEST_POSTGRES_RESTART`, when set, is run instead to restart it for
-    /// real): the next calls fail with a transient error, and later calls succeed on new ones.
+    /// to its clients): the next calls fail with a transient error, and later calls succeed on
+    /// new ones. `KIAMO_TEST_POSTGRES_RESTART`, when set, is run instead to restart the server
+    /// for real: set it only when this test runs alone, as it cuts every other test's connections.
     @Test func aServerThatDropsEveryConnectionFailsTheNextCallsTransientlyThenServesAgain() async throws {
         try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
             let store = fixture.store

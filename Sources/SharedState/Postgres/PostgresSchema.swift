@@ -100,7 +100,7 @@ enum PostgresSchema {
             PRIMARY KEY (account, name)
         )
         """,
-        // Who holds its liveness lock (`PostgresOwnerLiveness`): key and when it was taken.
+        // Each lease owner's process lock (`PostgresOwnerLiveness`): its key and when it was taken.
         """
         CREATE TABLE lease_owners (
             owner     text PRIMARY KEY,
