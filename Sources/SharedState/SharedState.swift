@@ -4,12 +4,12 @@
 // ledger, leases and rate-limit budgets.
 //
 // One contract, split by role: `TokenStorage`, `LeaseStorage`, `ConversationCache`,
-// `InboundLedger`, `SendLedger` (with the delivery counts), `RecipientLines`, `RateLimitBudgets`
-// and `StateExport`. Each engine depends on the roles it uses; `StateStore` is all of them plus
-// the options, what a backend implements, `openStateStore` returns and the admin tool uses. The
-// SQLite backend (`SQLiteStateStore`) serves processes on one host, and a PostgreSQL backend can
-// follow behind the same contract (leases with TTLs and compare-and-set, never file locks or
-// transactions held across network calls).
+// `InboundLedger`, `SendLedger` (with the delivery counts), `RecipientLines`, `RateLimitBudgets`,
+// `StateExport` and `StateTransfer`. Each engine depends on the roles it uses; `StateStore` is all
+// of them plus the options, what a backend implements, `openStateStore` returns and the admin tool
+// uses. The SQLite backend (`SQLiteStateStore`) serves processes on one host, the PostgreSQL
+// backend (`PostgresStateStore`) processes on several hosts (leases with TTLs and compare-and-set,
+// never file locks or transactions held across network calls; time read from the server).
 //
 // Dependencies: URLRedaction, GRDB and swift-log, nothing else. The module stores its own
 // records (`TokenPair`, `CachedUser`, `RateLimitObservation`) and knows no X client: the core
@@ -23,11 +23,12 @@
 
 import Logging
 
-/// Opens the state store a URL names: `sqlite:///absolute/path/state.db[?synchronous=full]`.
+/// Opens the state store a URL names: `sqlite:///absolute/path/state.db[?synchronous=full]` or
+/// `postgres://user:password@host:5432/db[?sslmode=verify-full&...]`.
 ///
-/// Creates and migrates the file when needed; fails with an actionable `StateStoreError` when
-/// the file is unreadable, corrupt, from a newer version of the workers, or a backend this build
-/// does not include (`postgres://`). Never resets existing state.
+/// Creates and migrates the file or the tables when needed; fails with an actionable
+/// `StateStoreError` when the file is unreadable or corrupt, the server unreachable or refusing,
+/// or the schema from a newer version of the workers. Never resets existing state.
 public func openStateStore(
     url: String,
     options: StateStoreOptions = StateStoreOptions(),
@@ -37,7 +38,7 @@ public func openStateStore(
     switch parsed {
     case .sqlite(let location):
         return try await SQLiteStateStore.open(location, options: options, logger: logger)
-    case .postgres(let redacted):
-        throw StateStoreError.backendNotBuilt(url: redacted, backend: "PostgreSQL")
+    case .postgres(let location):
+        return try await PostgresStateStore.open(location, options: options, logger: logger)
     }
 }

@@ -2,7 +2,11 @@ import Foundation
 import Logging
 import SharedState
 
-/// `scripts/bench state`: the SQLite state backend under the load of several worker processes.
+/// `scripts/bench state`: a state backend under the load of several worker processes: the SQLite
+/// file in the scratch folder, or the store `KIAMO_BENCH_STATE_STORE_URL` names (e.g. a loopback
+/// PostgreSQL database: `postgres://user:pw@127.0.0.1:5432/bench?sslmode=disable`). Keys and
+/// accounts carry a run id, so runs on one database never meet. Every metric names its backend
+/// (`sqlite` or `postgres`); a PostgreSQL run also prints the server's `synchronous_commit`.
 ///
 /// - Four processes (this executable again, in a hidden worker mode) claim and complete distinct
 ///   send commands on one file for a few seconds, as four dispatchers would: ledger transitions
@@ -10,7 +14,10 @@ import SharedState
 /// - One process adds then reads cached users: cache adds and gets per second.
 enum StateBenchmark: Benchmark {
     static let name = "state"
-    static let summary = "SQLite state: send-ledger transitions/s and claim latency with 4 processes; cache add/get per second"
+    static let summary = "State store (SQLite, or KIAMO_BENCH_STATE_STORE_URL): send-ledger transitions/s and claim latency with 4 processes; cache add/get per second"
+
+    /// The store to measure instead of a SQLite file in the scratch folder.
+    static let storeURLKey = "KIAMO_BENCH_STATE_STORE_URL"
 
     static let workers = 4
     static let seconds = 5.0
@@ -21,6 +28,7 @@ enum StateBenchmark: Benchmark {
         static let url = "KIAMO_BENCH_STATE_URL"
         static let go = "KIAMO_BENCH_STATE_GO"
         static let result = "KIAMO_BENCH_STATE_RESULT"
+        static let run = "KIAMO_BENCH_STATE_RUN"
     }
 
     static func run(_ context: BenchContext) async throws {
@@ -29,17 +37,25 @@ enum StateBenchmark: Benchmark {
             try await runWorker(index: index, environment: environment)
             return
         }
-        let url = "sqlite://" + context.scratch.appendingPathComponent("state.db").path
+        let url = environment[storeURLKey].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "sqlite://" + context.scratch.appendingPathComponent("state.db").path
+        let backend = url.lowercased().hasPrefix("postgres") ? "postgres" : "sqlite"
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         var logger = Logger(label: "kiamo-bench.state")
         logger.logLevel = .warning
         let store = try await openStateStore(url: url, logger: logger)
-        try await measureLedger(context, url: url)
-        try await measureCache(store)
+        if let postgres = store as? PostgresStateStore {
+            let mode = try await postgres.serverSetting("synchronous_commit") ?? "unknown"
+            FileHandle.standardError.write(Data("bench state: PostgreSQL synchronous_commit=\(mode)\n".utf8))
+        }
+        try await measureLedger(context, url: url, backend: backend, run: run)
+        try await measureCache(store, backend: backend, run: run)
+        if let postgres = store as? PostgresStateStore { await postgres.close() }
     }
 
     // MARK: Send ledger, 4 processes
 
-    private static func measureLedger(_ context: BenchContext, url: String) async throws {
+    private static func measureLedger(_ context: BenchContext, url: String, backend: String, run: String) async throws {
         let go = context.scratch.appendingPathComponent("go").path
         var processes: [(Process, URL)] = []
         for index in 0..<workers {
@@ -48,7 +64,7 @@ enum StateBenchmark: Benchmark {
             process.executableURL = context.products.appendingPathComponent("kiamo-bench")
             process.arguments = [name]
             process.environment = ProcessInfo.processInfo.environment.merging([
-                Worker.index: "\(index)", Worker.url: url, Worker.go: go, Worker.result: result.path,
+                Worker.index: "\(index)", Worker.url: url, Worker.go: go, Worker.result: result.path, Worker.run: run,
             ]) { $1 }
             try process.run()
             processes.append((process, result))
@@ -77,11 +93,11 @@ enum StateBenchmark: Benchmark {
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] / 1000
         }
-        BenchReport.emit(bench: name, metric: "ledger_transitions_per_second_4_processes", value: Double(transitions) / elapsed, unit: "transitions/s", goal: 5000)
-        BenchReport.emit(bench: name, metric: "claim_latency_p50", value: percentile(0.50), unit: "ms")
-        BenchReport.emit(bench: name, metric: "claim_latency_p99", value: percentile(0.99), unit: "ms", goal: 5)
-        BenchReport.emit(bench: name, metric: "claim_latency_p999", value: percentile(0.999), unit: "ms")
-        BenchReport.emit(bench: name, metric: "claim_latency_max", value: percentile(1), unit: "ms")
+        BenchReport.emit(bench: name, metric: "\(backend)_ledger_transitions_per_second_4_processes", value: Double(transitions) / elapsed, unit: "transitions/s", goal: 5000)
+        BenchReport.emit(bench: name, metric: "\(backend)_claim_latency_p50", value: percentile(0.50), unit: "ms")
+        BenchReport.emit(bench: name, metric: "\(backend)_claim_latency_p99", value: percentile(0.99), unit: "ms", goal: 5)
+        BenchReport.emit(bench: name, metric: "\(backend)_claim_latency_p999", value: percentile(0.999), unit: "ms")
+        BenchReport.emit(bench: name, metric: "\(backend)_claim_latency_max", value: percentile(1), unit: "ms")
     }
 
     private struct WorkerReport: Codable {
@@ -92,7 +108,8 @@ enum StateBenchmark: Benchmark {
 
     /// One dispatcher's loop: claim a new command, complete it, as fast as the file allows.
     private static func runWorker(index: String, environment: [String: String]) async throws {
-        guard let url = environment[Worker.url], let go = environment[Worker.go], let result = environment[Worker.result] else {
+        guard let url = environment[Worker.url], let go = environment[Worker.go], let result = environment[Worker.result],
+              let run = environment[Worker.run] else {
             throw BenchError.failed("state worker \(index): missing \(Worker.url), \(Worker.go) or \(Worker.result)")
         }
         var logger = Logger(label: "kiamo-bench.state.worker")
@@ -110,7 +127,7 @@ enum StateBenchmark: Benchmark {
         latencies.reserveCapacity(50_000)
         var sequence = 0
         while clock.now < end {
-            let key = "w\(index)-\(sequence)"
+            let key = "\(run)-w\(index)-\(sequence)"
             sequence += 1
             let before = clock.now
             let claim = try await store.claimSend(account: "bench", key: key, owner: owner)
@@ -123,28 +140,30 @@ enum StateBenchmark: Benchmark {
         }
         let report = WorkerReport(transitions: transitions, seconds: (clock.now - start) / .seconds(1), claimMicroseconds: latencies)
         try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: result))
+        if let postgres = store as? PostgresStateStore { await postgres.close() }
     }
 
     // MARK: Cache, one process
 
-    private static func measureCache(_ store: any ConversationCache) async throws {
+    private static func measureCache(_ store: any ConversationCache, backend: String, run: String) async throws {
+        let account = "bench-\(run)"
         let count = 20_000
         let clock = ContinuousClock()
         let now = Date()
         let addStart = clock.now
         for index in 0..<count {
-            try await store.addToCache(account: "bench", user: CachedUser(id: "\(index)", name: "User \(index)", username: "user\(index)"), at: now)
+            try await store.addToCache(account: account, user: CachedUser(id: "\(index)", name: "User \(index)", username: "user\(index)"), at: now)
         }
         let addSeconds = (clock.now - addStart) / .seconds(1)
         let getStart = clock.now
         for index in 0..<count {
-            guard try await store.getFromCache(account: "bench", userId: "\(index)") != nil else {
+            guard try await store.getFromCache(account: account, userId: "\(index)") != nil else {
                 throw BenchError.failed("cached user \(index) missing")
             }
         }
         let getSeconds = (clock.now - getStart) / .seconds(1)
-        BenchReport.emit(bench: name, metric: "cache_adds_per_second", value: Double(count) / addSeconds, unit: "adds/s")
-        BenchReport.emit(bench: name, metric: "cache_gets_per_second", value: Double(count) / getSeconds, unit: "gets/s")
+        BenchReport.emit(bench: name, metric: "\(backend)_cache_adds_per_second", value: Double(count) / addSeconds, unit: "adds/s")
+        BenchReport.emit(bench: name, metric: "\(backend)_cache_gets_per_second", value: Double(count) / getSeconds, unit: "gets/s")
     }
 
     private static func waitFor(_ what: String, timeout: Double = 30, _ condition: () -> Bool) async throws {

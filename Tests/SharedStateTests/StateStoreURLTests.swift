@@ -31,13 +31,4 @@ import Testing
             return reason.contains(expected)
         }
     }
-
-    @Test func postgresIsRecognisedAndRefusedAsNotBuiltWithoutShowingThePassword() async throws {
-        let error = await #expect(throws: StateStoreError.self) {
-            _ = try await openStateStore(url: "postgres://kiamo:s3cret@db.example:5432/state", logger: StoreFixture.logger)
-        }
-        #expect(error == .backendNotBuilt(url: "postgres://****@db.example:5432/state", backend: "PostgreSQL"))
-        #expect(error?.description.contains("not built in this version") == true)
-        #expect(error?.description.contains("s3cret") == false)
-    }
 }

@@ -32,7 +32,7 @@ extension ConfigurationKey {
                          "Age after which a dead letter (it holds a reply's or a customer's DM text) is dropped."),
 
         ConfigurationKey("state.url", env: "KIAMO_TWITTER_STATE_URL", .secret, default: "sqlite:///var/lib/kiamo-twitter/state.db",
-                         "State store shared by every worker: `sqlite:///path/state.db` (one host or one shared volume)."),
+                         "State store shared by every worker: `sqlite:///path/state.db` (one host or one shared volume) or `postgres://user:password@host:5432/db?sslmode=verify-full` (several hosts)."),
 
         ConfigurationKey("api.baseUrl", env: "KIAMO_TWITTER_API_BASE_URL", .string, default: "https://api.x.com",
                          "X API base URL (point it at `x-emulator` for tests and the local run)."),

@@ -6,7 +6,8 @@ import Foundation
 public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The state URL in the configuration is malformed.
     case invalidURL(url: String, reason: String)
-    /// The URL names a backend this build does not include.
+    /// The URL names a backend this build does not include (none today; kept for builds that
+    /// leave one out).
     case backendNotBuilt(url: String, backend: String)
     /// The file could not be opened or created (missing folder, permissions, read-only volume).
     case cannotOpen(file: String, reason: String)
@@ -31,6 +32,18 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// A migration's target store already holds records (`state migrate` copies only into an
     /// empty store, so nothing is merged or overwritten by mistake).
     case notEmpty(store: String, tables: [String])
+    /// The PostgreSQL state database could not be opened: server unreachable, login refused,
+    /// database missing, TLS refused or unverifiable, privileges missing. `url` is masked.
+    case cannotConnect(url: String, reason: String)
+    /// The PostgreSQL state database holds a schema newer than this worker's.
+    case newerDatabaseSchema(url: String, found: Int, supported: Int)
+    /// A PostgreSQL operation failed for a reason that passes (connection lost, server restarting,
+    /// a statement or a wait for a connection timed out, contention retried out): the same call
+    /// later may succeed. `url` is masked.
+    case unavailable(url: String, operation: String, reason: String)
+    /// A PostgreSQL operation was refused for a reason that does not pass by itself (privileges,
+    /// a constraint, a schema changed under the worker). `url` is masked.
+    case refused(url: String, operation: String, reason: String)
 
     /// What failed, with which file, account or key, and what to do.
     public var description: String {
@@ -67,6 +80,15 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .notEmpty(let store, let tables):
             "the state store \(store) already holds records (\(tables.joined(separator: ", "))): "
                 + "a migration copies only into an empty store; point --to at a new database or file"
+        case .cannotConnect(let url, let reason):
+            "cannot open the PostgreSQL state store \(url) (state.url): \(reason)"
+        case .newerDatabaseSchema(let url, let found, let supported):
+            "the PostgreSQL state store \(url) (state.url) has schema version \(found), newer than the \(supported) this worker supports: "
+                + "a newer version of kiamo-twitter wrote it. Upgrade every worker sharing the database to that version; it was left untouched"
+        case .unavailable(let url, let operation, let reason):
+            "PostgreSQL state store \(url) (state.url): \(operation) failed for now: \(reason); it is retried"
+        case .refused(let url, let operation, let reason):
+            "PostgreSQL state store \(url) (state.url): \(operation) was refused: \(reason)"
         }
     }
 }

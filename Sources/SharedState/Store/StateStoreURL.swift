@@ -9,23 +9,24 @@ internal import URLRedaction
 ///   containers) must agree on one file, and a relative path would silently give each its own.
 ///   Query parameters: `synchronous=normal|full` (see `SQLiteSynchronous`) and
 ///   `busy_timeout_ms=N` (how long a write waits for another process's write, default 5000).
-/// - `postgres://...` or `postgresql://...`: recognised so the error can say the backend is not
-///   built in this version, rather than calling the URL malformed.
+/// - `postgres://user:password@host:5432/db` or `postgresql://...`: the PostgreSQL backend on
+///   that database (it must exist; the store creates its tables). Query parameters: `sslmode`,
+///   `sslrootcert`, `application_name`, `pool_size`, `statement_timeout_ms` (see
+///   `PostgresLocation`).
 public enum StateStoreURL: Sendable, Hashable {
     case sqlite(SQLiteLocation)
-    /// A PostgreSQL URL with any password replaced by `****`.
-    case postgres(redacted: String)
+    case postgres(PostgresLocation)
 
     /// Parses `text`; throws `StateStoreError.invalidURL` saying what is wrong and the expected form.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            self = .postgres(redacted: Self.redactingPassword(trimmed))
+            self = .postgres(try PostgresLocation(parsing: trimmed))
             return
         }
         guard lowered.hasPrefix("sqlite:") else {
-            throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "unknown scheme; expected sqlite:///absolute/path/state.db")
+            throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "unknown scheme; expected sqlite:///absolute/path/state.db or postgres://user:password@host:5432/database")
         }
         let rest = trimmed.dropFirst("sqlite:".count)
         guard rest.hasPrefix("///") else {

@@ -1,0 +1,34 @@
+import Foundation
+import Synchronization
+import TestSupport
+
+/// Builds `Tests/ClockSkew/clock_skew.c` once per test run into the products folder, with the
+/// system's C compiler (`cc`, which the Swift toolchain needs anyway).
+enum ClockSkewShim {
+    private static let built = Mutex<String?>(nil)
+
+    static func build() throws -> String {
+        try built.withLock { built in
+            if let built { return built }
+            let source = PackagePaths.root.appendingPathComponent("Tests/ClockSkew/clock_skew.c").path
+            let library = PackagePaths.products.appendingPathComponent("libkiamo_clock_skew.so").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", library, source, "-ldl"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw Failed(output: text) }
+            built = library
+            return library
+        }
+    }
+
+    struct Failed: Error, CustomStringConvertible {
+        let output: String
+        var description: String { "cc could not build the clock_skew shim: \(output)" }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import SharedState
+import Testing
+
+/// Bad settings and a failing server: one clear `StateStoreError` naming `state.url`, the
+/// password masked; a server that drops every connection under a running store.
+@Suite(.serialized) struct PostgresFaultTests {
+    /// Opens `url` and returns the error's one line; records an issue when it opens.
+    private func openingError(_ url: String) async throws -> StateStoreError? {
+        do {
+            let store = try await PostgresStateStore.open(try PostgresFixture.location(url), logger: StoreFixture.logger)
+            await store.close()
+            Issue.record("\(url) opened")
+            return nil
+        } catch let error as StateStoreError {
+            return error
+        }
+    }
+
+    /// `url` with its user information replaced by `userInfo`.
+    private func replacingLogin(_ url: String, with userInfo: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + userInfo + String(url[at...])
+    }
+
+    @Test func anUnreachableServerIsNamedWithoutThePassword() async throws {
+        let error = try await openingError("postgres://kiamo:s3cret@127.0.0.1:1/state?sslmode=disable")
+        guard case .cannotConnect(let url, let reason) = error else { Issue.record("cannotConnect, got \(String(describing: error))"); return }
+        #expect(url == "postgres://****@127.0.0.1:1/state?sslmode=disable")
+        #expect(reason.contains("cannot be reached"))
+        #expect(error?.description.contains("state.url") == true)
+        #expect(error?.description.contains("s3cret") == false)
+    }
+
+    @Test func aWrongPasswordSaysTheLoginWasRefused() async throws {
+        try await PostgresFixture.withEmptyDatabase { url in
+            let error = try await openingError(replacingLogin(url, with: "postgres:wrong-s3cret"))
+            #expect(error?.description.contains("refused the login of user postgres") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("wrong-s3cret") == false)
+            #expect(error?.description.contains("state.url") == true)
+        }
+    }
+
+    @Test func aMissingDatabaseSaysHowToCreateIt() async throws {
+        let error = try await openingError(try PostgresFixture.databaseURL("kiamo_test_missing_database"))
+        #expect(error?.description.contains("database kiamo_test_missing_database does not exist") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("CREATE DATABASE") == true)
+    }
+
+    @Test func aRoleThatMayNotCreateTheTablesIsToldWhichPrivilegeIsMissing() async throws {
+        try await PostgresFixture.withEmptyDatabase { url in
+            let role = "kiamo_test_reader_" + UUID().uuidString.prefix(8).lowercased()
+            try PostgresFixture.psql("CREATE ROLE \(role) LOGIN PASSWORD 'reader-s3cret'")
+            defer { _ = try? PostgresFixture.psql("DROP ROLE IF EXISTS \(role)") }
+            // PostgreSQL 15 no longer lets every role create tables in schema public.
+            try PostgresFixture.psql("REVOKE CREATE ON SCHEMA public FROM PUBLIC", url: url)
+            let error = try await openingError(replacingLogin(url, with: "\(role):reader-s3cret"))
+            #expect(error?.description.contains("lacks a privilege") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("reader-s3cret") == false)
+            try PostgresFixture.dropDatabase(String(url.split(separator: "/").last?.split(separator: "?").first ?? ""))
+            _ = try PostgresFixture.psql("DROP ROLE IF EXISTS \(role)")
+        }
+    }
+
+    @Test func verifyFullAgainstAServerWithoutTLSIsRefused() async throws {
+        try await PostgresFixture.withEmptyDatabase { url in
+            let plain = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full")
+            let target = plain.contains("sslmode=") ? plain : plain + (plain.contains("?") ? "&" : "?") + "sslmode=verify-full"
+            let error = try await openingError(target)
+            #expect(error?.description.contains("does not accept TLS") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("sslmode=verify-full") == true)
+        }
+    }
+
+    @Test func aSchemaNewerThanTheWorkerRefusesToOpenAndIsLeftUntouched() async throws {
+        try await PostgresFixture.with { (fixture: PostgresFixture) async throws in
+            try PostgresFixture.psql("UPDATE kiamo_twitter_schema SET version = 99", url: fixture.url)
+            let error = try await openingError(fixture.url)
+            guard case .newerDatabaseSchema(_, let found, let supported) = error else { Issue.record("newerDatabaseSchema, got \(String(describing: error))"); return }
+            #expect(found == 99)
+            #expect(supported == 1)
+            #expect(error?.description.contains("state.url") == true)
+            #expect(try PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: fixture.url) == "99")
+        }
+    }
+
+    /// Every connection of the store dropped by the server (what `pg_ctl restart -m fast` does
+    /// to its clients): the next calls fail with a transient error, and later calls succeed on
+    /// new ones. `KIAMO_TEST_POSTGRES_RESTART`, when set, is run instead to restart the server
+    /// for real: set it only when this test runs alone, as it cuts every other test's connections.
+    @Test func aServerThatDropsEveryConnectionFailsTheNextCallsTransientlyThenServesAgain() async throws {
+        try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
+            let store = fixture.store
+            _ = try await store.recordPending(account: "1", key: "before")
+            if let restart = ProcessInfo.processInfo.environment["KIAMO_TEST_POSTGRES_RESTART"], !restart.isEmpty {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                // The restarted server must not inherit this process's descriptors: Foundation
+                // waits for them to close before it reports the exit.
+                process.arguments = ["-c", #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec </dev/null >/dev/null 2>&1; "# + restart]
+                try process.run()
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0)
+            } else {
+                try PostgresFixture.psql(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(fixture.database)' AND pid <> pg_backend_pid()")
+            }
+            var failures: [StateStoreError] = []
+            var served = false
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !served && ContinuousClock.now < deadline {
+                do {
+                    _ = try await store.recordPending(account: "1", key: "after")
+                    served = true
+                } catch let error as StateStoreError {
+                    failures.append(error)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(served, "the pool reconnects: \(failures.map(\.description))")
+            for failure in failures {
+                guard case .unavailable = failure else { Issue.record("a transient error, got \(failure)"); continue }
+            }
+            #expect(try await store.sendEntry(account: "1", key: "before")?.state == .pending)
+            #expect(try await store.sendEntry(account: "1", key: "after")?.state == .pending)
+            // The liveness connection is back too: this process's owners are known alive again.
+            #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "after-restart", ttl: .seconds(30)) != nil)
+        }
+    }
+}
