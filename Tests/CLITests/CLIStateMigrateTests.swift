@@ -91,4 +91,30 @@ import TestSupport
         #expect(result.status == 2)
         #expect(result.stderr.contains("does not exist"), "\(result.stderr)")
     }
+
+    /// A single-host deployment moved to PostgreSQL, and back into a new SQLite file: every
+    /// record arrives unchanged both ways, and the database password is never printed.
+    @Test func aSQLiteStateMovesToPostgreSQLAndBackUnchanged() async throws {
+        let environment = try CLIEnvironment.offline()
+        let source = try WorkerProcess.temporaryStateFile()
+        let back = try WorkerProcess.temporaryStateFile()
+        let store = try await Self.filledStore(at: source)
+        let database = try await TestPostgres.createDatabase()
+        defer { Task { try? await TestPostgres.dropDatabase(named: database) } }
+        let postgres = try TestPostgres.url(ofDatabase: database)
+        let password = URLComponents(string: postgres)?.password ?? "no-password"
+
+        let there = try await environment.run(["state", "migrate", "--from", "sqlite://\(source)", "--to", postgres])
+        #expect(there.status == 0, "\(there)")
+        #expect(!there.stdout.contains(password) && !there.stderr.contains(password))
+        let again = try await environment.run(["state", "migrate", "--from", "sqlite://\(source)", "--to", postgres])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already holds records") && !again.stderr.contains(password), "\(again)")
+
+        let home = try await environment.run(["state", "migrate", "--from", postgres, "--to", "sqlite://\(back)"])
+        #expect(home.status == 0, "\(home)")
+        let original = try await store.exportTables()
+        let returned = try await openStateStore(url: "sqlite://\(back)", logger: Self.logger).exportTables()
+        #expect(returned == original)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SharedState
+import TestSupport
 import Testing
 
 /// Bad settings and a failing server: one clear `StateStoreError` naming `state.url`, the
@@ -63,12 +64,29 @@ import Testing
     }
 
     @Test func verifyFullAgainstAServerWithoutTLSIsRefused() async throws {
+        let server = try PlainPostgresListener()
+        defer { server.stop() }
+        let error = try await openingError(
+            "postgres://kiamo:s3cret@localhost:\(server.port)/state?sslmode=verify-full&sslrootcert=\(try TestPostgres.tlsCA())")
+        #expect(error?.description.contains("does not accept TLS") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("sslmode=verify-full") == true)
+        #expect(error?.description.contains("s3cret") == false)
+    }
+
+    @Test func verifyFullWithTheServersCAOpensAndAnotherCAIsRefused() async throws {
         try await PostgresFixture.withEmptyDatabase { url in
-            let plain = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full")
-            let target = plain.contains("sslmode=") ? plain : plain + (plain.contains("?") ? "&" : "?") + "sslmode=verify-full"
-            let error = try await openingError(target)
-            #expect(error?.description.contains("does not accept TLS") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("sslmode=verify-full") == true)
+            // verify-full checks the name the certificate carries: the host name, not 127.0.0.1.
+            let named = url.replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+            let secured = named.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(try TestPostgres.tlsCA())")
+            let store = try await PostgresStateStore.open(try PostgresFixture.location(secured), logger: StoreFixture.logger)
+            #expect(try await store.cursor(account: "1") == nil)
+            await store.close()
+            // The system's CAs did not sign the test server's certificate.
+            let error = try await openingError(named.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full"))
+            #expect(error?.description.contains("state.url") == true, "\(String(describing: error))")
+            // An IP address cannot be checked against the certificate's name: said at once.
+            let address = try await openingError(url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(try TestPostgres.tlsCA())"))
+            #expect(address?.description.contains("host name") == true, "\(String(describing: address))")
         }
     }
 

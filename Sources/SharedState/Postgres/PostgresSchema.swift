@@ -34,8 +34,16 @@ enum PostgresSchema {
     /// migration lock.
     static func prepare(_ connection: PostgresConnection, url: String, logger: Logger) async throws -> Outcome {
         try await connection.withTransaction(logger: logger) { connection in
+            // Waiting here for another worker's migration is expected at start (a whole
+            // deployment starting at once), and a migration may outlast one call's bound: both
+            // get minutes rather than the store's per-statement bounds, in this transaction only.
+            try await connection.query("SET LOCAL lock_timeout = '60s'", logger: logger)
+            try await connection.query("SET LOCAL statement_timeout = '300s'", logger: logger)
+            // Drained: an error of a statement that returns rows (a lock wait timing out) is
+            // only thrown by reading them; unread, it would surface as "transaction aborted" on
+            // the next statement.
             try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresLocks.migration.0), \(PostgresLocks.migration.1))", logger: logger)
+                "SELECT pg_advisory_xact_lock(\(PostgresLocks.migration.0), \(PostgresLocks.migration.1))", logger: logger).drain()
             var found = 0
             let exists = try await connection.query("SELECT to_regclass('kiamo_twitter_schema') IS NOT NULL", logger: logger)
                 .collect(Bool.self).first ?? false
@@ -209,7 +217,7 @@ enum PostgresSchema {
             reset_at         bigint NOT NULL,
             rejected_until   bigint,
             last_granted_at  bigint,
-            revision         bigint NOT NULL,
+            revision         bigint NOT NULL DEFAULT 0,  -- the compare-and-set's; rows copied in by `state migrate` start at 0
             PRIMARY KEY (account, endpoint)
         )
         """,
@@ -222,6 +230,12 @@ extension PostgresRowSequence {
         var values: [T] = []
         for try await value in self.decode(T.self) { values.append(value) }
         return values
+    }
+
+    /// Reads and drops every row, so an error the server sends after the first row (or instead
+    /// of any) is thrown here.
+    func drain() async throws {
+        for try await _ in self {}
     }
 
     /// Every row, for decoding by column name.

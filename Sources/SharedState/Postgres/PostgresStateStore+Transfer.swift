@@ -72,7 +72,7 @@ extension PostgresStateStore {
                     }
                     // Tickets only order: move the target's sequence past every ticket it received.
                     if lastTicket > 0 {
-                        try await connection.query("SELECT setval('recipient_line_tickets', \(lastTicket))", logger: logger)
+                        try await connection.query("SELECT setval('recipient_line_tickets', \(lastTicket))", logger: logger).drain()
                     }
                 }
             }

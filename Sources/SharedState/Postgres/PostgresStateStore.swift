@@ -190,6 +190,14 @@ public final class PostgresStateStore: StateStore {
         case .prefer, .require:
             tls.certificateVerification = .none
         case .verifyFull:
+            // The certificate is checked against the host name dialled (and sent as SNI, which
+            // cannot carry an IP address): a URL with an address could never verify.
+            if isIPAddress(location.host) {
+                throw StateStoreError.cannotConnect(
+                    url: location.redacted,
+                    reason: "sslmode=verify-full checks the server's certificate against the host name: write the name the "
+                        + "certificate carries (e.g. db.example.com or localhost), not the address \(location.host)")
+            }
             tls.certificateVerification = .fullVerification
             if let file = location.sslRootCert {
                 guard FileManager.default.isReadableFile(atPath: file) else {
@@ -199,6 +207,13 @@ public final class PostgresStateStore: StateStore {
             }
         }
         return tls
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1
     }
 
     private static func connectionTLS(_ location: PostgresLocation, _ tls: TLSConfiguration?) throws -> PostgresConnection.Configuration.TLS {
