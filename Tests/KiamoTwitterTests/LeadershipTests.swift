@@ -15,15 +15,16 @@ import Testing
     /// standby asking in the middle and at the end is refused.
     @Test func workLongerThanTheTTLKeepsTheLease() async throws {
         let state = try await makeState()
-        // A 3 s TTL renewed every second: a renewal may be late by two seconds on a loaded 2-core
-        // machine running the whole suite before the lease lapses; the work lasts twice the TTL.
-        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(3))
-        let standby = Leadership(state: state, account: "1", name: "ingest", owner: "b", ttl: .seconds(3))
+        // A 6 s TTL renewed every 2 s: a renewal may be late by four seconds on a loaded 2-core
+        // machine running the whole suite (two was not enough once) before the lease lapses; the
+        // work lasts longer than the TTL.
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(6))
+        let standby = Leadership(state: state, account: "1", name: "ingest", owner: "b", ttl: .seconds(6))
         #expect(try await holder.hold())
         let (refusals, held) = await holder.whileHeld { () async -> [Bool] in
             var refusals: [Bool] = []
             for _ in 0..<4 {
-                try? await Task.sleep(for: .milliseconds(1_500))
+                try? await Task.sleep(for: .milliseconds(2_500))
                 refusals.append((try? await standby.hold()) == false)
             }
             return refusals

@@ -9,8 +9,9 @@ import XEmulator
 struct FaultsOverEmulatorTests {
     @Test(arguments: [ClientSetup.v2OAuth1, .v2OAuth2Public, .v1OAuth1])
     func eachFaultIsATypedErrorAndTheNextCallSucceeds(_ setup: ClientSetup) async throws {
-        // A 2 s timeout against a 6 s delay: far enough apart that a loaded machine never blurs them.
-        try await EmulatorRig.with(setup, timeout: .seconds(2)) { rig in
+        // A 6 s timeout against a 15 s delay: far enough apart that a loaded machine never blurs
+        // them (with 2 s, a whole suite's load once made even a plain 500 miss the timeout).
+        try await EmulatorRig.with(setup, timeout: .seconds(6)) { rig in
             try rig.emulator.addUser(id: "906948460078698496", name: "Jane", username: "janedoe")
             // OAuth 2.0: obtain the token first, so the faults hit the API calls.
             _ = try await rig.client.me()
@@ -25,7 +26,7 @@ struct FaultsOverEmulatorTests {
             let unavailable = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "906948460078698496", text: "hi") }
             #expect(unavailable?.httpStatus == 503 && unavailable?.isRetryable == true)
 
-            try rig.emulator.fault(EmulatorFault(kind: .delay, delayMs: 6_000))
+            try rig.emulator.fault(EmulatorFault(kind: .delay, delayMs: 15_000))
             let late = await #expect(throws: XAPIError.self) { try await client.user(id: "906948460078698496") }
             guard case .transient(.userById, .network, nil) = late else {
                 Issue.record("a delay past the timeout gave \(String(describing: late))")
