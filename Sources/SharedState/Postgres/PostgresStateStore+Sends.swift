@@ -152,30 +152,13 @@ extension PostgresStateStore {
     /// updates the row only if its revision and state are still `current`'s. True when written.
     private static func saveSend(_ connection: PostgresConnection, _ entry: SendEntry, replacing current: SendEntry?,
                                  logger: Logger) async throws -> Bool {
-        var owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?, finishedAt: Int64?
-        switch entry.state {
-        case .pending:
-            break
-        case .inFlight(let holder, let start):
-            owner = holder
-            since = PostgresTime.millis(start)
-        case .sent(let id, let conversation, let at):
-            dmEventId = id
-            conversationId = conversation
-            finishedAt = PostgresTime.millis(at)
-        case .failed(let why, let at):
-            reason = why
-            finishedAt = PostgresTime.millis(at)
-        }
-        let unverifiedSince = entry.unverifiedSince.map { PostgresTime.millis($0) }
-        let reportedAt = entry.reportedAt.map { PostgresTime.millis($0) }
-        let attempts = Int64(entry.attempts)
+        let row = SendLedgerRow(entry)
         if let current {
             return try await !connection.query("""
-                UPDATE send_ledger SET state = \(entry.state.name), owner = \(owner), since = \(since), dm_event_id = \(dmEventId),
-                                       conversation_id = \(conversationId), reason = \(reason), finished_at = \(finishedAt),
-                                       attempts = \(attempts), revision = \(entry.revision), updated_at = \(PostgresTime.millis(entry.updatedAt)),
-                                       unverified_since = \(unverifiedSince), reported_at = \(reportedAt)
+                UPDATE send_ledger SET state = \(row.state), owner = \(row.owner), since = \(row.since), dm_event_id = \(row.dmEventId),
+                                       conversation_id = \(row.conversationId), reason = \(row.reason), finished_at = \(row.finishedAt),
+                                       attempts = \(row.attempts), revision = \(row.revision), updated_at = \(row.updatedAt),
+                                       unverified_since = \(row.unverifiedSince), reported_at = \(row.reportedAt)
                 WHERE account = \(entry.account) AND key = \(entry.key) AND revision = \(current.revision) AND state = \(current.state.name)
                 RETURNING 1
                 """, logger: logger).rows().isEmpty
@@ -183,9 +166,9 @@ extension PostgresStateStore {
         return try await !connection.query("""
             INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
                                      attempts, revision, created_at, updated_at, unverified_since, reported_at)
-            VALUES (\(entry.account), \(entry.key), \(entry.state.name), \(owner), \(since), \(dmEventId), \(conversationId), \(reason),
-                    \(finishedAt), \(attempts), \(entry.revision), \(PostgresTime.millis(entry.createdAt)), \(PostgresTime.millis(entry.updatedAt)),
-                    \(unverifiedSince), \(reportedAt))
+            VALUES (\(entry.account), \(entry.key), \(row.state), \(row.owner), \(row.since), \(row.dmEventId), \(row.conversationId),
+                    \(row.reason), \(row.finishedAt), \(row.attempts), \(row.revision), \(row.createdAt), \(row.updatedAt),
+                    \(row.unverifiedSince), \(row.reportedAt))
             ON CONFLICT (account, key) DO NOTHING
             RETURNING 1
             """, logger: logger).rows().isEmpty
@@ -202,28 +185,12 @@ extension PostgresStateStore {
             """, logger: logger).rows().first else { throw PostgresErrorMapping.CompareAndSetLost() }
         let now = PostgresTime.date(try row.value("now", as: Int64.self))
         guard let stateName = try row.value("state", as: String?.self) else { return (now, nil) }
-        let finishedAt = PostgresTime.date(try row.value("finished_at", as: Int64?.self) ?? 0)
-        let state: SendState
-        switch stateName {
-        case "inFlight":
-            state = .inFlight(owner: try row.value("owner", as: String?.self) ?? "",
-                              since: PostgresTime.date(try row.value("since", as: Int64?.self) ?? 0))
-        case "sent":
-            state = .sent(dmEventId: try row.value("dm_event_id", as: String?.self) ?? "",
-                          conversationId: try row.value("conversation_id", as: String?.self), at: finishedAt)
-        case "failed":
-            state = .failed(reason: try row.value("reason", as: String?.self) ?? "", at: finishedAt)
-        default:
-            state = .pending
-        }
-        let entry = SendEntry(
-            account: account, key: key, state: state, attempts: Int(try row.value("attempts", as: Int64.self)),
-            revision: try row.value("revision"),
-            createdAt: PostgresTime.date(try row.value("created_at", as: Int64.self)),
-            updatedAt: PostgresTime.date(try row.value("updated_at", as: Int64.self)),
-            unverifiedSince: PostgresTime.date(try row.value("unverified_since", as: Int64?.self)),
-            reportedAt: PostgresTime.date(try row.value("reported_at", as: Int64?.self))
-        )
+        let entry = SendLedgerRow(
+            state: stateName, owner: try row.value("owner"), since: try row.value("since"), dmEventId: try row.value("dm_event_id"),
+            conversationId: try row.value("conversation_id"), reason: try row.value("reason"), finishedAt: try row.value("finished_at"),
+            attempts: try row.value("attempts"), revision: try row.value("revision"), createdAt: try row.value("created_at"),
+            updatedAt: try row.value("updated_at"), unverifiedSince: try row.value("unverified_since"), reportedAt: try row.value("reported_at")
+        ).entry(account: account, key: key)
         return (now, entry)
     }
 }

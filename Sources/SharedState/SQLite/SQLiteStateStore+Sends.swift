@@ -151,25 +151,10 @@ extension SQLiteStateStore {
     /// Compare-and-set: inserts `entry` when `current` is nil (failing if a row appeared), else
     /// updates the row only if its revision is still `current.revision`. True when written.
     private static func saveSend(_ db: Database, _ entry: SendEntry, replacing current: SendEntry?) throws -> Bool {
-        var owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?, finishedAt: Int64?
-        switch entry.state {
-        case .pending:
-            break
-        case .inFlight(let holder, let start):
-            owner = holder
-            since = SQLiteTime.millis(start)
-        case .sent(let id, let conversation, let at):
-            dmEventId = id
-            conversationId = conversation
-            finishedAt = SQLiteTime.millis(at)
-        case .failed(let why, let at):
-            reason = why
-            finishedAt = SQLiteTime.millis(at)
-        }
+        let row = SendLedgerRow(entry)
         let values: StatementArguments = [
-            entry.account, entry.key, entry.state.name, owner, since, dmEventId, conversationId, reason, finishedAt,
-            entry.attempts, entry.revision, SQLiteTime.millis(entry.createdAt), SQLiteTime.millis(entry.updatedAt),
-            entry.unverifiedSince.map(SQLiteTime.millis), entry.reportedAt.map(SQLiteTime.millis),
+            entry.account, entry.key, row.state, row.owner, row.since, row.dmEventId, row.conversationId, row.reason, row.finishedAt,
+            row.attempts, row.revision, row.createdAt, row.updatedAt, row.unverifiedSince, row.reportedAt,
         ]
         if let current {
             try db.cachedStatement(sql: """
@@ -198,23 +183,11 @@ extension SQLiteStateStore {
                 """),
             arguments: [account, key]
         ) else { return nil }
-        let stateName: String = row["state"]
-        let state: SendState
-        switch stateName {
-        case "inFlight":
-            state = .inFlight(owner: row["owner"] ?? "", since: SQLiteTime.date(row["since"] as Int64? ?? 0))
-        case "sent":
-            state = .sent(dmEventId: row["dm_event_id"] ?? "", conversationId: row["conversation_id"], at: SQLiteTime.date(row["finished_at"] as Int64? ?? 0))
-        case "failed":
-            state = .failed(reason: row["reason"] ?? "", at: SQLiteTime.date(row["finished_at"] as Int64? ?? 0))
-        default:
-            state = .pending
-        }
-        return SendEntry(
-            account: account, key: key, state: state, attempts: row["attempts"], revision: row["revision"],
-            createdAt: SQLiteTime.date(row["created_at"] as Int64), updatedAt: SQLiteTime.date(row["updated_at"] as Int64),
-            unverifiedSince: SQLiteTime.date(row["unverified_since"] as Int64?),
-            reportedAt: SQLiteTime.date(row["reported_at"] as Int64?)
-        )
+        return SendLedgerRow(
+            state: row["state"], owner: row["owner"], since: row["since"], dmEventId: row["dm_event_id"],
+            conversationId: row["conversation_id"], reason: row["reason"], finishedAt: row["finished_at"], attempts: row["attempts"],
+            revision: row["revision"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+            unverifiedSince: row["unverified_since"], reportedAt: row["reported_at"]
+        ).entry(account: account, key: key)
     }
 }
