@@ -3,11 +3,16 @@ import Synchronization
 import TestSupport
 
 /// Builds `Tests/ClockSkew/clock_skew.c` once per test run into the products folder, with the
-/// system's C compiler (`cc`, which the Swift toolchain needs anyway).
+/// system's C compiler (`cc`, which the Swift toolchain needs anyway). The compiler runs on a
+/// thread of its own, never on the cooperative pool.
 enum ClockSkewShim {
     private static let built = Mutex<String?>(nil)
 
-    static func build() throws -> String {
+    static func build() async throws -> String {
+        try await OffThePool.run("cc clock_skew") { try buildOnce() }
+    }
+
+    private static func buildOnce() throws -> String {
         try built.withLock { built in
             if let built { return built }
             let source = PackagePaths.root.appendingPathComponent("Tests/ClockSkew/clock_skew.c").path

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func aMissingDatabaseSaysHowToCreateIt() async throws {
-        let error = try await openingError(try PostgresFixture.databaseURL("kiamo_test_missing_database"))
+        let error = try await openingError(try TestPostgres.url(ofDatabase: "kiamo_test_missing_database"))
         #expect(error?.description.contains("database kiamo_test_missing_database does not exist") == true, "\(String(describing: error))")
         #expect(error?.description.contains("CREATE DATABASE") == true)
     }
@@ -51,15 +51,20 @@ import Testing
     @Test func aRoleThatMayNotCreateTheTablesIsToldWhichPrivilegeIsMissing() async throws {
         try await PostgresFixture.withEmptyDatabase { url in
             let role = "kiamo_test_reader_" + UUID().uuidString.prefix(8).lowercased()
-            try PostgresFixture.psql("CREATE ROLE \(role) LOGIN PASSWORD 'reader-s3cret'")
-            defer { _ = try? PostgresFixture.psql("DROP ROLE IF EXISTS \(role)") }
-            // PostgreSQL 15 no longer lets every role create tables in schema public.
-            try PostgresFixture.psql("REVOKE CREATE ON SCHEMA public FROM PUBLIC", url: url)
-            let error = try await openingError(replacingLogin(url, with: "\(role):reader-s3cret"))
-            #expect(error?.description.contains("lacks a privilege") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("reader-s3cret") == false)
-            try PostgresFixture.dropDatabase(String(url.split(separator: "/").last?.split(separator: "?").first ?? ""))
-            _ = try PostgresFixture.psql("DROP ROLE IF EXISTS \(role)")
+            try await PostgresFixture.psql("CREATE ROLE \(role) LOGIN PASSWORD 'reader-s3cret'")
+            do {
+                // PostgreSQL 15 no longer lets every role create tables in schema public.
+                try await PostgresFixture.psql("REVOKE CREATE ON SCHEMA public FROM PUBLIC", url: url)
+                let error = try await openingError(replacingLogin(url, with: "\(role):reader-s3cret"))
+                #expect(error?.description.contains("lacks a privilege") == true, "\(String(describing: error))")
+                #expect(error?.description.contains("reader-s3cret") == false)
+            } catch {
+                _ = try? await PostgresFixture.psql("DROP ROLE IF EXISTS \(role)")
+                throw error
+            }
+            // The role owns nothing; its login may still be open in the database, dropped first.
+            try await TestPostgres.dropDatabase(named: try PostgresFixture.databaseName(of: url))
+            try await PostgresFixture.psql("DROP ROLE IF EXISTS \(role)")
         }
     }
 
@@ -92,13 +97,13 @@ import Testing
 
     @Test func aSchemaNewerThanTheWorkerRefusesToOpenAndIsLeftUntouched() async throws {
         try await PostgresFixture.with { (fixture: PostgresFixture) async throws in
-            try PostgresFixture.psql("UPDATE kiamo_twitter_schema SET version = 99", url: fixture.url)
+            try await PostgresFixture.psql("UPDATE kiamo_twitter_schema SET version = 99", url: fixture.url)
             let error = try await openingError(fixture.url)
             guard case .newerDatabaseSchema(_, let found, let supported) = error else { Issue.record("newerDatabaseSchema, got \(String(describing: error))"); return }
             #expect(found == 99)
             #expect(supported == 1)
             #expect(error?.description.contains("state.url") == true)
-            #expect(try PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: fixture.url) == "99")
+            #expect(try await PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: fixture.url) == "99")
         }
     }
 
@@ -111,16 +116,11 @@ import Testing
             let store = fixture.store
             _ = try await store.recordPending(account: "1", key: "before")
             if let restart = ProcessInfo.processInfo.environment["KIAMO_TEST_POSTGRES_RESTART"], !restart.isEmpty {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                // The restarted server must not inherit this process's descriptors: Foundation
-                // waits for them to close before it reports the exit.
-                process.arguments = ["-c", #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec </dev/null >/dev/null 2>&1; "# + restart]
-                try process.run()
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0)
+                // Its output goes nowhere: the restarted server would hold a pipe open for its life.
+                let result = try await ChildProcess.runOffThePool("/bin/bash", ["-c", "exec </dev/null >/dev/null 2>&1; " + restart])
+                #expect(result.status == 0)
             } else {
-                try PostgresFixture.psql(
+                try await PostgresFixture.psql(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(fixture.database)' AND pid <> pg_backend_pid()")
             }
             var failures: [StateStoreError] = []

@@ -18,7 +18,7 @@ import Testing
                 #expect(try await probe.waitForExit(timeout: .seconds(60)) == .exited(0), "\(probe.output())")
                 #expect(probe.output().contains("opened"))
             }
-            #expect(try PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: url) == "1")
+            #expect(try await PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: url) == "1")
         }
     }
 
@@ -55,7 +55,7 @@ import Testing
             let arguments = ["lease", "--state", fixture.url, "--account", "1", "--name", "ingest", "--ttl-ms", "5000"]
             let holder = try ProbeProcess.start("lease-holder", arguments)
             let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
-            let standby = try Self.skewed("lease-standby-ahead", seconds: 30, arguments)
+            let standby = try await Self.skewed("lease-standby-ahead", seconds: 30, arguments)
             let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
             // The standby asks every 20 ms; two whole TTLs pass on the server's clock meanwhile.
             let first = try #require(try await fixture.store.leaseHolder(account: "1", name: "ingest"))
@@ -81,7 +81,7 @@ import Testing
     @Test func aHolderWhoseClockIs30SecondsBehindDoesNotKeepAnExpiredLease() async throws {
         try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
             let arguments = ["lease", "--state", fixture.url, "--account", "1", "--name", "ingest", "--ttl-ms", "2000"]
-            let holder = try Self.skewed("lease-holder-behind", seconds: -30, arguments)
+            let holder = try await Self.skewed("lease-holder-behind", seconds: -30, arguments)
             let owner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
             holder.send(SIGSTOP)
             try await eventually("the lease to expire on the server's clock", timeout: .seconds(30)) {
@@ -95,8 +95,8 @@ import Testing
     }
 
     /// The state probe with its wall clock moved by `seconds` (the `clock_skew` shim, built here).
-    private static func skewed(_ name: String, seconds: Int, _ arguments: [String]) throws -> RunningProcess {
-        let library = try ClockSkewShim.build()
+    private static func skewed(_ name: String, seconds: Int, _ arguments: [String]) async throws -> RunningProcess {
+        let library = try await ClockSkewShim.build()
         return try RunningProcess(
             name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments,
             environment: ["LD_PRELOAD": library, "KIAMO_CLOCK_SKEW_S": "\(seconds)"]

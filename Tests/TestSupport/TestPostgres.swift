@@ -69,12 +69,16 @@ public enum TestPostgres {
         return url
     }
 
-    /// Runs one statement as the test role on its own database (CREATE and DROP DATABASE cannot
-    /// run inside another database's transaction, nor on the database they drop); returns what
-    /// psql printed, unaligned and without headers. Off the cooperative pool.
+    /// Runs one statement as the test role, on its own database unless `url` names another
+    /// (CREATE and DROP DATABASE cannot run inside another database's transaction, nor on the
+    /// database they drop); returns what psql printed, unaligned and without headers. Off the
+    /// cooperative pool: psql waits seconds on a loaded server (DROP DATABASE checkpoints), and two
+    /// such waits on the pool's two threads stalled every other test's timers.
     @discardableResult
-    public static func execute(_ sql: String) async throws -> String {
-        let url = try url()
+    public static func execute(_ sql: String, url: String? = nil) async throws -> String {
+        // libpq does not know the store's own parameters.
+        let url = try (url ?? self.url()).replacingOccurrences(
+            of: #"[?&](pool_size|statement_timeout_ms)=[^&]*"#, with: "", options: .regularExpression)
         let client = try psqlPath()
         let result = try await ChildProcess.runOffThePool(
             client, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
