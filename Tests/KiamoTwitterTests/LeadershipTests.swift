@@ -33,6 +33,37 @@ import Testing
         #expect(held)
     }
 
+    /// A renewal that fails (the database busy, its connection dropped) is tried again: the lease
+    /// stays this process's while a later renewal lands within the TTL, and the work is kept.
+    @Test func aFailedRenewalIsRetriedAndTheLeaseKept() async throws {
+        let state = FailingRenewals(state: try await makeState(), failures: 1)
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(3))
+        #expect(try await holder.hold())
+        let (_, held) = await holder.whileHeld { () async -> Void in
+            // Past the first renewal (which fails) and a retry, well inside the TTL.
+            let deadline = ContinuousClock.now + .seconds(15)
+            while state.renewals < 3 && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(state.renewals >= 3)
+        #expect(held, "one failed renewal gave the lease up")
+        #expect(try await state.leaseHolder(account: "1", name: "ingest")?.owner == "a")
+    }
+
+    /// Renewals failing for longer than the TTL give the lease up: another process may hold it.
+    @Test func renewalsFailingForAWholeTTLLoseTheLease() async throws {
+        let state = FailingRenewals(state: try await makeState(), failures: .max)
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .milliseconds(600))
+        #expect(try await holder.hold())
+        let (_, held) = await holder.whileHeld { () async -> Void in
+            // Work lasting three TTLs is the scenario.
+            try? await Task.sleep(for: .milliseconds(1_800))
+        }
+        #expect(!held)
+        #expect(state.renewals >= 3, "the failed renewals were not retried")
+    }
+
     /// A holder whose lease was taken while it worked is told so, and its next confirmation too.
     @Test func aLeaseTakenDuringTheWorkIsReportedLost() async throws {
         let state = try await makeState()
@@ -54,5 +85,44 @@ import Testing
         #expect(try await holder.hold())
         try await Task.sleep(for: .milliseconds(400))   // the lapse is the scenario
         #expect(try await !holder.confirm())
+    }
+}
+
+/// The real store with its first `failures` renewals failing as a busy database does.
+private final class FailingRenewals: LeaseStorage, @unchecked Sendable {
+    struct Busy: Error {}
+    private let state: any StateStore
+    private let lock = NSLock()
+    private var remaining: Int
+    private var count = 0
+
+    init(state: any StateStore, failures: Int) {
+        self.state = state
+        remaining = failures
+    }
+
+    var renewals: Int { lock.withLock { count } }
+
+    func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
+    }
+
+    func renewLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        let fails = lock.withLock { () -> Bool in
+            count += 1
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+        if fails { throw Busy() }
+        return try await state.renewLease(account: account, name: name, owner: owner, ttl: ttl)
+    }
+
+    func releaseLease(account: String, name: String, owner: String) async throws -> Bool {
+        try await state.releaseLease(account: account, name: name, owner: owner)
+    }
+
+    func leaseHolder(account: String, name: String) async throws -> Lease? {
+        try await state.leaseHolder(account: account, name: name)
     }
 }

@@ -50,7 +50,7 @@ public actor Leadership {
 
     /// Runs `body` while renewing the lease every `renewEvery`, then confirms it once more.
     /// Returns `body`'s value and whether the lease stayed this process's throughout (a renewal
-    /// refused or failed, or the final confirmation, answer false).
+    /// refused, renewals failing until the TTL ran out, or the final confirmation answer false).
     public nonisolated func whileHeld<T: Sendable>(_ body: () async -> T) async -> (value: T, held: Bool) {
         let renewer = Task { await self.renewUntilCancelled() }
         let value = await body()
@@ -61,14 +61,30 @@ public actor Leadership {
         return (value, confirmed)
     }
 
+    /// Renews every `renewEvery` until cancelled; false once the store refuses a renewal (the
+    /// lease is someone else's or lapsed) or no renewal landed for a whole TTL.
+    ///
+    /// A renewal that fails (a busy database, a dropped connection) is tried again sooner, not
+    /// taken as a loss: the lease is still this process's until its TTL runs out, and a renewal
+    /// only succeeds on an unexpired lease, so a later success proves it was never lost. Giving
+    /// up at the first error made one slow write cost the chunk being published its commit.
     private func renewUntilCancelled() async -> Bool {
+        var lastRenewal = ContinuousClock.now
+        var pause = renewEvery
         while true {
             do {
-                try await Task.sleep(for: renewEvery)
+                try await Task.sleep(for: pause)
             } catch {
                 return true
             }
-            guard (try? await confirm()) == true else { return false }
+            do {
+                guard try await confirm() else { return false }
+                lastRenewal = ContinuousClock.now
+                pause = renewEvery
+            } catch {
+                if ContinuousClock.now - lastRenewal >= ttl { return false }
+                pause = min(renewEvery, .milliseconds(250))
+            }
         }
     }
 
