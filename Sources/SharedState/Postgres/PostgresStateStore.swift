@@ -154,17 +154,27 @@ public final class PostgresStateStore: StateStore {
         options.clock is SystemStateClock ? nil : PostgresTime.millis(options.clock.now())
     }
 
-    /// Runs `body`, failing with `TimedOut` once `limit` has passed (the body is cancelled).
+    /// Runs `body`, failing with `TimedOut` once `limit` has passed; the body is cancelled then,
+    /// and not waited for.
+    ///
+    /// Not a task group: a group waits for every child before it returns, so a body that ignores
+    /// cancellation (a pooled connection request that is never answered, as after a server
+    /// restart under load) held the caller for ever, and a worker went silent with no error.
     static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw PostgresErrorMapping.TimedOut(after: limit)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw PostgresErrorMapping.TimedOut(after: limit) }
-            return first
+        let outcome = FirstOutcome<T>()
+        let work = Task { outcome.settle(await Result(catching: body)) }
+        let timer = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            outcome.settle(.failure(PostgresErrorMapping.TimedOut(after: limit)))
+        }
+        defer {
+            work.cancel()
+            timer.cancel()
+        }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            outcome.settle(.failure(CancellationError()))
         }
     }
 
