@@ -190,11 +190,18 @@ public final class CommandDispatcher: Sendable {
         case .go(let ticket):
             let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
             if settlement == .ack {
-                do {
+                // The next reply to this customer waits on this write: tried again while the store
+                // is away, for as long as the entry would hold the line anyway.
+                let left = await StateWriteRetry(within: postingWindow, stopping: { [self] in isStopping }).run {
                     try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
-                } catch {
+                } failed: { attempt, error in
+                    if attempt == 1 {
+                        logger.info("could not take a settled command out of its recipient's line yet; trying again", metadata: ["command": "\(command.id)", "error": "\(error)"])
+                    }
+                }
+                if let left {
                     // Settled all the same: the entry expires, and the next reply waits for it at most that long.
-                    logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(error)"])
+                    logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(left)"])
                 }
             }
             return settlement
@@ -279,11 +286,11 @@ public final class CommandDispatcher: Sendable {
         if let failure = await publish([try? messages.report(report, accountId: command.accountId, at: now())]) {
             return .requeue(reason: "the sent report of command \(command.id) was not confirmed: \(failure)")
         }
-        do {
+        if let failure = await StateWriteRetry(within: .seconds(10), stopping: { [self] in isStopping }).run({
             _ = try await state.markSendReported(account: command.accountId, key: reportKey)
-        } catch {
+        }) {
             // The report went out; a later delivery of the command may report it again.
-            logger.warning("could not record the sent report in the ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
+            logger.warning("could not record the sent report in the ledger", metadata: ["command": "\(command.id)", "error": "\(failure)"])
         }
         Counter(label: "kiamo_dispatch_sent_total", dimensions: [("account", command.accountId)]).increment()
         return .ack

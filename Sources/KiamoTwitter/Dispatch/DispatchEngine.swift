@@ -231,10 +231,10 @@ public final class DispatchEngine: Service, Sendable {
     /// The broker took the settlement of a counted delivery: it is not held against its command.
     private func settled(_ work: Work, finished: Bool) async {
         guard case .valid(let command, _) = work.prepared else { return }
-        do {
+        if let failure = await StateWriteRetry(within: .seconds(10), stopping: { [dispatcher] in dispatcher.isStopping }).run({
             try await dispatcher.state.settleDelivery(account: command.accountId, commandId: command.id, finished: finished)
-        } catch {
-            logger.warning("could not record the settled delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
+        }) {
+            logger.warning("could not record the settled delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(failure)"])
         }
     }
 
