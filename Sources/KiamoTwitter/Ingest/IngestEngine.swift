@@ -260,7 +260,21 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         func commit(_ ids: [String]) async throws {
             var next = plan.cursor(confirmedPrefix: confirmedPrefix)
             if let cursorCap { next = min(next, cursorCap) }
-            report.cursor = try await state.commitInbound(account: account, publishedIds: ids + pendingBaseline, cursor: String(next))
+            let published = ids + pendingBaseline
+            // What the broker confirmed is published: if the store is briefly away (a database
+            // restart), recording it is tried again rather than left to the next poll, which would
+            // publish the chunk a second time. Within half the lease (the commit is the holder's
+            // to make), and recording is idempotent.
+            var cursor: String?
+            let failure = await StateWriteRetry(within: settings.leaseTTL / 2).run {
+                cursor = try await state.commitInbound(account: account, publishedIds: published, cursor: String(next))
+            } failed: { attempt, error in
+                if attempt == 1 {
+                    logger.warning("recording the published chunk failed; trying again", metadata: ["error": "\(error)", "ids": "\(published.count)"])
+                }
+            }
+            if let failure { throw failure }
+            report.cursor = cursor
             pendingBaseline = []
         }
         while start < plan.publish.count, failure == nil {
