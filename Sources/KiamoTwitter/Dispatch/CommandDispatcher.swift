@@ -348,14 +348,30 @@ public final class CommandDispatcher: Sendable {
                 if isStopping { return .settled(await handBack(key: key, account: account, unresolved: since)) }
             }
             do {
-                if let posted = try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
+                switch try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
+                case .posted(let posted):
                     logger.warning("an earlier attempt had posted this DM; recorded without posting again",
                                    metadata: ["command": "\(key)", "dm": "\(posted.id)"])
                     unresolved = nil
                     return await recordSent(key: key, account: account, dmEventId: posted.id,
                                             conversationId: posted.conversationId, attempts: claimAttempt)
+                case .notPosted:
+                    unresolved = nil
+                case .unverifiable(let pages):
+                    // Posting now could make it arrive twice, and a later look only has more to read:
+                    // set aside for a person, the ledger still saying the outcome is unknown (a replay
+                    // looks again before posting).
+                    logger.error("an earlier attempt may have posted this DM and the conversation has moved on too far to check; dead-lettered, not posted again",
+                                 metadata: ["command": "\(key)", "pages": "\(pages)"])
+                    _ = try? await state.releaseSend(account: account, key: key, owner: owner, outcomeUnknownSince: since)
+                    let failure = CommandFailure(.outcomeUnverifiable, """
+                        an earlier attempt may have posted this reply, and the conversation holds more than \(pages * 100) DMs since \
+                        then (all the worker reads to check); not posted again so that it cannot arrive twice: look in the \
+                        conversation, then replay the dead letter if the reply is not there
+                        """)
+                    return .settled(await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                                                     failure: failure, attempts: attempt))
                 }
-                unresolved = nil
             } catch let parked as Parked {
                 return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
                                                   unverifiedSince: since, reason: .rateLimited, ownsClaim: true))
@@ -582,16 +598,33 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// The DM an earlier attempt posted, if the conversation's recent events hold it.
-    private func findPosted(client: any XDirectMessageClient, account: String, recipientId: String, text: String, since: Date) async throws -> DMEvent? {
+    /// What a look in the conversation found about an earlier attempt's DM.
+    private enum Verification {
+        case posted(DMEvent)
+        /// The events reach back past the attempt and hold no such DM.
+        case notPosted
+        /// `pages` pages did not reach back to the attempt: it may be on an older page.
+        case unverifiable(pages: Int)
+    }
+
+    /// Reads the conversation, newest first, back to `since` (at most `verificationPages` pages
+    /// of 100). Not reaching it is not "not posted": the DM may be on the next page.
+    private func findPosted(client: any XDirectMessageClient, account: String, recipientId: String, text: String, since: Date) async throws -> Verification {
         var events: [DMEvent] = []
         var token: String?
-        for _ in 0..<max(1, settings.verificationPages) {
+        var covered = false
+        let pages = max(1, settings.verificationPages)
+        for _ in 0..<pages {
             try await waitForBudget(.dmRead, account: account)
             let page = try await client.conversationEvents(with: recipientId, pageToken: token, maxResults: 100)
             events += page.events
             token = page.nextToken
-            if token == nil || match.coversSince(page.events, since: since) { break }
+            if token == nil || match.coversSince(page.events, since: since) {
+                covered = true
+                break
+            }
         }
-        return match.find(in: events, account: account, text: text, since: since)
+        if let posted = match.find(in: events, account: account, text: text, since: since) { return .posted(posted) }
+        return covered ? .notPosted : .unverifiable(pages: pages)
     }
 }

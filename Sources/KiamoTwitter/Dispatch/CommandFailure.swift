@@ -25,6 +25,9 @@ public struct CommandFailure: Error, Sendable, Hashable, CustomStringConvertible
         case redeliveryLimit = "redelivery_limit"
         /// X refused the account's credentials even after a token refresh.
         case unauthorized = "unauthorized"
+        /// An earlier attempt may have posted the reply, and the conversation has moved on by more
+        /// DMs than the worker reads to check: not posted again, so it cannot arrive twice.
+        case outcomeUnverifiable = "outcome_unverifiable"
     }
 
     public var code: Code

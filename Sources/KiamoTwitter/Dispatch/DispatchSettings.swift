@@ -31,7 +31,7 @@ public struct DispatchSettings: Sendable {
     public init(
         prefetch: Int = 32, concurrencyPerAccount: Int = 8, retry: RetryPolicy, maxDeliveries: Int = 20, splitLongMessages: Bool = false,
         maxCommandBytes: Int = 262_144, minimumUnknownWait: Duration = .seconds(30), maxInMemoryWait: Duration = .seconds(2),
-        verificationPages: Int = 2, requeueDelay: Duration = .seconds(1), pruneInterval: Duration = .seconds(3600),
+        verificationPages: Int = 20, requeueDelay: Duration = .seconds(1), pruneInterval: Duration = .seconds(3600),
         appId: String = "kiamo-twitter-dispatch"
     ) {
         self.prefetch = prefetch
