@@ -123,6 +123,20 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
+    /// Takes the command's place in its recipient's line as it arrives, before it waits in its
+    /// lane (or, if suspect, for the gate): the place follows the order the broker delivered the
+    /// replies in, not the order the processes get round to asking. Called by the consumer in
+    /// delivery order. A failure costs only that guarantee for this command: asking later takes
+    /// a place then.
+    public func joinLine(_ prepared: Prepared) async {
+        guard case .valid(let command, _) = prepared else { return }
+        do {
+            try await state.joinLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, posting: postingWindow)
+        } catch {
+            logger.warning("could not take the command's place in its recipient's line", metadata: ["command": "\(command.id)", "error": "\(error)"])
+        }
+    }
+
     // MARK: - Handling a command
 
     /// Handles one delivery to its settlement. Never throws: every failure is a settlement.
@@ -147,8 +161,13 @@ public final class CommandDispatcher: Sendable {
             replay it once the cause is found
             """)
         logger.error("command set aside: \(failure)", metadata: ["command": "\(BoundedText.cut(command.id, limit: 200))"])
-        return await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
-                                failure: failure, attempts: deliveries, keepHeaders: false)
+        let settlement = await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
+                                          failure: failure, attempts: deliveries, keepHeaders: false)
+        if settlement == .ack {
+            // Settled for good: the replies behind it in its recipient's line go on.
+            try? await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: .max)
+        }
+        return settlement
     }
 
     /// What became of one part.

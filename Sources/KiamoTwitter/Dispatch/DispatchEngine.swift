@@ -111,7 +111,10 @@ public final class DispatchEngine: Service, Sendable {
                 health.update(healthName, ready: true, alive: true, detail: "consuming \(topology.sendQueue)")
                 failures = 0
                 for try await delivery in consumer {
-                    accept(delivery, into: &group)
+                    let work = read(delivery)
+                    // In delivery order, before it waits anywhere in this process.
+                    await dispatcher.joinLine(work.prepared)
+                    accept(work, into: &group)
                 }
             } catch {
                 failures += 1
@@ -123,15 +126,20 @@ public final class DispatchEngine: Service, Sendable {
         }
     }
 
-    /// Reads a delivery and puts it in its lane (a valid command) or handles it at once (an invalid one).
-    private func accept(_ delivery: AMQPDelivery, into group: inout DiscardingTaskGroup) {
+    /// Reads and validates a delivery.
+    private func read(_ delivery: AMQPDelivery) -> Work {
+        let inbound = InboundCommand(delivery)
+        return Work(delivery: delivery, inbound: inbound, prepared: dispatcher.prepare(inbound))
+    }
+
+    /// Puts a delivery in its lane (a valid command) or handles it at once (an invalid one).
+    private func accept(_ work: Work, into group: inout DiscardingTaskGroup) {
+        let delivery = work.delivery
+        let prepared = work.prepared
         if delivery.generation > generation.load(ordering: .relaxed) {
             generation.store(delivery.generation, ordering: .relaxed)
             forgetStale(before: delivery.generation)
         }
-        let inbound = InboundCommand(delivery)
-        let prepared = dispatcher.prepare(inbound)
-        let work = Work(delivery: delivery, inbound: inbound, prepared: prepared)
         Counter(label: "kiamo_dispatch_commands_consumed_total", dimensions: [("account", prepared.accountLabel)]).increment()
         if dispatcher.isStopping {
             group.addTask { await self.settle(work, .handBack) }

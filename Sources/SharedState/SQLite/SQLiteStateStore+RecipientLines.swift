@@ -2,6 +2,15 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
+    public func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws {
+        let now = now()
+        try await write("placing command \(commandId) in the line of recipient \(recipient) of account \(account)") { db in
+            let current = try Self.fetchLine(db, account: account, recipient: recipient)
+            let line = RecipientLineRules.joined(current, commandId: commandId, posting: posting, now: now)
+            if line != current { try Self.saveLine(db, line, account: account, recipient: recipient) }
+        }
+    }
+
     public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
                             fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
         let now = now()

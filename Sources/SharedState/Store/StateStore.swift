@@ -132,6 +132,11 @@ public protocol StateStore: Sendable {
 
     // MARK: Recipient lines (replies to one customer in order through retries)
 
+    /// `commandId` to `recipient` arrived in this process: it takes (or keeps) its place in the
+    /// line (`RecipientLineRules.joined`), in one atomic step, before it is asked to be posted.
+    /// Called in the order the broker delivered the commands.
+    func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws
+
     /// Asks whether `commandId` to `recipient` may be posted now (`RecipientLineRules.admit`),
     /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
     /// behind a head that was never parked; `posting`: how long an admitted head is taken to be
