@@ -100,6 +100,11 @@ public final class CommandDispatcher: Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
+    /// Commands that arrived in this process and have not asked the line yet: a head among them
+    /// waits behind the asker in this process (the broker redelivered them out of order), so the
+    /// asker parks behind it at once instead of waiting for it.
+    let waitingHere = Mutex<Set<String>>([])
+
     /// True once `stop()` was called.
     public var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
@@ -123,17 +128,23 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
-    /// Takes the command's place in its recipient's line as it arrives, before it waits in its
-    /// lane (or, if suspect, for the gate): the place follows the order the broker delivered the
-    /// replies in, not the order the processes get round to asking. Called by the consumer in
-    /// delivery order. A failure costs only that guarantee for this command: asking later takes
-    /// a place then.
-    public func joinLine(_ prepared: Prepared) async {
-        guard case .valid(let command, _) = prepared else { return }
+    /// Takes the commands' places in their recipients' lines as they arrive (one write for the
+    /// batch), before they wait in their lanes (or, if suspect, for the gate): the place follows
+    /// the order the broker delivered the replies in, not the order the processes get round to
+    /// asking. Called by the consumer in delivery order. A failure costs only that guarantee for
+    /// these commands: asking later takes a place then.
+    public func joinLines(_ batch: [Prepared]) async {
+        let commands = batch.compactMap { prepared -> SendCommand? in
+            if case .valid(let command, _) = prepared { return command }
+            return nil
+        }
+        guard !commands.isEmpty else { return }
+        waitingHere.withLock { ids in ids.formUnion(commands.map(\.id)) }
         do {
-            try await state.joinLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, posting: postingWindow)
+            try await state.joinLines(commands.map { LineArrival(account: $0.accountId, recipient: $0.recipientId, commandId: $0.id) },
+                                      posting: postingWindow)
         } catch {
-            logger.warning("could not take the command's place in its recipient's line", metadata: ["command": "\(command.id)", "error": "\(error)"])
+            logger.warning("could not take \(commands.count) arriving command(s)' places in their recipients' lines", metadata: ["error": "\(error)"])
         }
     }
 
@@ -241,11 +252,18 @@ public final class CommandDispatcher: Sendable {
         let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
         var waitedForDue = Duration.zero
         var mayWait = true
+        waitingHere.withLock { _ = $0.remove(command.id) }
         while true {
             let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
                                                         mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
             guard case .waitForHead(let beingPosted) = admission else { return admission }
             if isStopping { throw CancellationError() }
+            if let head = try await state.recipientLine(account: command.accountId, recipient: command.recipientId).first,
+               waitingHere.withLock({ $0.contains(head.commandId) }) {
+                // Its head is held behind it in this very process: waiting would wait for itself.
+                mayWait = false
+                continue
+            }
             try await Task.sleep(for: Self.headPoll)
             if !beingPosted { waitedForDue += Self.headPoll }
             mayWait = ContinuousClock.now < giveUpAt && waitedForDue < Self.dueWait

@@ -39,6 +39,8 @@ public final class DispatchEngine: Service, Sendable {
     /// Tests only (nil in production): a fault the worker honours once a delivery is counted.
     let testFault: DispatchTestFault?
     private let consumer = Mutex<AMQPConsumer?>(nil)
+    /// Deliveries received and not yet placed in their lines and lanes (`consume`).
+    private let inbox = Mutex<[Work]>([])
     /// The channel generation of the newest delivery: deliveries of older ones were requeued by
     /// the broker when their connection closed and come again.
     private let generation = Atomic<UInt64>(0)
@@ -98,9 +100,31 @@ public final class DispatchEngine: Service, Sendable {
         }
     }
 
-    /// Consumes until shutdown, starting the consumer again (with backoff) when the broker
-    /// cancels it or the connection closes for good.
+    /// Consumes until shutdown. A child task receives the deliveries into an inbox; this loop
+    /// takes what has arrived, places those commands in their recipients' lines in one write (in
+    /// delivery order, before any of them waits in this process), then hands them to their lanes.
+    /// One write per batch rather than per delivery keeps a backlog's intake fast.
     private func consume(into group: inout DiscardingTaskGroup) async {
+        let (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        group.addTask {
+            await self.receive(ringing: ring)
+            ring.finish()
+        }
+        for await _ in doorbell {
+            let batch = inbox.withLock { works in
+                defer { works = [] }
+                return works
+            }
+            await dispatcher.joinLines(batch.map(\.prepared))
+            for work in batch { accept(work, into: &group) }
+        }
+        // Whatever arrived after the last ring (a delivery during shutdown) is still settled.
+        for work in inbox.withLock({ $0 }) { accept(work, into: &group) }
+    }
+
+    /// Receives deliveries into `inbox` until shutdown, starting the consumer again (with
+    /// backoff) when the broker cancels it or the connection closes for good.
+    private func receive(ringing ring: AsyncStream<Void>.Continuation) async {
         var failures = 0
         while !dispatcher.isStopping, !Task.isCancelled {
             do {
@@ -112,9 +136,8 @@ public final class DispatchEngine: Service, Sendable {
                 failures = 0
                 for try await delivery in consumer {
                     let work = read(delivery)
-                    // In delivery order, before it waits anywhere in this process.
-                    await dispatcher.joinLine(work.prepared)
-                    accept(work, into: &group)
+                    inbox.withLock { $0.append(work) }
+                    ring.yield()
                 }
             } catch {
                 failures += 1

@@ -2,12 +2,26 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
-    public func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws {
+    public func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws {
+        guard !arrivals.isEmpty else { return }
         let now = now()
-        try await write("placing command \(commandId) in the line of recipient \(recipient) of account \(account)") { db in
-            let current = try Self.fetchLine(db, account: account, recipient: recipient)
-            let line = RecipientLineRules.joined(current, commandId: commandId, posting: posting, now: now)
-            if line != current { try Self.saveLine(db, line, account: account, recipient: recipient) }
+        try await write("placing \(arrivals.count) arriving command(s) in their recipients' lines") { db in
+            var lines: [[String]: (current: [RecipientLineEntry], line: [RecipientLineEntry])] = [:]
+            var order: [[String]] = []
+            for arrival in arrivals {
+                let key = [arrival.account, arrival.recipient]
+                if lines[key] == nil {
+                    let current = try Self.fetchLine(db, account: arrival.account, recipient: arrival.recipient)
+                    lines[key] = (current, current)
+                    order.append(key)
+                }
+                let joined = RecipientLineRules.joined(lines[key]?.line ?? [], commandId: arrival.commandId, posting: posting, now: now)
+                lines[key]?.line = joined
+            }
+            for key in order {
+                guard let (current, line) = lines[key], line != current else { continue }
+                try Self.saveLine(db, line, account: key[0], recipient: key[1])
+            }
         }
     }
 

@@ -132,10 +132,10 @@ public protocol StateStore: Sendable {
 
     // MARK: Recipient lines (replies to one customer in order through retries)
 
-    /// `commandId` to `recipient` arrived in this process: it takes (or keeps) its place in the
-    /// line (`RecipientLineRules.joined`), in one atomic step, before it is asked to be posted.
-    /// Called in the order the broker delivered the commands.
-    func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws
+    /// Commands arrived in this process, in the order the broker delivered them: each takes (or
+    /// keeps) its place in its recipient's line (`RecipientLineRules.joined`), all in one atomic
+    /// step, before any of them is asked to be posted.
+    func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws
 
     /// Asks whether `commandId` to `recipient` may be posted now (`RecipientLineRules.admit`),
     /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
@@ -182,5 +182,12 @@ extension StateStore {
             // Unreachable: with nothing stored the insert applies. Answer as if it had vanished.
             throw StateStoreError.noToken(account: account)
         }
+    }
+}
+
+extension StateStore {
+    /// One command arrived (`joinLines`).
+    public func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws {
+        try await joinLines([LineArrival(account: account, recipient: recipient, commandId: commandId)], posting: posting)
     }
 }
