@@ -116,6 +116,17 @@ import Testing
         _ = try ticket(order.admit(lane: "1/9", commandId: "7", now: start + 11.2, mayWait: true))
     }
 
+    @Test func aReplyHandedBackBeforeItAskedGivesUpItsPlaceButAParkedOneKeepsIt() throws {
+        order.joined(lane: "1/9", commandId: "a", now: start)
+        order.parked(lane: "1/9", commandId: "a", tier: .seconds(1), now: start)
+        order.joined(lane: "1/9", commandId: "b", now: start)
+        order.joined(lane: "1/9", commandId: "c", now: start)
+        for id in ["a", "b"] {
+            order.lines["1/9"] = RecipientLineRules.withdrawn(order.lines["1/9"] ?? [], commandId: id, now: start + 0.1)
+        }
+        #expect(order.lines["1/9"]?.map(\.commandId) == ["a", "c"])
+    }
+
     @Test func aHeadAdmittedButNeverSettledIsGivenUpAfterThePostingWindow() throws {
         _ = try ticket(order.admit(lane: "1/9", commandId: "a", now: start))
         // Its process died mid-post. Past the wait, b parks behind it in the first tier...

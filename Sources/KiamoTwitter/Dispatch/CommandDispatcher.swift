@@ -148,6 +148,21 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
+    /// Commands handed back before they asked (graceful shutdown) give up their places: the
+    /// broker requeues them in an order of its own, and whoever takes them places them again.
+    public func withdrawFromLines(_ batch: [Prepared]) async {
+        let arrivals = batch.compactMap { prepared -> LineArrival? in
+            guard case .valid(let command, _) = prepared else { return nil }
+            return LineArrival(account: command.accountId, recipient: command.recipientId, commandId: command.id)
+        }
+        do {
+            try await state.withdrawFromLines(arrivals)
+        } catch {
+            // Their places expire after the posting window; the replies behind wait that long at most.
+            logger.warning("could not take \(arrivals.count) handed-back command(s) out of their recipients' lines", metadata: ["error": "\(error)"])
+        }
+    }
+
     // MARK: - Handling a command
 
     /// Handles one delivery to its settlement. Never throws: every failure is a settlement.

@@ -93,6 +93,7 @@ public final class DispatchEngine: Service, Sendable {
         Task {
             let clock = ContinuousClock.now
             try? await consumer?.cancel()
+            await self.dispatcher.withdrawFromLines(waiting.map(\.prepared))
             await withDiscardingTaskGroup { group in
                 for work in waiting { group.addTask { await self.settle(work, .handBack) } }
             }
@@ -191,10 +192,30 @@ public final class DispatchEngine: Service, Sendable {
     /// Processes a lane's commands one after another until it is empty; a delivery from before
     /// a reconnect is skipped (its copy on the new channel comes behind it in the same lane).
     private func drain(_ key: String) async {
-        while let work = lanes.next(after: key) {
-            if work.delivery.generation < generation.load(ordering: .relaxed) { continue }
-            await process(work)
+        while let next = lanes.next(after: key) {
+            if next.delivery.generation < generation.load(ordering: .relaxed) { continue }
+            await process(await headOfLine(before: next, in: key))
         }
+    }
+
+    /// The work to handle now: `work`, or the head of its recipient's line when that waits
+    /// behind it in this lane (the broker redelivered them out of order: after a hand-back, a
+    /// reconnect, a dead worker), with `work` put back right after it. Without this, `work` would
+    /// wait for a head stuck behind it, then park; a lane redelivered in disorder would go round
+    /// the retry tier once per reply.
+    private func headOfLine(before work: Work, in key: String) async -> Work {
+        guard case .valid(let command, _) = work.prepared, lanes.hasWaiting(key),
+              let head = try? await dispatcher.state.recipientLine(account: command.accountId, recipient: command.recipientId).first?.commandId,
+              head != command.id
+        else { return work }
+        let current = generation.load(ordering: .relaxed)
+        let promoted = lanes.promote(in: key, where: { waiting in
+            if case .valid(let other, _) = waiting.prepared { return other.id == head && waiting.delivery.generation >= current }
+            return false
+        }, puttingBack: work)
+        guard let promoted else { return work }
+        logger.debug("the head of the line waited behind a later reply in this lane; handled first", metadata: ["command": "\(head)"])
+        return promoted
     }
 
     private func process(_ work: Work) async {

@@ -59,6 +59,14 @@ public enum RecipientLineRules {
         return line
     }
 
+    /// `commandId` was handed back to the broker before it asked (graceful shutdown): its place
+    /// goes, unless it was admitted or parked since it arrived. The broker requeues what a process
+    /// hands back in an order of its own, and a place kept from before would hold the others
+    /// behind a copy that now comes late, at the cost of a trip round a retry tier for each.
+    public static func withdrawn(_ line: [RecipientLineEntry], commandId: String, now: Date) -> [RecipientLineEntry] {
+        line.filter { $0.expiresAt > now && !($0.commandId == commandId && $0.isWaitingToAsk) }
+    }
+
     /// `commandId` asks to be posted, with the next store-wide `ticket`. Expired entries leave
     /// first. The head (or a command with an empty line) goes, and is the head being posted;
     /// another command keeps its place in the line (taking one at the end if it has none) and

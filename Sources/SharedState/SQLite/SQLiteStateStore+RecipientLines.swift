@@ -25,6 +25,18 @@ extension SQLiteStateStore {
         }
     }
 
+    public func withdrawFromLines(_ arrivals: [LineArrival]) async throws {
+        guard !arrivals.isEmpty else { return }
+        let now = now()
+        try await write("taking \(arrivals.count) handed-back command(s) out of their recipients' lines") { db in
+            for arrival in arrivals {
+                let current = try Self.fetchLine(db, account: arrival.account, recipient: arrival.recipient)
+                let line = RecipientLineRules.withdrawn(current, commandId: arrival.commandId, now: now)
+                if line != current { try Self.saveLine(db, line, account: arrival.account, recipient: arrival.recipient) }
+            }
+        }
+    }
+
     public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
                             fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
         let now = now()

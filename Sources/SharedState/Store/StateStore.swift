@@ -137,6 +137,9 @@ public protocol StateStore: Sendable {
     /// step, before any of them is asked to be posted.
     func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws
 
+    /// Commands handed back before they asked give up their places (`RecipientLineRules.withdrawn`).
+    func withdrawFromLines(_ arrivals: [LineArrival]) async throws
+
     /// Asks whether `commandId` to `recipient` may be posted now (`RecipientLineRules.admit`),
     /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
     /// behind a head that was never parked; `posting`: how long an admitted head is taken to be
