@@ -29,10 +29,13 @@ extension SQLiteStateStore {
         guard !arrivals.isEmpty else { return }
         let now = now()
         try await write("taking \(arrivals.count) handed-back command(s) out of their recipients' lines") { db in
-            for arrival in arrivals {
-                let current = try Self.fetchLine(db, account: arrival.account, recipient: arrival.recipient)
-                let line = RecipientLineRules.withdrawn(current, commandId: arrival.commandId, now: now)
-                if line != current { try Self.saveLine(db, line, account: arrival.account, recipient: arrival.recipient) }
+            // One read and one write per line, however many of its commands go (5,000 handed
+            // back to 40 customers must fit in a shutdown's grace).
+            let byLine = Dictionary(grouping: arrivals) { [$0.account, $0.recipient] }
+            for (key, gone) in byLine {
+                let current = try Self.fetchLine(db, account: key[0], recipient: key[1])
+                let line = gone.reduce(current) { RecipientLineRules.withdrawn($0, commandId: $1.commandId, now: now) }
+                if line != current { try Self.saveLine(db, line, account: key[0], recipient: key[1]) }
             }
         }
     }
