@@ -214,6 +214,8 @@ public final class CommandDispatcher: Sendable {
         do {
             admission = try await admitToLine(command)
         } catch is CancellationError {
+            // Handed back at shutdown before it was admitted: its place goes with it.
+            await withdrawFromLines([.valid(command, retry)])
             return .handBack
         } catch {
             return .requeue(reason: "asking the line of recipient \(command.recipientId) failed: \(error)")
@@ -230,7 +232,10 @@ public final class CommandDispatcher: Sendable {
             return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
         case .go(let ticket):
             let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
-            if settlement == .ack {
+            // Sent or dead-lettered; or handed back at shutdown with nothing posted by this
+            // handling (the ledger keeps an earlier unknown outcome): the broker requeues it in an
+            // order of its own, and a place kept would hold the replies behind it until it is back.
+            if settlement == .ack || settlement == .handBack {
                 do {
                     try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
                 } catch {
