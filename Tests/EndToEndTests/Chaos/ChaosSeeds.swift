@@ -8,8 +8,8 @@ import Foundation
 /// - none of them: three seeds that change once a day (UTC), so `make test` covers new schedules
 ///   over time while a day's runs stay comparable.
 ///
-/// The suite runs only when one of these or `KIAMO_CHAOS=1` is set: a seed takes about 40 s, so
-/// `scripts/test` runs it as a step of its own (three seeds of the day) rather than inside every
+/// The suite runs only when one of these or `KIAMO_CHAOS=1` is set: a seed takes about a minute,
+/// so `scripts/test` runs it (with `KIAMO_CHAOS=1`) as a step of its own rather than inside every
 /// `swift test`.
 enum ChaosSeeds {
     static let defaultCount = 3
