@@ -251,13 +251,18 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
-    /// At most how long a command waits for the reply ahead of it (being posted, or due back
-    /// from its tier, possibly in another process) before it parks behind it for a whole tier:
-    /// a delivery waiting holds one of the prefetched commands.
+    /// At most how long a command waits for the reply ahead of it being posted (or waiting to
+    /// ask, possibly in another process) before it parks behind it for a whole tier: a delivery
+    /// waiting holds one of the prefetched commands.
     static let headWait: Duration = .seconds(10)
-    /// At most how long it waits for a head due back from its tier but not yet admitted: that
-    /// head's copy may be behind the waiting command in this process's own lane.
-    static let dueWait: Duration = .seconds(1)
+    /// At most how long it waits for a head due back from its tier but not yet admitted. Longer
+    /// than a short tier's grace, so the head's entry expires first (the line then moves on):
+    /// parking behind it instead would send this reply round the tier behind whatever waits in
+    /// the send queue, and after a hand-back of thousands its copy came back only after its own
+    /// entry had expired, so every reply of the line went round again and again and none was
+    /// posted. A head whose copy waits behind this reply in this process (`waitingHere`) is not
+    /// waited for.
+    static let dueWait: Duration = .seconds(60)
     /// How often the line is asked again meanwhile.
     static let headPoll: Duration = .milliseconds(50)
 
@@ -272,8 +277,9 @@ public final class CommandDispatcher: Sendable {
     /// Throws `CancellationError` when the worker stops meanwhile.
     private func admitToLine(_ command: SendCommand) async throws -> RecipientLineAdmission {
         let posting = postingWindow
-        let giveUpAt = ContinuousClock.now + min(Self.headWait, posting)
+        let postingWait = min(Self.headWait, posting)
         let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
+        var waitedForPosting = Duration.zero
         var waitedForDue = Duration.zero
         var mayWait = true
         waitingHere.withLock { _ = $0.remove(command.id) }
@@ -288,9 +294,10 @@ public final class CommandDispatcher: Sendable {
                 mayWait = false
                 continue
             }
+            let polled = ContinuousClock.now
             try await Task.sleep(for: Self.headPoll)
-            if !beingPosted { waitedForDue += Self.headPoll }
-            mayWait = ContinuousClock.now < giveUpAt && waitedForDue < Self.dueWait
+            if beingPosted { waitedForPosting += ContinuousClock.now - polled } else { waitedForDue += ContinuousClock.now - polled }
+            mayWait = waitedForPosting < postingWait && waitedForDue < Self.dueWait
         }
     }
 
