@@ -27,6 +27,19 @@ import TestSupport
         #expect(lanes.counts.lanes == 1)
     }
 
+    @Test func aHeadRedeliveredBehindALaterItemIsHandledFirstAndTheLaterOneRightAfter() {
+        // The broker redelivered 3, 1, 2 to one lane; the line says 1 goes first.
+        let lanes = SerialLanes<String, Int>()
+        _ = lanes.enqueue(3, key: "a")
+        _ = lanes.enqueue(1, key: "a")
+        _ = lanes.enqueue(2, key: "a")
+        let taken = lanes.next(after: "a")
+        #expect(taken == 3 && lanes.hasWaiting("a"))
+        #expect(lanes.promote(in: "a", where: { $0 == 1 }, puttingBack: 3) == 1)
+        #expect(lanes.promote(in: "a", where: { $0 == 9 }, puttingBack: 3) == nil)  // not waiting: nothing moves
+        #expect(lanes.removeAllWaiting() == [3, 2])
+    }
+
     @Test func shutdownTakesEveryWaitingItemAndTheDrainersFindTheirLanesEmpty() {
         let lanes = SerialLanes<String, Int>()
         _ = lanes.enqueue(1, key: "a")

@@ -23,6 +23,10 @@ import Testing
             return decided.admission
         }
 
+        func joined(lane: String, commandId: String, now: Date) {
+            lines[lane] = RecipientLineRules.joined(lines[lane] ?? [], commandId: commandId, posting: .seconds(60), now: now)
+        }
+
         func parked(lane: String, commandId: String, tier: Duration, now: Date) {
             counter += 1
             lines[lane] = RecipientLineRules.parked(lines[lane] ?? [], commandId: commandId, tier: tier, ticket: counter, now: now, timing: timing)
@@ -84,6 +88,43 @@ import Testing
         #expect(order.admit(lane: "1/9", commandId: "b", now: start + 0.1, mayWait: true) == .waitForHead(beingPosted: true))
         order.finished(lane: "1/9", commandId: "a", ticket: a, now: start + 0.2)
         _ = try ticket(order.admit(lane: "1/9", commandId: "b", now: start + 0.3, mayWait: true))
+    }
+
+    @Test func aReplyWaitingForTheHeadKeepsItsPlaceAheadOfALaterOneAskingFromAnotherProcess() throws {
+        // Seed 207892: reply 9 waits (process A) for head 8, reply 10 (process B) asks while 8 is
+        // being posted, and asks first once 8 is sent: it goes after 9, whichever polls first.
+        let eight = try ticket(order.admit(lane: "1/9", commandId: "8", now: start))
+        #expect(order.admit(lane: "1/9", commandId: "9", now: start + 0.1, mayWait: true) == .waitForHead(beingPosted: true))
+        #expect(order.admit(lane: "1/9", commandId: "10", now: start + 0.15, mayWait: true) == .waitForHead(beingPosted: true))
+        order.finished(lane: "1/9", commandId: "8", ticket: eight, now: start + 0.2)
+        #expect(order.admit(lane: "1/9", commandId: "10", now: start + 0.21, mayWait: true) == .waitForHead(beingPosted: true))
+        let nine = try ticket(order.admit(lane: "1/9", commandId: "9", now: start + 0.22, mayWait: true))
+        order.finished(lane: "1/9", commandId: "9", ticket: nine, now: start + 0.3)
+        _ = try ticket(order.admit(lane: "1/9", commandId: "10", now: start + 0.31, mayWait: true))
+    }
+
+    @Test func aReplyThatArrivedFirstGoesFirstThoughALaterOneAsksFirstAndAParkedCopyKeepsItsPlace() throws {
+        order.joined(lane: "1/9", commandId: "6", now: start)        // process A, held there a while
+        order.joined(lane: "1/9", commandId: "7", now: start + 0.01) // process B, asks at once
+        #expect(order.admit(lane: "1/9", commandId: "7", now: start + 0.02, mayWait: true) == .waitForHead(beingPosted: true))
+        // B gives up waiting and parks 7 behind 6 (never parked: the first tier).
+        #expect(order.admit(lane: "1/9", commandId: "7", now: start + 10) == .parkBehind(tier: .seconds(1)))
+        let six = try ticket(order.admit(lane: "1/9", commandId: "6", now: start + 10.1, mayWait: true))
+        order.joined(lane: "1/9", commandId: "7", now: start + 11)   // its copy is back: same place
+        #expect(order.lines["1/9"]?.map(\.commandId) == ["6", "7"])
+        order.finished(lane: "1/9", commandId: "6", ticket: six, now: start + 11.1)
+        _ = try ticket(order.admit(lane: "1/9", commandId: "7", now: start + 11.2, mayWait: true))
+    }
+
+    @Test func aReplyHandedBackBeforeItAskedGivesUpItsPlaceButAParkedOneKeepsIt() throws {
+        order.joined(lane: "1/9", commandId: "a", now: start)
+        order.parked(lane: "1/9", commandId: "a", tier: .seconds(1), now: start)
+        order.joined(lane: "1/9", commandId: "b", now: start)
+        order.joined(lane: "1/9", commandId: "c", now: start)
+        for id in ["a", "b"] {
+            order.lines["1/9"] = RecipientLineRules.withdrawn(order.lines["1/9"] ?? [], commandId: id, now: start + 0.1)
+        }
+        #expect(order.lines["1/9"]?.map(\.commandId) == ["a", "c"])
     }
 
     @Test func aHeadAdmittedButNeverSettledIsGivenUpAfterThePostingWindow() throws {

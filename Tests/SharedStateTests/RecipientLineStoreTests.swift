@@ -36,4 +36,54 @@ import Testing
         try await fixture.store.leaveLine(account: "1", recipient: "9", commandId: "b", ticket: b)
         #expect(try await other.recipientLine(account: "1", recipient: "9").isEmpty)
     }
+
+    @Test(arguments: StateBackend.allCases) func aReplyThatArrivedFirstInOneProcessGoesBeforeALaterOneThatAskedFirstInAnother(backend: StateBackend) async throws {
+        // Seed 207892: reply 6 arrives in the first process and waits there (a suspect command
+        // holds the gate); reply 7 arrives in the second and asks at once.
+        let fixture = try await StoreFixture(backend)
+        let other = try await fixture.reopen()
+        try await fixture.store.joinLine(account: "1", recipient: "9", commandId: "6", posting: .seconds(60))
+        try await other.joinLine(account: "1", recipient: "9", commandId: "7", posting: .seconds(60))
+        #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "7", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
+                == .waitForHead(beingPosted: true))
+        guard case .go(let six) = try await fixture.store.admitToLine(account: "1", recipient: "9", commandId: "6", mayWait: true, fallbackTier: .seconds(1),
+                                                                         posting: .seconds(60)) else {
+            Issue.record("6, first in the line, goes")
+            return
+        }
+        try await fixture.store.leaveLine(account: "1", recipient: "9", commandId: "6", ticket: six)
+        guard case .go = try await other.admitToLine(account: "1", recipient: "9", commandId: "7", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60)) else {
+            Issue.record("7 goes once 6 left")
+            return
+        }
+        // A process that dies before asking holds the place for the posting window, no longer.
+        try await fixture.store.joinLine(account: "1", recipient: "9", commandId: "8", posting: .seconds(60))
+        try await other.joinLine(account: "1", recipient: "9", commandId: "9", posting: .seconds(60))
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["7", "8", "9"])
+        fixture.clock.advance(seconds: 61)
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId).isEmpty)
+    }
+
+    @Test(arguments: StateBackend.allCases) func aBatchJoinsSeveralLinesInDeliveryOrderAndAHandBackWithdrawsOnlyThoseThatNeverAsked(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        let other = try await fixture.reopen()
+        let batch = [("9", "a"), ("8", "x"), ("9", "b"), ("9", "c"), ("8", "y")].map { LineArrival(account: "1", recipient: $0.0, commandId: $0.1) }
+        try await fixture.store.joinLines(batch, posting: .seconds(60))
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a", "b", "c"])
+        #expect(try await other.recipientLine(account: "1", recipient: "8").map(\.commandId) == ["x", "y"])
+        // A redelivered copy keeps its place; the same batch again changes nothing.
+        try await other.joinLines(batch.reversed(), posting: .seconds(60))
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a", "b", "c"])
+        // a was admitted and parked (its copy is in a tier, not handed back): it keeps its place;
+        // the others never asked and go, in both lines, in one call.
+        guard case .go = try await fixture.store.admitToLine(account: "1", recipient: "9", commandId: "a", mayWait: true, fallbackTier: .seconds(1),
+                                                             posting: .seconds(60)) else {
+            Issue.record("a, first in its line, goes")
+            return
+        }
+        try await fixture.store.parkInLine(account: "1", recipient: "9", commandId: "a", tier: .seconds(1))
+        try await fixture.store.withdrawFromLines(batch)
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a"])
+        #expect(try await other.recipientLine(account: "1", recipient: "8").isEmpty)
+    }
 }

@@ -104,6 +104,11 @@ public final class CommandDispatcher: Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
+    /// Commands that arrived in this process and have not asked the line yet: a head among them
+    /// waits behind the asker in this process (the broker redelivered them out of order), so the
+    /// asker parks behind it at once instead of waiting for it.
+    let waitingHere = Mutex<Set<String>>([])
+
     /// True once `stop()` was called.
     public var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
@@ -124,6 +129,41 @@ public final class CommandDispatcher: Sendable {
         case .success(let command): return .valid(command, retry)
         // Dead-lettered at its first handling, whatever x-kiamo-attempt a publisher wrote.
         case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
+        }
+    }
+
+    /// Takes the commands' places in their recipients' lines as they arrive (one write for the
+    /// batch), before they wait in their lanes (or, if suspect, for the gate): the place follows
+    /// the order the broker delivered the replies in, not the order the processes get round to
+    /// asking. Called by the consumer in delivery order. A failure costs only that guarantee for
+    /// these commands: asking later takes a place then.
+    public func joinLines(_ batch: [Prepared]) async {
+        let commands = batch.compactMap { prepared -> SendCommand? in
+            if case .valid(let command, _) = prepared { return command }
+            return nil
+        }
+        guard !commands.isEmpty else { return }
+        waitingHere.withLock { ids in ids.formUnion(commands.map(\.id)) }
+        do {
+            try await state.joinLines(commands.map { LineArrival(account: $0.accountId, recipient: $0.recipientId, commandId: $0.id) },
+                                      posting: postingWindow)
+        } catch {
+            logger.warning("could not take \(commands.count) arriving command(s)' places in their recipients' lines", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Commands handed back before they asked (graceful shutdown) give up their places: the
+    /// broker requeues them in an order of its own, and whoever takes them places them again.
+    public func withdrawFromLines(_ batch: [Prepared]) async {
+        let arrivals = batch.compactMap { prepared -> LineArrival? in
+            guard case .valid(let command, _) = prepared else { return nil }
+            return LineArrival(account: command.accountId, recipient: command.recipientId, commandId: command.id)
+        }
+        do {
+            try await state.withdrawFromLines(arrivals)
+        } catch {
+            // Their places expire after the posting window; the replies behind wait that long at most.
+            logger.warning("could not take \(arrivals.count) handed-back command(s) out of their recipients' lines", metadata: ["error": "\(error)"])
         }
     }
 
@@ -151,8 +191,13 @@ public final class CommandDispatcher: Sendable {
             replay it once the cause is found
             """)
         logger.error("command set aside: \(failure)", metadata: ["command": "\(BoundedText.cut(command.id, limit: 200))"])
-        return await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
-                                failure: failure, attempts: deliveries, keepHeaders: false)
+        let settlement = await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
+                                          failure: failure, attempts: deliveries, keepHeaders: false)
+        if settlement == .ack {
+            // Settled for good: the replies behind it in its recipient's line go on.
+            try? await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: .max)
+        }
+        return settlement
     }
 
     /// What became of one part.
@@ -173,6 +218,8 @@ public final class CommandDispatcher: Sendable {
         do {
             admission = try await admitToLine(command)
         } catch is CancellationError {
+            // Handed back at shutdown before it was admitted: its place goes with it.
+            await withdrawFromLines([.valid(command, retry)])
             return .handBack
         } catch {
             return .requeue(reason: "asking the line of recipient \(command.recipientId) failed: \(error)")
@@ -189,7 +236,10 @@ public final class CommandDispatcher: Sendable {
             return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
         case .go(let ticket):
             let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
-            if settlement == .ack {
+            // Sent or dead-lettered; or handed back at shutdown with nothing posted by this
+            // handling (the ledger keeps an earlier unknown outcome): the broker requeues it in an
+            // order of its own, and a place kept would hold the replies behind it until it is back.
+            if settlement == .ack || settlement == .handBack {
                 // The next reply to this customer waits on this write: tried again while the store
                 // is away, for as long as the entry would hold the line anyway.
                 let left = await StateWriteRetry(within: postingWindow, stopping: { [self] in isStopping }).run {
@@ -208,13 +258,18 @@ public final class CommandDispatcher: Sendable {
         }
     }
 
-    /// At most how long a command waits for the reply ahead of it (being posted, or due back
-    /// from its tier, possibly in another process) before it parks behind it for a whole tier:
-    /// a delivery waiting holds one of the prefetched commands.
+    /// At most how long a command waits for the reply ahead of it being posted (or waiting to
+    /// ask, possibly in another process) before it parks behind it for a whole tier: a delivery
+    /// waiting holds one of the prefetched commands.
     static let headWait: Duration = .seconds(10)
-    /// At most how long it waits for a head due back from its tier but not yet admitted: that
-    /// head's copy may be behind the waiting command in this process's own lane.
-    static let dueWait: Duration = .seconds(1)
+    /// At most how long it waits for a head due back from its tier but not yet admitted. Longer
+    /// than a short tier's grace, so the head's entry expires first (the line then moves on):
+    /// parking behind it instead would send this reply round the tier behind whatever waits in
+    /// the send queue, and after a hand-back of thousands its copy came back only after its own
+    /// entry had expired, so every reply of the line went round again and again and none was
+    /// posted. A head whose copy waits behind this reply in this process (`waitingHere`) is not
+    /// waited for.
+    static let dueWait: Duration = .seconds(60)
     /// How often the line is asked again meanwhile.
     static let headPoll: Duration = .milliseconds(50)
 
@@ -229,18 +284,27 @@ public final class CommandDispatcher: Sendable {
     /// Throws `CancellationError` when the worker stops meanwhile.
     private func admitToLine(_ command: SendCommand) async throws -> RecipientLineAdmission {
         let posting = postingWindow
-        let giveUpAt = ContinuousClock.now + min(Self.headWait, posting)
+        let postingWait = min(Self.headWait, posting)
         let fallbackTier = settings.retry.tiers.first ?? settings.retry.baseDelay
+        var waitedForPosting = Duration.zero
         var waitedForDue = Duration.zero
         var mayWait = true
+        waitingHere.withLock { _ = $0.remove(command.id) }
         while true {
             let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
                                                         mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
             guard case .waitForHead(let beingPosted) = admission else { return admission }
             if isStopping { throw CancellationError() }
+            if let head = try await state.recipientLine(account: command.accountId, recipient: command.recipientId).first,
+               waitingHere.withLock({ $0.contains(head.commandId) }) {
+                // Its head is held behind it in this very process: waiting would wait for itself.
+                mayWait = false
+                continue
+            }
+            let polled = ContinuousClock.now
             try await Task.sleep(for: Self.headPoll)
-            if !beingPosted { waitedForDue += Self.headPoll }
-            mayWait = ContinuousClock.now < giveUpAt && waitedForDue < Self.dueWait
+            if beingPosted { waitedForPosting += ContinuousClock.now - polled } else { waitedForDue += ContinuousClock.now - polled }
+            mayWait = waitedForPosting < postingWait && waitedForDue < Self.dueWait
         }
     }
 

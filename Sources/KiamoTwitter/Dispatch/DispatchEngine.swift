@@ -39,6 +39,8 @@ public final class DispatchEngine: Service, Sendable {
     /// Tests only (nil in production): a fault the worker honours once a delivery is counted.
     let testFault: DispatchTestFault?
     private let consumer = Mutex<AMQPConsumer?>(nil)
+    /// Deliveries received and not yet placed in their lines and lanes (`consume`).
+    private let inbox = Mutex<[Work]>([])
     /// The channel generation of the newest delivery: deliveries of older ones were requeued by
     /// the broker when their connection closed and come again.
     private let generation = Atomic<UInt64>(0)
@@ -91,6 +93,7 @@ public final class DispatchEngine: Service, Sendable {
         Task {
             let clock = ContinuousClock.now
             try? await consumer?.cancel()
+            await self.dispatcher.withdrawFromLines(waiting.map(\.prepared))
             await withDiscardingTaskGroup { group in
                 for work in waiting { group.addTask { await self.settle(work, .handBack) } }
             }
@@ -98,9 +101,31 @@ public final class DispatchEngine: Service, Sendable {
         }
     }
 
-    /// Consumes until shutdown, starting the consumer again (with backoff) when the broker
-    /// cancels it or the connection closes for good.
+    /// Consumes until shutdown. A child task receives the deliveries into an inbox; this loop
+    /// takes what has arrived, places those commands in their recipients' lines in one write (in
+    /// delivery order, before any of them waits in this process), then hands them to their lanes.
+    /// One write per batch rather than per delivery keeps a backlog's intake fast.
     private func consume(into group: inout DiscardingTaskGroup) async {
+        let (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        group.addTask {
+            await self.receive(ringing: ring)
+            ring.finish()
+        }
+        for await _ in doorbell {
+            let batch = inbox.withLock { works in
+                defer { works = [] }
+                return works
+            }
+            await dispatcher.joinLines(batch.map(\.prepared))
+            for work in batch { accept(work, into: &group) }
+        }
+        // Whatever arrived after the last ring (a delivery during shutdown) is still settled.
+        for work in inbox.withLock({ $0 }) { accept(work, into: &group) }
+    }
+
+    /// Receives deliveries into `inbox` until shutdown, starting the consumer again (with
+    /// backoff) when the broker cancels it or the connection closes for good.
+    private func receive(ringing ring: AsyncStream<Void>.Continuation) async {
         var failures = 0
         while !dispatcher.isStopping, !Task.isCancelled {
             do {
@@ -111,7 +136,9 @@ public final class DispatchEngine: Service, Sendable {
                 health.update(healthName, ready: true, alive: true, detail: "consuming \(topology.sendQueue)")
                 failures = 0
                 for try await delivery in consumer {
-                    accept(delivery, into: &group)
+                    let work = read(delivery)
+                    inbox.withLock { $0.append(work) }
+                    ring.yield()
                 }
             } catch {
                 failures += 1
@@ -123,15 +150,20 @@ public final class DispatchEngine: Service, Sendable {
         }
     }
 
-    /// Reads a delivery and puts it in its lane (a valid command) or handles it at once (an invalid one).
-    private func accept(_ delivery: AMQPDelivery, into group: inout DiscardingTaskGroup) {
+    /// Reads and validates a delivery.
+    private func read(_ delivery: AMQPDelivery) -> Work {
+        let inbound = InboundCommand(delivery)
+        return Work(delivery: delivery, inbound: inbound, prepared: dispatcher.prepare(inbound))
+    }
+
+    /// Puts a delivery in its lane (a valid command) or handles it at once (an invalid one).
+    private func accept(_ work: Work, into group: inout DiscardingTaskGroup) {
+        let delivery = work.delivery
+        let prepared = work.prepared
         if delivery.generation > generation.load(ordering: .relaxed) {
             generation.store(delivery.generation, ordering: .relaxed)
             forgetStale(before: delivery.generation)
         }
-        let inbound = InboundCommand(delivery)
-        let prepared = dispatcher.prepare(inbound)
-        let work = Work(delivery: delivery, inbound: inbound, prepared: prepared)
         Counter(label: "kiamo_dispatch_commands_consumed_total", dimensions: [("account", prepared.accountLabel)]).increment()
         if dispatcher.isStopping {
             group.addTask { await self.settle(work, .handBack) }
@@ -160,10 +192,30 @@ public final class DispatchEngine: Service, Sendable {
     /// Processes a lane's commands one after another until it is empty; a delivery from before
     /// a reconnect is skipped (its copy on the new channel comes behind it in the same lane).
     private func drain(_ key: String) async {
-        while let work = lanes.next(after: key) {
-            if work.delivery.generation < generation.load(ordering: .relaxed) { continue }
-            await process(work)
+        while let next = lanes.next(after: key) {
+            if next.delivery.generation < generation.load(ordering: .relaxed) { continue }
+            await process(await headOfLine(before: next, in: key))
         }
+    }
+
+    /// The work to handle now: `work`, or the head of its recipient's line when that waits
+    /// behind it in this lane (the broker redelivered them out of order: after a hand-back, a
+    /// reconnect, a dead worker), with `work` put back right after it. Without this, `work` would
+    /// wait for a head stuck behind it, then park; a lane redelivered in disorder would go round
+    /// the retry tier once per reply.
+    private func headOfLine(before work: Work, in key: String) async -> Work {
+        guard case .valid(let command, _) = work.prepared, lanes.hasWaiting(key),
+              let head = try? await dispatcher.state.recipientLine(account: command.accountId, recipient: command.recipientId).first?.commandId,
+              head != command.id
+        else { return work }
+        let current = generation.load(ordering: .relaxed)
+        let promoted = lanes.promote(in: key, where: { waiting in
+            if case .valid(let other, _) = waiting.prepared { return other.id == head && waiting.delivery.generation >= current }
+            return false
+        }, puttingBack: work)
+        guard let promoted else { return work }
+        logger.debug("the head of the line waited behind a later reply in this lane; handled first", metadata: ["command": "\(head)"])
+        return promoted
     }
 
     private func process(_ work: Work) async {

@@ -38,6 +38,25 @@ public final class SerialLanes<Key: Hashable & Sendable, Item: Sendable>: Sendab
         }
     }
 
+    /// Takes the waiting item of `key`'s lane that `isWanted` picks out of its place and puts
+    /// `item` (just taken with `next(after:)`) back first in the lane: the caller handles the
+    /// returned item now and `item` right after it. Nil, with nothing changed, when no waiting
+    /// item is wanted.
+    public func promote(in key: Key, where isWanted: (Item) -> Bool, puttingBack item: Item) -> Item? {
+        lanes.withLock { lanes in
+            guard var items = lanes[key], let index = items.firstIndex(where: isWanted) else { return nil }
+            let wanted = items.remove(at: index)
+            items.insert(item, at: 0)
+            lanes[key] = items
+            return wanted
+        }
+    }
+
+    /// True when items wait in `key`'s lane (besides the one its drainer holds).
+    public func hasWaiting(_ key: Key) -> Bool {
+        lanes.withLock { !($0[key]?.isEmpty ?? true) }
+    }
+
     /// Removes and returns every waiting item (graceful shutdown hands them back); the drainers
     /// then find their lanes empty. The item a drainer holds is not in a lane any more.
     public func removeAllWaiting() -> [Item] {

@@ -39,6 +39,10 @@ public struct RecipientLineEntry: Sendable, Hashable {
         return now < admittedAt.addingTimeInterval(posting.seconds)
     }
 
+    /// Arrived in a process (`RecipientLineRules.joined`) and neither admitted nor parked since:
+    /// that process asks for it shortly, unless it died (then the entry expires).
+    public var isWaitingToAsk: Bool { admittedAt == nil && parkedAt == nil }
+
     /// Parked, and its copy should be back from its tier by now: about to be admitted.
     public func isDue(now: Date) -> Bool {
         guard let parkedAt, let tier, parkedTicket >= admittedTicket else { return false }

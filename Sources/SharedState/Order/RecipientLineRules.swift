@@ -41,10 +41,39 @@ public enum RecipientLineRules {
         public var line: [RecipientLineEntry]
     }
 
+    /// `commandId` arrived in a dispatch process (delivered by the broker, not yet asked to be
+    /// posted): it takes its place at the end of the line, or keeps the one it has (a redelivery,
+    /// or a parked copy back from its tier). Replies to one customer reach the processes in the
+    /// queue's order, but each process may hold one for seconds before asking (a lane behind an
+    /// earlier reply, a suspect command handled alone, a slow store): a place taken only on asking
+    /// would let a later reply, asking first in the other process, go first. `posting` bounds how
+    /// long the place is kept if its process dies before asking.
+    public static func joined(_ line: [RecipientLineEntry], commandId: String, posting: Duration, now: Date) -> [RecipientLineEntry] {
+        var line = line.filter { $0.expiresAt > now }
+        let keptUntil = now.addingTimeInterval(posting.seconds)
+        if let index = line.firstIndex(where: { $0.commandId == commandId }) {
+            line[index].expiresAt = max(line[index].expiresAt, keptUntil)
+        } else {
+            line.append(RecipientLineEntry(commandId: commandId, expiresAt: keptUntil))
+        }
+        return line
+    }
+
+    /// `commandId` was handed back to the broker before it asked (graceful shutdown): its place
+    /// goes, unless it was admitted or parked since it arrived. The broker requeues what a process
+    /// hands back in an order of its own, and a place kept from before would hold the others
+    /// behind a copy that now comes late, at the cost of a trip round a retry tier for each.
+    public static func withdrawn(_ line: [RecipientLineEntry], commandId: String, now: Date) -> [RecipientLineEntry] {
+        line.filter { $0.expiresAt > now && !($0.commandId == commandId && $0.isWaitingToAsk) }
+    }
+
     /// `commandId` asks to be posted, with the next store-wide `ticket`. Expired entries leave
     /// first. The head (or a command with an empty line) goes, and is the head being posted;
-    /// another command waits (`mayWait`) while the head is being posted or is due back, and is
-    /// otherwise placed behind it, in its tier (`fallbackTier` behind a head never parked).
+    /// another command keeps its place in the line (taking one at the end if it has none) and
+    /// waits (`mayWait`) while the head is being posted, is due back or waits to ask in its own
+    /// process, and is otherwise parked behind it, in its tier (`fallbackTier` behind a head never
+    /// parked). Only the head ever goes: whichever process asks first once the head leaves, the
+    /// next in the line is the next posted.
     /// `posting`: how long an admitted head is taken to be still posting (a post with its waits
     /// and verification); past it, its process is taken for dead and the line moves on.
     public static func admit(
@@ -61,7 +90,11 @@ public enum RecipientLineRules {
             return Admitted(admission: .go(ticket: ticket), line: line)
         }
         if mayWait {
-            if head.isBeingPosted(now: now, within: posting) { return Admitted(admission: .waitForHead(beingPosted: true), line: line) }
+            // Its place is kept while it waits, ahead of any reply that asks later.
+            line = joined(line, commandId: commandId, posting: posting, now: now)
+            if head.isBeingPosted(now: now, within: posting) || head.isWaitingToAsk {
+                return Admitted(admission: .waitForHead(beingPosted: true), line: line)
+            }
             if head.isDue(now: now) { return Admitted(admission: .waitForHead(beingPosted: false), line: line) }
         }
         let tier = head.tier ?? fallbackTier

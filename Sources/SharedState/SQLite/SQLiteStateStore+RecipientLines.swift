@@ -2,6 +2,44 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
+    public func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws {
+        guard !arrivals.isEmpty else { return }
+        let now = now()
+        try await write("placing \(arrivals.count) arriving command(s) in their recipients' lines") { db in
+            var lines: [[String]: (current: [RecipientLineEntry], line: [RecipientLineEntry])] = [:]
+            var order: [[String]] = []
+            for arrival in arrivals {
+                let key = [arrival.account, arrival.recipient]
+                if lines[key] == nil {
+                    let current = try Self.fetchLine(db, account: arrival.account, recipient: arrival.recipient)
+                    lines[key] = (current, current)
+                    order.append(key)
+                }
+                let joined = RecipientLineRules.joined(lines[key]?.line ?? [], commandId: arrival.commandId, posting: posting, now: now)
+                lines[key]?.line = joined
+            }
+            for key in order {
+                guard let (current, line) = lines[key], line != current else { continue }
+                try Self.saveLine(db, line, account: key[0], recipient: key[1])
+            }
+        }
+    }
+
+    public func withdrawFromLines(_ arrivals: [LineArrival]) async throws {
+        guard !arrivals.isEmpty else { return }
+        let now = now()
+        try await write("taking \(arrivals.count) handed-back command(s) out of their recipients' lines") { db in
+            // One read and one write per line, however many of its commands go (5,000 handed
+            // back to 40 customers must fit in a shutdown's grace).
+            let byLine = Dictionary(grouping: arrivals) { [$0.account, $0.recipient] }
+            for (key, gone) in byLine {
+                let current = try Self.fetchLine(db, account: key[0], recipient: key[1])
+                let line = gone.reduce(current) { RecipientLineRules.withdrawn($0, commandId: $1.commandId, now: now) }
+                if line != current { try Self.saveLine(db, line, account: key[0], recipient: key[1]) }
+            }
+        }
+    }
+
     public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
                             fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
         let now = now()

@@ -7,6 +7,14 @@ import Foundation
 /// comes back to whichever replica the broker picks; the line is what makes that replica wait
 /// behind it (`RecipientLineRules`).
 public protocol RecipientLines: Sendable {
+    /// Commands arrived in this process, in the order the broker delivered them: each takes (or
+    /// keeps) its place in its recipient's line (`RecipientLineRules.joined`), all in one atomic
+    /// step, before any of them is asked to be posted.
+    func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws
+
+    /// Commands handed back before they asked give up their places (`RecipientLineRules.withdrawn`).
+    func withdrawFromLines(_ arrivals: [LineArrival]) async throws
+
     /// Asks whether `commandId` to `recipient` may be posted now (`RecipientLineRules.admit`),
     /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
     /// behind a head that was never parked; `posting`: how long an admitted head is taken to be
@@ -22,4 +30,11 @@ public protocol RecipientLines: Sendable {
 
     /// The recipient's unexpired line, head first (tests, diagnostics).
     func recipientLine(account: String, recipient: String) async throws -> [RecipientLineEntry]
+}
+
+extension RecipientLines {
+    /// One command arrived (`joinLines`).
+    public func joinLine(account: String, recipient: String, commandId: String, posting: Duration) async throws {
+        try await joinLines([LineArrival(account: account, recipient: recipient, commandId: commandId)], posting: posting)
+    }
 }

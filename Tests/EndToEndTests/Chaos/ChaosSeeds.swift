@@ -9,7 +9,8 @@ import Foundation
 ///   over time while a day's runs stay comparable.
 ///
 /// The suite runs only when one of these or `KIAMO_CHAOS=1` is set: a seed takes about a minute,
-/// so `scripts/test` runs it as a step of its own rather than inside every `swift test`.
+/// so `scripts/test` runs it (with `KIAMO_CHAOS=1`) as a step of its own rather than inside every
+/// `swift test`.
 enum ChaosSeeds {
     static let defaultCount = 3
 
