@@ -74,4 +74,45 @@ import Testing
         }
     }
 
+    /// A database a worker of schema version 1 made (every send-ledger transition a read and a
+    /// compare-and-set write) is migrated at open: the entries it holds move on through the
+    /// one-statement transitions of version 2.
+    @Test func aVersion1DatabaseIsMigratedAndItsSendEntriesMoveOnInOneStatement() async throws {
+        try await PostgresFixture.with { (fixture: PostgresFixture) async throws in
+            _ = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "a")
+            try PostgresFixture.psql("DROP FUNCTION kiamo_send_transition", url: fixture.url)
+            try PostgresFixture.psql("UPDATE kiamo_twitter_schema SET version = 1", url: fixture.url)
+            let upgraded = try await fixture.reopen()
+            #expect(try PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: fixture.url) == "2")
+            let result = try await upgraded.completeSend(account: "1", key: "cmd", owner: "a", dmEventId: "1", conversationId: nil)
+            guard case .applied(let entry) = result else { Issue.record("completing applies: \(result)"); await upgraded.close(); return }
+            #expect(entry.revision == 2)
+            #expect(try await upgraded.claimSend(account: "1", key: "cmd", owner: "b") == .alreadySent(dmEventId: "1", conversationId: nil, at: fixture.clock.now()))
+            await upgraded.close()
+        }
+    }
+
+    /// The answer always comes from `SendLedgerRules`; a database function that wrote something
+    /// else (replaced by hand) is refused with what to do, never answered as if it agreed.
+    @Test func aSendTransitionFunctionThatDisagreesWithTheRulesIsRefused() async throws {
+        try await PostgresFixture.with { (fixture: PostgresFixture) async throws in
+            try PostgresFixture.psql("""
+                CREATE OR REPLACE FUNCTION kiamo_send_transition(
+                    p_operation text, p_account text, p_key text, p_owner text, p_now bigint, p_stale_seconds float8,
+                    p_dm_event_id text, p_conversation_id text, p_reason text, p_unverified_since bigint)
+                RETURNS TABLE (clock bigint, wrote boolean, old_row send_ledger, new_row send_ledger) LANGUAGE sql AS $$
+                    SELECT coalesce(p_now, 0), true, NULL::send_ledger,
+                           ROW(p_account, p_key, 'sent', NULL, NULL, 'x', NULL, NULL, 0, 0, 7, 0, 0, NULL, NULL)::send_ledger
+                $$
+                """, url: fixture.url)
+            do {
+                let claim = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "a")
+                Issue.record("a claim the rules did not decide was answered: \(claim)")
+            } catch let error as StateStoreError {
+                guard case .refused(_, _, let reason) = error else { Issue.record("refused, got \(error)"); return }
+                #expect(reason.contains("kiamo_send_transition"), "\(reason)")
+                #expect(reason.contains("wrote sent revision 7 where the send-ledger rules decide inFlight revision 1"), "\(reason)")
+            }
+        }
+    }
 }
