@@ -96,13 +96,18 @@ import Testing
     /// else (replaced by hand) is refused with what to do, never answered as if it agreed.
     @Test func aSendTransitionFunctionThatDisagreesWithTheRulesIsRefused() async throws {
         try await PostgresFixture.with { (fixture: PostgresFixture) async throws in
+            // Same signature and columns (the row before, then after), a different write.
+            let columns = ["account text", "key text", "state text", "owner text", "since bigint", "dm_event_id text", "conversation_id text",
+                           "reason text", "finished_at bigint", "attempts bigint", "revision bigint", "created_at bigint",
+                           "updated_at bigint", "unverified_since bigint", "reported_at bigint"]
+            let returned = (columns.map { "old_" + $0 } + columns.map { "new_" + $0 }).joined(separator: ", ")
             try PostgresFixture.psql("""
                 CREATE OR REPLACE FUNCTION kiamo_send_transition(
                     p_operation text, p_account text, p_key text, p_owner text, p_now bigint, p_stale_seconds float8,
                     p_dm_event_id text, p_conversation_id text, p_reason text, p_unverified_since bigint)
-                RETURNS TABLE (clock bigint, wrote boolean, old_row send_ledger, new_row send_ledger) LANGUAGE sql AS $$
-                    SELECT coalesce(p_now, 0), true, NULL::send_ledger,
-                           ROW(p_account, p_key, 'sent', NULL, NULL, 'x', NULL, NULL, 0, 0, 7, 0, 0, NULL, NULL)::send_ledger
+                RETURNS TABLE (clock bigint, wrote boolean, \(returned)) LANGUAGE sql AS $$
+                    SELECT coalesce(p_now, 0), true, (NULL::send_ledger).*,
+                           (ROW(p_account, p_key, 'sent', NULL, NULL, 'x', NULL, NULL, 0, 0, 7, 0, 0, NULL, NULL)::send_ledger).*
                 $$
                 """, url: fixture.url)
             do {

@@ -39,23 +39,14 @@ struct PostgresSendTransition: Sendable {
         var written: SendEntry?
     }
 
-    /// The send ledger's columns, in the order `SendLedgerRow` lists them.
-    private static let columns = [
-        "state", "owner", "since", "dm_event_id", "conversation_id", "reason", "finished_at", "attempts", "revision",
-        "created_at", "updated_at", "unverified_since", "reported_at",
-    ]
-    private static let selected = (["r.clock", "r.wrote"]
-        + columns.map { "(r.old_row).\($0) AS old_\($0)" } + columns.map { "(r.new_row).\($0) AS new_\($0)" })
-        .joined(separator: ", ")
-
     /// Runs the transition in one statement (autocommit: committed when it answers).
     func run(_ connection: PostgresConnection, now: Int64?, logger: Logger) async throws -> Outcome {
         let stale = staleAfter?.seconds
         let unverified = unverifiedSince.map(PostgresTime.millis)
         guard let row = try await connection.query("""
-            SELECT \(unescaped: Self.selected) FROM kiamo_send_transition(
+            SELECT * FROM kiamo_send_transition(
                 \(operation.rawValue)::text, \(account)::text, \(key)::text, \(owner)::text, \(now)::bigint, \(stale)::float8,
-                \(dmEventId)::text, \(conversationId)::text, \(reason)::text, \(unverified)::bigint) r
+                \(dmEventId)::text, \(conversationId)::text, \(reason)::text, \(unverified)::bigint)
             """, logger: logger).rows().first else {
             throw PostgresErrorMapping.CompareAndSetLost()
         }
