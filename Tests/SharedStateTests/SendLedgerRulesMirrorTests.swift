@@ -6,10 +6,10 @@ import Testing
 /// Every send-ledger transition from every kind of entry, through a store, answers and stores
 /// what `SendLedgerRules` decides on the entry read just before it at the clock's time.
 ///
-/// On SQLite the store runs the rules themselves; on PostgreSQL the schema's
-/// `kiamo_send_transition` decides and writes in one statement, and this is the proof that it
-/// mirrors the rules: every guard (state, owner, the same DM or reason again, a claim exactly as
-/// old as `staleClaimAfter`, a report already recorded) is crossed from each side.
+/// Both backends run the rules on a read and write with a compare-and-set today; a backend that
+/// decides a transition elsewhere (in SQL, in one statement, to save round trips) must pass this
+/// unchanged: every guard (state, owner, the same DM or reason again, a claim exactly as old as
+/// `staleClaimAfter`, a report already recorded) is crossed from each side.
 @Suite(.scratchDatabases) struct SendLedgerRulesMirrorTests {
     static let staleAfter = Duration.seconds(60)
 

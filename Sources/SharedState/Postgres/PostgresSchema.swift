@@ -10,11 +10,10 @@ import PostgresNIO
 /// changes nothing. Tables mirror the SQLite file's (`SQLiteSchema` version 4), with times as
 /// BIGINT milliseconds (`PostgresTime`), plus `lease_owners` (liveness, `PostgresOwnerLiveness`),
 /// a sequence for the recipient lines' tickets and a revision on the rate-limit budgets (their
-/// compare-and-set). Version 2 adds `kiamo_send_transition`, which decides and writes a
-/// send-ledger transition in one statement (`PostgresSendTransition`).
+/// compare-and-set).
 enum PostgresSchema {
     /// The newest schema this build reads and writes.
-    static let version = 2
+    static let version = 1
 
     /// Every table the store reads and writes (checked for privileges at open).
     static let tables = [
@@ -23,7 +22,7 @@ enum PostgresSchema {
     ]
 
     /// Migration `n` (index `n - 1`) takes the database from version `n - 1` to `n`.
-    static let migrations: [[String]] = [migrationToVersion1, migrationToVersion2]
+    static let migrations: [[String]] = [migrationToVersion1]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -221,126 +220,6 @@ enum PostgresSchema {
             revision         bigint NOT NULL DEFAULT 0,  -- the compare-and-set's; rows copied in by `state migrate` start at 0
             PRIMARY KEY (account, endpoint)
         )
-        """,
-    ]
-
-    /// The send ledger's transitions, each one statement (one round trip, one commit) instead
-    /// of a read and a compare-and-set write: the row is read under its lock (`FOR UPDATE`: a
-    /// concurrent transition of the same command waits for this one, then decides on what it
-    /// wrote), the time is read after the lock is held (`coalesce($now, clock_timestamp())`, as
-    /// everywhere), the transition is decided and written, and the row before and after are
-    /// returned. The guards and writes mirror `SendLedgerRules` one for one, which the store checks
-    /// on every call (`PostgresSendTransition`); the claim's staleness is the rules' own double
-    /// arithmetic on `Date` (seconds since 2001) so that the two agree to the last bit. A first
-    /// insert that loses to a concurrent one reads the row again; a row that keeps changing raises
-    /// a serialization failure (40001), which the store runs again.
-    private static let migrationToVersion2 = [
-        """
-        CREATE FUNCTION kiamo_send_transition(
-            p_operation text, p_account text, p_key text, p_owner text, p_now bigint, p_stale_seconds float8,
-            p_dm_event_id text, p_conversation_id text, p_reason text, p_unverified_since bigint)
-        -- Flat columns (the row before, then after), not two composites whose fields the caller
-        -- selects one by one: that made parsing each call cost half as much as running it.
-        RETURNS TABLE (
-            clock bigint, wrote boolean,
-            old_account text, old_key text, old_state text, old_owner text, old_since bigint, old_dm_event_id text,
-            old_conversation_id text, old_reason text, old_finished_at bigint, old_attempts bigint,
-            old_revision bigint, old_created_at bigint, old_updated_at bigint, old_unverified_since bigint,
-            old_reported_at bigint,
-            new_account text, new_key text, new_state text, new_owner text, new_since bigint, new_dm_event_id text,
-            new_conversation_id text, new_reason text, new_finished_at bigint, new_attempts bigint,
-            new_revision bigint, new_created_at bigint, new_updated_at bigint, new_unverified_since bigint,
-            new_reported_at bigint)
-        LANGUAGE plpgsql AS $fn$
-        DECLARE
-            cur send_ledger;
-            nxt send_ledger;
-            t bigint;
-            finishing boolean;
-        BEGIN
-            FOR attempt IN 1..3 LOOP
-                SELECT * INTO cur FROM send_ledger s WHERE s.account = p_account AND s.key = p_key FOR UPDATE;
-                t := coalesce(p_now, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
-                IF NOT FOUND THEN
-                    IF p_operation = 'claim' THEN
-                        nxt := ROW(p_account, p_key, 'inFlight', p_owner, t, NULL, NULL, NULL, NULL, 1, 1, t, t, NULL, NULL)::send_ledger;
-                    ELSIF p_operation = 'pending' THEN
-                        nxt := ROW(p_account, p_key, 'pending', NULL, NULL, NULL, NULL, NULL, NULL, 0, 1, t, t, NULL, NULL)::send_ledger;
-                    ELSE
-                        RETURN QUERY SELECT t, false, (NULL::send_ledger).*, (NULL::send_ledger).*;
-                        RETURN;
-                    END IF;
-                    INSERT INTO send_ledger SELECT (nxt).* ON CONFLICT (account, key) DO NOTHING;
-                    IF FOUND THEN
-                        RETURN QUERY SELECT t, true, (NULL::send_ledger).*, (nxt).*;
-                        RETURN;
-                    END IF;
-                    CONTINUE;
-                END IF;
-                nxt := cur;
-                finishing := false;
-                IF p_operation = 'claim' THEN
-                    IF cur.state = 'pending' OR (cur.state = 'inFlight' AND
-                        ((t::float8 / 1000 - 978307200) - (cur.since::float8 / 1000 - 978307200)) >= p_stale_seconds) THEN
-                        nxt.state := 'inFlight'; nxt.owner := p_owner; nxt.since := t;
-                        nxt.dm_event_id := NULL; nxt.conversation_id := NULL; nxt.reason := NULL; nxt.finished_at := NULL;
-                        nxt.attempts := cur.attempts + 1;
-                    ELSE
-                        RETURN QUERY SELECT t, false, (cur).*, (cur).*;
-                        RETURN;
-                    END IF;
-                ELSIF p_operation = 'posting' THEN
-                    IF cur.state = 'inFlight' AND cur.owner = p_owner THEN
-                        nxt.unverified_since := p_unverified_since;
-                    ELSE
-                        RETURN QUERY SELECT t, false, (cur).*, (cur).*;
-                        RETURN;
-                    END IF;
-                ELSIF p_operation = 'reported' THEN
-                    IF cur.state = 'sent' AND cur.reported_at IS NULL THEN
-                        nxt.reported_at := t;
-                    ELSE
-                        RETURN QUERY SELECT t, false, (cur).*, (cur).*;
-                        RETURN;
-                    END IF;
-                ELSIF p_operation IN ('complete', 'fail', 'release') THEN
-                    IF (p_operation = 'complete' AND cur.state = 'sent' AND cur.dm_event_id IS NOT DISTINCT FROM p_dm_event_id)
-                       OR (p_operation = 'fail' AND cur.state = 'failed' AND cur.reason IS NOT DISTINCT FROM p_reason)
-                       OR cur.state <> 'inFlight' OR cur.owner IS DISTINCT FROM p_owner THEN
-                        RETURN QUERY SELECT t, false, (cur).*, (cur).*;
-                        RETURN;
-                    END IF;
-                    nxt.owner := NULL; nxt.since := NULL; nxt.dm_event_id := NULL; nxt.conversation_id := NULL;
-                    nxt.reason := NULL; nxt.finished_at := NULL; nxt.unverified_since := NULL;
-                    IF p_operation = 'complete' THEN
-                        nxt.state := 'sent'; nxt.dm_event_id := p_dm_event_id; nxt.conversation_id := p_conversation_id; nxt.finished_at := t;
-                    ELSIF p_operation = 'fail' THEN
-                        nxt.state := 'failed'; nxt.reason := p_reason; nxt.finished_at := t;
-                    ELSE
-                        nxt.state := 'pending'; nxt.unverified_since := p_unverified_since;
-                    END IF;
-                ELSE
-                    -- 'pending' on a known command keeps it; anything else is a caller's mistake.
-                    IF p_operation <> 'pending' THEN
-                        RAISE EXCEPTION 'kiamo_send_transition: unknown operation %', p_operation USING ERRCODE = '22023';
-                    END IF;
-                    RETURN QUERY SELECT t, false, (cur).*, (cur).*;
-                    RETURN;
-                END IF;
-                nxt.revision := cur.revision + 1;
-                nxt.updated_at := t;
-                UPDATE send_ledger s SET
-                    (state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, updated_at,
-                     unverified_since, reported_at)
-                  = (nxt.state, nxt.owner, nxt.since, nxt.dm_event_id, nxt.conversation_id, nxt.reason, nxt.finished_at,
-                     nxt.attempts, nxt.revision, nxt.updated_at, nxt.unverified_since, nxt.reported_at)
-                WHERE s.account = p_account AND s.key = p_key;
-                RETURN QUERY SELECT t, true, (cur).*, (nxt).*;
-                RETURN;
-            END LOOP;
-            RAISE EXCEPTION 'send % of account % kept changing under concurrent writers', p_key, p_account USING ERRCODE = '40001';
-        END
-        $fn$
         """,
     ]
 }

@@ -12,61 +12,59 @@ extension PostgresStateStore {
 
     @discardableResult
     public func recordPending(account: String, key: String) async throws -> SendEntry {
-        let operation = "recording send \(key) of account \(account)"
-        let call = PostgresSendTransition(operation: .pending, account: account, key: key)
-        let stored: SendEntry? = try await decide(operation, call) { current, now in
-            let entry = SendLedgerRules.pending(current, account: account, key: key, now: now)
-            return (entry, entry ?? current)
+        let now = nowParameter
+        let logger = logger
+        return try await perform("recording send \(key) of account \(account)") { connection in
+            let (now, current) = try await Self.fetchSend(connection, account: account, key: key, now: now, logger: logger)
+            guard let entry = SendLedgerRules.pending(current, account: account, key: key, now: now) else {
+                if let current { return current }
+                throw PostgresErrorMapping.CompareAndSetLost()
+            }
+            guard try await Self.saveSend(connection, entry, replacing: nil, logger: logger) else { throw PostgresErrorMapping.CompareAndSetLost() }
+            return entry
         }
-        // Neither read nor written: the function read again after a concurrent insert and still
-        // found nothing (it raises a serialization failure before that, retried): not reached.
-        guard let stored else {
-            throw StateStoreError.unavailable(url: location.redacted, operation: operation, reason: "the row kept changing under concurrent writers")
-        }
-        return stored
     }
 
     public func claimSend(account: String, key: String, owner: String) async throws -> SendClaim {
+        let now = nowParameter
         let staleAfter = options.staleClaimAfter
-        let call = PostgresSendTransition(operation: .claim, account: account, key: key, owner: owner, staleAfter: staleAfter)
-        return try await decide("claiming send \(key) of account \(account)", call) { current, now in
+        let logger = logger
+        return try await perform("claiming send \(key) of account \(account)") { connection in
+            let (now, current) = try await Self.fetchSend(connection, account: account, key: key, now: now, logger: logger)
             let decision = SendLedgerRules.claim(current, account: account, key: key, owner: owner, now: now, staleAfter: staleAfter)
-            return (decision.write, decision.claim)
+            guard let entry = decision.write else { return decision.claim }
+            // Lost: someone wrote first; decide again on what won.
+            guard try await Self.saveSend(connection, entry, replacing: current, logger: logger) else { throw PostgresErrorMapping.CompareAndSetLost() }
+            return decision.claim
         }
     }
 
     public func completeSend(account: String, key: String, owner: String, dmEventId: String, conversationId: String?) async throws -> SendTransitionResult {
-        let call = PostgresSendTransition(operation: .complete, account: account, key: key, owner: owner, dmEventId: dmEventId,
-                                          conversationId: conversationId)
-        return try await transition("completing send \(key) of account \(account)", call) { current, now in
+        try await transition("completing send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.complete(current, owner: owner, dmEventId: dmEventId, conversationId: conversationId, now: now)
         }
     }
 
     public func failSend(account: String, key: String, owner: String, reason: String) async throws -> SendTransitionResult {
-        let call = PostgresSendTransition(operation: .fail, account: account, key: key, owner: owner, reason: reason)
-        return try await transition("failing send \(key) of account \(account)", call) { current, now in
+        try await transition("failing send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.fail(current, owner: owner, reason: reason, now: now)
         }
     }
 
     public func releaseSend(account: String, key: String, owner: String, outcomeUnknownSince: Date?) async throws -> SendTransitionResult {
-        let call = PostgresSendTransition(operation: .release, account: account, key: key, owner: owner, unverifiedSince: outcomeUnknownSince)
-        return try await transition("releasing send \(key) of account \(account)", call) { current, now in
+        try await transition("releasing send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.release(current, owner: owner, outcomeUnknownSince: outcomeUnknownSince, now: now)
         }
     }
 
     public func markSendPosting(account: String, key: String, owner: String, outcomeUnknownSince: Date) async throws -> SendTransitionResult {
-        let call = PostgresSendTransition(operation: .posting, account: account, key: key, owner: owner, unverifiedSince: outcomeUnknownSince)
-        return try await transition("recording the post of send \(key) of account \(account)", call) { current, now in
+        try await transition("recording the post of send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.posting(current, owner: owner, outcomeUnknownSince: outcomeUnknownSince, now: now)
         }
     }
 
     public func markSendReported(account: String, key: String) async throws -> SendTransitionResult {
-        let call = PostgresSendTransition(operation: .reported, account: account, key: key)
-        return try await transition("recording the report of send \(key) of account \(account)", call) { current, now in
+        try await transition("recording the report of send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.reported(current, now: now)
         }
     }
@@ -128,38 +126,52 @@ extension PostgresStateStore {
         }
     }
 
-    /// A finishing transition: `kiamo_send_transition` decides and writes it in one statement,
-    /// `decide` (a `SendLedgerRules` function) decides on what it read; see `decide(_:_:_:)`.
+    /// Reads the entry with the time, lets `decide` (a `SendLedgerRules` function) decide, and
+    /// writes with a compare-and-set on the revision read; a lost write is read and decided again.
     private func transition(
-        _ operation: String, _ call: PostgresSendTransition,
+        _ operation: String, account: String, key: String,
         decide: @escaping @Sendable (SendEntry?, Date) -> SendLedgerRules.Decision
     ) async throws -> SendTransitionResult {
-        try await self.decide(operation, call) { current, now in
+        let now = nowParameter
+        let logger = logger
+        return try await perform(operation) { connection in
+            let (now, current) = try await Self.fetchSend(connection, account: account, key: key, now: now, logger: logger)
             switch decide(current, now) {
-            case .unchanged(let result): (nil, result)
-            case .write(let entry): (entry, .applied(entry))
+            case .unchanged(let result):
+                return result
+            case .write(let entry):
+                guard try await Self.saveSend(connection, entry, replacing: current, logger: logger) else {
+                    throw PostgresErrorMapping.CompareAndSetLost()
+                }
+                return .applied(entry)
             }
         }
     }
 
-    /// Runs `call` (one statement: the entry read under its row lock, the time, the write), then
-    /// lets `rules` decide on the entry and time the function read: the caller is answered by
-    /// the rules, and what the function wrote must be the rules' write (`Outcome.expect`).
-    /// Contention is decided inside the statement (the row lock; a concurrent first insert is
-    /// read again there), so nothing is decided on a stale read.
-    private func decide<Answer: Sendable>(
-        _ operation: String, _ call: PostgresSendTransition,
-        _ rules: @escaping @Sendable (SendEntry?, Date) -> (write: SendEntry?, answer: Answer)
-    ) async throws -> Answer {
-        let now = nowParameter
-        let logger = logger
-        let url = location.redacted
-        return try await perform(operation) { connection in
-            let outcome = try await call.run(connection, now: now, logger: logger)
-            let decision = rules(outcome.before, outcome.now)
-            try outcome.expect(decision.write, url: url, operation: operation)
-            return decision.answer
+    /// Compare-and-set: inserts `entry` when `current` is nil (failing if a row appeared), else
+    /// updates the row only if its revision and state are still `current`'s. True when written.
+    private static func saveSend(_ connection: PostgresConnection, _ entry: SendEntry, replacing current: SendEntry?,
+                                 logger: Logger) async throws -> Bool {
+        let row = SendLedgerRow(entry)
+        if let current {
+            return try await !connection.query("""
+                UPDATE send_ledger SET state = \(row.state), owner = \(row.owner), since = \(row.since), dm_event_id = \(row.dmEventId),
+                                       conversation_id = \(row.conversationId), reason = \(row.reason), finished_at = \(row.finishedAt),
+                                       attempts = \(row.attempts), revision = \(row.revision), updated_at = \(row.updatedAt),
+                                       unverified_since = \(row.unverifiedSince), reported_at = \(row.reportedAt)
+                WHERE account = \(entry.account) AND key = \(entry.key) AND revision = \(current.revision) AND state = \(current.state.name)
+                RETURNING 1
+                """, logger: logger).rows().isEmpty
         }
+        return try await !connection.query("""
+            INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
+                                     attempts, revision, created_at, updated_at, unverified_since, reported_at)
+            VALUES (\(entry.account), \(entry.key), \(row.state), \(row.owner), \(row.since), \(row.dmEventId), \(row.conversationId),
+                    \(row.reason), \(row.finishedAt), \(row.attempts), \(row.revision), \(row.createdAt), \(row.updatedAt),
+                    \(row.unverifiedSince), \(row.reportedAt))
+            ON CONFLICT (account, key) DO NOTHING
+            RETURNING 1
+            """, logger: logger).rows().isEmpty
     }
 
     /// The entry as stored and the time it is judged at (`PostgresTime`), in one statement.

@@ -13,11 +13,8 @@ import PostgresNIO
 /// - **Concurrency**: every state change is a compare-and-set decided by the shared pure rules
 ///   on a read (a revision, a version, an owner and expiry, or `INSERT ... ON CONFLICT DO
 ///   NOTHING`); one that loses is read and decided again, a bounded number of times, as are
-///   serialization failures (40001) and deadlocks (40P01). The send ledger's transitions, the
-///   dispatcher's hot path, are one statement each instead (`PostgresSendTransition`: read under
-///   the row lock, decided and written by the schema's function, checked against the same rules).
-///   The few multi-statement changes (the inbound commit, a recipient's line) are short
-///   transactions; none spans a network call.
+///   serialization failures (40001) and deadlocks (40P01). The few multi-statement changes (the
+///   inbound commit, a recipient's line) are short transactions; none spans a network call.
 /// - **Bounds**: every statement is bounded by `statement_timeout` (and locks by `lock_timeout`)
 ///   set on each connection, and every call, waiting for a connection included, by a deadline
 ///   of its own: a server that does not answer turns into `StateStoreError.unavailable`, which
