@@ -35,18 +35,20 @@ import Testing
 
     /// A renewal that fails (the database busy, its connection dropped) is tried again: the lease
     /// stays this process's while a later renewal lands within the TTL, and the work is kept.
+    /// A 30 s TTL: the retry, 250 ms after the failure at 10 s, lands in time however loaded the
+    /// machine (with 3 s, a whole suite's start-up once delayed it past the TTL).
     @Test func aFailedRenewalIsRetriedAndTheLeaseKept() async throws {
         let state = FailingRenewals(state: try await makeState(), failures: 1)
-        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(3))
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(30))
         #expect(try await holder.hold())
         let (_, held) = await holder.whileHeld { () async -> Void in
-            // Past the first renewal (which fails) and a retry, well inside the TTL.
-            let deadline = ContinuousClock.now + .seconds(15)
-            while state.renewals < 3 && ContinuousClock.now < deadline {
+            // Until the first renewal failed and its retry was made.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while state.renewals < 2 && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
-        #expect(state.renewals >= 3)
+        #expect(state.renewals >= 2, "the failed renewal was not retried")
         #expect(held, "one failed renewal gave the lease up")
         #expect(try await state.leaseHolder(account: "1", name: "ingest")?.owner == "a")
     }
@@ -54,18 +56,14 @@ import Testing
     /// Renewals failing for longer than the TTL give the lease up: another process may hold it.
     @Test func renewalsFailingForAWholeTTLLoseTheLease() async throws {
         let state = FailingRenewals(state: try await makeState(), failures: .max)
-        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .milliseconds(600))
+        let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .seconds(1))
         #expect(try await holder.hold())
         let (_, held) = await holder.whileHeld { () async -> Void in
-            // Work lasting three TTLs, with a retried renewal in it, is the scenario.
-            let start = ContinuousClock.now
-            let deadline = start + .seconds(15)
-            while (state.renewals < 2 || ContinuousClock.now - start < .milliseconds(1_800)) && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
+            // Work lasting three TTLs is the scenario.
+            try? await Task.sleep(for: .seconds(3))
         }
         #expect(!held)
-        #expect(state.renewals >= 2, "the failed renewal was not retried")
+        #expect(state.renewals >= 1)
     }
 
     /// A holder whose lease was taken while it worked is told so, and its next confirmation too.
