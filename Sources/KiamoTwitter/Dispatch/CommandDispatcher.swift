@@ -195,7 +195,7 @@ public final class CommandDispatcher: Sendable {
                                           failure: failure, attempts: deliveries, keepHeaders: false)
         if settlement == .ack {
             // Settled for good: the replies behind it in its recipient's line go on.
-            try? await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: .max)
+            await leaveLine(command, ticket: .max)
         }
         return settlement
     }
@@ -213,6 +213,18 @@ public final class CommandDispatcher: Sendable {
             return await deadLetter(inbound, accountId: nil, commandId: command.id, recipientId: command.recipientId,
                                     failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
                                     attempts: retry.attempt)
+        }
+        if await isSettledInLedger(command) {
+            // A copy of a reply already posted or failed for good (its ack lost to a restart, or a
+            // copy back from a tier after another delivery settled it): nothing is left to post, so
+            // it takes no turn in its customer's line. Queued behind a parked head it went round
+            // the tiers with the live replies, for as long as the head took.
+            let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
+            if settlement == .ack {
+                // The place it took on arriving goes with it.
+                await leaveLine(command, ticket: .max)
+            }
+            return settlement
         }
         let admission: RecipientLineAdmission
         do {
@@ -240,21 +252,41 @@ public final class CommandDispatcher: Sendable {
             // handling (the ledger keeps an earlier unknown outcome): the broker requeues it in an
             // order of its own, and a place kept would hold the replies behind it until it is back.
             if settlement == .ack || settlement == .handBack {
-                // The next reply to this customer waits on this write: tried again while the store
-                // is away, for as long as the entry would hold the line anyway.
-                let left = await StateWriteRetry(within: postingWindow, stopping: { [self] in isStopping }).run {
-                    try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
-                } failed: { attempt, error in
-                    if attempt == 1 {
-                        logger.info("could not take a settled command out of its recipient's line yet; trying again", metadata: ["command": "\(command.id)", "error": "\(error)"])
-                    }
-                }
-                if let left {
-                    // Settled all the same: the entry expires, and the next reply waits for it at most that long.
-                    logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(left)"])
-                }
+                await leaveLine(command, ticket: ticket)
             }
             return settlement
+        }
+    }
+
+    /// True when the ledger holds the command as settled for good: its last part sent (parts are
+    /// posted in order), or a part failed. A read that fails answers false: the command then
+    /// takes its turn as any other, which is only slower.
+    private func isSettledInLedger(_ command: SendCommand) async -> Bool {
+        for index in command.parts.indices.reversed() {
+            guard let entry = try? await state.sendEntry(account: command.accountId, key: command.ledgerKey(part: index)) else { return false }
+            switch entry.state {
+            case .sent: if index == command.parts.count - 1 { return true }
+            case .failed: return true
+            case .pending, .inFlight: break
+            }
+        }
+        return false
+    }
+
+    /// Takes a settled command out of its recipient's line (admitted with `ticket`; `.max`: whatever
+    /// its entry says). The next reply to this customer waits on this write: tried again while the
+    /// store is away, for as long as the entry would hold the line anyway.
+    private func leaveLine(_ command: SendCommand, ticket: UInt64) async {
+        let left = await StateWriteRetry(within: postingWindow, stopping: { [self] in isStopping }).run {
+            try await state.leaveLine(account: command.accountId, recipient: command.recipientId, commandId: command.id, ticket: ticket)
+        } failed: { attempt, error in
+            if attempt == 1 {
+                logger.info("could not take a settled command out of its recipient's line yet; trying again", metadata: ["command": "\(command.id)", "error": "\(error)"])
+            }
+        }
+        if let left {
+            // Settled all the same: the entry expires, and the next reply waits for it at most that long.
+            logger.warning("could not take a settled command out of its recipient's line", metadata: ["command": "\(command.id)", "error": "\(left)"])
         }
     }
 
