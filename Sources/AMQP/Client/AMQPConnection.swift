@@ -31,8 +31,10 @@ public final class AMQPConnection: Sendable {
     }
 
     /// Makes the first connection on a new connection thread, to the first node of the list that
-    /// answers. Returns once logged in; throws the typed reason otherwise (`connectFailed`, `authenticationFailed`, `accessRefused`,
-    /// `tlsFailed`), within `connectTimeout` for each of connect and login.
+    /// answers. Returns once logged in; throws the typed reason otherwise (`connectFailed`,
+    /// `authenticationFailed`, `accessRefused`, `tlsFailed`; with several nodes, a refusal of the
+    /// credentials if any node gave one, else the last node's error naming the others'), within
+    /// `connectTimeout` for each of connect and login, per node.
     public func connect() async throws {
         let mayStart = core.status.withLock { status -> Bool in
             switch status.state {

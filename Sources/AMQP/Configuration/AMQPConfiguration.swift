@@ -15,12 +15,16 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// Host of the first node (the only one for a single broker); setting it replaces that node's host.
     public var host: String {
         get { nodes.first?.host ?? "" }
-        set { nodes.isEmpty ? nodes.append(AMQPNode(host: newValue, port: defaultPort)) : (nodes[0].host = newValue) }
+        set {
+            if nodes.isEmpty { nodes = [AMQPNode(host: newValue, port: defaultPort)] } else { nodes[0].host = newValue }
+        }
     }
     /// Port of the first node (5672 for amqp, 5671 for amqps by default); setting it replaces that node's port.
     public var port: Int {
         get { nodes.first?.port ?? defaultPort }
-        set { nodes.isEmpty ? nodes.append(AMQPNode(host: "localhost", port: newValue)) : (nodes[0].port = newValue) }
+        set {
+            if nodes.isEmpty { nodes = [AMQPNode(host: "localhost", port: newValue)] } else { nodes[0].port = newValue }
+        }
     }
     /// User name.
     public var user: String

@@ -41,7 +41,7 @@ final class BrokerEventWatcher: Sendable {
             health.update("broker", ready: true, detail: "connected")
         case .reconnected(let generation, let node):
             Self.connected.record(1)
-            health.update("broker", ready: true, detail: "connected to \(node)")
+            health.update("broker", ready: true, detail: "connected")
             logger.info("reconnected to the broker \(url), node \(node) (connection \(generation) since start)")
         case .closed(let error):
             let lost = lostWith.withLock { lost in defer { lost = nil }; return lost }
