@@ -517,7 +517,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
   public function brokerNodes() : array
   {
     $a = $this->accessConf[ 'amqp' ] ;
-    if( $a[ 'hosts' ] === [] ) return [ [ 'host' => $a[ 'host' ], 'port' => $a[ 'port' ] ] ] ;
+    // parse_url keeps an IPv6 host's brackets; a node holds the bare address (nodeLabel adds them).
+    if( $a[ 'hosts' ] === [] ) return [ [ 'host' => is_string( $a[ 'host' ] ) ? trim( $a[ 'host' ], '[]' ) : $a[ 'host' ], 'port' => $a[ 'port' ] ] ] ;
     $nodes = [] ;
     foreach( array_values( $a[ 'hosts' ] ) as $i => $entry )
     {
@@ -1263,7 +1264,7 @@ class TwitterQueueMessagingManager
   {
     $a   = $this->getConf( 'access', 'amqp' ) ;
     $cfg = new AMQPConnectionConfig() ;
-    $cfg->setHost(              $node[ 'host' ] ) ;
+    $cfg->setHost(              str_contains( $node[ 'host' ], ':' ) ? '[' . $node[ 'host' ] . ']' : $node[ 'host' ] ) ;  // tcp://[v6]:port
     $cfg->setPort(              $node[ 'port' ] ) ;
     $cfg->setVhost(             $a[ 'vhost'    ] ) ;
     $cfg->setUser(              $a[ 'user'     ] ) ;

@@ -268,6 +268,9 @@ final class ConfigurationTest extends TestCase
         $single = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:s3cret@rmq1:5999/']);
         $this->assertSame([], $single->getConf('access', 'amqp.hosts'));
         $this->assertSame([['host' => 'rmq1', 'port' => 5999]], $single->brokerNodes());
+        $v6 = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:s3cret@[::1]:5680/']);
+        $this->assertSame([['host' => '::1', 'port' => 5680]], $v6->brokerNodes());
+        $this->assertSame('amqp://[::1]:5680 vhost /', $v6->_msgManager->brokerLabel());
     }
 
     public function passwordsWithCommasAndAtSigns(): array
