@@ -178,9 +178,10 @@ class TwitterQueueConnector implements GenericConnectorInterface
       'accountId'                   => '',                                // X account id: send() publishes to send.<accountId>
       'accountIds'                  => [],                                // more X account ids whose messages fetch() accepts (with accountId)
       'amqp'                        => [
-        'url'                          => '',                             // amqp[s]://user:password@host:port/vhost ; when set, replaces the next five
+        'url'                          => '',                             // amqp[s]://user:password@host:port/vhost (a cluster: @rmq1:5672,rmq2:5672/vhost) ; when set, replaces the next six
         'host'                         => '127.0.0.1',
         'port'                         => 5672,
+        'hosts'                        => [],                             // a cluster's nodes, 'host[:port]' each, tried in turn; when set, replaces host and port
         'vhost'                        => '/',
         'user'                         => 'guest',
         'password'                     => 'guest',                        // never logged nor shown
@@ -229,6 +230,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $this->runtimeConf = array_replace_recursive( $this->runtimeConf, $local[ 'runtime' ] ?? [] ) ;
     $this->accessConf  = array_replace_recursive( $this->accessConf,  $local[ 'access'  ] ?? [] ) ;
     if( isset( $local[ 'access' ][ 'accountIds' ] ) ) $this->accessConf[ 'accountIds' ] = $local[ 'access' ][ 'accountIds' ] ;  // a list replaces, never merges by index
+    if( isset( $local[ 'access' ][ 'amqp' ][ 'hosts' ] ) ) $this->accessConf[ 'amqp' ][ 'hosts' ] = $local[ 'access' ][ 'amqp' ][ 'hosts' ] ;
   }
 
   private static function checkKnownKeys( array $local, array $defaults, string $prefix, string $file ) : void
@@ -380,9 +382,44 @@ class TwitterQueueConnector implements GenericConnectorInterface
    * workers read from the same URL, so one URL serves both: heartbeat (seconds), connection_timeout
    * (milliseconds), connection_name, and for amqps cacertfile and verify (verify_peer or
    * verify_none). Throws without echoing the URL, which holds the password.
+   *
+   * A cluster, as the workers read it: several nodes separated by commas after the last '@'
+   * (amqp://user:password@rmq1:5672,rmq2:5672,[::1]:5673/vhost), sharing the scheme, credentials,
+   * vhost and query; each node takes its own port or the scheme's default. They come back as
+   * 'hosts' ('host:port' each), with 'host' and 'port' those of the first; a single node gives
+   * an empty 'hosts'. An empty node, a bad port or a scheme repeated per node is refused, naming
+   * the node by its position.
    */
   public static function parseAmqpUrl( string $url ) : array
   {
+    $bad = function( string $why ) { return new TwitterQueueException( 'configuration', "Configuration: the AMQP URL (access amqp.url or KIAMO_TWITTER_AMQP_URL): " . $why . "." ) ; } ;
+    $hosts = [] ;
+    $schemeEnd = strpos( $url, '://' ) ;
+    if( $schemeEnd !== false )
+    {
+      // The user information ends at the last '@', as the workers and their redaction read it.
+      $rest     = substr( $url, $schemeEnd + 3 ) ;
+      $at       = strrpos( $rest, '@' ) ;
+      $userInfo = $at === false ? '' : substr( $rest, 0, $at + 1 ) ;
+      $after    = $at === false ? $rest : substr( $rest, $at + 1 ) ;
+      if( str_contains( substr( $after, 0, strcspn( $after, '?#' ) ), '://' ) || preg_match( '/@[^@]*,amqps?:\/\//i', $userInfo ) === 1 )
+      {
+        throw $bad( "one scheme and one user information for every node: write amqp[s]://user:password@host1:port,host2:port/vhost" ) ;
+      }
+      $listEnd = strcspn( $after, '/?#' ) ;
+      $list    = substr( $after, 0, $listEnd ) ;
+      if( str_contains( $list, ',' ) )
+      {
+        $tls     = strtolower( substr( $url, 0, $schemeEnd ) ) === 'amqps' ;
+        $entries = explode( ',', $list ) ;
+        foreach( $entries as $i => $entry )
+        {
+          $hosts[] = self::parseNode( $entry, $tls ? 5671 : 5672, function( string $why ) use ( $bad, $i ) { return $bad( "node " . ( $i + 1 ) . " of the list: " . $why ) ; } ) ;
+        }
+        // The rest is read as the single-node URL of the first node.
+        $url = substr( $url, 0, $schemeEnd + 3 ) . $userInfo . $entries[ 0 ] . substr( $after, $listEnd ) ;
+      }
+    }
     $parts = parse_url( $url ) ;
     if( $parts === false || !isset( $parts[ 'scheme' ], $parts[ 'host' ] ) || !in_array( strtolower( $parts[ 'scheme' ] ), [ 'amqp', 'amqps' ], true ) )
     {
@@ -399,7 +436,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     ] ;
     if( isset( $parts[ 'user' ] ) ) $res[ 'user'     ] = rawurldecode( $parts[ 'user' ] ) ;
     if( isset( $parts[ 'pass' ] ) ) $res[ 'password' ] = rawurldecode( $parts[ 'pass' ] ) ;
-    $bad = function( string $why ) { return new TwitterQueueException( 'configuration', "Configuration: the AMQP URL (access amqp.url or KIAMO_TWITTER_AMQP_URL): " . $why . "." ) ; } ;
+    $res[ 'hosts' ] = array_map( function( array $node ) { return self::nodeLabel( $node ) ; }, $hosts ) ;
     foreach( array_filter( explode( '&', $parts[ 'query' ] ?? '' ) ) as $pair )
     {
       [ $key, $value ] = array_pad( explode( '=', $pair, 2 ), 2, '' ) ;
@@ -434,6 +471,64 @@ class TwitterQueueConnector implements GenericConnectorInterface
     return $res ;
   }
 
+  /**
+   * One node of a cluster's list, 'host[:port]' ('[v6]:port' for IPv6), as [ 'host' => , 'port' => ].
+   * $fail makes the exception from a reason; the reason never quotes the text (a mis-split URL
+   * could put part of a password there).
+   */
+  public static function parseNode( string $text, int $defaultPort, callable $fail ) : array
+  {
+    if( $text === '' ) throw $fail( "empty; write host[:port] for every node, separated by commas" ) ;
+    $host = $text ;
+    $port = null ;
+    if( $text[ 0 ] === '[' )
+    {
+      $close = strpos( $text, ']' ) ;
+      if( $close === false ) throw $fail( "unterminated IPv6 address" ) ;
+      $host  = substr( $text, 1, $close - 1 ) ;
+      $tail  = substr( $text, $close + 1 ) ;
+      if( $tail !== '' )
+      {
+        if( $tail[ 0 ] !== ':' ) throw $fail( "unexpected text after the IPv6 address" ) ;
+        $port = substr( $tail, 1 ) ;
+      }
+    }
+    elseif( ( $colon = strrpos( $text, ':' ) ) !== false )
+    {
+      $host = substr( $text, 0, $colon ) ;
+      $port = substr( $text, $colon + 1 ) ;
+    }
+    $host = rawurldecode( $host ) ;
+    if( $host === '' ) throw $fail( "the host is empty" ) ;
+    if( $port !== null && ( preg_match( '/^\d{1,5}$/', $port ) !== 1 || (int)$port < 1 || (int)$port > 65535 ) ) throw $fail( "the port is not a number in 1...65535" ) ;
+    return [ 'host' => $host, 'port' => $port === null ? $defaultPort : (int)$port ] ;
+  }
+
+  /** 'host:port', an IPv6 address in brackets: how a node is written in 'hosts' and shown. */
+  public static function nodeLabel( array $node ) : string
+  {
+    return ( str_contains( $node[ 'host' ], ':' ) ? '[' . $node[ 'host' ] . ']' : $node[ 'host' ] ) . ':' . $node[ 'port' ] ;
+  }
+
+  /**
+   * The broker nodes to try, in order: those of amqp.hosts (a cluster) or else amqp.host and
+   * amqp.port. Throws TwitterQueueException('configuration') naming the faulty entry of amqp.hosts.
+   */
+  public function brokerNodes() : array
+  {
+    $a = $this->accessConf[ 'amqp' ] ;
+    // parse_url keeps an IPv6 host's brackets; a node holds the bare address (nodeLabel adds them).
+    if( $a[ 'hosts' ] === [] ) return [ [ 'host' => is_string( $a[ 'host' ] ) ? trim( $a[ 'host' ], '[]' ) : $a[ 'host' ], 'port' => $a[ 'port' ] ] ] ;
+    $nodes = [] ;
+    foreach( array_values( $a[ 'hosts' ] ) as $i => $entry )
+    {
+      $fail    = function( string $why ) use ( $i ) { return new TwitterQueueException( 'configuration', "Configuration: access amqp.hosts, node " . ( $i + 1 ) . ": " . $why . "." ) ; } ;
+      if( !is_string( $entry ) ) throw $fail( "must be a string 'host[:port]'" ) ;
+      $nodes[] = self::parseNode( $entry, $a[ 'tls' ][ 'enabled' ] ? 5671 : 5672, $fail ) ;
+    }
+    return $nodes ;
+  }
+
   /** One line naming the first faulty key; nothing is checked against the broker here. */
   private function validateConfig() : void
   {
@@ -444,6 +539,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
     if( !is_string( $this->selfConf[ 'service' ] ) || trim( $this->selfConf[ 'service' ] ) === '' ) throw $bad( 'self service (KIAMO_TWITTER_SERVICE, or its alias KIAMO_TWITTER_SERVICE_NAME)', 'must be a non-empty name' ) ;
     if( !is_string( $a[ 'host' ] ) || $a[ 'host' ] === '' )                                           throw $bad( 'access amqp.host (KIAMO_TWITTER_AMQP_HOST)', 'must be a host name or address' ) ;
     if( !is_int( $a[ 'port' ] ) || $a[ 'port' ] < 1 || $a[ 'port' ] > 65535 )                         throw $bad( 'access amqp.port (KIAMO_TWITTER_AMQP_PORT)', 'must be an integer between 1 and 65535' ) ;
+    if( !is_array( $a[ 'hosts' ] ) || ( $a[ 'hosts' ] !== [] && array_keys( $a[ 'hosts' ] ) !== range( 0, count( $a[ 'hosts' ] ) - 1 ) ) ) throw $bad( 'access amqp.hosts', "must be a list of 'host[:port]'" ) ;
+    $this->brokerNodes() ;
     if( !is_string( $a[ 'vhost' ] ) || $a[ 'vhost' ] === '' )                                         throw $bad( 'access amqp.vhost (KIAMO_TWITTER_AMQP_VHOST)', 'must be a virtual host name ("/" by default)' ) ;
     if( !is_string( $a[ 'user' ] ) || $a[ 'user' ] === '' )                                           throw $bad( 'access amqp.user (KIAMO_TWITTER_AMQP_USER)', 'must be a user name' ) ;
     if( !is_string( $a[ 'password' ] ) )                                                              throw $bad( 'access amqp.password (KIAMO_TWITTER_AMQP_PASSWORD)', 'must be a string' ) ;
@@ -517,7 +614,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
   {
     $access = $this->accessConf ;
     $access[ 'amqp' ][ 'password' ] = '***' ;
-    if( $access[ 'amqp' ][ 'url' ] !== '' ) $access[ 'amqp' ][ 'url' ] = preg_replace( '#^([a-z]+://[^:/@]*):[^@]*@#i', '$1:***@', $access[ 'amqp' ][ 'url' ] ) ;
+    // The password ends at the last '@' (as the URL is read): a raw '@' in it must not end the mask.
+    if( $access[ 'amqp' ][ 'url' ] !== '' ) $access[ 'amqp' ][ 'url' ] = preg_replace( '#^([a-z]+://[^:/@]*):.*@#is', '$1:***@', $access[ 'amqp' ][ 'url' ] ) ;
     return [ 'self' => $this->selfConf, 'runtime' => $this->runtimeConf, 'access' => $access ] ;
   }
 
@@ -765,6 +863,8 @@ class TwitterQueueMessagingManager
   protected $_parent ;
   /** The last command published and confirmed: [ 'id', 'routingKey', 'body' ] (the tester reads it). */
   public    $lastCommand = null ;
+  /** Index of the broker node that answered last: the next connect tries it first. */
+  private   $lastNode    = 0 ;
 
   public    function __construct( $_parent )
   {
@@ -1125,13 +1225,47 @@ class TwitterQueueMessagingManager
     }
   }
 
-  /** A new connection from the configuration; failures become TwitterQueueException (never with the password). */
+  /**
+   * A new connection from the configuration; failures become TwitterQueueException (never with the
+   * password). With a cluster's node list it tries the nodes in turn, as php-amqplib's
+   * AbstractConnection::create_connection does, starting at the node that answered last, so a
+   * dead node costs one refused connect only until a live one answers; each call (fetch, send)
+   * opens its own connection, so a connection lost in one call is made again through the list by
+   * the next. create_connection itself is not used: it takes options, not AMQPConnectionConfig,
+   * and would lose the TLS settings below.
+   */
   public   function connect() : AbstractConnection
+  {
+    $nodes    = $this->_parent->brokerNodes() ;
+    $count    = count( $nodes ) ;
+    $failures = [] ;
+    for( $i = 0 ; $i < $count ; $i++ )
+    {
+      $index = ( $this->lastNode + $i ) % $count ;
+      try
+      {
+        $connection = AMQPConnectionFactory::create( $this->connectionConfig( $nodes[ $index ] ) ) ;
+      }
+      catch( \Throwable $e )
+      {
+        $failures[] = [ $nodes[ $index ], $e ] ;
+        if( $count > 1 ) $this->log( "Broker node " . TwitterQueueConnector::nodeLabel( $nodes[ $index ] ) . " refused or unreachable: " . $this->scrub( $e->getMessage() ), TwitterQueueLogger::LOG_WARN, __METHOD__ ) ;
+        continue ;
+      }
+      if( $count > 1 && $index !== $this->lastNode ) $this->log( "Connected to broker node " . TwitterQueueConnector::nodeLabel( $nodes[ $index ] ), TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+      $this->lastNode = $index ;
+      return $connection ;
+    }
+    throw $this->describeConnectFailures( $failures ) ;
+  }
+
+  /** The connection settings for one node. */
+  private  function connectionConfig( array $node ) : AMQPConnectionConfig
   {
     $a   = $this->getConf( 'access', 'amqp' ) ;
     $cfg = new AMQPConnectionConfig() ;
-    $cfg->setHost(              $a[ 'host'     ] ) ;
-    $cfg->setPort(              $a[ 'port'     ] ) ;
+    $cfg->setHost(              str_contains( $node[ 'host' ], ':' ) ? '[' . $node[ 'host' ] . ']' : $node[ 'host' ] ) ;  // tcp://[v6]:port
+    $cfg->setPort(              $node[ 'port' ] ) ;
     $cfg->setVhost(             $a[ 'vhost'    ] ) ;
     $cfg->setUser(              $a[ 'user'     ] ) ;
     $cfg->setPassword(          $a[ 'password' ] ) ;
@@ -1153,21 +1287,31 @@ class TwitterQueueMessagingManager
       $cfg->setSslVerifyName( $a[ 'tls' ][ 'verifyPeer' ] ) ;
       if( $a[ 'tls' ][ 'caFile' ] !== '' ) $cfg->setSslCaCert( $a[ 'tls' ][ 'caFile' ] ) ;
     }
-    try
-    {
-      return AMQPConnectionFactory::create( $cfg ) ;
-    }
-    catch( \Throwable $e )
-    {
-      throw $this->describeConnectFailure( $e ) ;
-    }
+    return $cfg ;
   }
 
-  private  function describeConnectFailure( \Throwable $e ) : TwitterQueueException
+  /**
+   * Every node failed: a refusal of the user or the vhost if a node gave one (they are the
+   * cluster's, no other node accepts them), else the last node's failure, with what the nodes
+   * before it said.
+   */
+  private  function describeConnectFailures( array $failures ) : TwitterQueueException
+  {
+    foreach( $failures as [ $node, $e ] )
+    {
+      $failure = $this->describeConnectFailure( $e, $node ) ;
+      if( $failure->getReason() === 'access_refused' ) return $failure ;
+    }
+    [ $node, $e ] = end( $failures ) ;
+    $before = array_map( function( array $f ) { return TwitterQueueConnector::nodeLabel( $f[ 0 ] ) . ": " . $this->scrub( $f[ 1 ]->getMessage() ) ; }, array_slice( $failures, 0, -1 ) ) ;
+    return $this->describeConnectFailure( $e, $node, $before === [] ? '' : "; the nodes tried before it failed too (" . implode( '; ', $before ) . ")" ) ;
+  }
+
+  private  function describeConnectFailure( \Throwable $e, array $node, string $others = '' ) : TwitterQueueException
   {
     $a      = $this->getConf( 'access', 'amqp' ) ;
     $where  = $this->brokerLabel() ;
-    $detail = $this->scrub( $e->getMessage() ) ;
+    $detail = $this->scrub( $e->getMessage() ) . $others ;
     $code   = (int)$e->getCode() ;
     if( $code === 403 || str_contains( $detail, 'ACCESS_REFUSED' ) )
     {
@@ -1181,7 +1325,7 @@ class TwitterQueueMessagingManager
     }
     if( $a[ 'tls' ][ 'enabled' ] && !self::isPlainNetworkFailure( $detail ) )
     {
-      $tlsFailure = $this->describeTlsFailure( $detail ) ;
+      $tlsFailure = $this->describeTlsFailure( $detail, $node ) ;
       if( $tlsFailure !== null ) return $tlsFailure ;
     }
     if( $e instanceof AMQPTimeoutException )
@@ -1205,13 +1349,13 @@ class TwitterQueueMessagingManager
    * with the same settings and no AMQP, records every warning to say why. Never sends the password.
    * Null when that connection's handshake succeeds: the failure was not TLS's.
    */
-  private  function describeTlsFailure( string $detail ) : ?TwitterQueueException
+  private  function describeTlsFailure( string $detail, array $node ) : ?TwitterQueueException
   {
     $a     = $this->getConf( 'access', 'amqp' ) ;
     $where = $this->brokerLabel() ;
     $ca    = $a[ 'tls' ][ 'caFile' ] !== '' ? "the CA file " . $a[ 'tls' ][ 'caFile' ] . " (access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE)"
                                              : "the system's CA store (set access amqp.tls.caFile, KIAMO_TWITTER_AMQP_TLS_CA_FILE, for a private CA)" ;
-    $why   = $this->probeTls() ;
+    $why   = $this->probeTls( $node ) ;
     if( $why === null ) return null ;
     if( !self::isPlainNetworkFailure( $why ) ) $detail = $this->scrub( $why ) ;
     if( stripos( $detail, 'certificate verify failed' ) !== false )
@@ -1221,7 +1365,7 @@ class TwitterQueueMessagingManager
     }
     if( preg_match( '/did not match expected|peer_name|hostname mismatch/i', $detail ) === 1 )
     {
-      return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " refused: its certificate does not name host '" . $a[ 'host' ] . "' (" . $detail . "). "
+      return new TwitterQueueException( 'tls_failed', "TLS to the broker at " . $where . " refused: its certificate does not name host '" . $node[ 'host' ] . "' (" . $detail . "). "
                                                     . "Connect with the host name the certificate was made for. Nothing was sent, the password included." ) ;
     }
     if( preg_match( '/wrong version number|packet length too long|record layer failure|unexpected eof|http request|Broken pipe|closed connection/i', $detail ) === 1 )
@@ -1233,7 +1377,7 @@ class TwitterQueueMessagingManager
   }
 
   /** The OpenSSL reasons of a TLS-only connection made with the connector's TLS settings; null when its handshake succeeded. */
-  private  function probeTls() : ?string
+  private  function probeTls( array $node ) : ?string
   {
     $a       = $this->getConf( 'access', 'amqp' ) ;
     $options = [ 'verify_peer' => $a[ 'tls' ][ 'verifyPeer' ], 'verify_peer_name' => $a[ 'tls' ][ 'verifyPeer' ] ] ;
@@ -1242,7 +1386,7 @@ class TwitterQueueMessagingManager
     set_error_handler( function( $no, $text ) use ( &$warnings ) { $warnings[] = $text ; return true ; } ) ;
     try
     {
-      $stream = stream_socket_client( 'ssl://' . $a[ 'host' ] . ':' . $a[ 'port' ], $errno, $errstr, (float)$a[ 'connectionTimeout' ], STREAM_CLIENT_CONNECT, stream_context_create( [ 'ssl' => $options ] ) ) ;
+      $stream = stream_socket_client( 'ssl://' . TwitterQueueConnector::nodeLabel( $node ), $errno, $errstr, (float)$a[ 'connectionTimeout' ], STREAM_CLIENT_CONNECT, stream_context_create( [ 'ssl' => $options ] ) ) ;
     }
     finally
     {
@@ -1295,11 +1439,12 @@ class TwitterQueueMessagingManager
     }
   }
 
-  /** amqp[s]://host:port/vhost, without credentials. */
+  /** amqp[s]://host:port/vhost (every node of a cluster's list), without credentials. */
   public   function brokerLabel() : string
   {
-    $a = $this->getConf( 'access', 'amqp' ) ;
-    return ( $a[ 'tls' ][ 'enabled' ] ? 'amqps' : 'amqp' ) . '://' . $a[ 'host' ] . ':' . $a[ 'port' ] . ' vhost ' . $a[ 'vhost' ] ;
+    $a     = $this->getConf( 'access', 'amqp' ) ;
+    $nodes = array_map( [ TwitterQueueConnector::class, 'nodeLabel' ], $this->_parent->brokerNodes() ) ;
+    return ( $a[ 'tls' ][ 'enabled' ] ? 'amqps' : 'amqp' ) . '://' . implode( ',', $nodes ) . ' vhost ' . $a[ 'vhost' ] ;
   }
 
   private  function scrub( string $text ) : string

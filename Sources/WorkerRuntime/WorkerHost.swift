@@ -198,7 +198,7 @@ struct WorkerService: Service, CustomStringConvertible {
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
             do {
                 try await connection.connect()
-                logger.info("connected to the broker \(amqpConfiguration.redactedURL) (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
+                logger.info("connected to the broker \(amqpConfiguration.redactedURL)\(connection.node.map { ", node \($0)" } ?? "") (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
                 return connection
             } catch let error as AMQPError {
                 switch error {

@@ -12,9 +12,12 @@ struct BrokerSession {
     static func open(
         _ label: String,
         heartbeat: Duration = .seconds(30),
-        reconnect: AMQPReconnectPolicy = AMQPReconnectPolicy(initialDelay: .milliseconds(50), maximumDelay: .seconds(1))
+        reconnect: AMQPReconnectPolicy = AMQPReconnectPolicy(initialDelay: .milliseconds(50), maximumDelay: .seconds(1)),
+        nodes: (AMQPNode) -> [AMQPNode] = { [$0] }
     ) async throws -> BrokerSession {
         var configuration = try AMQPConfiguration(url: try TestBroker.url())
+        // A node list around the test broker's node, as a cluster's amqp.url gives it.
+        configuration.nodes = nodes(AMQPNode(host: configuration.host, port: configuration.port))
         let name = TestBroker.uniqueName("test.\(label)")
         configuration.connectionName = name
         configuration.heartbeat = heartbeat

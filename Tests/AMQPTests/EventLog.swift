@@ -21,5 +21,8 @@ final class EventLog: Sendable {
     deinit { task.cancel() }
 
     var disconnects: Int { storage.events.withLock { $0.filter { if case .disconnected = $0 { true } else { false } }.count } }
+    var reconnectsScheduled: Int { storage.events.withLock { $0.filter { if case .reconnectScheduled = $0 { true } else { false } }.count } }
+    /// The node of each reconnect, in order.
+    var reconnectedNodes: [AMQPNode] { storage.events.withLock { $0.compactMap { if case .reconnected(_, let node) = $0 { node } else { nil } } } }
     var reconnects: Int { storage.events.withLock { $0.filter { if case .reconnected = $0 { true } else { false } }.count } }
 }

@@ -37,7 +37,8 @@ import Testing
         try "amqp://kiamo-ingest:change-me@rabbitmq:5672/\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         for environment in [["KIAMO_TWITTER_AMQP_URL_FILE": path],
-                            ["KIAMO_TWITTER_AMQP_URL": "amqps://kiamo-ingest:change%2Dme@broker.example:5671/"]] {
+                            ["KIAMO_TWITTER_AMQP_URL": "amqps://kiamo-ingest:change%2Dme@broker.example:5671/"],
+                            ["KIAMO_TWITTER_AMQP_URL": "amqp://kiamo-ingest:change-me@rmq1:5672,rmq2:5672,rmq3:5672/"]] {
             #expect {
                 try ConfigurationLoader(environment: environment).load()
             } throws: { error in

@@ -19,7 +19,8 @@ public final class AMQPConnection: Sendable {
         self.core = try ConnectionCore(configuration: configuration, logger: logger)
     }
 
-    /// A connection to `url` (`amqp://user:pass@host:port/vhost`); throws `AMQPError.invalidURL`.
+    /// A connection to `url` (`amqp://user:pass@host:port/vhost`, or a node list
+    /// `amqp://user:pass@rmq1,rmq2:5673/vhost`); throws `AMQPError.invalidURL`.
     public convenience init(url: String, logger: Logger = Logger(label: "kiamo.amqp")) throws {
         try self.init(configuration: AMQPConfiguration(url: url), logger: logger)
     }
@@ -29,9 +30,11 @@ public final class AMQPConnection: Sendable {
         core.submit(.close(nil))
     }
 
-    /// Makes the first connection on a new connection thread. Returns once logged in; throws the
-    /// typed reason otherwise (`connectFailed`, `authenticationFailed`, `accessRefused`,
-    /// `tlsFailed`), within `connectTimeout` for each of connect and login.
+    /// Makes the first connection on a new connection thread, to the first node of the list that
+    /// answers. Returns once logged in; throws the typed reason otherwise (`connectFailed`,
+    /// `authenticationFailed`, `accessRefused`, `tlsFailed`; with several nodes, a refusal of the
+    /// credentials if any node gave one, else the last node's error naming the others'), within
+    /// `connectTimeout` for each of connect and login, per node.
     public func connect() async throws {
         let mayStart = core.status.withLock { status -> Bool in
             switch status.state {
@@ -79,6 +82,12 @@ public final class AMQPConnection: Sendable {
     /// Where the connection is in its life.
     public var state: AMQPConnectionState {
         core.status.withLock { $0.state }
+    }
+
+    /// The broker node of the current connection (or of the last one while reconnecting); nil
+    /// before the first connect. With a node list, this tells which node the client moved to.
+    public var node: AMQPNode? {
+        core.status.withLock { $0.node }
     }
 
     /// True while the broker blocks publishing (`connection.blocked`, a resource alarm).

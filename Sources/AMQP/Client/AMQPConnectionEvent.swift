@@ -1,13 +1,14 @@
 /// Something that happened to a connection, for logs and metrics (`AMQPConnection.events()`).
 public enum AMQPConnectionEvent: Sendable {
-    /// Connection number `generation` is up (1 for the first connect).
-    case connected(generation: UInt64)
+    /// Connection number `generation` is up (1 for the first connect), to `node`.
+    case connected(generation: UInt64, node: AMQPNode)
     /// The connection dropped; every unconfirmed publish failed with this error.
     case disconnected(AMQPError)
     /// The next attempt starts after `delay`.
     case reconnectScheduled(attempt: Int, delay: Duration)
-    /// Back up: channels reopened, topology declared again, consumers resumed.
-    case reconnected(generation: UInt64)
+    /// Back up, on `node` (the next node of the list that answered): channels reopened, topology
+    /// declared again, consumers resumed.
+    case reconnected(generation: UInt64, node: AMQPNode)
     /// A recorded declaration could not be redone after a reconnect (the broker refused it).
     case topologyRecoveryFailed(entity: String, error: AMQPError)
     /// The broker stopped accepting publishes (resource alarm); publishes wait.
@@ -22,14 +23,14 @@ extension AMQPConnectionEvent: CustomStringConvertible {
     /// A sentence for logs and `/readyz`, never Swift's `reconnectScheduled(attempt: 6, ...)`.
     public var description: String {
         switch self {
-        case .connected(let generation):
-            generation == 1 ? "connected" : "connected (connection \(generation))"
+        case .connected(let generation, let node):
+            generation == 1 ? "connected to \(node)" : "connected to \(node) (connection \(generation))"
         case .disconnected(let error):
             "connection lost: \(error)"
         case .reconnectScheduled(let attempt, let delay):
             "reconnecting in \(Self.seconds(delay)) (attempt \(attempt))"
-        case .reconnected(let generation):
-            "reconnected (connection \(generation) since start)"
+        case .reconnected(let generation, let node):
+            "reconnected to \(node) (connection \(generation) since start)"
         case .topologyRecoveryFailed(let entity, let error):
             "could not declare \(entity) again after reconnecting: \(error)"
         case .blocked(let reason):

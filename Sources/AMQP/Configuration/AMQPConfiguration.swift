@@ -4,13 +4,28 @@ internal import URLRedaction
 /// Everything a connection needs: where the broker is, who we are, and how the connection
 /// behaves (heartbeat, timeouts, reconnects).
 ///
-/// Build it from a URL (`amqp://user:pass@host:port/vhost`, `amqps://` for TLS) or field by field.
+/// Build it from a URL (`amqp://user:pass@host:port/vhost`, `amqps://` for TLS, several nodes
+/// as `amqp://user:pass@rmq1:5672,rmq2:5672/vhost`) or field by field.
 /// Its `description` never shows the password.
 public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
-    /// Broker host name or address.
-    public var host: String
-    /// Broker port (5672 for amqp, 5671 for amqps by default).
-    public var port: Int
+    /// The broker nodes, tried in this order: the first connect goes to the first node that
+    /// answers; after a loss the connection moves on to the next node, round-robin. One node for a
+    /// single broker; never empty once validated.
+    public var nodes: [AMQPNode]
+    /// Host of the first node (the only one for a single broker); setting it replaces that node's host.
+    public var host: String {
+        get { nodes.first?.host ?? "" }
+        set {
+            if nodes.isEmpty { nodes = [AMQPNode(host: newValue, port: defaultPort)] } else { nodes[0].host = newValue }
+        }
+    }
+    /// Port of the first node (5672 for amqp, 5671 for amqps by default); setting it replaces that node's port.
+    public var port: Int {
+        get { nodes.first?.port ?? defaultPort }
+        set {
+            if nodes.isEmpty { nodes = [AMQPNode(host: "localhost", port: newValue)] } else { nodes[0].port = newValue }
+        }
+    }
     /// User name.
     public var user: String
     /// Password; never logged nor put in an error.
@@ -51,8 +66,7 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         reconnect: AMQPReconnectPolicy = AMQPReconnectPolicy(),
         frameMax: Int = 131_072
     ) {
-        self.host = host
-        self.port = port ?? (tls == nil ? 5672 : 5671)
+        self.nodes = [AMQPNode(host: host, port: port ?? (tls == nil ? 5672 : 5671))]
         self.user = user
         self.password = password
         self.vhost = vhost
@@ -65,8 +79,11 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         self.frameMax = frameMax
     }
 
-    /// Parses `amqp[s]://[user[:password]@]host[:port][/vhost][?key=value&...]`.
+    /// Parses `amqp[s]://[user[:password]@]host[:port][,host[:port]...][/vhost][?key=value&...]`.
     ///
+    /// Several nodes, separated by commas, make a cluster's list: they share the scheme, user,
+    /// password, vhost and query; each takes its own port or the scheme's default. An empty node
+    /// or a scheme repeated per node is an error.
     /// The user information ends at the *last* `@` (so a password may hold `/`, `?`, `#`, `:` or
     /// `@` written raw), then the rest is cut at `#`, `?` and `/`: the same rule `URLRedactor`
     /// masks by, so what is read as credentials is exactly what never appears in text.
@@ -93,6 +110,9 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
+        if rest.contains("://") || userInfo.map(Self.repeatsScheme) == true {
+            throw fail("one scheme and one user information for every node: write amqp[s]://user:password@host1:port,host2:port/vhost")
+        }
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let hostPort = rest[..<slash]
         let path = rest[slash...]
@@ -113,29 +133,18 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        var hostPart = hostPort
-        var portPart: Substring? = nil
-        if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else { throw fail("unterminated IPv6 address") }
-            hostPart = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
-            let after = hostPort[hostPort.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw fail("unexpected text after the IPv6 address") }
-                portPart = after.dropFirst()
+        let entries = hostPort.split(separator: ",", omittingEmptySubsequences: false)
+        if entries.count > 1 || !hostPort.isEmpty {
+            nodes = []
+            for (index, entry) in entries.enumerated() {
+                // Position, never the text: a mis-split URL could put part of a password here.
+                let which = entries.count > 1 ? "node \(index + 1) of the list: " : ""
+                guard !entry.isEmpty || entries.count == 1 else {
+                    throw fail("\(which)empty; write host[:port] for every node, separated by commas")
+                }
+                nodes.append(try Self.node(entry, defaultPort: defaultPort) { fail(which + $0) })
             }
-        } else if let colon = hostPort.lastIndex(of: ":") {
-            hostPart = hostPort[..<colon]
-            portPart = hostPort[hostPort.index(after: colon)...]
         }
-        guard let host = String(hostPart).removingPercentEncoding else { throw fail("the host is not valid percent-encoding") }
-        if !host.isEmpty { self.host = host }
-        if let portPart {
-            guard let port = Int(portPart), (1...65_535).contains(port) else {
-                throw fail("the port is not a number in 1...65535")
-            }
-            self.port = port
-        }
-
         if path.count > 1 {
             let encoded = path.dropFirst()
             guard !encoded.contains("/") else { throw fail("the vhost must be one path segment; write '/' inside it as %2F") }
@@ -178,12 +187,52 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The URL of this configuration as `URLRedactor` prints it: user and password masked.
+    /// Parses one `host[:port]` of the node list (`[v6]:port` for IPv6); `fail` makes the error.
+    private static func node(_ text: Substring, defaultPort: Int, fail: (String) -> AMQPError) throws -> AMQPNode {
+        var hostPart = text
+        var portPart: Substring? = nil
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { throw fail("unterminated IPv6 address") }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let after = text[text.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw fail("unexpected text after the IPv6 address") }
+                portPart = after.dropFirst()
+            }
+        } else if let colon = text.lastIndex(of: ":") {
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard let host = String(hostPart).removingPercentEncoding else { throw fail("the host is not valid percent-encoding") }
+        var node = AMQPNode(host: host.isEmpty ? "localhost" : host, port: defaultPort)
+        if let portPart {
+            guard let port = Int(portPart), (1...65_535).contains(port) else {
+                throw fail("the port is not a number in 1...65535")
+            }
+            node.port = port
+        }
+        return node
+    }
+
+    /// True when the user information holds a second `@…,amqp://`: each node was written as a
+    /// whole URL (`amqp://u:p@h1,amqp://u:p@h2`), which the last-`@` rule would otherwise read as
+    /// one long password.
+    private static func repeatsScheme(_ userInfo: Substring) -> Bool {
+        let text = userInfo.lowercased()
+        guard let at = text.firstIndex(of: "@") else { return false }
+        let after = text[at...]
+        return after.contains(",amqp://") || after.contains(",amqps://")
+    }
+
+    /// 5672 for amqp, 5671 for amqps.
+    var defaultPort: Int { tls == nil ? 5672 : 5671 }
+
+    /// The URL of this configuration as `URLRedactor` prints it: user and password masked, every
+    /// node listed.
     public var redactedURL: String {
         let scheme = tls == nil ? "amqp" : "amqps"
-        let hostText = host.contains(":") ? "[\(host)]" : host
         let vhostText = vhost == "/" ? "" : vhost.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? vhost
-        return "\(scheme)://\(URLRedactor.mask)@\(hostText):\(port)/\(vhostText)"
+        return "\(scheme)://\(URLRedactor.mask)@\(nodes.map(\.description).joined(separator: ","))/\(vhostText)"
     }
 
     /// `redactedURL`: never the password.
@@ -201,11 +250,14 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         guard heartbeatSeconds >= 0, heartbeatSeconds <= Double(UInt16.max) else {
             throw AMQPError.invalidArgument("heartbeat must be 0...65535 s, not \(heartbeat)")
         }
-        guard (1...65_535).contains(port) else { throw AMQPError.invalidArgument("port must be 1...65535, not \(port)") }
+        guard !nodes.isEmpty else { throw AMQPError.invalidArgument("no broker node: give at least one host") }
+        for node in nodes {
+            guard (1...65_535).contains(node.port) else { throw AMQPError.invalidArgument("port must be 1...65535, not \(node.port) (node \(node))") }
+            guard !node.host.isEmpty else { throw AMQPError.invalidArgument("a node's host is empty") }
+        }
         guard frameMax >= 4096 else { throw AMQPError.invalidArgument("frameMax must be at least 4096, not \(frameMax)") }
         guard connectTimeout > .zero, operationTimeout > .zero else {
             throw AMQPError.invalidArgument("connectTimeout and operationTimeout must be positive")
         }
-        guard !host.isEmpty else { throw AMQPError.invalidArgument("host is empty") }
     }
 }

@@ -33,6 +33,8 @@ final class ConnectionLoop {
     /// Connections made so far.
     var connectionGeneration: UInt64 = 0
     var reconnectAttempt = 0
+    /// Which node of `configuration.nodes` the next connect tries first.
+    var rotation: NodeRotation
     var reconnectAt: ContinuousClock.Instant?
     var lastSend: ContinuousClock.Instant
     var lastReceive: ContinuousClock.Instant
@@ -56,6 +58,7 @@ final class ConnectionLoop {
 
     init(core: ConnectionCore) {
         self.core = core
+        rotation = NodeRotation(count: core.configuration.nodes.count)
         lastSend = clock.now
         lastReceive = clock.now
     }
@@ -76,24 +79,47 @@ final class ConnectionLoop {
             return
         }
         first.succeed()
-        core.events.emit(.connected(generation: connectionGeneration))
+        core.events.emit(.connected(generation: connectionGeneration, node: currentNode))
         while running {
             turn()
         }
         finish(graceful: terminalError == nil, quietly: false)
     }
 
+    /// The node of the current (or last) connection.
+    var currentNode: AMQPNode {
+        configuration.nodes[rotation.current ?? 0]
+    }
+
+    /// Connects to the first node of the rotation's round that answers; throws the round's
+    /// failure when none does. Each attempt is bounded by `connectTimeout`, so a round of
+    /// unreachable nodes blocks this thread at most that long per node.
     private func establish() throws {
-        let connection = try LiveConnection.open(configuration, encoder: encoder)
-        live = connection
-        corked = false
-        connectionGeneration += 1
-        lastSend = clock.now
-        lastReceive = clock.now
-        setState(.connected(generation: connectionGeneration))
-        // Connects and reconnects reach the application as events (`AMQPConnection.events()`):
-        // it says them once, in its words; the library keeps its own account for debugging.
-        logger.debug("AMQP connected to \(configuration.redactedURL) (heartbeat \(connection.heartbeat.map { "\($0)" } ?? "off"))")
+        var failures: [(node: AMQPNode, error: AMQPError)] = []
+        for index in rotation.round() {
+            let node = configuration.nodes[index]
+            let connection: LiveConnection
+            do {
+                connection = try LiveConnection.open(configuration, node: node, encoder: encoder)
+            } catch {
+                let failure = error as? AMQPError ?? .protocolError("\(error)")
+                if configuration.nodes.count > 1 { logger.debug("AMQP connect to node \(node) failed: \(failure)") }
+                failures.append((node, failure))
+                continue
+            }
+            live = connection
+            rotation.connected(to: index)
+            corked = false
+            connectionGeneration += 1
+            lastSend = clock.now
+            lastReceive = clock.now
+            setState(.connected(generation: connectionGeneration))
+            // Connects and reconnects reach the application as events (`AMQPConnection.events()`):
+            // it says them once, in its words; the library keeps its own account for debugging.
+            logger.debug("AMQP connected to node \(node) of \(configuration.redactedURL) (heartbeat \(connection.heartbeat.map { "\($0)" } ?? "off"))")
+            return
+        }
+        throw NodeRotation.failure(of: failures)
     }
 
     private func turn() {
@@ -246,9 +272,11 @@ final class ConnectionLoop {
 
     func setState(_ state: AMQPConnectionState) {
         let blocked = blockedReason
+        let node = rotation.current.map { configuration.nodes[$0] }
         core.status.withLock {
             $0.state = state
             $0.blockedReason = blocked
+            $0.node = node
         }
     }
 
@@ -372,7 +400,7 @@ final class ConnectionLoop {
         }
         logger.debug("AMQP reconnected to \(configuration.redactedURL) after \(reconnectAttempt) attempt(s)")
         reconnectAttempt = 0
-        core.events.emit(.reconnected(generation: connectionGeneration))
+        core.events.emit(.reconnected(generation: connectionGeneration, node: currentNode))
         for channel in channels.values { startNextRPC(channel) }
         let waiting = parked
         parked.removeAll()

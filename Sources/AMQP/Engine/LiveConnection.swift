@@ -20,13 +20,13 @@ final class LiveConnection {
         amqp_destroy_connection(state)
     }
 
-    /// TCP (or TLS) connect and AMQP login, each bounded by `connectTimeout`. Blocking: runs on
-    /// the connection thread only.
-    static func open(_ configuration: AMQPConfiguration, encoder: CEncoder) throws -> LiveConnection {
+    /// TCP (or TLS) connect to `node` and AMQP login, each bounded by `connectTimeout`.
+    /// Blocking: runs on the connection thread only.
+    static func open(_ configuration: AMQPConfiguration, node: AMQPNode, encoder: CEncoder) throws -> LiveConnection {
         guard let state = amqp_new_connection() else { throw AMQPError.protocolError("out of memory creating a connection") }
         let connection = LiveConnection(state: state)
-        let host = configuration.host
-        let port = configuration.port
+        let host = node.host
+        let port = node.port
 
         let socket: OpaquePointer?
         if let tls = configuration.tls {

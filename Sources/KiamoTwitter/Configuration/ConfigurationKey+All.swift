@@ -15,11 +15,11 @@ extension ConfigurationKey {
                          "Folder of the daily log files."),
 
         ConfigurationKey("amqp.url", env: "KIAMO_TWITTER_AMQP_URL", .secret, default: "amqp://guest:guest@127.0.0.1:5672/",
-                         "Broker URL, `amqp://user:password@host:port/vhost` or `amqps://...` (the password is masked in every output)."),
+                         "Broker URL, `amqp://user:password@host:port/vhost` or `amqps://...` (the password is masked in every output); a cluster's nodes separated by commas, `amqp://user:password@rmq1:5672,rmq2:5672,rmq3:5672/vhost` (\"A broker cluster\")."),
         ConfigurationKey("amqp.exchange", env: "KIAMO_TWITTER_AMQP_EXCHANGE", .string, default: "kiamo.twitter",
                          "Main topic exchange; queue and other exchange names derive from it (`<exchange>.inbound`, `<exchange>.dlx`, ...)."),
         ConfigurationKey("amqp.queueType", env: "KIAMO_TWITTER_AMQP_QUEUE_TYPE", .choice(["classic", "quorum"]), default: "classic",
-                         "Type of the inbound, send, report and dead-letter queues (`quorum` for a replicated cluster)."),
+                         "Type of every queue the workers declare, retry tiers and dead letters included (`quorum` for a broker cluster: \"A broker cluster\")."),
         ConfigurationKey("amqp.heartbeat", env: "KIAMO_TWITTER_AMQP_HEARTBEAT", .duration, default: "30s",
                          "AMQP heartbeat interval."),
         ConfigurationKey("amqp.reportsMaxLength", env: "KIAMO_TWITTER_AMQP_REPORTS_MAX_LENGTH", .integer(1...100_000_000), default: "100000",

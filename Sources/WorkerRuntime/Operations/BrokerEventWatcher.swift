@@ -39,10 +39,10 @@ final class BrokerEventWatcher: Sendable {
             Self.connected.record(1)
             // The first connect: the start-up already said it, with the URL.
             health.update("broker", ready: true, detail: "connected")
-        case .reconnected(let generation):
+        case .reconnected(let generation, let node):
             Self.connected.record(1)
             health.update("broker", ready: true, detail: "connected")
-            logger.info("reconnected to the broker \(url) (connection \(generation) since start)")
+            logger.info("reconnected to the broker \(url), node \(node) (connection \(generation) since start)")
         case .closed(let error):
             let lost = lostWith.withLock { lost in defer { lost = nil }; return lost }
             Self.connected.record(0)

@@ -244,7 +244,89 @@ final class ConfigurationTest extends TestCase
         $dump = json_encode($c->getPublicConf());
         $this->assertStringNotContainsString('hunter2', $dump);
         $this->assertStringContainsString('amqp://kiamo:***@h:5672/', $c->getPublicConf()['access']['amqp']['url']);
+        // The password ends at the last '@', as the workers read it: an '@' written raw stays masked.
+        $raw = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:hun@ter2@rmq1:5672,rmq2:5672/']);
+        $this->assertSame('amqp://kiamo:***@rmq1:5672,rmq2:5672/', $raw->getPublicConf()['access']['amqp']['url']);
         $this->assertSame('***', $c->getPublicConf()['access']['amqp']['password']);
         $this->assertStringNotContainsString('hunter2', TestConnector::logOf($c));
+    }
+
+    /** A cluster's node list, in the form the workers read: one scheme, credentials, vhost and query for every node. */
+    public function testANodeListUrlSetsEveryNodeAndTheFirstAsHostAndPort(): void
+    {
+        $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:s3cret@rmq1:5672,rmq2:5673,rmq3,[fd00::4]:5674/prod?heartbeat=5']);
+        $a = $c->getConf('access', 'amqp');
+        $this->assertSame(['rmq1:5672', 'rmq2:5673', 'rmq3:5672', '[fd00::4]:5674'], $a['hosts']);
+        $this->assertSame(['rmq1', 5672, 'prod', 'kiamo', 's3cret', 5], [$a['host'], $a['port'], $a['vhost'], $a['user'], $a['password'], $a['heartbeat']]);
+        $this->assertSame([['host' => 'rmq1', 'port' => 5672], ['host' => 'rmq2', 'port' => 5673], ['host' => 'rmq3', 'port' => 5672], ['host' => 'fd00::4', 'port' => 5674]], $c->brokerNodes());
+        $this->assertSame('amqp://rmq1:5672,rmq2:5673,rmq3:5672,[fd00::4]:5674 vhost prod', $c->_msgManager->brokerLabel());
+
+        $tls = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqps://kiamo:s3cret@rmq1,rmq2:5680/']);
+        $this->assertSame(['rmq1:5671', 'rmq2:5680'], $tls->getConf('access', 'amqp.hosts'));
+        $this->assertTrue($tls->getConf('access', 'amqp.tls.enabled'));
+
+        $single = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:s3cret@rmq1:5999/']);
+        $this->assertSame([], $single->getConf('access', 'amqp.hosts'));
+        $this->assertSame([['host' => 'rmq1', 'port' => 5999]], $single->brokerNodes());
+        $v6 = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:s3cret@[::1]:5680/']);
+        $this->assertSame([['host' => '::1', 'port' => 5680]], $v6->brokerNodes());
+        $this->assertSame('amqp://[::1]:5680 vhost /', $v6->_msgManager->brokerLabel());
+    }
+
+    public function passwordsWithCommasAndAtSigns(): array
+    {
+        return ['raw comma' => ['Qz,ss', 'Qz,ss'], 'encoded comma' => ['Qz%2Css', 'Qz,ss'], 'encoded at' => ['Qz%40ss', 'Qz@ss'], 'comma and encoded at' => ['Qz,b%40c', 'Qz,b@c']];
+    }
+
+    /** @dataProvider passwordsWithCommasAndAtSigns */
+    public function testAPasswordWithCommasOrAtSignsStaysWholeInANodeList(string $written, string $password): void
+    {
+        $c = $this->connector(['KIAMO_TWITTER_AMQP_URL' => 'amqp://kiamo:' . $written . '@rmq1:5672,rmq2:5672/v']);
+        $this->assertSame($password, $c->getConf('access', 'amqp.password'));
+        $this->assertSame(['rmq1:5672', 'rmq2:5672'], $c->getConf('access', 'amqp.hosts'));
+        $this->assertStringNotContainsString('Qz', json_encode($c->getPublicConf()['access']['amqp']));
+    }
+
+    public function badNodeLists(): array
+    {
+        return [
+            'an empty node' => ['amqp://u:Qzv-secret@rmq1,,rmq3/', 'node 2 of the list: empty'],
+            'a trailing comma' => ['amqp://u:Qzv-secret@rmq1,rmq2,/', 'node 3 of the list: empty'],
+            'a bad port' => ['amqp://u:Qzv-secret@rmq1:5672,rmq2:99999/', 'node 2 of the list: the port is not a number in 1...65535'],
+            'a port that is no number' => ['amqp://u:Qzv-secret@rmq1:5672,rmq2:x/', 'node 2 of the list: the port is not a number'],
+            'an unterminated IPv6 address' => ['amqp://u:Qzv-secret@rmq1,[::1/', 'node 2 of the list: unterminated IPv6 address'],
+            'mixed schemes' => ['amqp://u:Qzv-secret@rmq1,amqps://rmq2/', 'one scheme and one user information for every node'],
+            'a whole URL per node' => ['amqp://u:Qzv-secret@rmq1,amqp://u:Qzv-secret@rmq2/', 'one scheme and one user information for every node'],
+        ];
+    }
+
+    /** @dataProvider badNodeLists */
+    public function testABadNodeListIsRefusedNamingTheNodeNeverThePassword(string $url, string $phrase): void
+    {
+        try {
+            $this->connector(['KIAMO_TWITTER_AMQP_URL' => $url]);
+            $this->fail('accepted ' . $url);
+        } catch (TwitterQueueException $e) {
+            $this->assertSame('configuration', $e->getReason());
+            $this->assertStringContainsString($phrase, $e->getMessage());
+            $this->assertStringNotContainsString('Qzv', (string)$e);
+        }
+    }
+
+    /** The settings file's list form: access amqp.hosts, replacing host and port (not merged by index). */
+    public function testASettingsFileCanListTheNodes(): void
+    {
+        $file = TestConnector::tempDir('site-nodes') . '/TwitterQueueConnector.config.php';
+        file_put_contents($file, "<?php\nreturn [ 'access' => [ 'amqp' => [ 'hosts' => [ 'rmq1', 'rmq2:5673', '[::1]' ], 'user' => 'kiamo' ] ] ] ;\n");
+        $c = new TwitterQueueConnector(new ConnectorConfiguration(), ['KIAMO_TWITTER_CONFIG_FILE' => $file, 'KIAMO_TWITTER_LOG_PATH' => TestConnector::tempDir('conf-logs')]);
+        $this->assertSame([['host' => 'rmq1', 'port' => 5672], ['host' => 'rmq2', 'port' => 5673], ['host' => '::1', 'port' => 5672]], $c->brokerNodes());
+
+        file_put_contents($file, "<?php\nreturn [ 'access' => [ 'amqp' => [ 'hosts' => [ 'rmq1', 'rmq2:0' ] ] ] ] ;\n");
+        try {
+            new TwitterQueueConnector(new ConnectorConfiguration(), ['KIAMO_TWITTER_CONFIG_FILE' => $file, 'KIAMO_TWITTER_LOG_PATH' => TestConnector::tempDir('conf-logs')]);
+            $this->fail('accepted port 0');
+        } catch (TwitterQueueException $e) {
+            $this->assertStringContainsString('access amqp.hosts, node 2: the port is not a number in 1...65535', $e->getMessage());
+        }
     }
 }
