@@ -16,6 +16,18 @@ import TestSupport
         #expect(shipped == expected, "compose/rabbitmq/definitions.json differs from Topology(); regenerate it with KIAMO_WRITE_DEFINITIONS=1 swift test --filter ComposeDefinitionsTests")
     }
 
+    /// The cluster's broker (compose.cluster.yaml) loads the same topology with quorum queues,
+    /// as the workers declare it with `amqp.queueType: quorum`.
+    @Test func shippedQuorumDefinitionsAreTheWorkersQuorumTopology() throws {
+        let file = PackagePaths.root.appendingPathComponent("compose/rabbitmq/definitions.quorum.json")
+        let expected = try Topology(queueType: .quorum).rabbitMQDefinitions()
+        if ProcessInfo.processInfo.environment["KIAMO_WRITE_DEFINITIONS"] == "1" {
+            try expected.write(to: file)
+        }
+        let shipped = try? Data(contentsOf: file)
+        #expect(shipped == expected, "compose/rabbitmq/definitions.quorum.json differs from Topology(queueType: .quorum); regenerate it with KIAMO_WRITE_DEFINITIONS=1 swift test --filter ComposeDefinitionsTests")
+    }
+
     /// The users the compose broker creates at boot: one per role, with the rights the workers'
     /// declarations need (scripts/check-compose --broker proves them on a real node).
     @Test func shippedUserTemplateIsTheRolesPermissions() throws {

@@ -21,11 +21,17 @@ fail() { echo "kiamo-rabbitmq: $*" >&2; exit 1; }
 
 # Prints "<user> <password hash> <placeholder|ok>" for the URL in KIAMO_URL (user and password
 # percent-decoded, as the workers and the connector decode them); exits 1 on a URL without both.
+# The user information runs from the scheme to the last "@", as the workers read it, so a cluster's
+# node list (amqp://user:pass@rabbitmq:5672,rabbitmq-2:5672/) reads as a single node does.
 parse_url() {
   erl -noshell -eval '
     try
       Url = string:trim(os:getenv("KIAMO_URL")),
-      #{userinfo := Info} = uri_string:parse(Url),
+      [Scheme, Rest] = string:split(Url, "://"),
+      true = lists:member(string:lowercase(Scheme), ["amqp", "amqps"]),
+      [Authority | _] = string:split(Rest, "/"),
+      [Info, Hosts] = string:split(Authority, "@", trailing),
+      true = length(Hosts) > 0,
       [User, Pass] = string:split(Info, ":"),
       Decode = fun(S) -> unicode:characters_to_binary(uri_string:percent_decode(S)) end,
       Password = Decode(Pass),
@@ -62,5 +68,19 @@ mkdir -p "$out"
 printf '%s,\n%s\n' "${topology%\}*}" "${users#*\{}" > "$out/definitions.json"
 if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$out"; fi
 echo "kiamo-rabbitmq: definitions written to $out (users:$seen)" >&2
+
+# A cluster's nodes must share one Erlang cookie (compose.cluster.yaml gives each the
+# erlang_cookie secret): installed where RabbitMQ reads it, readable by it alone.
+if [ -r "$secrets/erlang_cookie" ]; then
+  cookie_file=${KIAMO_COOKIE_FILE:-/var/lib/rabbitmq/.erlang.cookie}
+  cookie=$(tr -d '[:space:]' < "$secrets/erlang_cookie")
+  [ ${#cookie} -ge 20 ] || fail "$secrets/erlang_cookie: the cluster's Erlang cookie must be at least 20 characters"
+  [[ $cookie != change-me* ]] || fail "$secrets/erlang_cookie: the cookie is still the placeholder; put a random one in the secret"
+  rm -f "$cookie_file"
+  printf '%s' "$cookie" > "$cookie_file"
+  chmod 400 "$cookie_file"
+  if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$cookie_file"; fi
+  echo "kiamo-rabbitmq: cluster cookie installed" >&2
+fi
 
 if [ $# -gt 0 ]; then exec docker-entrypoint.sh "$@"; fi
