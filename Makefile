@@ -1,5 +1,5 @@
 # The README's commands, the benchmarks, and the image's build stage as Docker runs it (release).
-.PHONY: run test test-chaos bench check-docker
+.PHONY: run test test-chaos test-hosts bench check-docker
 
 run:
 	scripts/run
@@ -11,6 +11,11 @@ test:
 # KIAMO_CHAOS_SEED=N replays one.
 test-chaos:
 	scripts/test-chaos
+
+# Several hosts as network namespaces (root): the compose broker cluster, booted and faulted.
+test-hosts:
+	scripts/setup
+	scripts/test-hosts
 
 bench:
 	scripts/bench

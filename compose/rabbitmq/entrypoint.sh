@@ -81,6 +81,10 @@ if [ -r "$secrets/erlang_cookie" ]; then
   chmod 400 "$cookie_file"
   if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$cookie_file"; fi
   echo "kiamo-rabbitmq: cluster cookie installed" >&2
+  # A replica of each queue on this node once it runs in the cluster (join-queues.sh says why).
+  if [ $# -gt 0 ]; then
+    HOME=$(dirname "$cookie_file") bash "$(dirname "$0")/kiamo-join-queues" "rabbit@$(hostname -s)" &
+  fi
 fi
 
 if [ $# -gt 0 ]; then exec docker-entrypoint.sh "$@"; fi
