@@ -109,6 +109,15 @@ public final class CommandDispatcher: Sendable {
     /// asker parks behind it at once instead of waiting for it.
     let waitingHere = Mutex<Set<String>>([])
 
+    /// How many deliveries the process holds now (set by the engine that feeds this dispatcher:
+    /// those handled and those waiting in their lanes). A reply waiting for the head of its line
+    /// holds one, and the replies behind it in its lane hold theirs: once they fill the prefetch,
+    /// the broker hands over nothing more, and a head whose copy is back from its tier behind
+    /// them in the send queue can never get in (the line stood still until the head's entry
+    /// expired, its tier plus 30 s, again and again). So a reply waits only while the prefetch
+    /// has room, and otherwise parks behind its head.
+    let deliveriesHeld = Mutex<@Sendable () -> Int>({ 0 })
+
     /// True once `stop()` was called.
     public var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
@@ -330,6 +339,11 @@ public final class CommandDispatcher: Sendable {
             if let head = try await state.recipientLine(account: command.accountId, recipient: command.recipientId).first,
                waitingHere.withLock({ $0.contains(head.commandId) }) {
                 // Its head is held behind it in this very process: waiting would wait for itself.
+                mayWait = false
+                continue
+            }
+            if deliveriesHeld.withLock({ $0 })() >= settings.prefetch {
+                // The prefetch is full of waiting replies: the head's copy could not get in.
                 mayWait = false
                 continue
             }

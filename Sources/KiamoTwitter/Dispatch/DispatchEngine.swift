@@ -50,6 +50,13 @@ public final class DispatchEngine: Service, Sendable {
                 health: any HealthReporter = NoHealthReporter(), logger: Logger, testFault: DispatchTestFault? = nil) {
         self.testFault = testFault
         self.dispatcher = dispatcher
+        // Each open lane holds the delivery its drainer handles, plus those waiting behind it.
+        dispatcher.deliveriesHeld.withLock { [lanes] held in
+            held = {
+                let counts = lanes.counts
+                return counts.lanes + counts.waiting
+            }
+        }
         self.channel = channel
         self.topology = topology
         self.settings = settings
