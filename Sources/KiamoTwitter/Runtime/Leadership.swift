@@ -53,17 +53,15 @@ public actor Leadership {
             return lease != nil
         }
         // Not held: a lease taken now must fit in this process's share.
-        guard admission.reserve(account: account) else { return false }
-        let lease: Lease?
-        do {
-            lease = try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
-        } catch {
-            admission.settle(account: account, taken: false)
-            throw error
+        guard admission.mayTake(account: account) else { return false }
+        let lease = try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
+        guard admission.settle(account: account, taken: lease != nil) else {
+            // Taken while others of this process's engines filled the share: given back at once.
+            if lease != nil { _ = try? await state.releaseLease(account: account, name: name, owner: owner) }
+            return false
         }
-        admission.settle(account: account, taken: lease != nil)
-        renewedAt = lease == nil ? nil : now
-        return lease != nil
+        renewedAt = now
+        return true
     }
 
     /// Renews the lease now, only if this process still holds it unexpired: a lease that lapsed,

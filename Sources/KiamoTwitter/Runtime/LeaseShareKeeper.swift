@@ -17,7 +17,6 @@ import Synchronization
 public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomStringConvertible {
     private struct Ledger {
         var held: [String: UInt64] = [:]
-        var pending: Set<String> = []
         var taken: UInt64 = 0
         /// Live members as last read; nil until the first read (nothing is admitted before).
         var members: Int?
@@ -97,7 +96,6 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
             let decision = FairShare.decide(
                 accounts: accounts, members: members,
                 held: ledger.held.filter { !ledger.releasing.contains($0.key) }.map { FairShare.Held(account: $0.key, taken: $0.value) },
-                pending: ledger.pending.count,
                 sinceLastRelease: ledger.lastRelease.map { .now - $0 }, renewalPeriod: renewEvery
             )
             if !decision.release.isEmpty {
@@ -118,30 +116,34 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
 
     // MARK: - LeaseAdmission
 
-    public func reserve(account: String) -> Bool {
+    public func mayTake(account: String) -> Bool {
         ledger.withLock { ledger in
-            guard let members = ledger.members, ledger.held[account] == nil, !ledger.pending.contains(account) else { return false }
-            let decision = FairShare.decide(
-                accounts: accounts, members: members,
-                held: ledger.held.map { FairShare.Held(account: $0.key, taken: $0.value) },
-                pending: ledger.pending.count, sinceLastRelease: nil, renewalPeriod: renewEvery
-            )
-            guard decision.mayTake else { return false }
-            ledger.pending.insert(account)
-            return true
+            guard ledger.members != nil, ledger.held[account] == nil else { return false }
+            return decision(ledger).mayTake
         }
     }
 
-    public func settle(account: String, taken: Bool) {
-        let count = ledger.withLock { ledger in
-            ledger.pending.remove(account)
-            if taken {
-                ledger.taken += 1
-                ledger.held[account] = ledger.taken
-            }
-            return ledger.held.count
+    @discardableResult
+    public func settle(account: String, taken: Bool) -> Bool {
+        guard taken else { return false }
+        let (kept, count) = ledger.withLock { ledger in
+            guard ledger.held[account] == nil else { return (true, ledger.held.count) }
+            guard ledger.members != nil, decision(ledger).mayTake else { return (false, ledger.held.count) }
+            ledger.taken += 1
+            ledger.held[account] = ledger.taken
+            return (true, ledger.held.count)
         }
         record(count)
+        return kept
+    }
+
+    /// The rule on what the process holds now (never releasing: `update` does that on its cadence).
+    private func decision(_ ledger: Ledger) -> FairShare.Decision {
+        FairShare.decide(
+            accounts: accounts, members: ledger.members ?? 1,
+            held: ledger.held.map { FairShare.Held(account: $0.key, taken: $0.value) },
+            sinceLastRelease: .zero, renewalPeriod: renewEvery
+        )
     }
 
     public func dropped(account: String) {
