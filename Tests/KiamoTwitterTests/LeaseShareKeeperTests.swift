@@ -66,6 +66,36 @@ import Testing
         #expect(try await engines[3].hold() == false)
     }
 
+    /// 200 accounts: one process alone takes them all; two more come, it releases its newest 133
+    /// and the three end with 66 or 67 each, every account held once.
+    @Test func threeProcessesOverTwoHundredAccountsHoldSixtySixOrSixtySevenEach() async throws {
+        let state = try await makeState()
+        let keepers = ["a", "b", "c"].map {
+            LeaseShareKeeper(registry: state, owner: $0, accounts: 200, ttl: .seconds(60), logger: Logger(label: "test"))
+        }
+        let engines = keepers.map { leaderships(state, keeper: $0, owner: $0.owner) }
+        keepers[0].update(members: 1)
+        for engine in engines[0] { #expect(try await engine.hold()) }
+        #expect(keepers[0].held == 200)
+
+        for keeper in keepers { keeper.update(members: 3) }
+        for engine in engines[0] where await engine.mustRelease { await engine.release() }
+        #expect(keepers[0].held == 67)
+        // The standbys of the two newcomers ask in turns, as their engines do every second.
+        for _ in 0..<2 {
+            for account in (0..<200).shuffled() {
+                for process in [1, 2].shuffled() { _ = try await engines[process][account].hold() }
+            }
+        }
+        #expect(keepers.map(\.held).allSatisfy { (66...67).contains($0) }, "\(keepers.map(\.held))")
+        #expect(keepers.map(\.held).reduce(0, +) == 200)
+        var owners: [String: Int] = [:]
+        for account in 1...200 {
+            owners[try await state.leaseHolder(account: "\(account)", name: "ingest")?.owner ?? "nobody", default: 0] += 1
+        }
+        #expect(owners == ["a": keepers[0].held, "b": keepers[1].held, "c": keepers[2].held])
+    }
+
     @Test func aLostLeaseFreesItsPlace() async throws {
         let state = try await makeState()
         let keeper = LeaseShareKeeper(registry: state, owner: "a", accounts: 2, ttl: .seconds(30), logger: Logger(label: "test"))

@@ -90,7 +90,7 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
 
     /// Takes a new member count and marks what is over the share for release.
     func update(members: Int) {
-        let (decision, changed, released) = ledger.withLock { ledger in
+        let (decision, changed, heldCount) = ledger.withLock { ledger in
             let changed = ledger.members != members
             ledger.members = members
             let decision = FairShare.decide(
@@ -106,11 +106,11 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
         }
         if changed {
             logger.info("\(members) live \(role) process(es): this one's share is \(decision.share) of \(accounts) account(s)",
-                        metadata: ["held": "\(released)"])
+                        metadata: ["held": "\(heldCount)"])
         }
         if !decision.release.isEmpty {
             logger.info("over the share: releasing \(decision.release.count) lease(s)",
-                        metadata: ["share": "\(decision.share)", "held": "\(released)"])
+                        metadata: ["share": "\(decision.share)", "held": "\(heldCount)"])
         }
     }
 
