@@ -159,7 +159,8 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
         ledger.withLock { $0.releasing.contains(account) }
     }
 
+    /// `kiamo_ingest_leases_held` (ingest is the one role that shares leases by members).
     private func record(_ count: Int) {
-        Gauge(label: "kiamo_\(role)_leases_held").record(Double(count))
+        Gauge(label: "kiamo_ingest_leases_held").record(Double(count))
     }
 }
