@@ -22,6 +22,10 @@ import XAPI
 /// (confirms are held through a broker outage, which can outlast the TTL) and confirmed against
 /// the store before each commit; a process that lost it publishes no further chunk.
 ///
+/// With several processes, a standby engine takes a free lease only while its process is under
+/// its fair share of the accounts, and a holder whose process is over it (another came) releases
+/// it between polls and stands by (`LeaseShareKeeper`).
+///
 /// Graceful shutdown cancels a poll that is still reading X (nothing is lost: nothing was
 /// published), but lets one that is publishing finish its confirms and commit.
 public final class IngestEngine: Service, Sendable, CustomStringConvertible {
