@@ -228,7 +228,7 @@ let package = Package(
         // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.
         .testTarget(
             name: "IngestTests",
-            dependencies: ["KiamoTwitter", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
+            dependencies: ["KiamoTwitter", "SharedState", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
         ),
         .testTarget(
             name: "CLITests",

@@ -14,6 +14,7 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             One active poller per account among replicas (a lease in the state store); the others stand by and \
             take over within a second when it exits or its process dies on this host, else within ingest.leaseTtl. \
+            Each process holds at most its fair share of the accounts: ceil(accounts / live ingest processes). \
             The cursor moves only past messages the broker confirmed, after each chunk of 500. \
             SIGTERM finishes the batch's confirms, commits and exits 0.
 
@@ -27,15 +28,19 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         guard let configuration = try options.configurationToRun(role: "ingest") else { return }
         let code = await WorkerHost.run(role: "ingest", configuration: configuration) { context in
-            var engines: [any Service] = []
-            for account in context.configuration.accounts {
+            let accounts = context.configuration.accounts.filter { context.clients[$0.userId] != nil }
+            // Each process holds at most its fair share of the accounts' leases (several hosts).
+            let keeper = LeaseShareKeeper(registry: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
+                                          ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
+            var engines: [any Service] = [keeper]
+            for account in accounts {
                 guard let client = context.clients[account.userId] else { continue }
                 let channel = try await context.amqp.openChannel()
                 engines.append(IngestEngine(
                     account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
                     settings: IngestEngine.Settings(context.configuration),
                     senderNameTemplate: context.configuration.ingest.senderNameTemplate,
-                    owner: context.owner, health: context.health, logger: context.logger
+                    owner: context.owner, health: context.health, admission: keeper, logger: context.logger
                 ))
             }
             return engines

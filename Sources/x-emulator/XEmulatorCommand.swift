@@ -40,6 +40,8 @@ struct XEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("redirect-uri"), help: "Redirect URI the authorization step accepts (repeatable; none: any http(s) URI).")
     var redirectURIs: [String] = []
     @Option(help: "Seed file of users and conversations (JSON; see EmulatorSeed).") var seed: String?
+    @Option(help: "JSON file of further accounts served, each with its own credentials, DMs and rate-limit budgets: [{id, username, name?, accessToken?, accessTokenSecret?, refreshToken?}] (see EmulatorAccountsFile).")
+    var accounts: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
 
     func run() async throws {
@@ -72,8 +74,18 @@ struct XEmulatorCommand: AsyncParsableCommand {
         let redirects = redirectURIs.isEmpty
             ? (settings.optional("redirect-uri", nil)?.split(separator: " ").map(String.init) ?? [])
             : redirectURIs
+        try Self.validate(account)
+        var additional: [EmulatorAccount] = []
+        if let path = settings.optional("accounts", accounts) {
+            do {
+                additional = try EmulatorAccountsFile.load(contentsOf: URL(fileURLWithPath: path), besides: account)
+            } catch {
+                throw ValidationError("--accounts \(path): \(error)")
+            }
+        }
         let configuration = EmulatorConfiguration(
             account: account,
+            additionalAccounts: additional,
             consumerKey: settings.string("consumer-key", consumerKey, default: "emulator-consumer-key"),
             consumerSecret: settings.string("consumer-secret", consumerSecret, default: "emulator-consumer-secret"),
             clientID: settings.string("client-id", clientId, default: "emulator-client-id"),
@@ -81,7 +93,6 @@ struct XEmulatorCommand: AsyncParsableCommand {
             redirectURIs: redirects,
             accessTokenLifetime: .seconds(lifetime),
             rateLimits: policy)
-        try Self.validate(account)
 
         var logger = Logger(label: "x-emulator")
         logger.logLevel = level
@@ -118,7 +129,8 @@ struct XEmulatorCommand: AsyncParsableCommand {
     /// The start-up line: where it listens and what it accepts (credentials given to it masked).
     static func banner(_ configuration: EmulatorConfiguration, url: String, seed: String?) -> String {
         let account = configuration.account
-        return "x-emulator listening on \(url) | account \(account.id) @\(account.username)"
+        let more = configuration.additionalAccounts.isEmpty ? "" : " and \(configuration.additionalAccounts.count) more"
+        return "x-emulator listening on \(url) | account \(account.id) @\(account.username)\(more)"
             + " | accepts: consumer key \(shown(configuration.consumerKey)),"
             + " consumer secret \(shown(configuration.consumerSecret)), access token \(shown(account.accessToken)),"
             + " access token secret \(shown(account.accessTokenSecret)), client id \(configuration.clientID),"

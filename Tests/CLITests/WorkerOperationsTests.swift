@@ -110,6 +110,8 @@ import TestSupport
         }
         #expect(sample("kiamo_twitter_build_info{version=\"\(KiamoTwitter.version)\",role=\"ingest\"}") == 1, "\(text)")
         #expect(sample("kiamo_broker_connected ") == 1, "\(text)")
+        // The one account's lease, held by the one ingest process (its fair share is every account).
+        #expect(sample("kiamo_ingest_leases_held ") == 1, "\(text)")
         let expiry = try #require(sample("kiamo_oauth2_token_expiry_timestamp_seconds{account=\"\(account)\"}"), "\(text)")
         #expect(expiry > Date().timeIntervalSince1970, "the token expires in the future")
         let remaining = try #require(sample("kiamo_x_rate_limit_remaining{account=\"\(account)\",family=\"dm_read\"}"), "\(text)")

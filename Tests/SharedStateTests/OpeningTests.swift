@@ -16,7 +16,7 @@ import Testing
         let (version, application) = try await DatabaseQueue(path: fixture.folder.path("state.db")).read { db in
             (try Int.fetchOne(db, sql: "PRAGMA user_version"), try Int.fetchOne(db, sql: "PRAGMA application_id"))
         }
-        #expect(version == 4)
+        #expect(version == 5)
         #expect(application == 0x4B54_5753)
     }
 
@@ -27,7 +27,7 @@ import Testing
         try await DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
 
         let error = await #expect(throws: StateStoreError.self) { _ = try await fixture.reopen() }
-        #expect(error == .newerSchema(file: path, found: 99, supported: 4))
+        #expect(error == .newerSchema(file: path, found: 99, supported: 5))
         #expect(error?.description.contains("Upgrade every worker") == true)
         let cursor = try await DatabaseQueue(path: path).read { try Int64.fetchOne($0, sql: "SELECT last_read_id FROM cursors") }
         #expect(cursor == 7)

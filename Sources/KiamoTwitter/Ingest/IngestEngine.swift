@@ -22,6 +22,10 @@ import XAPI
 /// (confirms are held through a broker outage, which can outlast the TTL) and confirmed against
 /// the store before each commit; a process that lost it publishes no further chunk.
 ///
+/// With several processes, a standby engine takes a free lease only while its process is under
+/// its fair share of the accounts, and a holder whose process is over it (another came) releases
+/// it between polls and stands by (`LeaseShareKeeper`).
+///
 /// Graceful shutdown cancels a poll that is still reading X (nothing is lost: nothing was
 /// published), but lets one that is publishing finish its confirms and commit.
 public final class IngestEngine: Service, Sendable, CustomStringConvertible {
@@ -116,6 +120,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         senderNameTemplate: String = "{name}@{username}",
         owner: String = OwnerID.make(),
         health: any HealthReporter = NoHealthReporter(),
+        admission: (any LeaseAdmission)? = nil,
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
         sweepClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
@@ -128,7 +133,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         self.settings = settings
         self.planner = IngestPlanner(overlap: settings.overlap, backfill: settings.backfill)
         self.mapper = KiamoMessageMapper(accountId: account, senderNameTemplate: senderNameTemplate)
-        self.leadership = Leadership(state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL)
+        self.leadership = Leadership(state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL,
+                                     admission: admission)
         self.health = health
         var logger = logger
         logger[metadataKey: "account"] = "\(account)"
@@ -153,6 +159,14 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let delay: Duration
             do {
+                if leading, await leadership.mustRelease {
+                    // Over this process's share (another process came): the lease goes to one under
+                    // its share; this engine stands by as after a lost lease.
+                    await leadership.release()
+                    leading = false
+                    lastSweep.withLock { $0 = nil }
+                    logger.info("released the ingest lease: this process holds more than its share of the accounts")
+                }
                 guard try await leadership.hold() else {
                     if leading { logger.warning("lost the ingest lease to another process; standing by") }
                     leading = false
@@ -199,11 +213,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// Sleeps, waking at once on graceful shutdown (throws `CancellationError` then). The holder
     /// (`keepingLease`) renews the lease every third of the TTL while it waits, the failure
     /// backoff (up to a minute) included: otherwise a standby would take over in the middle and
-    /// the two would take turns over one account. It returns early when the lease was lost.
+    /// the two would take turns over one account. It returns early when the lease was lost, or
+    /// is to be released (over the process's share), checked every second.
     private func pause(_ duration: Duration, keepingLease: Bool) async throws {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
-            let step = min(deadline - ContinuousClock.now, leadership.renewEvery)
+            if keepingLease, await leadership.mustRelease { return }
+            let step = min(deadline - ContinuousClock.now, leadership.renewEvery, .seconds(1))
             try await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
             if Task.isShuttingDownGracefully { throw CancellationError() }
             if keepingLease, ContinuousClock.now < deadline {

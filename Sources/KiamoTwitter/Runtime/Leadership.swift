@@ -15,14 +15,28 @@ public actor Leadership {
     public let owner: String
     public let ttl: Duration
     private let state: any LeaseStorage
-    private var renewedAt: ContinuousClock.Instant?
+    /// The process's share keeper: asked before a lease not held is taken, told what is held.
+    private let admission: (any LeaseAdmission)?
+    private var renewedAt: ContinuousClock.Instant? {
+        didSet {
+            guard let admission, (oldValue == nil) != (renewedAt == nil), renewedAt == nil else { return }
+            admission.dropped(account: account)
+        }
+    }
 
-    public init(state: any LeaseStorage, account: String, name: String, owner: String, ttl: Duration) {
+    public init(state: any LeaseStorage, account: String, name: String, owner: String, ttl: Duration,
+                admission: (any LeaseAdmission)? = nil) {
         self.state = state
         self.account = account
         self.name = name
         self.owner = owner
         self.ttl = ttl
+        self.admission = admission
+    }
+
+    /// Whether this process should give the lease up now (over its share: `LeaseAdmission`).
+    public var mustRelease: Bool {
+        renewedAt != nil && admission?.mustRelease(account: account) == true
     }
 
     /// The pause between renewals: a third of the TTL, so two renewals can fail to land before
@@ -33,9 +47,21 @@ public actor Leadership {
     public func hold() async throws -> Bool {
         let now = ContinuousClock.now
         if let renewedAt, now - renewedAt < renewEvery { return true }
+        guard renewedAt == nil, let admission else {
+            let lease = try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
+            renewedAt = lease == nil ? nil : now
+            return lease != nil
+        }
+        // Not held: a lease taken now must fit in this process's share.
+        guard admission.mayTake(account: account) else { return false }
         let lease = try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
-        renewedAt = lease == nil ? nil : now
-        return lease != nil
+        guard admission.settle(account: account, taken: lease != nil) else {
+            // Taken while others of this process's engines filled the share: given back at once.
+            if lease != nil { _ = try? await state.releaseLease(account: account, name: name, owner: owner) }
+            return false
+        }
+        renewedAt = now
+        return true
     }
 
     /// Renews the lease now, only if this process still holds it unexpired: a lease that lapsed,

@@ -7,22 +7,22 @@ import PostgresNIO
 /// first takes `PostgresLocks.migration` (`pg_advisory_xact_lock`): workers starting together on
 /// an empty database serialise on it, the first migrates and the others find the work done. A
 /// version newer than `version` refuses to open (`StateStoreError.newerDatabaseSchema`) and
-/// changes nothing. Tables mirror the SQLite file's (`SQLiteSchema` version 4), with times as
+/// changes nothing. Tables mirror the SQLite file's (`SQLiteSchema` version 5), with times as
 /// BIGINT milliseconds (`PostgresTime`), plus `lease_owners` (liveness, `PostgresOwnerLiveness`),
 /// a sequence for the recipient lines' tickets and a revision on the rate-limit budgets (their
 /// compare-and-set).
 enum PostgresSchema {
     /// The newest schema this build reads and writes.
-    static let version = 1
+    static let version = 2
 
     /// Every table the store reads and writes (checked for privileges at open).
     static let tables = [
         "tokens", "leases", "lease_owners", "cache_users", "cache_conversations", "cache_cleanings", "cursors",
-        "inbound_ledger", "send_ledger", "send_deliveries", "recipient_lines", "rate_limits",
+        "inbound_ledger", "send_ledger", "send_deliveries", "recipient_lines", "rate_limits", "members",
     ]
 
     /// Migration `n` (index `n - 1`) takes the database from version `n - 1` to `n`.
-    static let migrations: [[String]] = [migrationToVersion1]
+    static let migrations: [[String]] = [migrationToVersion1, migrationToVersion2]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -85,6 +85,20 @@ enum PostgresSchema {
             ORDER BY t
             """, logger: logger).collect(String.self)
     }
+
+    /// The live processes of each role (`MemberRegistry`, SQLite's version 5): the ingest
+    /// processes share the accounts' leases by their number (`FairShare`).
+    private static let migrationToVersion2 = [
+        """
+        CREATE TABLE members (
+            role         text NOT NULL,
+            owner        text NOT NULL,
+            announced_at bigint NOT NULL,
+            expires_at   bigint NOT NULL,
+            PRIMARY KEY (role, owner)
+        )
+        """,
+    ]
 
     private static let migrationToVersion1 = [
         """

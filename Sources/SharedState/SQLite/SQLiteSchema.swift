@@ -13,13 +13,13 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970; DM event ids INTEGER (they compare as numbers).
 enum SQLiteSchema {
     /// The newest schema this build reads and writes.
-    static let version = 4
+    static let version = 5
 
     /// `PRAGMA application_id` of kiamo-twitter state files ("KTWS").
     static let applicationID: Int32 = 0x4B54_5753
 
     /// Migration `n` (index `n - 1`) takes the file from version `n - 1` to `n`.
-    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4]
+    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4, migrateToVersion5]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -85,6 +85,21 @@ enum SQLiteSchema {
                 last  INTEGER NOT NULL
             );
             INSERT INTO recipient_line_tickets (id, last) VALUES (1, 0);
+            """)
+    }
+
+    /// The live processes of each role (`MemberRegistry`), each until it renews or withdraws: the
+    /// ingest processes share the accounts' leases by their number (`FairShare`). Older files gain
+    /// the empty table; nothing else changes.
+    private static func migrateToVersion5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE members (
+                role         TEXT NOT NULL,
+                owner        TEXT NOT NULL,
+                announced_at INTEGER NOT NULL,
+                expires_at   INTEGER NOT NULL,
+                PRIMARY KEY (role, owner)
+            ) WITHOUT ROWID;
             """)
     }
 

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Every write is durable once the call returns: a process crash right after never loses it
 /// (see `SQLiteSynchronous` for what a power loss can cost with SQLite).
-public protocol StateStore: TokenStorage, LeaseStorage, ConversationCache, InboundLedger, SendLedger,
+public protocol StateStore: TokenStorage, LeaseStorage, MemberRegistry, ConversationCache, InboundLedger, SendLedger,
     RecipientLines, RateLimitBudgets, StateExport, StateTransfer
 {
     /// The policies this store applies.

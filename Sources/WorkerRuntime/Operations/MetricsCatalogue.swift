@@ -19,6 +19,7 @@ public enum MetricsCatalogue {
         // Ingest.
         "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
+        "kiamo_ingest_leases_held": "Accounts whose ingest lease this process holds: at most its fair share, ceil(accounts / live ingest processes).",
         "kiamo_ingest_lag_seconds": "How far the published stream is behind X, set by every poll that completes: 0 when all it read is published, else the age of the oldest DM left for the next poll (alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
         "kiamo_ingest_last_poll_timestamp_seconds": "Unix time of the last poll that completed.",
         "kiamo_ingest_poll_interval_seconds": "The poll interval in force (ingest.pollInterval, at least 60 s with X API v1.1); the stall alert counts missed polls in it.",
