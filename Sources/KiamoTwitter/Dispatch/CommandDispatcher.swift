@@ -114,8 +114,8 @@ public final class CommandDispatcher: Sendable {
     /// holds one, and the replies behind it in its lane hold theirs: once they fill the prefetch,
     /// the broker hands over nothing more, and a head whose copy is back from its tier behind
     /// them in the send queue can never get in (the line stood still until the head's entry
-    /// expired, its tier plus 30 s, again and again). So a reply waits only while the prefetch
-    /// has room, and otherwise parks behind its head.
+    /// expired, its tier plus 30 s, again and again). So a reply waits for a head due back only
+    /// while the prefetch has room, and otherwise parks behind it.
     let deliveriesHeld = Mutex<@Sendable () -> Int>({ 0 })
 
     /// True once `stop()` was called.
@@ -342,8 +342,9 @@ public final class CommandDispatcher: Sendable {
                 mayWait = false
                 continue
             }
-            if deliveriesHeld.withLock({ $0 })() >= settings.prefetch {
-                // The prefetch is full of waiting replies: the head's copy could not get in.
+            if !beingPosted, deliveriesHeld.withLock({ $0 })() >= settings.prefetch {
+                // The head is due back from its tier, and the prefetch is full: its copy could not
+                // get in. (A head being posted needs no delivery to finish: that wait stays.)
                 mayWait = false
                 continue
             }
