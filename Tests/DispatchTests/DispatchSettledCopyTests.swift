@@ -38,8 +38,9 @@ import XEmulator
             }
             try await rig.waitUntilSettled(timeout: .seconds(4), workers: [worker]) { try await TestBroker.ctl($0) }
             #expect(!worker.output().contains("parked behind it"), "the copy of a posted reply took a turn in the line")
+            // The parked reply's entry stays until its tier and grace are over (37.5 s), the copy's is gone.
             let line = try await state.recipientLine(account: account, recipient: customer).map(\.commandId)
-            #expect(line == ["settled-copy-1"], "the copy left its place in the line: \(line)")
+            #expect(!line.contains("settled-copy-0"), "the copy kept a place in the line: \(line)")
             rig.expectEachPostedOnce([posted])
             try await rig.expectGracefulStop(worker)
         }
