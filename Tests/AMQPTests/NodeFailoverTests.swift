@@ -74,26 +74,7 @@ struct NodeFailoverTests {
         try await publisher.queueDeclare(queue, durable: true)
 
         let tally = Tally()
-        let publishing = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        while let index = await tally.takeUntilEnough() {
-                            while true {
-                                do {
-                                    try await publisher.publish(routingKey: queue, body: Data("m\(index)".utf8), properties: AMQPProperties(deliveryMode: .persistent, messageId: "m\(index)"))
-                                    await tally.confirm("m\(index)")
-                                    break
-                                } catch AMQPError.connectionLost {
-                                    await tally.fail("m\(index)")
-                                }
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
+        let publishing = publishUntilEnough(publisher, to: queue, tally: tally, publishers: 20)
         try await eventually("some confirms on the first node") { await tally.confirmedCount >= 300 }
         let pid = try #require(try await session.brokerPid())
         try await TestBroker.ctl("close_connection", pid, "failover test")

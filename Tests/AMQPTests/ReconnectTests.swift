@@ -35,26 +35,7 @@ struct ReconnectTests {
         }
         // Publishers go flat out until 1,000 more were confirmed after the reconnect, retrying
         // what failed with connectionLost as callers are told to.
-        let publishing = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<50 {
-                    group.addTask {
-                        while let index = await tally.takeUntilEnough() {
-                            while true {
-                                do {
-                                    try await publisher.publish(routingKey: queue, body: Data("m\(index)".utf8), properties: AMQPProperties(deliveryMode: .persistent, messageId: "m\(index)"))
-                                    await tally.confirm("m\(index)")
-                                    break
-                                } catch AMQPError.connectionLost {
-                                    await tally.fail("m\(index)")
-                                }
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
+        let publishing = publishUntilEnough(publisher, to: queue, tally: tally, publishers: 50)
 
         try await eventually("some confirms before the close") { await tally.confirmedCount >= 500 }
         let pid = try #require(try await session.brokerPid())
