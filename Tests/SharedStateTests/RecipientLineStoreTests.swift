@@ -86,4 +86,26 @@ import Testing
         #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a"])
         #expect(try await other.recipientLine(account: "1", recipient: "8").isEmpty)
     }
+
+    @Test(arguments: StateBackend.allCases) func aPlaceKeptByItsLiveProcessOutlivesThePostingWindowAndLapsesOnceNoLongerKept(backend: StateBackend) async throws {
+        // Chaos seed 207892: reply 8 waited in its lane behind slow posts longer than the
+        // window; its place lapsed and reply 9, in the other process, went first.
+        let fixture = try await StoreFixture(backend)
+        let other = try await fixture.reopen()
+        let held = [LineArrival(account: "1", recipient: "9", commandId: "8")]
+        try await fixture.store.joinLines(held, posting: .seconds(6))
+        for _ in 0..<4 {
+            fixture.clock.advance(seconds: 2)
+            try await fixture.store.keepPlaces(held + [LineArrival(account: "1", recipient: "9", commandId: "never-joined")], posting: .seconds(6))
+        }
+        // 8 s after it arrived, past one window: still there, and only it (keeping adds no place).
+        try await other.joinLine(account: "1", recipient: "9", commandId: "9", posting: .seconds(6))
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["8", "9"])
+        #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "9", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(6))
+                == .waitForHead(beingPosted: true))
+        // Its process died: no one keeps it, and the window after the last renewal it is gone.
+        fixture.clock.advance(seconds: 6.5)
+        try await other.joinLine(account: "1", recipient: "9", commandId: "9", posting: .seconds(6))
+        #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["9"])
+    }
 }

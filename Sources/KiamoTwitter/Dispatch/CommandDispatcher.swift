@@ -104,10 +104,11 @@ public final class CommandDispatcher: Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
-    /// Commands that arrived in this process and have not asked the line yet: a head among them
-    /// waits behind the asker in this process (the broker redelivered them out of order), so the
-    /// asker parks behind it at once instead of waiting for it.
-    let waitingHere = Mutex<Set<String>>([])
+    /// Deliveries that arrived in this process and have not asked the line yet (the engine holds
+    /// and releases them): their places are renewed while they wait, and a head among them waits
+    /// behind the asker in this process (the broker redelivered them out of order), so the asker
+    /// parks behind it at once instead of waiting for it.
+    let held = HeldPlaces()
 
     /// How many deliveries the process holds now (set by the engine that feeds this dispatcher:
     /// those handled and those waiting in their lanes). A reply waiting for the head of its line
@@ -152,7 +153,6 @@ public final class CommandDispatcher: Sendable {
             return nil
         }
         guard !commands.isEmpty else { return }
-        waitingHere.withLock { ids in ids.formUnion(commands.map(\.id)) }
         do {
             try await state.joinLines(commands.map { LineArrival(account: $0.accountId, recipient: $0.recipientId, commandId: $0.id) },
                                       posting: postingWindow)
@@ -308,7 +308,7 @@ public final class CommandDispatcher: Sendable {
     /// parking behind it instead would send this reply round the tier behind whatever waits in
     /// the send queue, and after a hand-back of thousands its copy came back only after its own
     /// entry had expired, so every reply of the line went round again and again and none was
-    /// posted. A head whose copy waits behind this reply in this process (`waitingHere`) is not
+    /// posted. A head whose copy waits behind this reply in this process (`held`) is not
     /// waited for.
     static let dueWait: Duration = .seconds(60)
     /// How often the line is asked again meanwhile.
@@ -330,14 +330,13 @@ public final class CommandDispatcher: Sendable {
         var waitedForPosting = Duration.zero
         var waitedForDue = Duration.zero
         var mayWait = true
-        waitingHere.withLock { _ = $0.remove(command.id) }
         while true {
             let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
                                                         mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
             guard case .waitForHead(let beingPosted) = admission else { return admission }
             if isStopping { throw CancellationError() }
             if let head = try await state.recipientLine(account: command.accountId, recipient: command.recipientId).first,
-               waitingHere.withLock({ $0.contains(head.commandId) }) {
+               held.contains(commandId: head.commandId) {
                 // Its head is held behind it in this very process: waiting would wait for itself.
                 mayWait = false
                 continue

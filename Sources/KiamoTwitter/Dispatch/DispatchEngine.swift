@@ -77,6 +77,7 @@ public final class DispatchEngine: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.pruneNowAndThen() }
+                group.addTask { await self.keepPlacesNowAndThen() }
                 await consume(into: &group)
             }
         } onGracefulShutdown: {
@@ -123,6 +124,10 @@ public final class DispatchEngine: Service, Sendable {
                 defer { works = [] }
                 return works
             }
+            dispatcher.held.hold(batch.compactMap { work in
+                guard case .valid(let command, _) = work.prepared else { return nil }
+                return (HeldPlaces.Key(work.delivery), LineArrival(account: command.accountId, recipient: command.recipientId, commandId: command.id))
+            })
             await dispatcher.joinLines(batch.map(\.prepared))
             for work in batch { accept(work, into: &group) }
         }
@@ -191,6 +196,7 @@ public final class DispatchEngine: Service, Sendable {
     /// at most `prefetch` deliveries besides those being sent.
     private func forgetStale(before current: UInt64) {
         let stale = lanes.removeWaiting { $0.delivery.generation < current }
+        for work in stale { dispatcher.held.release(HeldPlaces.Key(work.delivery)) }
         if !stale.isEmpty {
             logger.info("\(stale.count) waiting command(s) from before the reconnect dropped from the lanes; the broker delivers them again")
         }
@@ -200,7 +206,10 @@ public final class DispatchEngine: Service, Sendable {
     /// a reconnect is skipped (its copy on the new channel comes behind it in the same lane).
     private func drain(_ key: String) async {
         while let next = lanes.next(after: key) {
-            if next.delivery.generation < generation.load(ordering: .relaxed) { continue }
+            if next.delivery.generation < generation.load(ordering: .relaxed) {
+                dispatcher.held.release(HeldPlaces.Key(next.delivery))
+                continue
+            }
             await process(await headOfLine(before: next, in: key))
         }
     }
@@ -241,6 +250,8 @@ public final class DispatchEngine: Service, Sendable {
             return
         }
         defer { gate.leave(kind) }
+        // It asks its line from here on: its place is no longer renewed as waiting.
+        dispatcher.held.release(HeldPlaces.Key(work.delivery))
         // Counted before any work: if the worker or its connection dies while handling it, the
         // count stays; only a settlement the broker took takes it back (`settle`). A flapping
         // connection costs a good command a count only when a drop falls inside its handling,
@@ -265,6 +276,7 @@ public final class DispatchEngine: Service, Sendable {
     /// `counted`: the delivery was counted by `beginDelivery`, and the broker taking its
     /// settlement takes the count back.
     private func settle(_ work: Work, _ settlement: CommandDispatcher.Settlement, counted: Bool = false) async {
+        dispatcher.held.release(HeldPlaces.Key(work.delivery))
         logger.debug("settling delivery \(work.delivery.deliveryTag): \(settlement)")
         do {
             switch settlement {
@@ -294,6 +306,30 @@ public final class DispatchEngine: Service, Sendable {
             try await dispatcher.state.settleDelivery(account: command.accountId, commandId: command.id, finished: finished)
         }) {
             logger.warning("could not record the settled delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(failure)"])
+        }
+    }
+
+    /// Renews the places of the commands this process holds before they ask (`HeldPlaces`), every
+    /// third of the posting window: a place lasts one window from its last renewal, so it outlives
+    /// any wait in a live process and lapses soon after a dead one.
+    private func keepPlacesNowAndThen() async {
+        let posting = dispatcher.postingWindow
+        let every = max(posting / 3, .milliseconds(200))
+        while !dispatcher.isStopping {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+            } catch {
+                return
+            }
+            let arrivals = dispatcher.held.arrivals
+            guard !arrivals.isEmpty, !dispatcher.isStopping else { continue }
+            do {
+                try await dispatcher.state.keepPlaces(arrivals, posting: posting)
+            } catch {
+                // Tried again next time; a place lapses only after a whole window without renewal.
+                logger.warning("could not keep the places of \(arrivals.count) waiting command(s) in their recipients' lines",
+                               metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -59,6 +59,21 @@ public enum RecipientLineRules {
         return line
     }
 
+    /// `commandId` still waits in a live process that holds its delivery (in its lane, at the
+    /// suspect gate): its place, if it has one, is kept for another `posting` from `now`. The
+    /// place taken on arrival lasts one posting window, so that a dead process's commands do not
+    /// hold the line for long; a live process renews it every third of that window, however long
+    /// the command waits (a lane behind slow posts held one for longer, and a later reply reaching
+    /// the other process went first). A command without a place gets none here: it takes one at
+    /// the end when it asks.
+    public static func kept(_ line: [RecipientLineEntry], commandId: String, posting: Duration, now: Date) -> [RecipientLineEntry] {
+        var line = line.filter { $0.expiresAt > now }
+        if let index = line.firstIndex(where: { $0.commandId == commandId }) {
+            line[index].expiresAt = max(line[index].expiresAt, now.addingTimeInterval(posting.seconds))
+        }
+        return line
+    }
+
     /// `commandId` was handed back to the broker before it asked (graceful shutdown): its place
     /// goes, unless it was admitted or parked since it arrived. The broker requeues what a process
     /// hands back in an order of its own, and a place kept from before would hold the others

@@ -13,6 +13,17 @@ extension PostgresStateStore {
         }
     }
 
+    public func keepPlaces(_ arrivals: [LineArrival], posting: Duration) async throws {
+        guard !arrivals.isEmpty else { return }
+        let now = nowParameter
+        let logger = logger
+        try await transaction("keeping the places of \(arrivals.count) waiting command(s) in their recipients' lines") { connection in
+            try await Self.rewriteLines(connection, of: arrivals, now: now, logger: logger) { line, arrival, now in
+                RecipientLineRules.kept(line, commandId: arrival.commandId, posting: posting, now: now)
+            }
+        }
+    }
+
     public func withdrawFromLines(_ arrivals: [LineArrival]) async throws {
         guard !arrivals.isEmpty else { return }
         let now = nowParameter

@@ -25,18 +25,32 @@ extension SQLiteStateStore {
         }
     }
 
+    public func keepPlaces(_ arrivals: [LineArrival], posting: Duration) async throws {
+        guard !arrivals.isEmpty else { return }
+        let now = now()
+        try await write("keeping the places of \(arrivals.count) waiting command(s) in their recipients' lines") { db in
+            try Self.rewriteLines(db, of: arrivals) { RecipientLineRules.kept($0, commandId: $1.commandId, posting: posting, now: now) }
+        }
+    }
+
     public func withdrawFromLines(_ arrivals: [LineArrival]) async throws {
         guard !arrivals.isEmpty else { return }
         let now = now()
         try await write("taking \(arrivals.count) handed-back command(s) out of their recipients' lines") { db in
-            // One read and one write per line, however many of its commands go (5,000 handed
-            // back to 40 customers must fit in a shutdown's grace).
-            let byLine = Dictionary(grouping: arrivals) { [$0.account, $0.recipient] }
-            for (key, gone) in byLine {
-                let current = try Self.fetchLine(db, account: key[0], recipient: key[1])
-                let line = gone.reduce(current) { RecipientLineRules.withdrawn($0, commandId: $1.commandId, now: now) }
-                if line != current { try Self.saveLine(db, line, account: key[0], recipient: key[1]) }
-            }
+            try Self.rewriteLines(db, of: arrivals) { RecipientLineRules.withdrawn($0, commandId: $1.commandId, now: now) }
+        }
+    }
+
+    /// In the caller's transaction: applies `change` to each line `arrivals` touch, with one read
+    /// and one write per line however many of its commands are in the batch (5,000 handed back to
+    /// 40 customers must fit in a shutdown's grace).
+    private static func rewriteLines(_ db: Database, of arrivals: [LineArrival],
+                                     _ change: ([RecipientLineEntry], LineArrival) -> [RecipientLineEntry]) throws {
+        let byLine = Dictionary(grouping: arrivals) { [$0.account, $0.recipient] }
+        for (key, batch) in byLine {
+            let current = try fetchLine(db, account: key[0], recipient: key[1])
+            let line = batch.reduce(current, change)
+            if line != current { try saveLine(db, line, account: key[0], recipient: key[1]) }
         }
     }
 

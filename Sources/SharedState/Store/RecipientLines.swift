@@ -12,6 +12,10 @@ public protocol RecipientLines: Sendable {
     /// step, before any of them is asked to be posted.
     func joinLines(_ arrivals: [LineArrival], posting: Duration) async throws
 
+    /// Commands a live process still holds before they ask keep the places they have for another
+    /// `posting` (`RecipientLineRules.kept`), all in one atomic step.
+    func keepPlaces(_ arrivals: [LineArrival], posting: Duration) async throws
+
     /// Commands handed back before they asked give up their places (`RecipientLineRules.withdrawn`).
     func withdrawFromLines(_ arrivals: [LineArrival]) async throws
 
