@@ -33,6 +33,9 @@ final class FakeDMClient: XDirectMessageClient {
     private let state = Mutex(State())
     let clock: @Sendable () -> Date
 
+    /// X's clock is the fake's own.
+    func serverNow() -> Date { clock() }
+
     init(account: String = "1234", clock: @escaping @Sendable () -> Date = { Date() }) {
         self.account = account
         self.clock = clock

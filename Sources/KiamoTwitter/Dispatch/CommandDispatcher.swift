@@ -442,7 +442,8 @@ public final class CommandDispatcher: Sendable {
                                               unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
         case .verifyThenSend(let since):
             unresolved = since
-            if let wait = DispatchDecision.waitBeforeVerifying(since: since, now: now(), minimumUnknownWait: settings.minimumUnknownWait) {
+            // `since` is X's time (`serverNow`): compared with X's clock, not this host's.
+            if let wait = DispatchDecision.waitBeforeVerifying(since: since, now: client.serverNow(), minimumUnknownWait: settings.minimumUnknownWait) {
                 // X may still be storing the earlier post: a look now could miss it.
                 if wait > settings.maxInMemoryWait {
                     logger.info("an earlier post's outcome is still unknown; verified once X has had time to finish it",
@@ -516,7 +517,9 @@ public final class CommandDispatcher: Sendable {
         // The ledger learns that the DM may be at X before the request leaves: whatever happens
         // from here on (a timeout, a lost broker connection, this process's death) the next
         // claimer, in any process, looks in the conversation before posting again.
-        let startedAt = now()
+        // X's time, not this host's: a verification compares it with the `created_at` of the DM
+        // X stored (a host 30 s ahead recorded a moment after it, missed it, and posted twice).
+        let startedAt = client.serverNow()
         let unknownSince = unresolved ?? startedAt
         do {
             if case .rejected(let current) = try await state.markSendPosting(account: account, key: key, owner: owner,

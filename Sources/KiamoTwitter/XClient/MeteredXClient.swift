@@ -23,6 +23,8 @@ public struct MeteredXClient: XDirectMessageClient {
 
     public var apiVersion: XAPIVersion { base.apiVersion }
 
+    public func serverNow() -> Date { base.serverNow() }
+
     public func listDMEvents(pageToken: String?, maxResults: Int) async throws -> DMEventPage {
         try await observe(.listDMEvents, rateLimit: \.rateLimit) { try await base.listDMEvents(pageToken: pageToken, maxResults: maxResults) }
     }

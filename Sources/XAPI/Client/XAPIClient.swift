@@ -12,6 +12,8 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
     /// The configuration the client was built from.
     public let configuration: XAPIConfiguration
     private let dialect: any XDirectMessageClient
+    /// X's clock as the `Date` headers of its answers show it.
+    public let serverClock: XServerClock
 
     /// - Parameters:
     ///   - transport: CurlHTTP's `HTTPClient` (shareable between clients), or a fake in unit tests.
@@ -41,9 +43,12 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
             )
             authorizer = .oauth2(store: credentials.tokenStore, client: client)
         }
+        let serverClock = XServerClock(local: clock)
         let executor = XRequestExecutor(
-            configuration: configuration, authorizer: authorizer, exchange: XExchange(transport: transport, logger: logger), clock: clock
+            configuration: configuration, authorizer: authorizer, exchange: XExchange(transport: transport, logger: logger), clock: clock,
+            serverClock: serverClock
         )
+        self.serverClock = serverClock
         self.configuration = configuration
         switch configuration.apiVersion {
         case .v2: dialect = V2Dialect(executor: executor)
@@ -74,6 +79,9 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
     public func sendDM(to participantId: String, text: String) async throws -> SentDM {
         try await dialect.sendDM(to: participantId, text: text)
     }
+
+    /// See `XDirectMessageClient`.
+    public func serverNow() -> Date { serverClock.now() }
 
     /// See `XDirectMessageClient`.
     public func me() async throws -> XResponse<XUser> { try await dialect.me() }

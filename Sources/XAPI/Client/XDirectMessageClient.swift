@@ -1,3 +1,5 @@
+import Foundation
+
 /// The X operations the engines use, the same for API v2 and the legacy v1.1 dialect
 /// (the original sample's `readMessages`, `sendMessage` and `getUser`).
 ///
@@ -18,6 +20,10 @@ public protocol XDirectMessageClient: Sendable {
 
     /// Sends `text` (1 to 10,000 characters, any Unicode) to `participantId` (a numeric user id).
     func sendDM(to participantId: String, text: String) async throws -> SentDM
+
+    /// X's time now, as its answers' `Date` headers show it (`XServerClock`): what to compare with
+    /// X's `created_at`, whatever this host's clock says.
+    func serverNow() -> Date
 
     /// The authenticated user.
     func me() async throws -> XResponse<XUser>

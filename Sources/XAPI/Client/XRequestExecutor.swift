@@ -25,6 +25,8 @@ struct XRequestExecutor: Sendable {
     let authorizer: XRequestAuthorizer
     let exchange: XExchange
     let clock: @Sendable () -> Date
+    /// X's clock, learnt from the `Date` header of each answer.
+    let serverClock: XServerClock
 
     func perform(_ operation: XOperation, _ endpoint: Endpoint) async throws -> Answer {
         var url = configuration.trimmedBaseURL + endpoint.path
@@ -37,6 +39,7 @@ struct XRequestExecutor: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         if endpoint.jsonBody != nil { request.headers.add(name: "Content-Type", value: "application/json") }
 
+        let sentAt = serverClock.localNow()
         let response: HTTPResponse
         switch authorizer {
         case .oauth1(let signer):
@@ -57,6 +60,7 @@ struct XRequestExecutor: Sendable {
             }
         }
 
+        serverClock.observe(dateHeader: response.headers["date"], sentAt: sentAt, receivedAt: serverClock.localNow())
         guard (200...299).contains(response.status) else {
             throw XErrorMapper.error(for: response, operation: operation, now: clock())
         }

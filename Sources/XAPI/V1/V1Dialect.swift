@@ -4,6 +4,9 @@ import Foundation
 /// `direct_messages/events/list|new.json` and `users/show.json`.
 struct V1Dialect: XDirectMessageClient {
     let executor: XRequestExecutor
+
+    func serverNow() -> Date { executor.serverClock.now() }
+
     /// The authenticated user's id when the access token tells it (X's OAuth 1.0a access tokens
     /// are `<user id>-<random>`), so `me()` needs only `users/show.json`.
     let accountUserId: String?

@@ -4,6 +4,8 @@ import Foundation
 struct V2Dialect: XDirectMessageClient {
     let executor: XRequestExecutor
 
+    func serverNow() -> Date { executor.serverClock.now() }
+
     var apiVersion: XAPIVersion { .v2 }
 
     /// The fields and expansions of every DM event list (DESIGN "X API facts"): message events

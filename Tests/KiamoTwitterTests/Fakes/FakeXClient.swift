@@ -18,6 +18,8 @@ final class FakeXClient: XDirectMessageClient {
     let includeUsers: Bool
     let state = Mutex(State())
 
+    func serverNow() -> Date { Date() }
+
     init(apiVersion: XAPIVersion = .v2) {
         self.apiVersion = apiVersion
         self.includeUsers = apiVersion == .v2

@@ -1,14 +1,13 @@
 import Foundation
 import Synchronization
-import TestSupport
 
 /// Builds `Tests/ClockSkew/clock_skew.c` once per test run into the products folder, with the
 /// system's C compiler (`cc`, which the Swift toolchain needs anyway). The compiler runs on a
 /// thread of its own, never on the cooperative pool.
-enum ClockSkewShim {
+public enum ClockSkewShim {
     private static let built = Mutex<String?>(nil)
 
-    static func build() async throws -> String {
+    public static func build() async throws -> String {
         try await OffThePool.run("cc clock_skew") { try buildOnce() }
     }
 
