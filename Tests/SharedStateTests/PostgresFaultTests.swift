@@ -145,4 +145,36 @@ import Testing
             #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "after-restart", ttl: .seconds(30)) != nil)
         }
     }
+
+    /// The liveness connection lost (the server restarted, the host was cut off), then many leases
+    /// taken at once, as an ingest process with 70 accounts does: each call reconnected the
+    /// liveness connection on its own (the actor lets them in at each await), each new connection
+    /// replaced the one before, and the replaced ones were released open: PostgresNIO's assertion
+    /// crashed the ingest worker (multi-host suite, PostgreSQL restarted), and a release build
+    /// leaked sessions holding the process's lock.
+    @Test func manyLeasesTakenAtOnceAfterTheLivenessConnectionWasLostShareOneNewConnection() async throws {
+        try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
+            let store = fixture.store
+            #expect(try await store.acquireLease(account: "0", name: "ingest", owner: "process-a", ttl: .seconds(30)) != nil)
+            try await PostgresFixture.psql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(fixture.database)' AND pid <> pg_backend_pid()")
+            let deadline = ContinuousClock.now + .seconds(60)
+            var taken = 0
+            while taken < 40 && ContinuousClock.now < deadline {
+                taken = await withTaskGroup(of: Bool.self) { group in
+                    for account in 1...40 {
+                        group.addTask { (try? await store.acquireLease(account: "\(account)", name: "ingest", owner: "process-a", ttl: .seconds(30))) != nil }
+                    }
+                    return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                }
+                if taken < 40 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(taken == 40)
+            // One liveness session for this store, not one per caller (1263816535: PostgresLocks.owners, "KTOW").
+            let sessions = try await PostgresFixture.psql(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1263816535 AND objsubid = 2 AND granted " +
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", url: fixture.url)
+            #expect(sessions == "1", "advisory liveness locks held: \(sessions)")
+        }
+    }
 }

@@ -33,6 +33,11 @@ actor PostgresOwnerLiveness {
     /// Every owner this process acts for (recorded again after a reconnection).
     private var owners: Set<String> = []
     private var closed = false
+    /// The reconnection under way: callers that arrive meanwhile wait for it. Without it each
+    /// caller (an ingest process takes 70 leases at once) opened a connection of its own at each
+    /// await, each replaced the one before, and the replaced ones were released still open
+    /// (PostgresNIO's assertion crashed the worker; a release build leaked locked sessions).
+    private var reconnecting: Task<PostgresConnection, any Error>?
 
     init(configuration: PostgresConnection.Configuration, connection: PostgresConnection, logger: Logger) {
         self.configuration = configuration
@@ -96,6 +101,15 @@ actor PostgresOwnerLiveness {
     /// and the lock taken again (on a new key if a live process holds this one).
     private func lockedConnection() async throws -> PostgresConnection {
         if let connection, !connection.isClosed, locked { return connection }
+        if let reconnecting { return try await reconnecting.value }
+        let task = Task { try await self.lockAnew() }
+        reconnecting = task
+        defer { reconnecting = nil }
+        return try await task.value
+    }
+
+    /// `lockedConnection`'s work, one at a time.
+    private func lockAnew() async throws -> PostgresConnection {
         let current: PostgresConnection
         if let connection, !connection.isClosed {
             current = connection
