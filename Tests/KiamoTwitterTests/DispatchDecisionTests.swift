@@ -102,6 +102,18 @@ import XAPI
         #expect(after(error, step: .posting(startedAt: startedAt), unresolved: older) == .retry(tier: .seconds(60), attempt: 2, unverifiedSince: older, reason: .outcomeUnknown))
     }
 
+    @Test func aPostThatNeverReachedXIsRetriedWithoutAVerification() {
+        // A blackholed route, a refused connection, a name that does not resolve: nothing left
+        // this host, so there is nothing to verify (the multi-host suite's host cut off from X
+        // made every reply wait a verification's whole window).
+        let startedAt = now.addingTimeInterval(-1)
+        let error = XAPIError.transient(operation: .sendDM, cause: .unreachable("could not connect to x:8080"), rateLimit: nil)
+        #expect(after(error, step: .posting(startedAt: startedAt)) == .retry(tier: .seconds(1), attempt: 2, unverifiedSince: nil, reason: .unavailable))
+        // An earlier unknown outcome stays unresolved.
+        let older = now.addingTimeInterval(-100)
+        #expect(after(error, step: .posting(startedAt: startedAt), unresolved: older) == .retry(tier: .seconds(1), attempt: 2, unverifiedSince: older, reason: .unavailable))
+    }
+
     @Test func aFailedVerificationKeepsTheUnknownOutcomeWithoutAddingOne() {
         let since = now.addingTimeInterval(-70)
         let error = XAPIError.transient(operation: .conversationEvents, cause: .network("connection reset"), rateLimit: nil)

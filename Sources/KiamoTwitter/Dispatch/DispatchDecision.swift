@@ -160,7 +160,8 @@ public enum DispatchDecision {
             return .holdForRateLimit(tier: policy.tier(for: wait), until: resetAt, unverifiedSince: unverified)
         case .rateLimited(_, nil, _):
             reason = .rateLimited
-        case .transient(_, .httpStatus, _):
+        case .transient(_, .httpStatus, _), .transient(_, .unreachable, _):
+            // X answered, or was never reached: either way it holds no DM from this attempt.
             reason = .unavailable
         case .transient(_, .network, _), .decoding:
             // The request may have reached X and the DM been posted: verify before the next post.

@@ -14,12 +14,12 @@ struct XExchange: Sendable {
         let start = clock.now
         let path = Self.pathOnly(request.url)
         // CurlHTTP guarantees secret-free descriptions (host and port, never headers or queries).
-        func failure(_ cause: String) -> XAPIError {
+        func failure(_ cause: String, unreachable: Bool = false) -> XAPIError {
             logger.debug("X call failed", metadata: [
                 "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
                 "duration_ms": "\(Self.milliseconds(clock.now - start))", "cause": "\(cause)",
             ])
-            return .transient(operation: operation, cause: .network(cause), rateLimit: nil)
+            return .transient(operation: operation, cause: unreachable ? .unreachable(cause) : .network(cause), rateLimit: nil)
         }
         let response: HTTPResponse
         do {
@@ -33,6 +33,9 @@ struct XExchange: Sendable {
             case .invalidURL, .invalidRequest:
                 // Nothing was sent and the same request would fail the same way: not transient.
                 throw XAPIError.invalidArgument(operation: operation, argument: "request", reason: error.description)
+            case .resolve, .connect, .timeout(.connect, _, _, _, _):
+                // No connection was made: the request never left, whatever it asked.
+                throw failure(String(describing: error), unreachable: true)
             default:
                 throw failure(String(describing: error))
             }

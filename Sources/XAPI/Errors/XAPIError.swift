@@ -14,11 +14,14 @@ public enum XAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         /// No usable answer: connection refused or dropped, timeout, TLS failure (the HTTP
         /// client's own secret-free description).
         case network(String)
+        /// X could not be reached at all (its name did not resolve, the connection was refused or
+        /// could not be made in time): the request never left this host, so nothing was done at X.
+        case unreachable(String)
 
         public var description: String {
             switch self {
             case .httpStatus(let status): "HTTP \(status)"
-            case .network(let reason): reason
+            case .network(let reason), .unreachable(let reason): reason
             }
         }
     }

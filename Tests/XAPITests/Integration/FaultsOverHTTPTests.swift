@@ -43,6 +43,19 @@ struct FaultsOverHTTPTests {
         #expect(reason.contains("timeout") || reason.contains("timed out"), "\(reason)")
     }
 
+    @Test func aRefusedConnectionIsUnreachableNotAnUnknownOutcome() async throws {
+        let http = try LoopbackClients.http()
+        defer { http.shutdown() }
+        // A port nobody listens on: the request never leaves this host.
+        let port = try LoopbackHTTPServer.unusedPort()
+        let client = try LoopbackClients.x(baseURL: "http://127.0.0.1:\(port)", credentials: .oauth1(UnitClients.oauth1), http: http, timeout: .seconds(5))
+        let error = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "42", text: "hi") }
+        guard case .transient(.sendDM, .unreachable, nil) = error else {
+            Issue.record("got \(String(describing: error))")
+            return
+        }
+    }
+
     @Test func aDroppedConnectionIsTransient() async throws {
         let http = try LoopbackClients.http()
         defer { http.shutdown() }
