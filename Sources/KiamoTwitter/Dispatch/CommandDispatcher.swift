@@ -145,19 +145,28 @@ public final class CommandDispatcher: Sendable {
     /// Takes the commands' places in their recipients' lines as they arrive (one write for the
     /// batch), before they wait in their lanes (or, if suspect, for the gate): the place follows
     /// the order the broker delivered the replies in, not the order the processes get round to
-    /// asking. Called by the consumer in delivery order. A failure costs only that guarantee for
-    /// these commands: asking later takes a place then.
+    /// asking. Called by the consumer in delivery order. While the store is away the write is
+    /// tried again for up to the posting window, and the batch waits for it: none of them could be
+    /// posted without the store anyway, and a batch let through placeless was overtaken by later
+    /// replies that reached another process once the store was back (the multi-host suite, with
+    /// PostgreSQL restarted). Past the window the batch goes on, and asking takes a place then.
     public func joinLines(_ batch: [Prepared]) async {
         let commands = batch.compactMap { prepared -> SendCommand? in
             if case .valid(let command, _) = prepared { return command }
             return nil
         }
         guard !commands.isEmpty else { return }
-        do {
-            try await state.joinLines(commands.map { LineArrival(account: $0.accountId, recipient: $0.recipientId, commandId: $0.id) },
-                                      posting: postingWindow)
-        } catch {
-            logger.warning("could not take \(commands.count) arriving command(s)' places in their recipients' lines", metadata: ["error": "\(error)"])
+        let arrivals = commands.map { LineArrival(account: $0.accountId, recipient: $0.recipientId, commandId: $0.id) }
+        let failed = await StateWriteRetry(within: postingWindow, stopping: { [self] in isStopping }).run {
+            try await state.joinLines(arrivals, posting: postingWindow)
+        } failed: { attempt, error in
+            if attempt == 1 {
+                logger.info("could not take \(commands.count) arriving command(s)' places in their recipients' lines yet; trying again",
+                            metadata: ["error": "\(error)"])
+            }
+        }
+        if let failed {
+            logger.warning("could not take \(commands.count) arriving command(s)' places in their recipients' lines", metadata: ["error": "\(failed)"])
         }
     }
 
