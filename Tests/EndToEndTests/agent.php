@@ -27,6 +27,8 @@
  *   E2E_AGENT_STATE     the state file (required)
  *   E2E_AGENT_THINK_MS  how long the agent reads a batch before answering (default 300)
  *   E2E_AGENT_IDLE_MS   the wait after a fetch that brought nothing, or a failure (default 200)
+ *   E2E_AGENT_ACCOUNT_OF  a JSON file {customer id: account id}: replies to those customers go out on
+ *                       that account (several accounts, scripts/test-hosts); others on access accountId
  * SIGTERM or SIGINT: finishes the step in progress and exits 0.
  */
 
@@ -83,6 +85,12 @@ if ($statePath === false || $statePath === '') {
 }
 $thinkMs = (int) (getenv('E2E_AGENT_THINK_MS') ?: 300);
 $idleMs = (int) (getenv('E2E_AGENT_IDLE_MS') ?: 200);
+// Several accounts (scripts/test-hosts): which account each customer wrote to, so the reply goes
+// out on it (a task's accountId wins over access accountId, kiamo/README.md).
+$accountOf = [];
+if (($accountsFile = getenv('E2E_AGENT_ACCOUNT_OF')) !== false && $accountsFile !== '') {
+    $accountOf = json_decode((string) file_get_contents($accountsFile), true, 512, JSON_THROW_ON_ERROR);
+}
 
 $running = true;
 pcntl_async_signals(true);
@@ -113,7 +121,9 @@ while ($running) {
         $state['sending'] = $message['id'];
         storeState($statePath, $state);
         try {
-            $connector->send(['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $text]);
+            $task = ['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $text];
+            if (isset($accountOf[$message['senderId']])) $task['accountId'] = (string) $accountOf[$message['senderId']];
+            $connector->send($task);
         } catch (\Throwable $error) {
             $reason = $error instanceof TwitterQueueException ? $error->getReason() : get_class($error);
             $state['sending'] = null;
