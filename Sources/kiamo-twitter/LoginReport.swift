@@ -13,7 +13,8 @@ enum LoginReport: AdminReport {
         case .started(let attempt):
             ["authorize URL: \(attempt.authorizeURL)", "state: \(attempt.state)", "code verifier: \(attempt.codeVerifier)",
              "redirect URI: \(attempt.redirectURI)",
-             "finish with: kiamo-twitter auth login --redirect-url '<URL>' --state \(attempt.state) --code-verifier \(attempt.codeVerifier)"]
+             // `=`: a value may start with "-" (base64url), which would read as an option.
+             "finish with: kiamo-twitter auth login --redirect-url '<URL>' --state=\(attempt.state) --code-verifier=\(attempt.codeVerifier)"]
         case .finished(let report):
             report.lines
         }

@@ -32,7 +32,7 @@ import TestSupport
         let redirect = try await emulator.authorize(url)
         #expect(redirect.hasPrefix("http://127.0.0.1:8976/callback?"))
 
-        let finished = try await environment.run(["auth", "login", "--redirect-url", redirect, "--state", state, "--code-verifier", verifier, "--json"])
+        let finished = try await environment.run(["auth", "login", "--redirect-url", redirect, "--state=\(state)", "--code-verifier=\(verifier)", "--json"])
         #expect(finished.status == 0, "\(finished)")
         let stored = try JSONDocument(finished.stdout)
         #expect(stored["stored"] as? Bool == true)
@@ -78,7 +78,9 @@ import TestSupport
         let attempt = try JSONDocument(try await environment.run(["auth", "login", "--print-url", "--json"]).stdout)
         let redirect = try await emulator.authorize(try #require(attempt["authorizeURL"] as? String))
         let verifier = try #require(attempt["codeVerifier"] as? String)
-        let result = try await environment.run(["auth", "login", "--redirect-url", redirect, "--state", "forged", "--code-verifier", verifier])
+        // A verifier may start with "-" (base64url): the `=` form the CLI prints takes it as a value
+        // (`--code-verifier -x…` read it as an option, 1 run in 64 failed with "Missing value").
+        let result = try await environment.run(["auth", "login", "--redirect-url", redirect, "--state", "forged", "--code-verifier=-\(verifier.dropFirst())"])
         #expect(result.status == 1 && result.errorLines.count == 1 && result.stderr.contains("state does not match"), "\(result)")
         let closed = try await environment.run(["auth", "login"])
         #expect(closed.status == 2 && closed.stderr.contains("standard input closed"), "\(closed)")
