@@ -16,12 +16,13 @@ import XEmulator
         try await DispatchTestRig.with { rig in
             let customer = try rig.addCustomers(1)[0]
             let account = rig.account.userId
-            // Four posts X answers in 4 s (the timeout is 5 s, room for a loaded machine): the
-            // reply behind them waits in its lane about 16 s; the posting window is 12 s (2 × 5 s + 2 s).
-            let slow = (0..<4).map { (id: "held-slow-\($0)", recipient: customer, text: "slow reply \($0)") }
+            // Nine posts X answers in 3 s each (the timeout is 10 s: room for a machine loaded by
+            // the whole suite): the reply behind them waits in its lane at least 27 s; the posting
+            // window is 22 s (2 × 10 s + 2 s).
+            let slow = (0..<9).map { (id: "held-slow-\($0)", recipient: customer, text: "slow reply \($0)") }
             let held = (id: "held-behind", recipient: customer, text: "the reply held in its lane")
-            try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 4000, count: slow.count))
-            let worker = try await rig.startWorker("dispatch", ["KIAMO_TWITTER_API_TIMEOUT": "5s"])
+            try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: 3000, count: slow.count))
+            let worker = try await rig.startWorker("dispatch", ["KIAMO_TWITTER_API_TIMEOUT": "10s", "KIAMO_TWITTER_DISPATCH_STALE_CLAIM": "30s"])
             let state = try await rig.openState()
             let published = ContinuousClock.now
             try await rig.publish(slow + [held])
@@ -33,17 +34,17 @@ import XEmulator
             // Past the window since it arrived, while it still waits in its lane, the agent's next
             // reply reaches another dispatch process (the test plays it on the same store): it
             // takes its place and asks for the line as a process does, every 50 ms.
-            try await eventually("the posting window over since the replies arrived", timeout: .seconds(20), every: .milliseconds(50)) {
-                ContinuousClock.now - published > .seconds(13)
+            try await eventually("the posting window over since the replies arrived", timeout: .seconds(40), every: .milliseconds(50)) {
+                ContinuousClock.now - published > .seconds(24)
             }
             #expect(!rig.sent.contains { $0.text == held.text }, "the held reply went too early for this test to mean anything")
             let later = "held-later"
-            try await state.joinLine(account: account, recipient: customer, commandId: later, posting: .seconds(12))
+            try await state.joinLine(account: account, recipient: customer, commandId: later, posting: .seconds(22))
             var admission = RecipientLineAdmission.waitForHead(beingPosted: true)
             let deadline = ContinuousClock.now + .seconds(60)
             while case .waitForHead = admission, ContinuousClock.now < deadline {
                 admission = try await state.admitToLine(account: account, recipient: customer, commandId: later, mayWait: true,
-                                                        fallbackTier: .seconds(1), posting: .seconds(12))
+                                                        fallbackTier: .seconds(1), posting: .seconds(22))
                 if case .waitForHead = admission { try await Task.sleep(for: .milliseconds(50)) }
             }
             guard case .go(let ticket) = admission else {
