@@ -30,7 +30,7 @@ struct IngestCommand: AsyncParsableCommand {
         let code = await WorkerHost.run(role: "ingest", configuration: configuration) { context in
             let accounts = context.configuration.accounts.filter { context.clients[$0.userId] != nil }
             // Each process holds at most its fair share of the accounts' leases (several hosts).
-            let keeper = LeaseShareKeeper(registry: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
+            let keeper = LeaseShareKeeper(registry: context.state, leases: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
                                           ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
             var engines: [any Service] = [keeper]
             for account in accounts {

@@ -127,4 +127,8 @@ private final class FailingRenewals: LeaseStorage, @unchecked Sendable {
     func leaseHolder(account: String, name: String) async throws -> Lease? {
         try await state.leaseHolder(account: account, name: name)
     }
+
+    func leasesHeldByOthers(name: String, owner: String) async throws -> Set<String> {
+        try await state.leasesHeldByOthers(name: name, owner: owner)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SharedState
+import Synchronization
 import Testing
 @testable import KiamoTwitter
 
@@ -98,6 +99,43 @@ import Testing
         #expect(owners == ["a": keepers[0].held, "b": keepers[1].held, "c": keepers[2].held])
     }
 
+    /// The standby engines of a process one lease under its share (3 over 200 accounts leave one
+    /// at 66 of 67 for good) ask every second; only a lease nobody else holds reaches the store.
+    /// Before the keeper read the holders, each of them was an attempt: 134 a second here.
+    @Test func aProcessUnderItsShareAsksTheStoreOnlyForLeasesItCanGet() async throws {
+        let state = try await makeState()
+        let counting = CountingAcquisitions(state: state)
+        let keepers = ["a", "b", "c"].map {
+            LeaseShareKeeper(registry: state, leases: state, owner: $0, accounts: 200, ttl: .seconds(60), logger: Logger(label: "test"))
+        }
+        for keeper in keepers { keeper.update(members: 3) }
+        let engines = keepers.enumerated().map { index, keeper in
+            (1...200).map {
+                Leadership(state: index == 2 ? counting : state, account: "\($0)", name: "ingest", owner: keeper.owner, ttl: .seconds(3_600),
+                           admission: keeper)
+            }
+        }
+        for account in 0..<67 { #expect(try await engines[0][account].hold()) }
+        for account in 67..<134 { #expect(try await engines[1][account].hold()) }
+        for account in 134..<200 { #expect(try await engines[2][account].hold()) }
+        #expect(keepers.map(\.held) == [67, 67, 66])
+
+        try await keepers[2].readHeldByOthers()
+        let before = counting.acquisitions
+        for _ in 0..<3 {
+            for account in 0..<134 { #expect(try await engines[2][account].hold() == false) }
+        }
+        #expect(counting.acquisitions - before == 0, "attempts on leases held by the two other processes")
+
+        // One comes free (its holder gave it back): the next read lets exactly that one be tried.
+        await engines[0][5].release()
+        try await keepers[2].readHeldByOthers()
+        for account in 0..<134 { _ = try await engines[2][account].hold() }
+        #expect(counting.acquisitions - before == 1)
+        #expect(keepers[2].held == 67)
+        #expect(try await state.leaseHolder(account: "6", name: "ingest")?.owner == "c")
+    }
+
     @Test func aLostLeaseFreesItsPlace() async throws {
         let state = try await makeState()
         let keeper = LeaseShareKeeper(registry: state, owner: "a", accounts: 2, ttl: .seconds(30), logger: Logger(label: "test"))
@@ -119,5 +157,38 @@ extension Array {
         var values: [T] = []
         for element in self { values.append(await transform(element)) }
         return values
+    }
+}
+
+/// The real store, counting the lease acquisitions asked of it.
+private final class CountingAcquisitions: LeaseStorage, Sendable {
+    private let state: any StateStore
+    private let count = Mutex(0)
+
+    init(state: any StateStore) {
+        self.state = state
+    }
+
+    var acquisitions: Int { count.withLock { $0 } }
+
+    func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        count.withLock { $0 += 1 }
+        return try await state.acquireLease(account: account, name: name, owner: owner, ttl: ttl)
+    }
+
+    func renewLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
+        try await state.renewLease(account: account, name: name, owner: owner, ttl: ttl)
+    }
+
+    func releaseLease(account: String, name: String, owner: String) async throws -> Bool {
+        try await state.releaseLease(account: account, name: name, owner: owner)
+    }
+
+    func leaseHolder(account: String, name: String) async throws -> Lease? {
+        try await state.leaseHolder(account: account, name: name)
+    }
+
+    func leasesHeldByOthers(name: String, owner: String) async throws -> Set<String> {
+        try await state.leasesHeldByOthers(name: name, owner: owner)
     }
 }

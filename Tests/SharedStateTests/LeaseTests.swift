@@ -69,6 +69,22 @@ import Testing
         #expect(try await store.renewLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10)) == nil)
     }
 
+    /// What a process under its fair share reads once a second instead of trying each lease.
+    @Test(arguments: StateBackend.allCases) func theLeasesOthersHoldAreReadInOneCall(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        let store = fixture.store
+        _ = try await store.acquireLease(account: "1", name: "ingest", owner: "a", ttl: .seconds(10))
+        _ = try await store.acquireLease(account: "2", name: "ingest", owner: "b", ttl: .seconds(10))
+        _ = try await store.acquireLease(account: "3", name: "ingest", owner: "b", ttl: .seconds(5))
+        _ = try await store.acquireLease(account: "4", name: "token-refresh", owner: "b", ttl: .seconds(10))
+        #expect(try await store.leasesHeldByOthers(name: "ingest", owner: "a") == ["2", "3"])
+        #expect(try await store.leasesHeldByOthers(name: "ingest", owner: "b") == ["1"])
+        fixture.clock.advance(seconds: 5)
+        #expect(try await store.leasesHeldByOthers(name: "ingest", owner: "a") == ["2"], "an expired lease is nobody's")
+        #expect(try await store.releaseLease(account: "2", name: "ingest", owner: "b"))
+        #expect(try await store.leasesHeldByOthers(name: "ingest", owner: "a") == [])
+    }
+
     @Test(arguments: StateBackend.allCases) func concurrentAcquirersOfAFreeLeaseHaveOneWinner(backend: StateBackend) async throws {
         let fixture = try await StoreFixture(backend)
         let stores = [fixture.store, try await fixture.reopen(), try await fixture.reopen()]

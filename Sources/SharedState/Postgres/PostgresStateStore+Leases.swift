@@ -59,6 +59,27 @@ extension PostgresStateStore {
         }
     }
 
+    public func leasesHeldByOthers(name: String, owner: String) async throws -> Set<String> {
+        let now = nowParameter
+        let logger = logger
+        return try await perform("reading the holders of lease \(name)") { connection in
+            let rows = try await connection.query("""
+                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                SELECT l.account, l.owner FROM leases l, clock
+                WHERE l.name = \(name) AND l.owner <> \(owner) AND l.expires_at > clock.now
+                """, logger: logger).rows()
+            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per owner.
+            var gone: [String: Bool] = [:]
+            var held = Set<String>()
+            for row in rows {
+                let account = try row.value("account", as: String.self), holder = try row.value("owner", as: String.self)
+                if gone[holder] == nil { gone[holder] = try await PostgresOwnerLiveness.isGone(holder, on: connection, logger: logger) }
+                if gone[holder] == false { held.insert(account) }
+            }
+            return held
+        }
+    }
+
     /// The lease as stored and the time it is judged at (`PostgresTime`), in one statement.
     static func fetchLease(_ connection: PostgresConnection, account: String, name: String, now: Int64?,
                            logger: Logger) async throws -> (Date, Lease?) {

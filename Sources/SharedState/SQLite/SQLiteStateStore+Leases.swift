@@ -46,6 +46,25 @@ extension SQLiteStateStore {
         }
     }
 
+    public func leasesHeldByOthers(name: String, owner: String) async throws -> Set<String> {
+        let now = SQLiteTime.millis(now())
+        let liveness = liveness
+        return try await read("reading the holders of lease \(name)") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT account, owner FROM leases WHERE name = ? AND owner <> ? AND expires_at > ?", arguments: [name, owner, now]
+            )
+            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per owner.
+            var gone: [String: Bool] = [:]
+            var held = Set<String>()
+            for row in rows {
+                let holder: String = row["owner"]
+                if gone[holder] == nil { gone[holder] = liveness.isGone(holder) }
+                if gone[holder] == false { held.insert(row["account"]) }
+            }
+            return held
+        }
+    }
+
     static func fetchLease(_ db: Database, account: String, name: String) throws -> Lease? {
         try Row.fetchOne(
             db,

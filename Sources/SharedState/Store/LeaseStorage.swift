@@ -21,4 +21,10 @@ public protocol LeaseStorage: Sendable {
 
     /// The current unexpired holder, or nil when the lease is free.
     func leaseHolder(account: String, name: String) async throws -> Lease?
+
+    /// The accounts whose lease `name` an owner other than `owner` holds now (unexpired, and its
+    /// process not known gone): those `acquireLease` would refuse `owner`. One read for every
+    /// account, so that a process under its share asks only for leases it can get
+    /// (`LeaseShareKeeper`) instead of each standby engine asking the store every second.
+    func leasesHeldByOthers(name: String, owner: String) async throws -> Set<String>
 }
