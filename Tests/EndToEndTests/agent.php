@@ -21,7 +21,8 @@
  *   incarnations how many processes have run on this state
  *
  * Standard output: one JSON line per event (started, fetched, replied, send_failed, fetch_failed,
- * stopped), written after the state that it reports is stored.
+ * stopped), written after the state that it reports is stored; fetched and replied carry `at`, the
+ * wall-clock time in seconds (the benchmark of scripts/test-hosts measures latency with it).
  *
  * Environment: the connector's KIAMO_TWITTER_* variables (kiamo/README.md) and
  *   E2E_AGENT_STATE     the state file (required)
@@ -138,7 +139,7 @@ while ($running) {
         $state['sending'] = null;
         $state['replies'][] = ['message' => $message['id'], 'command' => $command, 'to' => $message['senderId'], 'text' => $text];
         storeState($statePath, $state);
-        emit(['event' => 'replied', 'message' => $message['id'], 'command' => $command]);
+        emit(['event' => 'replied', 'message' => $message['id'], 'command' => $command, 'at' => microtime(true)]);
     }
     if (!$running) break;
 
@@ -160,7 +161,8 @@ while ($running) {
         $messagesById[$message['id']] = $message;
     }
     storeState($statePath, $state);
-    foreach ($messages as $message) emit(['event' => 'fetched', 'id' => $message['id'], 'senderId' => $message['senderId']]);
+    $fetchedAt = microtime(true);
+    foreach ($messages as $message) emit(['event' => 'fetched', 'id' => $message['id'], 'senderId' => $message['senderId'], 'at' => $fetchedAt]);
     waitMs(count($messages) > 0 ? $thinkMs : $idleMs);
 }
 emit(['event' => 'stopped', 'pending' => count($state['pending'])]);
