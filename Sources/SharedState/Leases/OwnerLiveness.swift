@@ -52,14 +52,16 @@ public final class OwnerLiveness: Sendable {
     }
 
     /// True only when `owner`'s lock file exists and nobody holds its lock: its process is gone.
-    /// The file is removed then (its owner will never come back: owner ids are unique per process).
-    public func isGone(_ owner: String) -> Bool {
+    /// The file is removed then (its owner will never come back: owner ids are unique per process),
+    /// unless `forgetting` is false: a look that takes nothing must leave the evidence to the
+    /// acquisition that follows it, or that one finds no file and waits for the TTL.
+    public func isGone(_ owner: String, forgetting: Bool = true) -> Bool {
         guard let path = path(of: owner), held.withLock({ $0[owner] == nil }) else { return false }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
-        unlink(path)
+        if forgetting { unlink(path) }
         return true
     }
 

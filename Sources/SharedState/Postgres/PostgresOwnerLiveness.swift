@@ -77,13 +77,15 @@ actor PostgresOwnerLiveness {
     /// True only when `owner` was recorded since the server started and nobody holds its
     /// process's lock now. Runs on `connection` (a pool connection, outside any transaction: the
     /// lock taken to test lasts one statement). The dead process's rows are removed then (owner
-    /// ids are unique per process, and so is a key among live processes).
-    static func isGone(_ owner: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    /// ids are unique per process, and so is a key among live processes), unless `forgetting` is
+    /// false (a look that takes nothing leaves them to the acquisition that follows).
+    static func isGone(_ owner: String, on connection: PostgresConnection, forgetting: Bool = true, logger: Logger) async throws -> Bool {
         let free = try await connection.query("""
             SELECT lock_key, pg_try_advisory_xact_lock(\(PostgresLocks.owners), lock_key) AS free FROM lease_owners
             WHERE owner = \(owner) AND locked_at >= pg_postmaster_start_time()
             """, logger: logger).rows().first
         guard let free, try free.value("free", as: Bool.self) else { return false }
+        guard forgetting else { return true }
         let key = try free.value("lock_key", as: Int32.self)
         try await connection.query("DELETE FROM lease_owners WHERE lock_key = \(key)", logger: logger)
         return true

@@ -68,12 +68,13 @@ extension PostgresStateStore {
                 SELECT l.account, l.owner FROM leases l, clock
                 WHERE l.name = \(name) AND l.owner <> \(owner) AND l.expires_at > clock.now
                 """, logger: logger).rows()
-            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per owner.
+            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per
+            // owner, leaving its record for that acquisition to find.
             var gone: [String: Bool] = [:]
             var held = Set<String>()
             for row in rows {
                 let account = try row.value("account", as: String.self), holder = try row.value("owner", as: String.self)
-                if gone[holder] == nil { gone[holder] = try await PostgresOwnerLiveness.isGone(holder, on: connection, logger: logger) }
+                if gone[holder] == nil { gone[holder] = try await PostgresOwnerLiveness.isGone(holder, on: connection, forgetting: false, logger: logger) }
                 if gone[holder] == false { held.insert(account) }
             }
             return held

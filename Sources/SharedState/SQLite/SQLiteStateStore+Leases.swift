@@ -53,12 +53,13 @@ extension SQLiteStateStore {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT account, owner FROM leases WHERE name = ? AND owner <> ? AND expires_at > ?", arguments: [name, owner, now]
             )
-            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per owner.
+            // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per
+            // owner, leaving its lock file for that acquisition to find.
             var gone: [String: Bool] = [:]
             var held = Set<String>()
             for row in rows {
                 let holder: String = row["owner"]
-                if gone[holder] == nil { gone[holder] = liveness.isGone(holder) }
+                if gone[holder] == nil { gone[holder] = liveness.isGone(holder, forgetting: false) }
                 if gone[holder] == false { held.insert(row["account"]) }
             }
             return held
