@@ -18,6 +18,16 @@ import XAPI
 
     func id(_ event: DMEvent) -> UInt64 { Snowflake.parse(event.id) ?? 0 }
 
+    @Test func aQuietPollWritesItsCursorOnceTheClockMovedItHalfTheOverlap() {
+        let cursor = Snowflake.firstId(at: now.addingTimeInterval(-120))
+        let later = { (seconds: Double) in Snowflake.firstId(at: now.addingTimeInterval(-120 + seconds)) }
+        #expect(planner.quietCommitDue(previous: nil, next: cursor, recordsBaseline: false), "no cursor yet")
+        #expect(planner.quietCommitDue(previous: cursor, next: cursor, recordsBaseline: true), "a first run's baseline")
+        #expect(!planner.quietCommitDue(previous: cursor, next: cursor, recordsBaseline: false))
+        #expect(!planner.quietCommitDue(previous: cursor, next: later(59.999), recordsBaseline: false))
+        #expect(planner.quietCommitDue(previous: cursor, next: later(60), recordsBaseline: false))
+    }
+
     @Test func publishesNewMessagesOldestFirstAndMovesTheCursorPastAll() {
         let cursorEvent = event(300)
         let new = [event(10), event(50), event(30)]

@@ -332,8 +332,14 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
         if plan.publish.isEmpty {
             // Nothing was published: the cursor (and a first run's baseline) only records what was
-            // read, so the renewal-paced check is enough (no state write per quiet poll).
-            try await commit([])
+            // read and where the clock is, written when it moved far enough (`quietCommitDue`).
+            var next = plan.cursor(confirmedPrefix: 0)
+            if let cursorCap { next = min(next, cursorCap) }
+            if planner.quietCommitDue(previous: cursor, next: next, recordsBaseline: !plan.baseline.isEmpty) {
+                try await commit([])
+            } else {
+                report.cursor = cursor.map { String($0) }
+            }
         }
         if !plan.baseline.isEmpty {
             logger.info("first run: \(plan.baseline.count) earlier DMs recorded as seen, not published (ingest.backfill)")
