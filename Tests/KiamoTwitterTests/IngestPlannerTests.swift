@@ -21,11 +21,13 @@ import XAPI
     @Test func aQuietPollWritesItsCursorOnceTheClockMovedItHalfTheOverlap() {
         let cursor = Snowflake.firstId(at: now.addingTimeInterval(-120))
         let later = { (seconds: Double) in Snowflake.firstId(at: now.addingTimeInterval(-120 + seconds)) }
-        #expect(planner.quietCommitDue(previous: nil, next: cursor, recordsBaseline: false), "no cursor yet")
-        #expect(planner.quietCommitDue(previous: cursor, next: cursor, recordsBaseline: true), "a first run's baseline")
-        #expect(!planner.quietCommitDue(previous: cursor, next: cursor, recordsBaseline: false))
-        #expect(!planner.quietCommitDue(previous: cursor, next: later(59.999), recordsBaseline: false))
-        #expect(planner.quietCommitDue(previous: cursor, next: later(60), recordsBaseline: false))
+        #expect(planner.quietCommitDue(previous: nil, next: cursor, newestRead: nil, recordsBaseline: false), "no cursor yet")
+        #expect(planner.quietCommitDue(previous: cursor, next: cursor, newestRead: nil, recordsBaseline: true), "a first run's baseline")
+        #expect(!planner.quietCommitDue(previous: cursor, next: cursor, newestRead: nil, recordsBaseline: false))
+        #expect(!planner.quietCommitDue(previous: cursor, next: later(59.999), newestRead: cursor, recordsBaseline: false))
+        #expect(planner.quietCommitDue(previous: cursor, next: later(60), newestRead: nil, recordsBaseline: false))
+        // An event read past the cursor but not published (the account's own reply) moves it at once.
+        #expect(planner.quietCommitDue(previous: cursor, next: later(1), newestRead: later(1), recordsBaseline: false))
     }
 
     @Test func publishesNewMessagesOldestFirstAndMovesTheCursorPastAll() {

@@ -335,7 +335,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             // read and where the clock is, written when it moved far enough (`quietCommitDue`).
             var next = plan.cursor(confirmedPrefix: 0)
             if let cursorCap { next = min(next, cursorCap) }
-            if planner.quietCommitDue(previous: cursor, next: next, recordsBaseline: !plan.baseline.isEmpty) {
+            if planner.quietCommitDue(previous: cursor, next: next, newestRead: plan.readIds.last,
+                                      recordsBaseline: !plan.baseline.isEmpty) {
                 try await commit([])
             } else {
                 report.cursor = cursor.map { String($0) }

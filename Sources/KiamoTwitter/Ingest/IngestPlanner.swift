@@ -52,12 +52,15 @@ public struct IngestPlanner: Sendable {
     }
 
     /// Whether a poll that published nothing writes the cursor `next` over `previous`: always when
-    /// there is none yet or it records a first run's baseline, else once the clock moved it a
-    /// `sweepInterval` or more. A cursor left behind is always safe (a poll reads down to it and
-    /// the ledger drops what was published); written on every quiet poll it cost a state write
-    /// per poll and account, an eighth of the store's load at 200 accounts (`scripts/bench hosts`).
-    public func quietCommitDue(previous: UInt64?, next: UInt64, recordsBaseline: Bool) -> Bool {
+    /// there is none yet, it records a first run's baseline or it read past the cursor (events
+    /// never to be published, such as the account's own replies: not read again), else once the
+    /// clock alone moved it a `sweepInterval` or more. A cursor left behind is always safe (a poll
+    /// reads down to it and the ledger drops what was published); moved by the clock on every quiet
+    /// poll it cost a state write per poll and account, an eighth of the store's load at 200
+    /// accounts (`scripts/bench hosts`).
+    public func quietCommitDue(previous: UInt64?, next: UInt64, newestRead: UInt64?, recordsBaseline: Bool) -> Bool {
         guard let previous, !recordsBaseline else { return true }
+        if let newestRead, newestRead > previous { return true }
         return Snowflake.id(next, movedBackBy: sweepInterval) >= previous
     }
 
