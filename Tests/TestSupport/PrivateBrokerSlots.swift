@@ -6,7 +6,7 @@ import Synchronization
 /// Each private broker is an Erlang node that takes seconds of CPU to boot, and the tests that
 /// want one (broker restarts, outages, whole stacks of processes) are the heaviest of the suite.
 /// Swift Testing starts every suite at once: on a 2-core machine eight nodes booting together
-/// took more than `scripts/test-broker`'s 90 s, and the timed tests running beside them failed.
+/// took more than 90 s (`scripts/test-broker` waits 180 s now), and the timed tests running beside them failed.
 /// A test waits here, suspended and costing nothing, until a slot is free.
 /// `KIAMO_TEST_PRIVATE_BROKERS` sets the number (default 2).
 actor PrivateBrokerSlots {
