@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         // The one redactor for every URL the project prints (no dependency, so every module can use it).
@@ -86,10 +88,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Traces to an OpenTelemetry collector: a swift-distributed-tracing Tracer with W3C trace
+        // context, and an OTLP/HTTP (JSON) exporter over CurlHTTP. Only executables bootstrap it.
+        .target(
+            name: "OTLPTracing",
+            dependencies: [
+                "CurlHTTP",
+                "URLRedaction",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The core: Kiamo formats, mapping, configuration, topology, ingest and dispatch engines.
         .target(
             name: "KiamoTwitter",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "XAPI",
                 "AMQP",
                 "SharedState",
@@ -106,6 +123,7 @@ let package = Package(
             name: "WorkerRuntime",
             dependencies: [
                 "KiamoTwitter",
+                "OTLPTracing",
                 "AMQP",
                 "CurlHTTP",
                 "SharedState",
@@ -224,7 +242,14 @@ let package = Package(
             ],
             path: "Tests/StateProbe"
         ),
-        .testTarget(name: "KiamoTwitterTests", dependencies: ["KiamoTwitter", "WorkerRuntime", "TestSupport"]),
+        .testTarget(
+            name: "KiamoTwitterTests",
+            dependencies: [
+                "KiamoTwitter", "WorkerRuntime", "OTLPTracing", "TestSupport",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ]
+        ),
         // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.
         .testTarget(
             name: "IngestTests",

@@ -56,6 +56,17 @@ public enum WorkerHost {
         health.update("startup", ready: false, detail: "starting")
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let endpoint = configuration.tracing.endpoint {
+            // First in the group, so the last to stop: it sends the spans of the turns that ended
+            // while the engines finished.
+            do {
+                let exporter = try TracingSetup.bootstrap(role: role, endpoint: endpoint, configuration: configuration, logger: logger)
+                services.append(.init(service: exporter))
+            } catch {
+                logger.critical("tracing.endpoint (KIAMO_TWITTER_TRACING_ENDPOINT): \(error)")
+                return 2
+            }
+        }
         if configuration.http.port > 0 {
             let server = OperationsServer.make(host: configuration.http.host, port: configuration.http.port, registry: registry, health: health,
                                                refresher: refresher, logger: logger) { port in

@@ -3,6 +3,9 @@ import KiamoTwitter
 import Logging
 import Synchronization
 import Testing
+import OTLPTracing
+import Tracing
+import W3CTraceContext
 @testable import WorkerRuntime
 
 /// `logFormat: json`: one JSON object per event and line, the five keys a log shipper indexes,
@@ -82,5 +85,22 @@ struct JSONLogLineTests {
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: ["KIAMO_TWITTER_LOG_FORMAT": "yaml"]).load() }
         let text = Self.lines(format: .text) { $0.info("dispatch started") }
         #expect(text.count == 1 && text[0].contains(" info kiamo.dispatch: dispatch started"), "\(text)")
+    }
+}
+
+extension JSONLogLineTests {
+    /// Inside a traced turn, a JSON line names the trace and span, as the collector shows them.
+    @Test func aLineLoggedInsideATracedTurnCarriesItsTraceAndSpanIds() throws {
+        let trace = TraceContext(traceID: TraceID.random(), spanID: SpanID.random(), flags: .sampled, state: TraceState())
+        var context = ServiceContext.topLevel
+        context.traceContext = trace
+        let lines = ServiceContext.withValue(context) {
+            Self.lines(format: .json) { logger in logger.info("posting the reply") }
+        }
+        let object = try Self.object(try #require(lines.first))
+        #expect(object["trace_id"] as? String == trace.traceID.description)
+        #expect(object["span_id"] as? String == trace.spanID.description)
+        let outside = try Self.object(try #require(Self.lines(format: .json) { logger in logger.info("polling") }.first))
+        #expect(outside["trace_id"] == nil)
     }
 }

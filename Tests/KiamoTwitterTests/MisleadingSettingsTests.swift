@@ -41,6 +41,24 @@ import XAPI
         #expect(allowed.api.allowInsecureHttp && allowed.api.baseURL == baseURL)
     }
 
+    @Test(arguments: ["otel-collector:4318", "grpc://otel-collector:4317", "http://", "ftp://user:pw@collector"])
+    func aTracingEndpointThatIsNoHTTPURLIsRefusedSayingWhatIsExpected(endpoint: String) throws {
+        let error = try #require(problem(["KIAMO_TWITTER_TRACING_ENDPOINT": endpoint]))
+        #expect(error.key == "tracing.endpoint" && error.origin == "KIAMO_TWITTER_TRACING_ENDPOINT")
+        #expect(error.problem.contains("http://otel-collector:4318"), "\(error)")
+        #expect(!error.description.contains("pw"), "\(error)")
+    }
+
+    @Test func tracingIsOffUnlessAnEndpointIsSetAndTheReportMasksItsCredentials() throws {
+        #expect(try load([:]).tracing.endpoint == nil)
+        #expect(try load(["KIAMO_TWITTER_TRACING_ENDPOINT": " "]).tracing.endpoint == nil)
+        let on = try load(["KIAMO_TWITTER_TRACING_ENDPOINT": "https://user:pw@collector.example:4318", "KIAMO_TWITTER_TRACING_SAMPLING_PERCENT": "25"])
+        #expect(on.tracing.endpoint == "https://user:pw@collector.example:4318" && on.tracing.samplingPercent == 25)
+        let line = try #require(ConfigurationReport.lines(on).first { $0.hasPrefix("tracing = ") })
+        #expect(!line.contains("pw") && line.contains("collector.example:4318") && line.contains("25 %"), "\(line)")
+        #expect(problem(["KIAMO_TWITTER_TRACING_SAMPLING_PERCENT": "101"])?.key == "tracing.samplingPercent")
+    }
+
     @Test(arguments: ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "https://api.x.com", "https://x-emulator:8443"])
     func loopbackHTTPAndEveryHTTPSAreAccepted(baseURL: String) throws {
         #expect(try load(["KIAMO_TWITTER_API_BASE_URL": baseURL]).api.baseURL == baseURL)

@@ -13,6 +13,8 @@ public struct Configuration: Sendable {
     public var state: StateSettings
     public var api: APISettings
     public var http: HTTPSettings
+    /// Traces to an OpenTelemetry collector (`tracing.*`); off without an endpoint.
+    public var tracing: TracingSettings = TracingSettings()
     public var cache: CacheSettings
     public var resources: Resources
     public var ingest: IngestSettings
@@ -23,6 +25,17 @@ public struct Configuration: Sendable {
     /// `text` for a person reading a terminal, `json` for a log shipper (one object per line).
     public enum LogFormat: String, Sendable {
         case text, json
+    }
+
+    public struct TracingSettings: Sendable {
+        /// The collector's OTLP/HTTP base URL; nil: tracing off.
+        public var endpoint: String?
+        public var samplingPercent: Int = 100
+
+        public init(endpoint: String? = nil, samplingPercent: Int = 100) {
+            self.endpoint = endpoint
+            self.samplingPercent = samplingPercent
+        }
     }
 
     public struct LogFiles: Sendable {

@@ -52,6 +52,13 @@ extension ConfigurationKey {
         ConfigurationKey("http.port", env: "KIAMO_TWITTER_HTTP_PORT", .integer(0...65535), default: "8080",
                          "Port of the metrics and health endpoints; 0 turns them off."),
 
+        ConfigurationKey("tracing.endpoint", env: "KIAMO_TWITTER_TRACING_ENDPOINT", .string, default: "",
+                         "OpenTelemetry collector for traces, OTLP/HTTP (`http://otel-collector:4318`; spans go to `<endpoint>/v1/traces`). Empty: no tracing, and no `traceparent` on the messages (\"Tracing a conversation\")."),
+        ConfigurationKey("tracing.protocol", env: "KIAMO_TWITTER_TRACING_PROTOCOL", .choice(["http/json"]), default: "http/json",
+                         "OTLP encoding: `http/json`, OTLP/HTTP with JSON bodies, which every OTLP/HTTP receiver takes on its HTTP port."),
+        ConfigurationKey("tracing.samplingPercent", env: "KIAMO_TWITTER_TRACING_SAMPLING_PERCENT", .integer(0...100), default: "100",
+                         "Share of conversation turns traced, decided where a turn begins (ingest, or a command that carries no `traceparent`); a turn keeps that decision across processes."),
+
         ConfigurationKey("cache.enabled", env: "KIAMO_TWITTER_CACHE_ENABLED", .boolean, default: "true",
                          "Cache user records and conversations in the state store (saves X look-ups, v1.1 above all)."),
         ConfigurationKey("cache.checkEveryInSecs", env: "KIAMO_TWITTER_CACHE_CHECK_EVERY_IN_SECS", .integer(1...31_536_000), default: "3600",

@@ -220,6 +220,8 @@ public struct ConfigurationLoader: Sendable {
                 allowInsecureHttp: try values.bool("api.allowInsecureHttp")
             ),
             http: .init(host: try values.string("http.host"), port: try values.int("http.port")),
+            tracing: .init(endpoint: try values.optionalString("tracing.endpoint").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
+                           samplingPercent: try values.int("tracing.samplingPercent")),
             cache: .init(
                 enabled: try values.bool("cache.enabled"),
                 checkEveryInSecs: try values.int("cache.checkEveryInSecs"),
@@ -312,6 +314,13 @@ public struct ConfigurationLoader: Sendable {
             }
             if configuration.api.version == .v1_1, case .oauth2 = account.credentials {
                 throw ConfigurationError(key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
+            }
+        }
+        if let endpoint = configuration.tracing.endpoint {
+            let parts = URLComponents(string: endpoint)
+            guard let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), !(parts?.host ?? "").isEmpty else {
+                throw ConfigurationError(key: "tracing.endpoint", origin: globals["tracing.endpoint"]?.origin.text,
+                                         problem: "'\(ConfigurationReport.maskedURL(endpoint))' is not an http(s) URL of an OpenTelemetry collector (`http://otel-collector:4318`)")
             }
         }
         let baseOrigin = globals["api.baseUrl"]?.origin.text

@@ -18,6 +18,7 @@ public enum ConfigurationReport {
             "api.version = \(configuration.api.version.rawValue)",
             "api.timeout = \(DurationText.format(configuration.api.timeout))",
             "http = \(configuration.http.port == 0 ? "off" : "\(configuration.http.host):\(configuration.http.port)")",
+            "tracing = \(configuration.tracing.endpoint.map { "\(maskedURL($0)) (OTLP/HTTP JSON), sampling \(configuration.tracing.samplingPercent) %" } ?? "off")",
             "cache = \(configuration.cache.enabled ? "on" : "off"), checkEveryInSecs \(configuration.cache.checkEveryInSecs), expirationInSecs \(configuration.cache.expirationInSecs)",
             "ingest.pollInterval = \(DurationText.format(configuration.ingest.pollInterval))",
             "ingest.overlap = \(DurationText.format(configuration.ingest.overlap)), backfill \(DurationText.format(configuration.ingest.backfill))",

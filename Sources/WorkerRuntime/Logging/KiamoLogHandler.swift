@@ -1,6 +1,8 @@
 import Foundation
 import KiamoTwitter
 import Logging
+import OTLPTracing
+import Tracing
 import Synchronization
 
 /// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`,
@@ -43,7 +45,8 @@ public struct KiamoLogHandler: LogHandler {
             }
             sink.write(line)
         case .json:
-            sink.write(JSONLogLine.line(time: Date(), level: event.level, logger: label, message: "\(event.message)", metadata: merged))
+            let trace = ServiceContext.current?.traceContext.map { (traceID: $0.traceID.description, spanID: $0.spanID.description) }
+            sink.write(JSONLogLine.line(time: Date(), level: event.level, logger: label, message: "\(event.message)", metadata: merged, trace: trace))
         }
     }
 

@@ -16,6 +16,8 @@ public enum MetricsCatalogue {
         "kiamo_x_rate_limit_reset_timestamp_seconds": "Unix time at which the current X rate-limit window of an endpoint family ends.",
         "kiamo_worker_ready": "1 while the worker is ready (what /readyz answers 200 for), 0 while it is not; set at each scrape.",
         "kiamo_oauth2_token_expiry_timestamp_seconds": "Unix time at which the stored OAuth 2.0 access token of the account expires (refreshed ahead of it, api.tokenRefreshMargin).",
+        "kiamo_tracing_spans_exported_total": "Spans sent to the OpenTelemetry collector (tracing.endpoint) and accepted by it.",
+        "kiamo_tracing_spans_dropped_total": "Spans not exported, by reason: queue_full (more ended than the exporter holds) or export_failed (the collector refused them or could not be reached). Tracing never holds a message back.",
         // Ingest.
         "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
