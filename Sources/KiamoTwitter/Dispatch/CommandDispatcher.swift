@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import SharedState
+import Tracing
 import Synchronization
 import XAPI
 
@@ -188,14 +189,31 @@ public final class CommandDispatcher: Sendable {
     // MARK: - Handling a command
 
     /// Handles one delivery to its settlement. Never throws: every failure is a settlement.
+    ///
+    /// The handling is a span of the conversation turn the command's `traceparent` names (the
+    /// connector copies it from the Kiamo message the agent answered), or of a trace of its own:
+    /// the X calls are its children, and the report and any retry copy carry its context on.
     public func handle(_ inbound: InboundCommand, _ prepared: Prepared) async -> Settlement {
-        switch prepared {
-        case .invalid(let failure, let identity, let attempt):
-            logger.warning("invalid send command dead-lettered: \(failure)", metadata: ["command": "\(identity.commandId)"])
-            return await deadLetter(inbound, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
-                                    failure: failure, attempts: attempt)
-        case .valid(let command, let retry):
-            return await dispatch(inbound, command, retry)
+        await withSpan("dispatch send command", context: inbound.properties.headers.traceContext, ofKind: .consumer) { span in
+            span.attributes["messaging.system"] = "rabbitmq"
+            span.attributes["messaging.message.id"] = inbound.properties.messageId.map { BoundedText.cut($0, limit: 200) }
+            let settlement: Settlement
+            switch prepared {
+            case .invalid(let failure, let identity, let attempt):
+                span.attributes["kiamo.command.id"] = BoundedText.cut(identity.commandId, limit: 200)
+                logger.warning("invalid send command dead-lettered: \(failure)", metadata: ["command": "\(identity.commandId)"])
+                settlement = await deadLetter(inbound, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
+                                              failure: failure, attempts: attempt)
+                span.setStatus(SpanStatus(code: .error, message: "invalid command: \(failure.code.rawValue)"))
+            case .valid(let command, let retry):
+                span.attributes["kiamo.command.id"] = BoundedText.cut(command.id, limit: 200)
+                span.attributes["kiamo.account.id"] = command.accountId
+                span.attributes["x.recipient.id"] = command.recipientId
+                span.attributes["kiamo.attempt"] = retry.attempt
+                settlement = await dispatch(inbound, command, retry)
+            }
+            span.attributes["kiamo.settlement"] = "\(settlement)"
+            return settlement
         }
     }
 
@@ -687,9 +705,13 @@ public final class CommandDispatcher: Sendable {
 
     /// Publishes and waits for every confirm; the first failure, or nil when all were confirmed.
     /// A message that could not even be built (nil) counts as a failure.
+    /// Inside the command's span, each message (a report, a retry copy) carries its trace context.
     private func publish(_ batch: [AMQPMessage?]) async -> String? {
-        let built = batch.compactMap { $0 }
+        var built = batch.compactMap { $0 }
         guard built.count == batch.count else { return "a report could not be encoded" }
+        if let turn = ServiceContext.current {
+            for index in built.indices { built[index].properties.headers = built[index].properties.headers.carryingTrace(of: turn) }
+        }
         for result in await publisher.publish(built) {
             if case .failure(let error) = result { return "\(error)" }
         }

@@ -5,6 +5,7 @@ import Metrics
 import ServiceLifecycle
 import SharedState
 import Synchronization
+import Tracing
 import XAPI
 
 /// The ingest worker's engine for one account: the original's `readMessages`/`fetch` as a
@@ -295,12 +296,19 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
         while start < plan.publish.count, failure == nil {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
-            let chunk = try events.map { event in
-                try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media))
+            let routingKey = Topology.inboundRoutingKey(account: account)
+            let traces = events.map { IngestTurnTrace(event: $0, read: fetched.reads[$0.id], account: account, exchange: topology.exchange, routingKey: routingKey) }
+            let chunk = try zip(events, traces).map { event, trace in
+                try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media), trace: trace.publish.context)
             }
             let (results, held) = await leadership.whileHeld { await publisher.publish(chunk.map(\.message)) }
             var chunkIds: [String] = []
+            var recorded = false
+            defer {
+                for trace in traces { trace.end(notRecorded: recorded ? nil : "published, not recorded in the inbound ledger (the lease lapsed or the state store failed)") }
+            }
             for (index, result) in results.enumerated() {
+                traces[index].confirmed(result)
                 switch result {
                 case .success:
                     chunkIds.append(chunk[index].id)
@@ -322,6 +330,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 throw LeadershipLost(account: account)
             }
             try await commit(chunkIds)
+            recorded = true
             logger.debug("chunk committed: \(confirmedIds.count) of \(plan.publish.count) published and recorded")
         }
         if let failure {
@@ -393,6 +402,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         var undecodable: [UndecodableEvent] = []
         var users: [String: XUser] = [:]
         var media: [String: XMedia] = [:]
+        /// The page each event was read from (the start of its turn's trace).
+        var reads: [String: PageRead] = [:]
         var report: PollReport
     }
 
@@ -405,8 +416,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         repeat {
             try await waitForBudget(.dmRead)
             guard try await leadership.hold() else { throw LeadershipLost(account: account) }
+            let readStarted = TraceInstant.now
             let page = try await client.listDMEvents(pageToken: token, maxResults: settings.paginationCount)
             fetched.report.pages += 1
+            let read = PageRead(started: readStarted, ended: .now, page: fetched.report.pages, rateLimitRemaining: page.rateLimit?.remaining)
+            for event in page.events { fetched.reads[event.id] = read }
             fetched.events += page.events
             fetched.undecodable += page.undecodable
             for user in page.users { fetched.users[user.id] = user }
@@ -473,10 +487,10 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     }
 
     /// The AMQP message of a Kiamo message, per the wire contract.
-    private func outgoing(_ message: KiamoMessage) throws -> Outgoing {
+    private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> Outgoing {
         let properties = AMQPProperties(
             contentType: "application/json",
-            headers: ["x-account-id": .string(account)],
+            headers: (["x-account-id": .string(account)] as AMQPTable).carryingTrace(of: trace),
             deliveryMode: .persistent,
             messageId: message.id,
             timestamp: Date(timeIntervalSince1970: Double(message.createdAt)),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import SharedState
+import Tracing
 import XAPI
 
 /// An X client that reports every call: the rate-limit headers of each answer go to the shared
@@ -55,7 +56,27 @@ public struct MeteredXClient: XDirectMessageClient {
         try await observe(.userByUsername, rateLimit: \.rateLimit) { try await base.user(username: username) }
     }
 
+    /// Inside a traced turn (dispatch's command span), the call is a child span: its operation, its
+    /// outcome and the calls left in its rate-limit window. Outside one (a poll), no span: a poll's
+    /// reads join the trace of each DM they bring (`IngestTurnTrace`), and quiet polls make none.
     private func observe<T>(_ operation: XOperation, rateLimit: (T) -> RateLimitInfo?, _ call: () async throws -> T) async throws -> T {
+        guard let turn = ServiceContext.current else { return try await metered(operation, rateLimit: rateLimit, call) }
+        return try await withSpan("X \(operation.rawValue)", context: turn, ofKind: .client) { span in
+            span.attributes["x.operation"] = operation.rawValue
+            do {
+                let result = try await metered(operation, rateLimit: rateLimit, call)
+                span.attributes["x.status"] = Self.statusLabel(for: nil)
+                if let remaining = rateLimit(result)?.remaining { span.attributes["x.rate_limit.remaining"] = remaining }
+                return result
+            } catch {
+                span.attributes["x.status"] = Self.statusLabel(for: error)
+                if let remaining = (error as? XAPIError)?.rateLimit?.remaining { span.attributes["x.rate_limit.remaining"] = remaining }
+                throw error
+            }
+        }
+    }
+
+    private func metered<T>(_ operation: XOperation, rateLimit: (T) -> RateLimitInfo?, _ call: () async throws -> T) async throws -> T {
         do {
             let result = try await call()
             count(operation, status: Self.statusLabel(for: nil))
