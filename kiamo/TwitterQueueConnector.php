@@ -170,6 +170,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
       'rememberedIds'               => 10000,                             // at most this many ids are kept (the oldest go first)
       'maxMessageBytes'             => 131072,                            // a larger inbound message is set aside unread
       'amqpLibAutoload'             => '',                                // php-amqplib's autoload.php, when not found by itself
+      'traceContextFile'            => '',                                // each customer's last traceparent, from fetch() to send(); empty: <logPath>/<ClassName>/trace-contexts.json
     ] ;
 
     // Message broker access configuration
@@ -268,6 +269,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     'KIAMO_TWITTER_REMEMBERED_IDS'          => [ 'runtime', 'rememberedIds',                'int'    ],
     'KIAMO_TWITTER_MAX_MESSAGE_BYTES'       => [ 'runtime', 'maxMessageBytes',              'int'    ],
     'KIAMO_TWITTER_AMQPLIB_AUTOLOAD'        => [ 'runtime', 'amqpLibAutoload',              'string' ],
+    'KIAMO_TWITTER_TRACE_CONTEXT_FILE'      => [ 'runtime', 'traceContextFile',             'string' ],
     'KIAMO_TWITTER_ACCOUNT_ID'              => [ 'access',  'accountId',                    'string' ],  // alias
     'KIAMO_TWITTER_USER_ID'                 => [ 'access',  'accountId',                    'string' ],
     'KIAMO_TWITTER_USER_IDS'                => [ 'access',  'accountIds',                   'list'   ],
@@ -669,11 +671,13 @@ class TwitterQueueConnector implements GenericConnectorInterface
     $knownSet = array_flip( array_column( $known, 0 ) ) ;
     $hadIds   = isset( $params[ self::DeliveredIdsParameter ] ) ;  // ids that all expired are cleared too
     $added    = 0 ;
+    $traces   = [] ;  // customer id => the trace context of their latest message, for the reply's send()
     $method   = __METHOD__ ;  // closures would log as {closure}
 
-    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, $keep, $now, $method ) : bool
+    $deliver  = function( array $record ) use ( $parameterBag, &$known, &$knownSet, &$added, &$traces, $keep, $now, $method ) : bool
     {
       if( isset( $knownSet[ $record[ 'id' ] ] ) ) return false ;  // already handed to Kiamo
+      if( isset( $record[ 'trace' ] ) ) $traces[ $record[ 'senderId' ] ] = $record[ 'trace' ] ;
       $inputMsg = [
         'id'         => $record[ 'id'         ],
         'createdAt'  => $record[ 'createdAt'  ],
@@ -704,6 +708,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     catch( \Throwable $e )
     {
       if( $known !== [] || $hadIds ) self::storeDeliveredIds( $parameterBag, $known ) ;
+      $this->rememberTraces( $traces, $now ) ;
       if( $added === 0 )
       {
         $this->log( "Fetch failed, nothing taken from the queue : " . $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
@@ -714,6 +719,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     }
 
     if( $known !== [] || $hadIds ) self::storeDeliveredIds( $parameterBag, $known ) ;
+    $this->rememberTraces( $traces, $now ) ;
     $this->log( "Fetched " . $added . " message(s)"
               . ", " . $stats[ 'known'    ] . " already delivered"
               . ", " . $stats[ 'setAside' ] . " set aside"
@@ -739,9 +745,19 @@ class TwitterQueueConnector implements GenericConnectorInterface
       throw $e ;
     }
     $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters)", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+    $trace = null ;
     try
     {
-      $this->_msgManager->sendMessage( $command ) ;
+      $trace = $this->traceContexts()->lookup( $command[ 'to' ][ 'id' ], time() ) ;
+    }
+    catch( \Throwable $e )
+    {
+      // Tracing never holds a reply back: the command goes without its turn's traceparent.
+      $this->log( "Trace context of customer " . $command[ 'to' ][ 'id' ] . " not read : " . $e->getMessage(), TwitterQueueLogger::LOG_WARN, __METHOD__ ) ;
+    }
+    try
+    {
+      $this->_msgManager->sendMessage( $command, $trace ) ;
     }
     catch( \Throwable $e )
     {
@@ -749,6 +765,33 @@ class TwitterQueueConnector implements GenericConnectorInterface
       throw $e ;
     }
     $this->log( "==> command " . $command[ 'id' ] . " confirmed by the broker", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+  }
+
+
+  /**
+   * Where fetch() leaves each customer's latest traceparent for the reply's send() (Kiamo gives
+   * send() the customer, not the message answered): runtime traceContextFile, kept for
+   * rememberedFor seconds and at most rememberedIds customers.
+   */
+  public function traceContexts() : TwitterQueueTraceContexts
+  {
+    $file = (string)$this->getConf( 'runtime', 'traceContextFile' ) ;
+    if( $file === '' ) $file = rtrim( (string)$this->getConf( 'runtime', 'logPath' ), '/\\' ) . DIRECTORY_SEPARATOR . $this->getClassName() . DIRECTORY_SEPARATOR . 'trace-contexts.json' ;
+    return new TwitterQueueTraceContexts( $file, (int)$this->getConf( 'runtime', 'rememberedFor' ), (int)$this->getConf( 'runtime', 'rememberedIds' ) ) ;
+  }
+
+  /** Remembers the fetched customers' trace contexts; a failure is logged, never thrown (tracing never holds a message back). */
+  private function rememberTraces( array $traces, int $now ) : void
+  {
+    if( $traces === [] ) return ;
+    try
+    {
+      $this->traceContexts()->remember( $traces, $now ) ;
+    }
+    catch( \Throwable $e )
+    {
+      $this->log( "Trace contexts of " . count( $traces ) . " customer(s) not kept : " . $e->getMessage(), TwitterQueueLogger::LOG_WARN, __METHOD__ ) ;
+    }
   }
 
 
@@ -1046,6 +1089,9 @@ class TwitterQueueMessagingManager
           if( !$peek ) $ch->basic_reject( $tag, false ) ;
           continue ;
         }
+        $headers = isset( $props[ 'application_headers' ] ) ? $props[ 'application_headers' ]->getNativeData() : [] ;
+        $trace   = TwitterQueueTraceContexts::fromHeaders( $headers ) ;
+        if( $trace !== null ) $record[ 'trace' ] = $trace ;  // for send(), never handed to Kiamo
         if( $propertyId !== '(none)' && $propertyId !== $record[ 'id' ] )
         {
           $this->log( "message_id=" . $propertyId . " differs from the body's id=" . $record[ 'id' ] . "; the body wins", TwitterQueueLogger::LOG_WARN, $method ) ;
@@ -1116,7 +1162,7 @@ class TwitterQueueMessagingManager
    * confirm. Returns once confirmed; a return (no queue bound), a nack or no answer within
    * confirmTimeout throws TwitterQueueException.
    */
-  public   function sendMessage( array $command ) : void
+  public   function sendMessage( array $command, ?array $trace = null ) : void
   {
     $exchange   = $this->getConf( 'access', 'topology.exchange' ) ;
     $routingKey = 'send.' . $command[ 'accountId' ] ;
@@ -1129,7 +1175,7 @@ class TwitterQueueMessagingManager
       throw new TwitterQueueException( 'invalid_task', "Message task refused, nothing was sent: it cannot be encoded as JSON (" . $e->getMessage() . ")." ) ;
     }
 
-    $this->withChannel( 'send', function( AMQPChannel $ch ) use ( $exchange, $routingKey, $command, $body )
+    $this->withChannel( 'send', function( AMQPChannel $ch ) use ( $exchange, $routingKey, $command, $body, $trace )
     {
       $this->checkExchange( $ch, $exchange ) ;
       $outcome = [ 'acked' => false, 'nacked' => false, 'returned' => null ] ;
@@ -1145,7 +1191,7 @@ class TwitterQueueMessagingManager
         'timestamp'           => time(),
         'type'                => self::SendType,
         'app_id'              => self::AppId,
-        'application_headers' => new AMQPTable( [ 'x-account-id' => $command[ 'accountId' ] ] ),
+        'application_headers' => new AMQPTable( [ 'x-account-id' => $command[ 'accountId' ] ] + TwitterQueueTraceContexts::toHeaders( $trace ) ),
       ] ) ;
       $ch->basic_publish( $msg, $exchange, $routingKey, true ) ;
 
@@ -1637,6 +1683,115 @@ class TwitterQueueLogger
     if( $this->warned ) return ;
     $this->warned = true ;
     error_log( "TwitterQueueConnector: " . $what . "; its log lines are dropped." ) ;
+  }
+}
+
+
+/* ****************************************************************************
+   Trace Contexts
+   ---
+   W3C trace context (traceparent, tracestate) from the Kiamo message to the reply's send command,
+   so one trace follows a customer's DM through ingest, Kiamo and dispatch. No tracing library: the
+   connector copies the two headers, keyed by customer, in a small JSON file under a lock.
+*/
+class TwitterQueueTraceContexts
+{
+  const TraceParentPattern = '/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/D' ;  // D: no newline before the end
+  const MaxTraceStateLength = 512 ;
+
+  private $file ;
+  private $keepFor ;
+  private $keep ;
+
+  public    function __construct( string $file, int $keepFor, int $keep )
+  {
+    $this->file    = $file ;
+    $this->keepFor = max( 1, $keepFor ) ;
+    $this->keep    = max( 1, $keep ) ;
+  }
+
+  /** [ traceparent, tracestate or null ] from a message's application headers; null when absent or malformed (W3C: then none). */
+  public static function fromHeaders( array $headers ) : ?array
+  {
+    $parent = $headers[ 'traceparent' ] ?? null ;
+    if( !is_string( $parent ) || preg_match( self::TraceParentPattern, $parent ) !== 1 ) return null ;
+    $state  = $headers[ 'tracestate' ] ?? null ;
+    $state  = is_string( $state ) && $state !== '' && strlen( $state ) <= self::MaxTraceStateLength && preg_match( '/^[\x20-\x7e]+$/D', $state ) === 1 ? $state : null ;
+    return [ $parent, $state ] ;
+  }
+
+  /** The application headers that carry $trace (none for null). */
+  public static function toHeaders( ?array $trace ) : array
+  {
+    if( $trace === null ) return [] ;
+    $headers = [ 'traceparent' => $trace[ 0 ] ] ;
+    if( isset( $trace[ 1 ] ) ) $headers[ 'tracestate' ] = $trace[ 1 ] ;
+    return $headers ;
+  }
+
+  /** Keeps $byCustomer (customer id => [ traceparent, tracestate ]) as each one's latest, dropping what is older than keepFor and the oldest past keep. */
+  public   function remember( array $byCustomer, int $now ) : void
+  {
+    $folder = dirname( $this->file ) ;
+    if( !is_dir( $folder ) && !@mkdir( $folder, 0770, true ) && !is_dir( $folder ) ) throw new \RuntimeException( "cannot create the folder " . $folder ) ;
+    $handle = @fopen( $this->file, 'c+' ) ;
+    if( $handle === false ) throw new \RuntimeException( "cannot open " . $this->file ) ;
+    try
+    {
+      if( !flock( $handle, LOCK_EX ) ) throw new \RuntimeException( "cannot lock " . $this->file ) ;
+      $known = self::decode( stream_get_contents( $handle ) ) ;
+      foreach( $byCustomer as $customer => $trace ) $known[ (string)$customer ] = [ $trace[ 0 ], $trace[ 1 ] ?? null, $now ] ;
+      $known = array_filter( $known, function( $entry ) use ( $now ) { return $entry[ 2 ] >= $now - $this->keepFor ; } ) ;
+      uasort( $known, function( $a, $b ) { return $a[ 2 ] <=> $b[ 2 ] ; } ) ;
+      if( count( $known ) > $this->keep ) $known = array_slice( $known, -$this->keep, null, true ) ;
+      ftruncate( $handle, 0 ) ;
+      rewind( $handle ) ;
+      fwrite( $handle, json_encode( $known, JSON_UNESCAPED_SLASHES | JSON_FORCE_OBJECT ) ) ;
+      fflush( $handle ) ;
+    }
+    finally
+    {
+      flock( $handle, LOCK_UN ) ;
+      fclose( $handle ) ;
+    }
+  }
+
+  /** The customer's latest [ traceparent, tracestate ] within keepFor, or null. */
+  public   function lookup( string $customer, int $now ) : ?array
+  {
+    if( !is_file( $this->file ) ) return null ;
+    $handle = @fopen( $this->file, 'r' ) ;
+    if( $handle === false ) throw new \RuntimeException( "cannot open " . $this->file ) ;
+    try
+    {
+      flock( $handle, LOCK_SH ) ;
+      $known = self::decode( stream_get_contents( $handle ) ) ;
+    }
+    finally
+    {
+      flock( $handle, LOCK_UN ) ;
+      fclose( $handle ) ;
+    }
+    $entry = $known[ $customer ] ?? null ;
+    if( $entry === null || $entry[ 2 ] < $now - $this->keepFor ) return null ;
+    return [ $entry[ 0 ], $entry[ 1 ] ] ;
+  }
+
+  /** The stored map, keeping only well-formed entries (a damaged file is a fresh start, not an error). */
+  private static function decode( $text ) : array
+  {
+    $decoded = is_string( $text ) && $text !== '' ? json_decode( $text, true ) : [] ;
+    if( !is_array( $decoded ) ) return [] ;
+    $known = [] ;
+    foreach( $decoded as $customer => $entry )
+    {
+      if( is_array( $entry ) && count( $entry ) === 3 && is_string( $entry[ 0 ] ) && preg_match( self::TraceParentPattern, $entry[ 0 ] ) === 1
+          && ( $entry[ 1 ] === null || is_string( $entry[ 1 ] ) ) && is_int( $entry[ 2 ] ) )
+      {
+        $known[ (string)$customer ] = $entry ;
+      }
+    }
+    return $known ;
   }
 }
 

@@ -79,6 +79,12 @@ abstract class E2ETestCase extends TestCase
         parent::onNotSuccessfulTest($t);
     }
 
+    /** A child the test started itself (an OTLP receiver, ...), stopped in tearDown with the rest. */
+    protected function adopt(ChildProcess $child): ChildProcess
+    {
+        return $this->children[] = $child;
+    }
+
     /** Starts kiamo-twitter-ingest against the emulator ($overrides over its variables) and returns once it polls. */
     protected function startIngest(array $overrides = []): ChildProcess
     {
