@@ -442,7 +442,12 @@ public final class CommandDispatcher: Sendable {
         let text = command.parts[index]
         let claim: SendClaim
         do {
-            claim = try await state.claimSend(account: account, key: key, owner: owner)
+            claim = try await withSpan("claim send ledger", ofKind: .internal) { span in
+                let claim = try await state.claimSend(account: account, key: key, owner: owner)
+                span.attributes["kiamo.claim"] = String(String(describing: claim).prefix { $0 != "(" })
+                span.attributes["kiamo.part"] = index
+                return claim
+            }
         } catch {
             return .settled(.requeue(reason: "claiming command \(key) in the send ledger failed: \(error)"))
         }
@@ -705,13 +710,26 @@ public final class CommandDispatcher: Sendable {
 
     /// Publishes and waits for every confirm; the first failure, or nil when all were confirmed.
     /// A message that could not even be built (nil) counts as a failure.
-    /// Inside the command's span, each message (a report, a retry copy) carries its trace context.
+    /// Inside the command's span, the publish is a span of its own and each message (a report, a
+    /// retry copy) carries its trace context.
     private func publish(_ batch: [AMQPMessage?]) async -> String? {
         var built = batch.compactMap { $0 }
         guard built.count == batch.count else { return "a report could not be encoded" }
-        if let turn = ServiceContext.current {
-            for index in built.indices { built[index].properties.headers = built[index].properties.headers.carryingTrace(of: turn) }
+        guard ServiceContext.current != nil else { return await confirmed(built) }
+        return await withSpan("publish \(built.first?.properties.type ?? "message")", ofKind: .producer) { span in
+            span.attributes["messaging.system"] = "rabbitmq"
+            if let first = built.first {
+                span.attributes["messaging.destination.name"] = first.exchange
+                span.attributes["messaging.rabbitmq.destination.routing_key"] = first.routingKey
+            }
+            for index in built.indices { built[index].properties.headers = built[index].properties.headers.carryingTrace(of: span.context) }
+            let failure = await confirmed(built)
+            if let failure { span.setStatus(SpanStatus(code: .error, message: "not confirmed: \(failure)")) }
+            return failure
         }
+    }
+
+    private func confirmed(_ built: [AMQPMessage]) async -> String? {
         for result in await publisher.publish(built) {
             if case .failure(let error) = result { return "\(error)" }
         }

@@ -63,7 +63,7 @@ final class TraceEndToEndTest extends E2ETestCase
         $this->fetchUntil($connector, $question['id']);
         $connector->send(['to' => ['id' => $jane], 'content' => $replyText]);
         $commandId = $connector->_msgManager->lastCommand['id'];
-        $this->waitForReports([$commandId]);
+        $report = $this->waitForReports([$commandId])[$commandId];
         $sent = $this->emulator->sent();
         $this->assertCount(1, $sent);
 
@@ -99,6 +99,15 @@ final class TraceEndToEndTest extends E2ETestCase
         $this->assertSame($turn['spanId'], $publish['parentSpanId'], 'the publish is a child of the turn');
         $this->assertSame($publish['spanId'], $command['parentSpanId'], 'the reply\'s command continues from the Kiamo message, through the connector');
         $this->assertSame($command['spanId'], $post['parentSpanId'], 'the DM post is a child of the command');
+        $claim = $byName['claim send ledger'][0] ?? null;
+        $reportPublish = $byName['publish kiamo.report'][0] ?? null;
+        $this->assertNotNull($claim, 'the ledger claim is in the turn: ' . json_encode(array_keys($byName)));
+        $this->assertNotNull($reportPublish, 'the report\'s publish is in the turn: ' . json_encode(array_keys($byName)));
+        $this->assertSame([$command['spanId'], 'claimed'], [$claim['parentSpanId'], $claim['attributes']['kiamo.claim']]);
+        $this->assertSame($command['spanId'], $reportPublish['parentSpanId']);
+        $headers = $report->get('application_headers')->getNativeData();
+        $this->assertSame('00-' . $turn['traceId'] . '-' . $reportPublish['spanId'] . '-01', $headers['traceparent'] ?? null,
+                          'the delivery report carries the turn on, for whoever reads the reports');
         $this->assertSame('kiamo-twitter-dispatch', $command['service']);
         $this->assertSame($commandId, $command['attributes']['kiamo.command.id']);
         $this->assertSame('ok', $post['attributes']['x.status']);
