@@ -7,8 +7,8 @@ import Synchronization
 import URLRedaction
 
 /// Sends ended spans to an OpenTelemetry collector: OTLP/HTTP, JSON bodies, to
-/// `<endpoint>/v1/traces`, in batches of at most `batchSize` every `interval`, and once more at
-/// graceful shutdown (the spans of the last turns).
+/// `<endpoint>/v1/traces`, in batches of at most `batchSize` every `interval` (sooner when a batch
+/// is full), and once more at graceful shutdown (the spans of the last turns).
 ///
 /// Tracing never holds a worker back: `add` only appends to a bounded buffer (a span beyond
 /// `maxQueued` is dropped and counted); a batch the collector refuses, or that cannot be sent, is
@@ -71,7 +71,13 @@ public final class OTLPHTTPExporter: SpanSink, Service {
     public func run() async throws {
         logger.info("tracing: spans go to \(URLRedactor.redact(url)) (OTLP/HTTP, JSON)")
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { [settings] in try await Task.sleep(for: settings.interval) }
+            // Every `interval`, or as soon as a batch is full (a backlog drained at thousands of
+            // DMs a second fills the buffer well within a second).
+            var waited = Duration.zero
+            while waited < settings.interval, queued.withLock({ $0.count }) < settings.batchSize, !Task.isShuttingDownGracefully, !Task.isCancelled {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
+                waited += .milliseconds(50)
+            }
             await exportQueued()
         }
         // The turns that ended while the workers stopped.

@@ -132,6 +132,25 @@ import W3CTraceContext
         #expect(((values["ids"]?["arrayValue"] as? [String: Any])?["values"] as? [[String: Any]])?.count == 2)
     }
 
+    @Test func textFromOutsideStaysInsideItsJSONString() throws {
+        let names = ["quote \" backslash \\ slash /", "line\nbreak\r\ttab", "bell\u{7}nul\u{0}", "\u{2028}\u{2029}", "عمر 👋🏽 ✓", ""]
+        var attributes: SpanAttributes = [:]
+        for (index, name) in names.enumerated() { attributes["k\(index)"] = name }
+        attributes["nan"] = Double.nan
+        attributes["big"] = Int64.max
+        let trace = TraceContext(traceID: TraceID.random(), spanID: SpanID.random(), flags: .sampled, state: TraceState())
+        let spans = names.map { FinishedSpan(trace: trace, parentSpanID: nil, name: $0, kind: .internal, startNanos: 1, endNanos: 2, attributes: attributes) }
+        let body = try OTLPJSON.exportRequest(spans, resource: [("service.name", "a\"b")], scope: (name: "s", version: "1"))
+        #expect(!body.contains(0x0A), "one line: no raw line break")
+        let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let encoded = try #require(((((object["resourceSpans"] as? [[String: Any]])?.first?["scopeSpans"] as? [[String: Any]])?.first)?["spans"] as? [[String: Any]]))
+        #expect(encoded.map { $0["name"] as? String } == names)
+        let values = Dictionary(uniqueKeysWithValues: try #require(encoded.first?["attributes"] as? [[String: Any]]).map { ($0["key"] as! String, $0["value"] as! [String: Any]) })
+        for (index, name) in names.enumerated() { #expect(values["k\(index)"]?["stringValue"] as? String == name) }
+        #expect(values["nan"]?["doubleValue"] as? String == "NaN")
+        #expect(values["big"]?["intValue"] as? String == "9223372036854775807")
+    }
+
     @Test func anUnreachableCollectorCostsTheWorkersNothingButDroppedSpans() async throws {
         var settings = OTLPHTTPExporter.Settings(endpoint: "http://127.0.0.1:1", resource: [("service.name", "test")], scope: (name: "t", version: "1"))
         settings.maxQueued = 10
