@@ -2,7 +2,7 @@ import Foundation
 
 /// One benchmark of `scripts/bench`: runs against the private broker and the release products the
 /// script prepared, and reports each figure as a JSON line through `BenchReport`.
-protocol Benchmark {
+protocol Benchmark: SendableMetatype {
     /// The name `scripts/bench NAME` selects it by.
     static var name: String { get }
     /// One line on what it measures, for `kiamo-bench --list`.

@@ -13,14 +13,15 @@ final class ChildProgram: Sendable {
         self.process = process
     }
 
-    /// Starts `product` and waits until its output contains `readyLine`.
-    static func start(_ context: BenchContext, _ product: String, arguments: [String] = [], environment: [String: String] = [:],
+    /// Starts `product` (or `executable`, a script of the package, named `product` in the logs) and
+    /// waits until its output contains `readyLine`.
+    static func start(_ context: BenchContext, _ product: String, executable: URL? = nil, arguments: [String] = [], environment: [String: String] = [:],
                       readyLine: String, timeout: Double = 60) async throws -> ChildProgram {
         let log = context.scratch.appendingPathComponent("\(product)-\(UUID().uuidString.prefix(6)).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError.failed("cannot create \(log.path)") }
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
-        process.executableURL = context.products.appendingPathComponent(product)
+        process.executableURL = executable ?? context.products.appendingPathComponent(product)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = output

@@ -28,6 +28,7 @@ enum IngestBenchmark: Benchmark {
 
     static func run(_ context: BenchContext) async throws {
         try await drain(context)
+        try await drain(context, traced: true)
         try await latency(context)
         try await burst(context)
         try await takeover(context)
@@ -35,9 +36,17 @@ enum IngestBenchmark: Benchmark {
 
     // MARK: Drain
 
-    static func drain(_ context: BenchContext) async throws {
+    /// `traced`: the same drain with tracing on (every turn sampled) to a receiver that counts the
+    /// spans: what tracing costs the worker, and whether the exporter keeps up or drops.
+    static func drain(_ context: BenchContext, traced: Bool = false) async throws {
         let emulator = try await ChildProgram.start(context, "x-emulator", arguments: emulatorArguments, readyLine: "listening on")
         defer { emulator.stop() }
+        let receiver = traced ? try await ChildProgram.start(context, "otlp-receiver", executable: context.root.appendingPathComponent("scripts/otlp-receiver"),
+                                                             arguments: ["--count-only"], readyLine: "listening on") : nil
+        defer { receiver?.stop() }
+        var environment = [String: String]()
+        if let receiver { environment["KIAMO_TWITTER_TRACING_ENDPOINT"] = try receiver.url() }
+        let prefix = traced ? "traced_" : ""
         let baseURL = try emulator.url()
         let http = try HTTPClient(configuration: .init(), logger: quietLogger)
         defer { http.shutdown() }
@@ -52,7 +61,8 @@ enum IngestBenchmark: Benchmark {
 
         let started = ContinuousClock.now
         let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
-                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s")
+                                                      .merging(environment) { $1 },
                                                   readyLine: "polling as the active ingest process")
         defer { worker.stop() }
         var peakAnonymous = 0.0
@@ -68,7 +78,21 @@ enum IngestBenchmark: Benchmark {
         let calls = families.values.reduce(0) { $0 + $1.values.reduce(0, +) }
         let seconds = max(0.001, (last - first).seconds)
 
-        BenchReport.emit(bench: name, metric: "drain_messages_per_second", value: Double(drainCount) / seconds, unit: "msg/s", goal: 5000)
+        BenchReport.emit(bench: name, metric: prefix + "drain_messages_per_second", value: Double(drainCount) / seconds, unit: "msg/s", goal: 5000)
+        if let receiver {
+            // The exporter sends every second: give it two to send the last turns, then count.
+            let statsURL = try receiver.url() + "/stats"
+            var spans = 0
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                let answer = try await http.execute(HTTPRequest(url: statsURL))
+                spans = (try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["spans"] as? Int ?? 0
+                if spans >= 3 * drainCount { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            BenchReport.emit(bench: name, metric: "traced_spans_received_per_message", value: Double(spans) / Double(drainCount), unit: "spans/msg", goal: 3)
+            return
+        }
         BenchReport.emit(bench: name, metric: "drain_total_seconds_from_start", value: (last - started).seconds, unit: "s")
         BenchReport.emit(bench: name, metric: "x_api_calls_per_message", value: Double(calls) / Double(drainCount), unit: "calls/msg", goal: 0.011)
         BenchReport.emit(bench: name, metric: "worker_peak_rss", value: peak, unit: "MiB", goal: 40)
