@@ -148,7 +148,9 @@ public enum OTLPJSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{2028}", "\u{2029}", _ where scalar.value < 0x20:
+            case "\u{2028}", "\u{2029}":
+                out += scalar == "\u{2028}" ? "\\u2028" : "\\u2029"
+            case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

@@ -30,24 +30,21 @@ struct IngestTurnTrace: Sendable {
     let publish: any Span
 
     init(event: DMEvent, read: PageRead?, account: String, exchange: String, routingKey: String) {
-        let tracer = InstrumentationSystem.legacyTracer
-        turn = tracer.startAnySpan("ingest DM", context: .topLevel, ofKind: .consumer, at: read?.started ?? .now,
-                                   function: #function, file: #fileID, line: #line)
+        let tracer = InstrumentationSystem.tracer
+        turn = tracer.startSpan("ingest DM", context: .topLevel, ofKind: .consumer, at: read?.started ?? .now)
         turn.attributes["kiamo.account.id"] = account
         turn.attributes["x.dm_event.id"] = event.id
         if let sender = event.senderId { turn.attributes["x.sender.id"] = sender }
         if let conversation = event.conversationId { turn.attributes["x.dm_conversation.id"] = conversation }
         if let read {
-            let call = tracer.startAnySpan("X listDMEvents", context: turn.context, ofKind: .client, at: read.started,
-                                           function: #function, file: #fileID, line: #line)
+            let call = tracer.startSpan("X listDMEvents", context: turn.context, ofKind: .client, at: read.started)
             call.attributes["x.operation"] = "listDMEvents"
             call.attributes["x.page"] = read.page
             call.attributes["http.response.status_code"] = 200
             if let remaining = read.rateLimitRemaining { call.attributes["x.rate_limit.remaining"] = remaining }
             call.end(at: read.ended)
         }
-        publish = tracer.startAnySpan("publish kiamo.message", context: turn.context, ofKind: .producer, at: TraceInstant.now,
-                                      function: #function, file: #fileID, line: #line)
+        publish = tracer.startSpan("publish kiamo.message", context: turn.context, ofKind: .producer, at: TraceInstant.now)
         publish.attributes["messaging.system"] = "rabbitmq"
         publish.attributes["messaging.destination.name"] = exchange
         publish.attributes["messaging.rabbitmq.destination.routing_key"] = routingKey
