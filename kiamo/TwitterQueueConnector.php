@@ -355,7 +355,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     case 'string' :
       return $raw ;
     case 'int' :
-      if( preg_match( '/^-?\d+$/', trim( $raw ) ) !== 1 ) throw $fail( 'an integer' ) ;
+      if( preg_match( '/^-?\d+$/D', trim( $raw ) ) !== 1 ) throw $fail( 'an integer' ) ;
       return (int)trim( $raw ) ;
     case 'float' :
       if( !is_numeric( trim( $raw ) ) ) throw $fail( 'a number of seconds' ) ;
@@ -446,11 +446,11 @@ class TwitterQueueConnector implements GenericConnectorInterface
       switch( $key )
       {
       case 'heartbeat' :
-        if( preg_match( '/^\d{1,5}$/', $value ) !== 1 || (int)$value > 65535 ) throw $bad( "heartbeat must be a number of seconds in 0...65535" ) ;
+        if( preg_match( '/^\d{1,5}$/D', $value ) !== 1 || (int)$value > 65535 ) throw $bad( "heartbeat must be a number of seconds in 0...65535" ) ;
         $res[ 'heartbeat' ] = (int)$value ;
         break ;
       case 'connection_timeout' :
-        if( preg_match( '/^\d{1,9}$/', $value ) !== 1 || (int)$value === 0 ) throw $bad( "connection_timeout must be a positive number of milliseconds" ) ;
+        if( preg_match( '/^\d{1,9}$/D', $value ) !== 1 || (int)$value === 0 ) throw $bad( "connection_timeout must be a positive number of milliseconds" ) ;
         $res[ 'connectionTimeout' ] = (int)$value / 1000 ;
         break ;
       case 'connection_name' :
@@ -502,7 +502,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     }
     $host = rawurldecode( $host ) ;
     if( $host === '' ) throw $fail( "the host is empty" ) ;
-    if( $port !== null && ( preg_match( '/^\d{1,5}$/', $port ) !== 1 || (int)$port < 1 || (int)$port > 65535 ) ) throw $fail( "the port is not a number in 1...65535" ) ;
+    if( $port !== null && ( preg_match( '/^\d{1,5}$/D', $port ) !== 1 || (int)$port < 1 || (int)$port > 65535 ) ) throw $fail( "the port is not a number in 1...65535" ) ;
     return [ 'host' => $host, 'port' => $port === null ? $defaultPort : (int)$port ] ;
   }
 
@@ -566,9 +566,9 @@ class TwitterQueueConnector implements GenericConnectorInterface
       if( !is_string( $v ) || $v === '' || strlen( $v ) > 255 ) throw $bad( 'access topology.' . $k . ' (' . $env . ')', 'must be a name of 1 to 255 bytes' ) ;
     }
     $account = $this->accessConf[ 'accountId' ] ;
-    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
+    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/D', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
     $accounts = $this->accessConf[ 'accountIds' ] ;
-    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_USER_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
+    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/D', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_USER_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
 
     if( TwitterQueueLogger::parseLevel( $r[ 'logLevel' ] ) === null )                                throw $bad( 'runtime logLevel (KIAMO_TWITTER_LOG_LEVEL)', 'must be one of ' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) ) ;
     if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_FILES_FOLDER, or its alias KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
@@ -819,7 +819,7 @@ class TwitterQueueConnector implements GenericConnectorInterface
     {
       foreach( array_filter( explode( ' ', $times ) ) as $run )
       {
-        if( preg_match( '/^(\d{1,12}):(\d{1,6})$/', $run, $m ) !== 1 || count( $at ) + (int)$m[ 2 ] > count( $list ) ) { $at = [] ; break ; }
+        if( preg_match( '/^(\d{1,12}):(\d{1,6})$/D', $run, $m ) !== 1 || count( $at ) + (int)$m[ 2 ] > count( $list ) ) { $at = [] ; break ; }
         for( $i = 0, $t = min( (int)$m[ 1 ], $now ) ; $i < (int)$m[ 2 ] ; $i++ ) $at[] = $t ;
       }
     }
@@ -961,12 +961,12 @@ class TwitterQueueMessagingManager
     $data = get_object_vars( $decoded ) ;
 
     $rules = [
-      'id'         => [ 'a string of 1 to 64 letters, digits or . _ : -', function( $v ) { return is_string( $v ) && preg_match( '/^[0-9A-Za-z_.:-]{1,64}$/', $v ) === 1 ; } ],
+      'id'         => [ 'a string of 1 to 64 letters, digits or . _ : -', function( $v ) { return is_string( $v ) && preg_match( '/^[0-9A-Za-z_.:-]{1,64}$/D', $v ) === 1 ; } ],
       'createdAt'  => [ 'an integer (Unix seconds)',                       function( $v ) { return is_int( $v ) && $v >= 0 ; } ],
-      'senderId'   => [ "the sender's numeric X user id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/', $v ) === 1 ; } ],
+      'senderId'   => [ "the sender's numeric X user id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/D', $v ) === 1 ; } ],
       'senderName' => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
       'content'    => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
-      'accountId'  => [ "the X account's numeric id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/', $v ) === 1 ; } ],
+      'accountId'  => [ "the X account's numeric id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/D', $v ) === 1 ; } ],
     ] ;
     $record = [] ;
     foreach( $rules as $field => [ $expected, $check ] )
@@ -1008,7 +1008,7 @@ class TwitterQueueMessagingManager
     $to = $messageTask[ 'to' ] ?? null ;
     if( !is_array( $to ) || !array_key_exists( 'id', $to ) || $to[ 'id' ] === null || $to[ 'id' ] === '' ) throw $invalid( "it has no to.id (the customer's X user id)." ) ;
     $toId = is_int( $to[ 'id' ] ) && $to[ 'id' ] >= 0 ? (string)$to[ 'id' ] : $to[ 'id' ] ;
-    if( !is_string( $toId ) || preg_match( '/^\d{1,20}$/', $toId ) !== 1 ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
+    if( !is_string( $toId ) || preg_match( '/^\d{1,20}$/D', $toId ) !== 1 ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
 
     if( !array_key_exists( 'content', $messageTask ) || $messageTask[ 'content' ] === null ) throw $invalid( "it has no content." ) ;
     $content = $messageTask[ 'content' ] ;
@@ -1020,7 +1020,7 @@ class TwitterQueueMessagingManager
     $accountId = $messageTask[ 'accountId' ] ?? $defaultAccountId ;
     if( is_int( $accountId ) && $accountId >= 0 ) $accountId = (string)$accountId ;
     if( !is_string( $accountId ) || $accountId === '' ) throw $invalid( "no X account id for the routing key send.<accountId>: set access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID) or give the task an accountId." ) ;
-    if( preg_match( '/^\d{1,20}$/', $accountId ) !== 1 ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
+    if( preg_match( '/^\d{1,20}$/D', $accountId ) !== 1 ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
 
     $recipient = [ 'id' => $toId ] ;
     if( isset( $to[ 'name' ] ) && is_string( $to[ 'name' ] ) && mb_check_encoding( $to[ 'name' ], 'UTF-8' ) ) $recipient[ 'name' ] = $to[ 'name' ] ;
@@ -1603,7 +1603,7 @@ class TwitterQueueLogger
     if( is_int( $value ) ) return ( $value >= self::LOG_ALL && $value <= self::LOG_NONE ) ? $value : null ;
     if( !is_string( $value ) ) return null ;
     $v = strtoupper( trim( $value ) ) ;
-    if( preg_match( '/^\d$/', $v ) === 1 ) return (int)$v ;
+    if( preg_match( '/^\d$/D', $v ) === 1 ) return (int)$v ;
     return self::LEVELS[ $v ] ?? null ;
   }
 

@@ -75,6 +75,9 @@ final class SendCommandTest extends TestCase
             'content too long' => [['to' => $to, 'content' => str_repeat('a', 10001)], '1234', '10001 characters'],
             'no account anywhere' => [['to' => $to, 'content' => 'Hi'], '', 'KIAMO_TWITTER_ACCOUNT_ID'],
             'non-numeric account' => [['to' => $to, 'content' => 'Hi', 'accountId' => 'acme'], '1234', 'accountId must be'],
+            // PCRE's $ matches before a final line break: each id check must end at the string's end.
+            'to.id with a line break after it' => [['to' => ['id' => "906948460078698496\n"], 'content' => 'Hi'], '1234', 'to.id must be'],
+            'account with a line break after it' => [['to' => $to, 'content' => 'Hi', 'accountId' => "1234\n"], '1234', 'accountId must be'],
         ];
     }
 
