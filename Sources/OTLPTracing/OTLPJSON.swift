@@ -136,26 +136,8 @@ public enum OTLPJSON {
         return "\(value)"
     }
 
-    /// `text` as a JSON string: quotes, backslashes and control characters escaped, the rest as
-    /// UTF-8 (the line separators U+2028 and U+2029 escaped too, for readers that treat them as
-    /// line ends).
+    /// `text` as a JSON string (`JSONText`).
     static func string(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}", "\u{2029}":
-                out += scalar == "\u{2028}" ? "\\u2028" : "\\u2029"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.append(quoting: text, to: &out)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OTLPTracing
 
 /// The line `KiamoLogHandler` writes for an event with `logFormat: json`: one JSON object, for log
 /// shippers that index fields:
@@ -32,24 +33,8 @@ enum JSONLogLine {
         }
     }
 
-    /// A JSON string (RFC 8259): quote, backslash and every control character escaped, and the
-    /// Unicode line and paragraph separators too (some readers split lines on them).
+    /// A JSON string (`JSONText`, shared with the trace exporter's bodies).
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where LogEscaping.needsEscape(scalar):
-                let digits = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONText.quoted(text)
     }
 }
