@@ -85,26 +85,44 @@ public final class OTLPHTTPExporter: SpanSink, Service {
         http.shutdown()
     }
 
-    /// Posts what is queued, a batch at a time.
-    public func exportQueued() async {
+    /// The spans ended and not yet posted (at most `maxQueued`).
+    public var queuedCount: Int { queued.withLock { $0.count } }
+
+    /// What one `exportQueued()` did with the spans it took.
+    public struct ExportOutcome: Equatable, Sendable {
+        public var exported: Int
+        public var dropped: Int
+
+        public init(exported: Int = 0, dropped: Int = 0) {
+            self.exported = exported
+            self.dropped = dropped
+        }
+    }
+
+    /// Posts what is queued, a batch at a time; a batch the collector refuses twice is dropped,
+    /// so this always ends.
+    @discardableResult
+    public func exportQueued() async -> ExportOutcome {
+        var outcome = ExportOutcome()
         while true {
             let batch = queued.withLock { queue -> [FinishedSpan] in
                 let count = min(queue.count, settings.batchSize)
                 defer { queue.removeFirst(count) }
                 return Array(queue.prefix(count))
             }
-            guard !batch.isEmpty else { return }
-            await post(batch)
+            guard !batch.isEmpty else { return outcome }
+            if await post(batch) { outcome.exported += batch.count } else { outcome.dropped += batch.count }
         }
     }
 
-    private func post(_ batch: [FinishedSpan]) async {
+    /// Whether the collector took the batch.
+    private func post(_ batch: [FinishedSpan]) async -> Bool {
         let body: Data
         do {
             body = try OTLPJSON.exportRequest(batch, resource: settings.resource, scope: settings.scope)
         } catch {
             dropped(batch.count, because: "cannot be encoded: \(error)")
-            return
+            return false
         }
         let request = HTTPRequest(method: .post, url: url, headers: ["Content-Type": "application/json"], body: body)
         var problem = ""
@@ -116,7 +134,7 @@ public final class OTLPHTTPExporter: SpanSink, Service {
                     if failing.withLock({ failing in defer { failing = false }; return failing }) {
                         logger.info("tracing: the collector at \(URLRedactor.redact(url)) takes spans again")
                     }
-                    return
+                    return true
                 }
                 problem = "the collector answered \(response.status)"
                 guard [429, 502, 503, 504].contains(response.status) else { break }
@@ -129,6 +147,7 @@ public final class OTLPHTTPExporter: SpanSink, Service {
             if attempt == 1 { try? await Task.sleep(for: .seconds(1)) }
         }
         dropped(batch.count, because: problem)
+        return false
     }
 
     private func dropped(_ count: Int, because problem: String) {

@@ -89,13 +89,12 @@ import TestSupport
         let client = try TestClients.make()
         defer { client.shutdown() }
 
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: HTTPClientError.self) {
             try await client.execute(HTTPRequest(url: listener.url("/"), timeout: .seconds(10), connectTimeout: .milliseconds(300)))
         }
+        // The error names the phase and the limit: the 300 ms connect timeout, not the 10 s total,
+        // ended it (no wall-clock bound here: a loaded CI machine stretches both).
         #expect(error == .timeout(.connect, host: "127.0.0.1", port: listener.port, limit: .milliseconds(300), curlCode: 28))
-        #expect(clock.now - started < .seconds(8), "the connect timeout, not the 10 s total, ended it")
     }
 
     @Test func aConnectionClosedWithoutAReplyFailsWithConnectionLost() async throws {
