@@ -118,6 +118,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The admin tool's operations (auth, status, state, dead letters, numbered tests, the
+        // end-to-end check): used by kiamo-twitter and its tests only, so the workers do not link it.
+        .target(
+            name: "KiamoTwitterAdmin",
+            dependencies: [
+                "KiamoTwitter",
+                "XEmulatorControl",
+                "XAPI",
+                "AMQP",
+                "SharedState",
+                "CurlHTTP",
+                "URLRedaction",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // What every executable shares around its engine: logging, metrics, health, lifecycle.
         .target(
             name: "WorkerRuntime",
@@ -151,6 +166,7 @@ let package = Package(
             name: "kiamo-twitter",
             dependencies: [
                 "KiamoTwitter",
+                "KiamoTwitterAdmin",
                 "WorkerRuntime",
                 "XAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -168,10 +184,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The X emulator's control API: its types and a typed client over CurlHTTP.
+        .target(
+            name: "XEmulatorControl",
+            dependencies: ["CurlHTTP"]
+        ),
         // X API emulator: strict like X, in memory, over real HTTP.
         .target(
             name: "XEmulator",
             dependencies: [
+                "XEmulatorControl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -259,6 +281,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "KiamoTwitter",
+                "KiamoTwitterAdmin",
                 "SharedState",
                 "XAPI",
                 "AMQP",

@@ -134,11 +134,7 @@ struct WorkerService: Service, CustomStringConvertible {
         let gauges = StateGauges(state: state, accounts: configuration.accounts)
         refresher.install { try await gauges.refresh() }
 
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectTimeout = configuration.api.connectTimeout
-        httpConfiguration.timeout = configuration.api.timeout
-        httpConfiguration.userAgent = "\(configuration.service)/\(KiamoTwitter.version)"
-        let http = try HTTPClient(configuration: httpConfiguration, logger: logger)
+        let http = try ConnectionFactory(configuration).httpClient(logger: logger)
         defer { http.shutdown() }
 
         let amqp = try await connectBroker()
@@ -194,7 +190,7 @@ struct WorkerService: Service, CustomStringConvertible {
             attempt += 1
             var amqpConfiguration: AMQPConfiguration
             do {
-                amqpConfiguration = try AMQPConfiguration(url: configuration.amqp.url.reveal())
+                amqpConfiguration = try ConnectionFactory(configuration).amqpConfiguration(role: role)
             } catch {
                 throw WorkerStartupError("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)", exitCode: 2)
             }
@@ -204,8 +200,6 @@ struct WorkerService: Service, CustomStringConvertible {
                     so anyone on the path can pose as the broker and read its password; give the broker's CA with cacertfile= instead
                     """)
             }
-            amqpConfiguration.heartbeat = configuration.amqp.heartbeat
-            amqpConfiguration.connectionName = "\(configuration.service)-\(role)@\(ProcessInfo.processInfo.hostName)"
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
             do {
                 try await connection.connect()

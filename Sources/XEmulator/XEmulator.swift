@@ -11,6 +11,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+// The control API's types (users, faults, stats, ...) are the emulator's as much as its clients'.
+@_exported import XEmulatorControl
 
 /// An X API emulator: its store and the way to serve it over HTTP.
 public struct XEmulator: Sendable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter auth check`.
 struct AuthCheckCommand: AsyncParsableCommand {

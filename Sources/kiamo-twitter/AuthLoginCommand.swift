@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import XAPI
 
 /// `kiamo-twitter auth login`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import Logging
 
 /// Runs one operation the way every command does: configuration (exit 2 when wrong), a session

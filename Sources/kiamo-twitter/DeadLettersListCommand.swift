@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter dead-letters list`.
 struct DeadLettersListCommand: AsyncParsableCommand {

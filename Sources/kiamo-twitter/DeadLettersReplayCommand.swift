@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter dead-letters replay --id ID | --all [--dry-run]`.
 struct DeadLettersReplayCommand: AsyncParsableCommand {

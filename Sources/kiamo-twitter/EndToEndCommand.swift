@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter e2e`.
 struct EndToEndCommand: AsyncParsableCommand {

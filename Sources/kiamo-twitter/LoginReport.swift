@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import XAPI
 
 /// `auth login`'s answer: a started attempt (`--print-url`) or the stored pair.

@@ -1,3 +1,4 @@
+import KiamoTwitterAdmin
 import ArgumentParser
 import Foundation
 import KiamoTwitter

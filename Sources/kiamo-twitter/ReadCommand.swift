@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter read [--since ID] [--raw] [--commit]`.
 struct ReadCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter request OPERATION [name=value ...]`.
 struct RequestCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter send --to ID --text TEXT`.
 struct SendDMCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter state clean-cache`.
 struct StateCleanCacheCommand: AsyncParsableCommand {

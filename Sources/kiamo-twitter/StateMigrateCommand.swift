@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 import Logging
 
 /// `kiamo-twitter state migrate --from URL --to URL`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter test --test=NN | --list`.
 struct TestCommand: AsyncParsableCommand {

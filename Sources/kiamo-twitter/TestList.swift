@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `test --list`.
 struct TestList: AdminReport {

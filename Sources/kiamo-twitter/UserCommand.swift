@@ -1,5 +1,6 @@
 import ArgumentParser
 import KiamoTwitter
+import KiamoTwitterAdmin
 
 /// `kiamo-twitter user [--id ID | --username NAME]`.
 struct UserCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import Testing
 
 /// The pure rules behind the commands, without a process or a network.

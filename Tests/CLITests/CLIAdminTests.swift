@@ -1,7 +1,9 @@
 import AMQP
 import Foundation
-import Testing
+import KiamoTwitterAdmin
 import TestSupport
+import Testing
+import XEmulatorControl
 
 /// `kiamo-twitter` against the test broker, the emulator and a state file of its own.
 @Suite struct CLIAdminTests {
@@ -36,7 +38,7 @@ import TestSupport
         let emulator = try await CLIEmulator()
         let environment = try CLIEnvironment.live(apiBaseURL: emulator.baseURL)
         let (_, first) = try await emulator.customerMessage("first")
-        let bob = try await emulator.control.addUser(name: "Bob", username: "bob")
+        let bob = try await emulator.control.addUser(name: "Bob", username: "bob").id
         _ = try await emulator.control.postDM(from: bob, to: account.userId, text: "second")
 
         let read = try await environment.run(["read", "--json"])
@@ -64,12 +66,12 @@ import TestSupport
     @Test func sendPostsOneDMDirectlyAndPrintsItsEventId() async throws {
         let emulator = try await CLIEmulator()
         let environment = try CLIEnvironment.live(apiBaseURL: emulator.baseURL)
-        let customer = try await emulator.control.addUser(name: "Jane Doe", username: "janedoe")
+        let customer = try await emulator.control.addUser(name: "Jane Doe", username: "janedoe").id
         let result = try await environment.run(["send", "--to", customer, "--text", "Hi \"Jane\"\nsee you", "--json"])
         #expect(result.status == 0, "\(result)")
         let dmEventId = try #require(try JSONDocument(result.stdout)["dmEventId"] as? String)
         let sent = try await emulator.control.sent(account: account.userId)
-        #expect(sent.map(\.dmEventId) == [dmEventId])
+        #expect(sent.map(\.dmEventID) == [dmEventId])
         #expect(sent.first?.text == "Hi \"Jane\"\nsee you")
         let test03 = try await environment.run(["test", "--test=03", "--to", customer, "--text", "from test 03"])
         #expect(test03.status == 0 && test03.stdout.contains("DM event id: "), "\(test03)")

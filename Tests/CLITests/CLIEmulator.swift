@@ -1,15 +1,17 @@
 import CurlHTTP
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import TestSupport
+import XEmulatorControl
 
 /// The `x-emulator` executable (TestSupport's `EmulatorProcess`) serving `TestAccount`'s
 /// credentials, the ones `WorkerProcess.environment` configures, and its control API through
-/// KiamoTwitter's `EmulatorControl` (the one `e2e` uses).
+/// the typed `EmulatorControlClient` (the one `e2e` uses).
 final class CLIEmulator: Sendable {
     let emulator: EmulatorProcess
     let http: HTTPClient
-    let control: EmulatorControl
+    let control: EmulatorControlClient
 
     var baseURL: String { emulator.baseURL }
 
@@ -22,7 +24,7 @@ final class CLIEmulator: Sendable {
             "--rate-limits", "off",
         ])
         http = try HTTPClient()
-        control = EmulatorControl(baseURL: emulator.baseURL, http: http)
+        control = EmulatorControlClient(baseURL: emulator.baseURL, http: http)
     }
 
     deinit {
@@ -31,7 +33,7 @@ final class CLIEmulator: Sendable {
 
     /// A customer who sent the account `text`; returns (customer id, DM event id).
     func customerMessage(_ text: String, username: String = "janedoe") async throws -> (customer: String, dm: String) {
-        let customer = try await control.addUser(name: "Jane Doe", username: username)
+        let customer = try await control.addUser(name: "Jane Doe", username: username).id
         return (customer, try await control.postDM(from: customer, to: TestAccount().userId, text: text))
     }
 

@@ -5,6 +5,7 @@ import SharedState
 import TestSupport
 import Testing
 import XEmulator
+import XEmulatorControl
 
 /// The whole system, every part its own OS process (`EndToEndStack`): customers write DMs to the
 /// account in the X emulator, ingest publishes them, the agent takes them with the real Kiamo

@@ -128,7 +128,7 @@ public struct SendCommandValidator: Sendable {
         return accountId
     }
 
-    static func isNumericId(_ text: String) -> Bool {
+    package static func isNumericId(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 20 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && UInt64(text) != nil
     }
 }

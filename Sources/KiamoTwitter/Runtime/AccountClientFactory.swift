@@ -44,21 +44,13 @@ public struct AccountClientFactory: Sendable {
             }
             let store = SharedOAuth2TokenStore(
                 store: state, clock: clock, account: account.userId,
-                leaseTTL: max(.seconds(30), configuration.api.timeout * 2),
+                leaseTTL: ConnectionFactory(configuration).tokenRefreshLeaseTTL,
                 logger: logger
             )
             credentials = .oauth2(OAuth2Credentials(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenStore: store))
         }
         let client = try XAPIClient(
-            configuration: XAPIConfiguration(
-                baseURL: configuration.api.baseURL,
-                apiVersion: configuration.api.version == .v1_1 ? .v1_1 : .v2,
-                credentials: credentials,
-                timeout: configuration.api.timeout,
-                connectTimeout: configuration.api.connectTimeout,
-                userAgent: "\(configuration.service)/\(KiamoTwitter.version)",
-                refreshMargin: configuration.api.tokenRefreshMargin
-            ),
+            configuration: ConnectionFactory(configuration).xAPIConfiguration(credentials: credentials),
             transport: http,
             logger: logger
         )

@@ -4,6 +4,7 @@ import KiamoTwitter
 import Logging
 import SharedState
 import TestSupport
+import XEmulatorControl
 
 /// The chaos suite's deployment, every part its own OS process: a RabbitMQ of its own (quorum
 /// queues), the X emulator, two `kiamo-twitter-ingest` and two `kiamo-twitter-dispatch` processes

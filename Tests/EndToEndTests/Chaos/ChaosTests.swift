@@ -4,6 +4,7 @@ import KiamoTwitter
 import TestSupport
 import Testing
 import XEmulator
+import XEmulatorControl
 
 /// The randomized fault-injection suite (issue 18): per seed, two ingest and two dispatch
 /// processes on one state file, customers writing through X (the emulator) and an agent answering

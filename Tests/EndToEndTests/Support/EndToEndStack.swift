@@ -4,6 +4,7 @@ import KiamoTwitter
 import Logging
 import SharedState
 import TestSupport
+import XEmulatorControl
 
 /// The deployment the end-to-end suite runs, every part its own OS process started the way the
 /// README documents: a RabbitMQ of its own (quorum queues), the X emulator, `kiamo-twitter-ingest`
