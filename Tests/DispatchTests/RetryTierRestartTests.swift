@@ -30,7 +30,7 @@ import Testing
                 try await channel.publish(
                     exchange: topology.retryExchange, routingKey: "send.1234", body: Data("command \(index)".utf8),
                     properties: AMQPProperties(
-                        headers: [Topology.retryTierHeaderName: .string(Topology.retryTierHeader(tier))],
+                        headers: [WireContract.Header.retryTier: .string(Topology.retryTierHeader(tier))],
                         deliveryMode: .persistent))
             }
         }

@@ -133,7 +133,7 @@ import Testing
         #expect(queues["kiamo.twitter.send.retry.10m"] != nil)
         #expect(topology.bindings.contains(.init(queue: "kiamo.twitter.send.retry.1m", exchange: "kiamo.twitter.retry", routingKey: "",
                                                  arguments: ["x-match": .string("all-with-x"), "x-retry-tier": .string("1m")])))
-        #expect(Topology.reportRoutingKey(account: "1", status: .failed) == "report.1.failed")
+        #expect(WireContract.RoutingKey.report(account: "1", status: .failed) == "report.1.failed")
     }
 
     @Test func quorumAppliesToEveryQueueAndTheRetryTiersDeadLetterAtLeastOnce() {

@@ -52,9 +52,7 @@ final class ConnectionLoop {
 
     /// Every how many frames the loop goes back to commands.
     static let framesPerTurn = 512
-    /// Header on mandatory messages carrying the publish's delivery tag, so a basic.return
-    /// (which carries no tag) is matched to its publish.
-    static let publishTagHeader = "x-kiamo-publish-tag"
+    static var publishTagHeader: String { AMQPMessage.publishTagHeader }
 
     init(core: ConnectionCore) {
         self.core = core

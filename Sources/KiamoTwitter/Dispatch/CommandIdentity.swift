@@ -29,8 +29,7 @@ public struct CommandIdentity: Sendable, Hashable {
         } else if let messageId, !messageId.isEmpty, messageId.count <= 200 {
             commandId = messageId
         }
-        let parts = routingKey.split(separator: ".", omittingEmptySubsequences: false)
-        let routed = parts.count == 2 && parts[0] == "send" ? String(parts[1]) : nil
+        let routed = WireContract.RoutingKey.sendAccount(routingKey)
         let candidates = [object?["accountId"] as? String, routed, accounts.count == 1 ? accounts.first : nil]
         let accountId = candidates.compactMap { $0 }.first { accounts.contains($0) }
         return CommandIdentity(commandId: commandId, accountId: accountId)

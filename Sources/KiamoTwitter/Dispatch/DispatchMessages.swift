@@ -12,7 +12,7 @@ public struct DispatchMessages: Sendable {
     public let appId: String
 
     /// A builder for `topology`, reports carrying `appId`.
-    public init(topology: Topology, appId: String = "kiamo-twitter-dispatch") {
+    public init(topology: Topology, appId: String = WireContract.AppID.dispatch) {
         self.topology = topology
         self.appId = appId
     }
@@ -30,21 +30,21 @@ public struct DispatchMessages: Sendable {
                            keepHeaders: Bool = true) -> AMQPMessage {
         var properties = inbound.properties
         var (headers, omitted) = keepHeaders ? Self.boundedCopy(properties.headers) : ([:], properties.headers.count)
-        headers[DispatchHeaders.errorCode] = .string(failure.code.rawValue)
-        headers[DispatchHeaders.errorMessage] = .string(BoundedText.cut(failure.message))
-        headers[DispatchHeaders.httpStatus] = failure.httpStatus.map { .int64(Int64($0)) }
-        headers[DispatchHeaders.attempts] = .int64(Int64(attempts))
-        headers[DispatchHeaders.commandId] = .string(BoundedText.cut(commandId))
-        headers[DispatchHeaders.originalRoutingKey] = .string(BoundedText.cut(inbound.routingKey))
-        headers[DispatchHeaders.originalExchange] = .string(BoundedText.cut(inbound.exchange))
-        headers[DispatchHeaders.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
+        headers[WireContract.Header.errorCode] = .string(failure.code.rawValue)
+        headers[WireContract.Header.errorMessage] = .string(BoundedText.cut(failure.message))
+        headers[WireContract.Header.httpStatus] = failure.httpStatus.map { .int64(Int64($0)) }
+        headers[WireContract.Header.attempts] = .int64(Int64(attempts))
+        headers[WireContract.Header.commandId] = .string(BoundedText.cut(commandId))
+        headers[WireContract.Header.originalRoutingKey] = .string(BoundedText.cut(inbound.routingKey))
+        headers[WireContract.Header.originalExchange] = .string(BoundedText.cut(inbound.exchange))
+        headers[WireContract.Header.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         properties.headers = headers
         if !keepHeaders {
             properties = AMQPProperties(contentType: properties.contentType, headers: headers, deliveryMode: .persistent,
                                         messageId: properties.messageId.map(BoundedText.shortString))
         }
         properties.deliveryMode = .persistent
-        return AMQPMessage(exchange: topology.deadLetterExchange, routingKey: "send.\(accountId ?? Self.unknownAccount)",
+        return AMQPMessage(exchange: topology.deadLetterExchange, routingKey: WireContract.RoutingKey.send(account: accountId ?? Self.unknownAccount),
                            body: inbound.body, properties: properties, mandatory: true)
     }
 
@@ -57,10 +57,10 @@ public struct DispatchMessages: Sendable {
         var used = 4
         var omitted = 0
         // The account header first: a retry copy must keep it whatever else is left out.
-        let keys = original.entries.keys.sorted { ($0 == DispatchHeaders.account ? 0 : 1, $0) < ($1 == DispatchHeaders.account ? 0 : 1, $1) }
+        let keys = original.entries.keys.sorted { ($0 == WireContract.Header.accountId ? 0 : 1, $0) < ($1 == WireContract.Header.accountId ? 0 : 1, $1) }
         for key in keys {
-            guard var value = original[key], key != DispatchHeaders.publishTag, !key.hasPrefix("x-kiamo-error"),
-                  key != DispatchHeaders.headersOmitted else { continue }
+            guard var value = original[key], !WireContract.Header.isDispatchOwn(key),
+                  key != WireContract.Header.headersOmitted else { continue }
             if case .string(let text) = value { value = .string(BoundedText.cut(text)) }
             let size = 1 + key.utf8.count + AMQPWireSize.field(value)
             guard key.utf8.count <= AMQPWireSize.shortStringMax, AMQPWireSize.field(value) <= BoundedText.valueLimit + 16,
@@ -81,13 +81,13 @@ public struct DispatchMessages: Sendable {
     public func retry(_ inbound: InboundCommand, accountId: String, tier: Duration, attempt: Int, unverifiedSince: Date?) -> AMQPMessage {
         var properties = inbound.properties
         var (headers, omitted) = Self.boundedCopy(properties.headers)
-        headers[DispatchHeaders.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
-        headers[Topology.retryTierHeaderName] = .string(Topology.retryTierHeader(tier))
-        headers[DispatchHeaders.attempt] = .int64(Int64(attempt))
-        headers[DispatchHeaders.unverifiedSince] = unverifiedSince.map { .int64(Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) }
+        headers[WireContract.Header.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
+        headers[WireContract.Header.retryTier] = .string(Topology.retryTierHeader(tier))
+        headers[WireContract.Header.attempt] = .int64(Int64(attempt))
+        headers[WireContract.Header.unverifiedSince] = unverifiedSince.map { .int64(Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) }
         properties.headers = headers
         properties.deliveryMode = .persistent
-        return AMQPMessage(exchange: topology.retryExchange, routingKey: Topology.sendRoutingKey(account: accountId),
+        return AMQPMessage(exchange: topology.retryExchange, routingKey: WireContract.RoutingKey.send(account: accountId),
                            body: inbound.body, properties: properties, mandatory: true)
     }
 
@@ -96,18 +96,18 @@ public struct DispatchMessages: Sendable {
     public func report(_ report: DeliveryReport, accountId: String?, at time: Date) throws -> AMQPMessage {
         let account = accountId ?? Self.unknownAccount
         var headers: AMQPTable = [:]
-        if let accountId { headers[DispatchHeaders.account] = .string(accountId) }
+        if let accountId { headers[WireContract.Header.accountId] = .string(accountId) }
         let properties = AMQPProperties(
-            contentType: "application/json",
+            contentType: WireContract.contentType,
             headers: headers,
             deliveryMode: .persistent,
             correlationId: BoundedText.shortString(report.commandId),
             messageId: BoundedText.shortString("\(report.commandId).\(report.status.rawValue)"),
             timestamp: time,
-            type: "kiamo.report",
+            type: WireContract.MessageType.report,
             appId: appId
         )
-        return AMQPMessage(exchange: topology.exchange, routingKey: Topology.reportRoutingKey(account: account, status: report.status),
+        return AMQPMessage(exchange: topology.exchange, routingKey: WireContract.RoutingKey.report(account: account, status: report.status),
                            body: try KiamoJSON.encode(report), properties: properties, mandatory: true)
     }
 }

@@ -32,7 +32,7 @@ public struct DispatchSettings: Sendable {
         prefetch: Int = 32, concurrencyPerAccount: Int = 8, retry: RetryPolicy, maxDeliveries: Int = 20, splitLongMessages: Bool = false,
         maxCommandBytes: Int = 262_144, minimumUnknownWait: Duration = .seconds(30), maxInMemoryWait: Duration = .seconds(2),
         verificationPages: Int = 20, requeueDelay: Duration = .seconds(1), pruneInterval: Duration = .seconds(3600),
-        appId: String = "kiamo-twitter-dispatch"
+        appId: String = WireContract.AppID.dispatch
     ) {
         self.prefetch = prefetch
         self.concurrencyPerAccount = concurrencyPerAccount

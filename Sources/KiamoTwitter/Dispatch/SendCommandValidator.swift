@@ -100,14 +100,12 @@ public struct SendCommandValidator: Sendable {
 
     /// The account: the body's `accountId`, else the routing key's `send.<accountId>`, else the only one configured.
     private func account(object: [String: Any], envelope: Envelope) throws -> String {
-        let parts = envelope.routingKey.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0] == "send" else {
+        guard let routed = WireContract.RoutingKey.sendAccount(envelope.routingKey) else {
             throw CommandFailure(.unknownRoutingKey, "routing key '\(envelope.routingKey.prefix(100))' is not send.<accountId>")
         }
-        let routed = String(parts[1])
         var header: String?
         if let accountHeader = envelope.accountHeader {
-            guard let value = accountHeader else { throw CommandFailure(.invalidHeader, "header x-account-id must be a string") }
+            guard let value = accountHeader else { throw CommandFailure(.invalidHeader, "header \(WireContract.Header.accountId) must be a string") }
             header = value
         }
         var bodyAccount: String?

@@ -42,7 +42,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var appId: String
 
         public init(pollInterval: Duration, paginationCount: Int, overlap: Duration, backfill: Duration, leaseTTL: Duration,
-                    publishBatch: Int = 500, appId: String = "kiamo-twitter-ingest") {
+                    publishBatch: Int = 500, appId: String = WireContract.AppID.ingest) {
             self.pollInterval = pollInterval
             self.paginationCount = paginationCount
             self.overlap = overlap
@@ -296,7 +296,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
         while start < plan.publish.count, failure == nil {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
-            let routingKey = Topology.inboundRoutingKey(account: account)
+            let routingKey = WireContract.RoutingKey.inbound(account: account)
             let traces = events.map { IngestTurnTrace(event: $0, read: fetched.reads[$0.id], account: account, exchange: topology.exchange, routingKey: routingKey) }
             let chunk = try zip(events, traces).map { event, trace in
                 try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media), trace: trace.publish.context)
@@ -480,29 +480,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         return senders
     }
 
-    private struct Outgoing: Sendable {
-        var id: String
-        var createdAt: Int
-        var message: AMQPMessage
-    }
-
-    /// The AMQP message of a Kiamo message, per the wire contract.
-    private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> Outgoing {
-        let properties = AMQPProperties(
-            contentType: "application/json",
-            headers: (["x-account-id": .string(account)] as AMQPTable).carryingTrace(of: trace),
-            deliveryMode: .persistent,
-            messageId: message.id,
-            timestamp: Date(timeIntervalSince1970: Double(message.createdAt)),
-            type: "kiamo.message",
-            appId: settings.appId
-        )
-        return Outgoing(
-            id: message.id,
-            createdAt: message.createdAt,
-            message: AMQPMessage(exchange: topology.exchange, routingKey: Topology.inboundRoutingKey(account: account),
-                                 body: try KiamoJSON.encode(message), properties: properties, mandatory: true)
-        )
+    /// The AMQP message of a Kiamo message, carrying the turn's trace context.
+    private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> (id: String, message: AMQPMessage) {
+        var built = try IngestMessages(topology: topology, account: account, appId: settings.appId).message(message)
+        built.properties.headers = built.properties.headers.carryingTrace(of: trace)
+        return (message.id, built)
     }
 
     // MARK: - Decisions

@@ -36,17 +36,13 @@ public struct Topology: Sendable, Hashable {
     /// `<exchange>.send.retry.10s` for the 10 s tier.
     public func retryQueue(_ tier: Duration) -> String { "\(exchange).send.retry.\(DurationText.format(tier))" }
 
-    /// The value of header `x-retry-tier` that routes a command to `tier`'s queue.
+    /// The value of header `x-retry-tier` (`WireContract.Header.retryTier`) that routes a command
+    /// to `tier`'s queue.
     public static func retryTierHeader(_ tier: Duration) -> String { DurationText.format(tier) }
-    public static let retryTierHeaderName = "x-retry-tier"
-
-    // MARK: Routing keys
-
-    public static func inboundRoutingKey(account: String) -> String { "inbound.\(account)" }
-    public static func sendRoutingKey(account: String) -> String { "send.\(account)" }
-    public static func reportRoutingKey(account: String, status: DeliveryReport.Status) -> String { "report.\(account).\(status.rawValue)" }
 
     // MARK: Declarations
+
+    private typealias Key = WireContract.RoutingKey
 
     /// An argument value of a declaration (the subset the topology uses).
     public enum Argument: Sendable, Hashable {
@@ -115,11 +111,11 @@ public struct Topology: Sendable, Hashable {
 
     public var bindings: [Binding] {
         var bindings = [
-            Binding(queue: inboundQueue, exchange: exchange, routingKey: "inbound.*", arguments: [:]),
-            Binding(queue: sendQueue, exchange: exchange, routingKey: "send.*", arguments: [:]),
-            Binding(queue: reportsQueue, exchange: exchange, routingKey: "report.#", arguments: [:]),
-            Binding(queue: sendDeadQueue, exchange: deadLetterExchange, routingKey: "send.#", arguments: [:]),
-            Binding(queue: inboundDeadQueue, exchange: deadLetterExchange, routingKey: "inbound.#", arguments: [:]),
+            Binding(queue: inboundQueue, exchange: exchange, routingKey: "\(Key.inboundPrefix).*", arguments: [:]),
+            Binding(queue: sendQueue, exchange: exchange, routingKey: "\(Key.sendPrefix).*", arguments: [:]),
+            Binding(queue: reportsQueue, exchange: exchange, routingKey: "\(Key.reportPrefix).#", arguments: [:]),
+            Binding(queue: sendDeadQueue, exchange: deadLetterExchange, routingKey: "\(Key.sendPrefix).#", arguments: [:]),
+            Binding(queue: inboundDeadQueue, exchange: deadLetterExchange, routingKey: "\(Key.inboundPrefix).#", arguments: [:]),
         ]
         for tier in retryDelays {
             // `all-with-x`, not `all`: RabbitMQ leaves headers starting with `x-` out of an `all`
@@ -127,7 +123,7 @@ public struct Topology: Sendable, Hashable {
             // each retry into every tier (RabbitMQ 3.10 and later).
             bindings.append(Binding(queue: retryQueue(tier), exchange: retryExchange, routingKey: "", arguments: [
                 "x-match": .string("all-with-x"),
-                Self.retryTierHeaderName: .string(Self.retryTierHeader(tier)),
+                WireContract.Header.retryTier: .string(Self.retryTierHeader(tier)),
             ]))
         }
         return bindings

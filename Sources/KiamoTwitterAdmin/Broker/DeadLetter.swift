@@ -6,13 +6,6 @@ import KiamoTwitter
 /// for, why it failed (headers `x-kiamo-error-code`, `x-kiamo-error-message`, `x-kiamo-attempts`)
 /// and the command itself.
 public struct DeadLetter: Sendable, Encodable, Hashable {
-    /// Header of the failure's stable code (`x_rejected`, `retries_exhausted`, ...).
-    public static let errorCodeHeader = "x-kiamo-error-code"
-    /// Header of the failure's sentence.
-    public static let errorMessageHeader = "x-kiamo-error-message"
-    /// Header of the attempts made before giving up.
-    public static let attemptsHeader = "x-kiamo-attempts"
-
     /// The command id: the body's `id`, else the AMQP `message_id`.
     var id: String?
     var messageId: String?
@@ -31,15 +24,16 @@ public struct DeadLetter: Sendable, Encodable, Hashable {
         let headers = delivery.properties.headers
         messageId = delivery.properties.messageId
         routingKey = delivery.routingKey
-        errorCode = headers[Self.errorCodeHeader]?.stringValue
-        errorMessage = headers[Self.errorMessageHeader]?.stringValue
-        attempts = headers[Self.attemptsHeader]?.intValue.map(Int.init) ?? headers[Self.attemptsHeader]?.stringValue.flatMap { Int($0) }
+        errorCode = headers[WireContract.Header.errorCode]?.stringValue
+        errorMessage = headers[WireContract.Header.errorMessage]?.stringValue
+        let attemptsValue = headers[WireContract.Header.attempts]
+        attempts = attemptsValue?.intValue.map(Int.init) ?? attemptsValue?.stringValue.flatMap { Int($0) }
         timestamp = delivery.properties.timestamp
         body = String(validating: delivery.body, as: UTF8.self) ?? "<\(delivery.body.count) bytes, not UTF-8>"
         let object = (try? JSONSerialization.jsonObject(with: delivery.body)) as? [String: Any]
         id = (object?["id"] as? String) ?? messageId
-        let routed = routingKey.hasPrefix("send.") ? String(routingKey.dropFirst(5)) : nil
-        account = (object?["accountId"] as? String) ?? headers["x-account-id"]?.stringValue ?? routed
+        let routed = WireContract.RoutingKey.sendAccount(routingKey)
+        account = (object?["accountId"] as? String) ?? headers[WireContract.Header.accountId]?.stringValue ?? routed
     }
 
     /// Whether `--id` names this dead letter (its command id or its message id).
@@ -51,7 +45,7 @@ public struct DeadLetter: Sendable, Encodable, Hashable {
     /// routing key `send.<account>`, its properties kept, and the failure headers dropped (the
     /// dispatch worker counts attempts afresh). Nil when no account can be told.
     public func replay(of delivery: AMQPDelivery, exchange: String) -> AMQPMessage? {
-        let routing = routingKey.hasPrefix("send.") ? routingKey : account.map { Topology.sendRoutingKey(account: $0) }
+        let routing = WireContract.RoutingKey.sendAccount(routingKey) != nil ? routingKey : account.map { WireContract.RoutingKey.send(account: $0) }
         guard let routing else { return nil }
         var properties = delivery.properties
         properties.headers = AMQPTable(properties.headers.entries.filter { !Self.isFailureHeader($0.key) }.map { ($0.key, $0.value) })
@@ -59,9 +53,10 @@ public struct DeadLetter: Sendable, Encodable, Hashable {
         return AMQPMessage(exchange: exchange, routingKey: routing, body: delivery.body, properties: properties, mandatory: true)
     }
 
-    /// Headers a replay drops: the failure's, the broker's dead-lettering records, the publish tag.
+    /// Headers a replay drops: the failure's and the attempt count (dispatch counts afresh), the
+    /// broker's dead-lettering records, the publish tag.
     static func isFailureHeader(_ name: String) -> Bool {
-        name.hasPrefix("x-kiamo-error") || name.hasPrefix("x-kiamo-attempt") || name == "x-kiamo-publish-tag"
+        WireContract.Header.isDispatchOwn(name) || name == WireContract.Header.attempt || name == WireContract.Header.attempts
             || name == "x-death" || name.hasPrefix("x-first-death") || name.hasPrefix("x-last-death")
     }
 }

@@ -46,9 +46,9 @@ public struct EndToEndCheck: Sendable {
             }
         }
         let watch = try await channel.queueDeclare("", durable: false, exclusive: true, autoDelete: true).name
-        try await channel.queueBind(queue: watch, exchange: topology.exchange, routingKey: Topology.inboundRoutingKey(account: account.userId))
-        try await channel.queueBind(queue: watch, exchange: topology.exchange, routingKey: "report.\(account.userId).*")
-        step("watching inbound.\(account.userId) and report.\(account.userId).* on \(topology.exchange)")
+        try await channel.queueBind(queue: watch, exchange: topology.exchange, routingKey: WireContract.RoutingKey.inbound(account: account.userId))
+        try await channel.queueBind(queue: watch, exchange: topology.exchange, routingKey: WireContract.RoutingKey.reports(account: account.userId))
+        step("watching \(WireContract.RoutingKey.inbound(account: account.userId)) and \(WireContract.RoutingKey.reports(account: account.userId)) on \(topology.exchange)")
 
         let emulated = !AuthorizeEndpoint.isX(configuration.api.baseURL)
         var recipient = account.userId
@@ -68,7 +68,7 @@ public struct EndToEndCheck: Sendable {
             }
             step("customer \(recipient) sent DM \(dmId) to \(account.userId)")
             let message = try await wait(on: channel, queue: watch, what: "the Kiamo message of DM \(dmId) from ingest (is the ingest worker running?)") { (delivery: AMQPDelivery) -> KiamoMessage? in
-                guard delivery.routingKey.hasPrefix("inbound."), let message = try? KiamoJSON.decode(KiamoMessage.self, from: delivery.body),
+                guard delivery.routingKey == WireContract.RoutingKey.inbound(account: account.userId), let message = try? KiamoJSON.decode(KiamoMessage.self, from: delivery.body),
                       message.id == dmId else { return nil }
                 return message
             }
@@ -82,13 +82,13 @@ public struct EndToEndCheck: Sendable {
         let text = "kiamo-twitter e2e reply \(nonce)"
         let body = try JSONSerialization.data(withJSONObject: ["id": commandId, "to": ["id": recipient], "content": text, "accountId": account.userId])
         try await channel.publish(
-            exchange: topology.exchange, routingKey: Topology.sendRoutingKey(account: account.userId), body: body,
-            properties: AMQPProperties(contentType: "application/json", headers: ["x-account-id": .string(account.userId)],
+            exchange: topology.exchange, routingKey: WireContract.RoutingKey.send(account: account.userId), body: body,
+            properties: AMQPProperties(contentType: WireContract.contentType, headers: [WireContract.Header.accountId: .string(account.userId)],
                                        deliveryMode: .persistent, messageId: commandId, timestamp: Date()),
             mandatory: true)
-        step("send command \(commandId) published to send.\(account.userId)")
+        step("send command \(commandId) published to \(WireContract.RoutingKey.send(account: account.userId))")
         let report = try await wait(on: channel, queue: watch, what: "the delivery report of command \(commandId) (is the dispatch worker running?)") { (delivery: AMQPDelivery) -> DeliveryReport? in
-            guard delivery.routingKey.hasPrefix("report."), let report = try? KiamoJSON.decode(DeliveryReport.self, from: delivery.body),
+            guard delivery.routingKey.hasPrefix(WireContract.RoutingKey.reportPrefix + "."), let report = try? KiamoJSON.decode(DeliveryReport.self, from: delivery.body),
                   report.commandId == commandId else { return nil }
             return report
         }

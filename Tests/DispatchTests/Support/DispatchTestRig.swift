@@ -132,7 +132,7 @@ final class DispatchTestRig: Sendable {
     /// Publishes commands in order, persistent and confirmed, with routing key `send.<account>`.
     func publish(_ commands: [(id: String, recipient: String, text: String)]) async throws {
         let messages = commands.map { command in
-            AMQPMessage(exchange: topology.exchange, routingKey: Topology.sendRoutingKey(account: account.userId),
+            AMQPMessage(exchange: topology.exchange, routingKey: WireContract.RoutingKey.send(account: account.userId),
                         body: Self.command(id: command.id, to: command.recipient, text: command.text),
                         properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent, messageId: command.id))
         }
@@ -143,7 +143,7 @@ final class DispatchTestRig: Sendable {
 
     /// Publishes one raw message to the main exchange (or `exchange`), confirmed.
     func publishRaw(_ body: Data, routingKey: String? = nil, exchange: String? = nil, properties: AMQPProperties = AMQPProperties(deliveryMode: .persistent)) async throws {
-        try await channel.publish(exchange: exchange ?? topology.exchange, routingKey: routingKey ?? Topology.sendRoutingKey(account: account.userId),
+        try await channel.publish(exchange: exchange ?? topology.exchange, routingKey: routingKey ?? WireContract.RoutingKey.send(account: account.userId),
                                   body: body, properties: properties)
     }
 
