@@ -36,6 +36,8 @@ let package = Package(
     targets: [
         // The one redactor for every URL the project prints (no dependency, so every module can use it).
         .target(name: "URLRedaction"),
+        // X's id rule, one type shared by the X client, the state module and the core.
+        .target(name: "XIdentifiers"),
 
         // C libraries chosen by the user, reached through one Swift module each.
         .systemLibrary(
@@ -72,6 +74,7 @@ let package = Package(
         .target(
             name: "XAPI",
             dependencies: [
+                "XIdentifiers",
                 "CurlHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +85,7 @@ let package = Package(
         .target(
             name: "SharedState",
             dependencies: [
+                "XIdentifiers",
                 "URLRedaction",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -106,6 +110,7 @@ let package = Package(
         .target(
             name: "KiamoTwitter",
             dependencies: [
+                "XIdentifiers",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "XAPI",
                 "AMQP",
@@ -124,6 +129,7 @@ let package = Package(
             name: "KiamoTwitterAdmin",
             dependencies: [
                 "KiamoTwitter",
+                "XIdentifiers",
                 "XEmulatorControl",
                 "XAPI",
                 "AMQP",

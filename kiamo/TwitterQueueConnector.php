@@ -566,9 +566,9 @@ class TwitterQueueConnector implements GenericConnectorInterface
       if( !is_string( $v ) || $v === '' || strlen( $v ) > 255 ) throw $bad( 'access topology.' . $k . ' (' . $env . ')', 'must be a name of 1 to 255 bytes' ) ;
     }
     $account = $this->accessConf[ 'accountId' ] ;
-    if( !is_string( $account ) || ( $account !== '' && preg_match( '/^\d{1,20}$/D', $account ) !== 1 ) ) throw $bad( 'access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
+    if( !is_string( $account ) || ( $account !== '' && !TwitterQueueIds::isXId( $account ) ) ) throw $bad( 'access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID)', "must be the X account's numeric id, or empty" ) ;
     $accounts = $this->accessConf[ 'accountIds' ] ;
-    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !is_string( $id ) || preg_match( '/^\d{1,20}$/D', $id ) !== 1 ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_USER_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
+    if( !is_array( $accounts ) || count( array_filter( $accounts, function( $id ) { return !TwitterQueueIds::isXId( $id ) ; } ) ) > 0 ) throw $bad( 'access accountIds (KIAMO_TWITTER_USER_IDS)', "must be X accounts' numeric ids, separated by commas" ) ;
 
     if( TwitterQueueLogger::parseLevel( $r[ 'logLevel' ] ) === null )                                throw $bad( 'runtime logLevel (KIAMO_TWITTER_LOG_LEVEL)', 'must be one of ' . implode( ', ', array_keys( TwitterQueueLogger::LEVELS ) ) ) ;
     if( !is_string( $r[ 'logPath' ] ) || $r[ 'logPath' ] === '' )                                     throw $bad( 'runtime logPath (KIAMO_TWITTER_LOG_FILES_FOLDER, or its alias KIAMO_TWITTER_LOG_PATH)', 'must be a folder' ) ;
@@ -963,10 +963,10 @@ class TwitterQueueMessagingManager
     $rules = [
       'id'         => [ 'a string of 1 to 64 letters, digits or . _ : -', function( $v ) { return is_string( $v ) && preg_match( '/^[0-9A-Za-z_.:-]{1,64}$/D', $v ) === 1 ; } ],
       'createdAt'  => [ 'an integer (Unix seconds)',                       function( $v ) { return is_int( $v ) && $v >= 0 ; } ],
-      'senderId'   => [ "the sender's numeric X user id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/D', $v ) === 1 ; } ],
+      'senderId'   => [ "the sender's numeric X user id (a string of digits)", function( $v ) { return TwitterQueueIds::isXId( $v ) ; } ],
       'senderName' => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
       'content'    => [ 'a string',                                        function( $v ) { return is_string( $v ) ; } ],
-      'accountId'  => [ "the X account's numeric id (a string of digits)", function( $v ) { return is_string( $v ) && preg_match( '/^\d{1,20}$/D', $v ) === 1 ; } ],
+      'accountId'  => [ "the X account's numeric id (a string of digits)", function( $v ) { return TwitterQueueIds::isXId( $v ) ; } ],
     ] ;
     $record = [] ;
     foreach( $rules as $field => [ $expected, $check ] )
@@ -1008,7 +1008,7 @@ class TwitterQueueMessagingManager
     $to = $messageTask[ 'to' ] ?? null ;
     if( !is_array( $to ) || !array_key_exists( 'id', $to ) || $to[ 'id' ] === null || $to[ 'id' ] === '' ) throw $invalid( "it has no to.id (the customer's X user id)." ) ;
     $toId = is_int( $to[ 'id' ] ) && $to[ 'id' ] >= 0 ? (string)$to[ 'id' ] : $to[ 'id' ] ;
-    if( !is_string( $toId ) || preg_match( '/^\d{1,20}$/D', $toId ) !== 1 ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
+    if( !TwitterQueueIds::isXId( $toId ) ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
 
     if( !array_key_exists( 'content', $messageTask ) || $messageTask[ 'content' ] === null ) throw $invalid( "it has no content." ) ;
     $content = $messageTask[ 'content' ] ;
@@ -1020,7 +1020,7 @@ class TwitterQueueMessagingManager
     $accountId = $messageTask[ 'accountId' ] ?? $defaultAccountId ;
     if( is_int( $accountId ) && $accountId >= 0 ) $accountId = (string)$accountId ;
     if( !is_string( $accountId ) || $accountId === '' ) throw $invalid( "no X account id for the routing key send.<accountId>: set access accountId (KIAMO_TWITTER_USER_ID, or its alias KIAMO_TWITTER_ACCOUNT_ID) or give the task an accountId." ) ;
-    if( preg_match( '/^\d{1,20}$/D', $accountId ) !== 1 ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
+    if( !TwitterQueueIds::isXId( $accountId ) ) throw $invalid( "accountId must be the X account's numeric id, got " . self::describeValue( $accountId ) . "." ) ;
 
     $recipient = [ 'id' => $toId ] ;
     if( isset( $to[ 'name' ] ) && is_string( $to[ 'name' ] ) && mb_check_encoding( $to[ 'name' ], 'UTF-8' ) ) $recipient[ 'name' ] = $to[ 'name' ] ;
@@ -1792,6 +1792,28 @@ class TwitterQueueTraceContexts
       }
     }
     return $known ;
+  }
+}
+
+
+/* ****************************************************************************
+   X Id Helper
+   ---
+   Purpose : X's id rule, as the workers apply it (Swift's XID): 1 to 19 digits of a value from
+             1 to 9223372036854775807 (a positive signed 64-bit integer). Leading zeros are
+             allowed, as X's schema allows them. Compared as text, so it holds on 32-bit PHP.
+*/
+class TwitterQueueIds
+{
+  const MaxValue = '9223372036854775807' ;
+
+  /** Whether $value is an X id (a user id, an account id, a DM event id). */
+  public static function isXId( $value ) : bool
+  {
+    if( !is_string( $value ) || preg_match( '/^\d{1,19}$/D', $value ) !== 1 ) return false ;
+    $digits = ltrim( $value, '0' ) ;
+    if( $digits === '' ) return false ;
+    return strlen( $digits ) < 19 || strcmp( $digits, self::MaxValue ) <= 0 ;
   }
 }
 

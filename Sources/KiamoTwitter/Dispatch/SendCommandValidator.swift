@@ -1,4 +1,5 @@
 import Foundation
+import XIdentifiers
 
 /// Turns a delivery from the send queue into a `SendCommand`, or says precisely why it cannot be
 /// one. Pure: the same bytes, properties and configuration always give the same answer.
@@ -62,7 +63,9 @@ public struct SendCommandValidator: Sendable {
         guard let recipientId = recipientValue as? String else {
             throw CommandFailure(.wrongType, "`to.id` must be a string of digits (X ids exceed what JSON numbers keep exactly)")
         }
-        guard Self.isNumericId(recipientId) else { throw CommandFailure(.invalidRecipient, "`to.id` '\(recipientId.prefix(40))' is not a numeric X user id") }
+        guard XID.isValid(recipientId) else {
+            throw CommandFailure(.invalidRecipient, "`to.id` '\(recipientId.prefix(40))' is not a numeric X user id (1 to 19 digits, at most \(Int64.max))")
+        }
         let recipientName = to["name"] as? String
 
         guard let contentValue = object["content"] else { throw CommandFailure(.missingField, "the command has no `content` (the reply's text)") }
@@ -124,9 +127,5 @@ public struct SendCommandValidator: Sendable {
             throw CommandFailure(.unknownAccount, "account \(accountId.prefix(40)) is not configured in this worker")
         }
         return accountId
-    }
-
-    package static func isNumericId(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 20 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && UInt64(text) != nil
     }
 }

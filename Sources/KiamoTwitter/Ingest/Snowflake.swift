@@ -1,4 +1,5 @@
 import Foundation
+import XIdentifiers
 
 /// X ids are 64-bit snowflakes: milliseconds since X's epoch in the high bits, so ids order like
 /// creation times. Cursors compare them as integers, never as strings ("999" < "1000").
@@ -6,10 +7,9 @@ public enum Snowflake {
     /// X's epoch, 2010-11-04T01:42:54.657Z, in Unix milliseconds.
     public static let epochMilliseconds: Int64 = 1_288_834_974_657
 
-    /// The numeric id, or `nil` for anything that is not a 64-bit unsigned decimal.
+    /// The numeric id, or `nil` for anything that is not an X id (`XID`).
     public static func parse(_ id: String) -> UInt64? {
-        guard !id.isEmpty, id.count <= 20, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return UInt64(id)
+        XID(id).map { UInt64($0.value) }
     }
 
     /// When an id was created.

@@ -1,6 +1,7 @@
 import Foundation
 import KiamoTwitter
 import XAPI
+import XIdentifiers
 
 /// `kiamo-twitter send` and numbered test 03: one DM posted straight to X, as the original's test
 /// did, bypassing the queue and the send ledger (so it is not deduplicated: each run posts).
@@ -16,7 +17,7 @@ public struct DirectSend: Sendable {
 
     /// Posts `text` to `recipient`; throws a usage error for a non-numeric id or empty text.
     public func run(to recipient: String, text: String) async throws -> SendReport {
-        guard SendCommandValidator.isNumericId(recipient) else {
+        guard XID.isValid(recipient) else {
             throw AdminError.usage("--to '\(recipient.prefix(40))' is not a numeric X user id")
         }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -1,13 +1,13 @@
-/// DM event ids are 64-bit snowflakes written as decimal strings; they order as numbers, never as
+internal import XIdentifiers
+
+/// DM event ids are X ids (`XID`) written as decimal strings; they order as numbers, never as
 /// text ("999" is older than "1000").
 public enum EventIDOrder {
-    /// The numeric value of `id`: digits only, positive, at most `Int64.max` (what X issues and
-    /// what the SQLite backend stores as INTEGER).
+    /// The numeric value of `id` (what the SQLite backend stores as INTEGER), or
+    /// `invalidEventID` when it is not an X id.
     public static func value(of id: String) throws -> Int64 {
-        guard !id.isEmpty, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(id), value > 0 else {
-            throw StateStoreError.invalidEventID(id)
-        }
-        return value
+        guard let xid = XID(id) else { throw StateStoreError.invalidEventID(id) }
+        return xid.value
     }
 
     /// The cursor after committing `candidate` on top of `current`: cursors only move forward.

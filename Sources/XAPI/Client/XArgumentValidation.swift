@@ -1,16 +1,13 @@
 import Foundation
+import XIdentifiers
 
 /// Checks the arguments X would refuse with a 400, before spending a request (and rate-limit
 /// budget) on them.
 enum XArgumentValidation {
-    /// X ids are 1 to 19 decimal digits (`^[0-9]{1,19}$` in the official schema).
-    static func isSnowflake(_ text: String) -> Bool {
-        (1...19).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
-
     static func userId(_ id: String, argument: String, operation: XOperation) throws {
-        guard isSnowflake(id) else {
-            throw XAPIError.invalidArgument(operation: operation, argument: argument, reason: "'\(id.prefix(40))' is not a numeric X user id (1 to 19 digits)")
+        guard XID.isValid(id) else {
+            throw XAPIError.invalidArgument(operation: operation, argument: argument,
+                                            reason: "'\(id.prefix(40))' is not a numeric X user id (1 to 19 digits, at most \(Int64.max))")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import XIdentifiers
 
 /// The legacy v1.1 Direct Message API the original sample used (OAuth 1.0a only):
 /// `direct_messages/events/list|new.json` and `users/show.json`.
@@ -14,7 +15,7 @@ struct V1Dialect: XDirectMessageClient {
     init(executor: XRequestExecutor, oauthToken: String) {
         self.executor = executor
         let prefix = String(oauthToken.prefix { $0 != "-" })
-        accountUserId = prefix.count < oauthToken.count && XArgumentValidation.isSnowflake(prefix) ? prefix : nil
+        accountUserId = prefix.count < oauthToken.count && XID.isValid(prefix) ? prefix : nil
     }
 
     var apiVersion: XAPIVersion { .v1_1 }

@@ -123,7 +123,7 @@ struct V2ClientTests {
     @Test func invalidArgumentsAreRefusedBeforeAnyRequest() async throws {
         let transport = CannedTransport.unreachable
         let client = try UnitClients.v2OAuth1(transport)
-        await #expect(throws: XAPIError.invalidArgument(operation: .sendDM, argument: "participantId", reason: "'@janedoe' is not a numeric X user id (1 to 19 digits)")) {
+        await #expect(throws: XAPIError.invalidArgument(operation: .sendDM, argument: "participantId", reason: "'@janedoe' is not a numeric X user id (1 to 19 digits, at most 9223372036854775807)")) {
             try await client.sendDM(to: "@janedoe", text: "hi")
         }
         await #expect(throws: XAPIError.self) { try await client.sendDM(to: "42", text: "") }
@@ -133,6 +133,10 @@ struct V2ClientTests {
         #expect(XArgumentValidation.dmTextLength(String(repeating: "👍🏽", count: 5_000)) == 10_000)
         #expect(XArgumentValidation.dmTextLength("e\u{301}") == 1)
         await #expect(throws: XAPIError.self) { try await client.sendDM(to: "12345678901234567890", text: "hi") }
+        // X's bound (XID): a positive signed 64-bit value, whatever its 19 digits say.
+        await #expect(throws: XAPIError.self) { try await client.sendDM(to: "9223372036854775808", text: "hi") }
+        await #expect(throws: XAPIError.self) { try await client.sendDM(to: "0", text: "hi") }
+        await #expect(throws: XAPIError.self) { try await client.users(ids: ["1", "9999999999999999999"]) }
         await #expect(throws: XAPIError.self) { try await client.user(username: "has space") }
         await #expect(throws: XAPIError.self) { try await client.users(ids: []) }
         await #expect(throws: XAPIError.self) { try await client.conversationEvents(with: "1/2", pageToken: nil, maxResults: 1) }
