@@ -128,7 +128,8 @@ struct WorkerService: Service, CustomStringConvertible {
         do {
             state = try await StateStoreOpener.open(configuration, logger: logger)
         } catch {
-            throw WorkerStartupError("state store (state.url, KIAMO_TWITTER_STATE_URL): \(error)")
+            let failure = StateStoreOpener.failure(error)
+            throw WorkerStartupError(failure.message, exitCode: failure.isConfiguration ? 2 : 1)
         }
         health.update("state", ready: true, detail: "open")
         let gauges = StateGauges(state: state, accounts: configuration.accounts)

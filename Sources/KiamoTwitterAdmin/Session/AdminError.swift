@@ -57,8 +57,8 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
             if case .invalidURL = error { return .configuration("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)") }
             return .failed("broker \(AMQPConfiguration.redact(configuration.amqp.url.reveal())): \(error)")
         case let error as StateStoreError:
-            if case .invalidURL = error { return .configuration("state.url (KIAMO_TWITTER_STATE_URL): \(error)") }
-            return .failed("state store: \(error)")
+            let failure = StateStoreOpener.failure(error)
+            return failure.isConfiguration ? .configuration(failure.message) : .failed(failure.message)
         case is CancellationError:
             return .failed("interrupted")
         default:

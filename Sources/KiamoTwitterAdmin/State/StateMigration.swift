@@ -19,19 +19,38 @@ public struct StateMigration: Sendable {
         self.logger = logger
     }
 
+    /// The store `url` names; a URL that names none is a usage error naming `option`.
+    static func location(_ url: String, option: String) throws -> StateStoreURL {
+        do {
+            return try StateStoreURL(parsing: url)
+        } catch {
+            throw AdminError.usage("\(option): \(error)")
+        }
+    }
+
+    /// The store `url` names, opened; a failure names `option`, not the configuration's `state.url`.
+    static func open(_ url: String, option: String, options: StateStoreOptions, logger: Logger) async throws -> any StateStore {
+        do {
+            return try await openStateStore(url: url, options: options, logger: logger)
+        } catch {
+            throw AdminError.failed("state store \(option) \(URLRedactor.redact(url)): \(error)")
+        }
+    }
+
     /// Copies `from` into `to` (both state URLs); `now` decides which leases are live.
     public func migrate(from source: String, to target: String, options: StateStoreOptions = StateStoreOptions(),
                         now: Date = Date()) async throws -> StateMigrationReport {
         let from = URLRedactor.redact(source)
         let to = URLRedactor.redact(target)
-        if case .sqlite(let location) = try StateStoreURL(parsing: source), !FileManager.default.fileExists(atPath: location.path) {
+        let sourceLocation = try Self.location(source, option: "--from")
+        if case .sqlite(let location) = sourceLocation, !FileManager.default.fileExists(atPath: location.path) {
             throw AdminError.usage("--from: the state file \(location.path) does not exist")
         }
-        guard try StateStoreURL(parsing: source) != StateStoreURL(parsing: target) else {
+        guard try sourceLocation != Self.location(target, option: "--to") else {
             throw AdminError.usage("--from and --to name the same store (\(from))")
         }
-        let sourceStore = try await openStateStore(url: source, options: options, logger: logger)
-        let targetStore = try await openStateStore(url: target, options: options, logger: logger)
+        let sourceStore = try await Self.open(source, option: "--from", options: options, logger: logger)
+        let targetStore = try await Self.open(target, option: "--to", options: options, logger: logger)
         let tables = try await sourceStore.exportTables()
         let live = StateMigrationRules.liveLeases(in: tables, at: now)
         if let lease = live.first {
