@@ -20,5 +20,16 @@ import XAPI
         #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: 12, resetAt: reset), rejected: true)
                 == RateLimitObservation(limit: 300, remaining: 12, resetAt: reset, rejected: true))
         #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset)) == nil)
+        // A 200 with only the reset says nothing of the budget (it was recorded as 0 left).
+        #expect(RateLimitObservation(RateLimitInfo(limit: nil, remaining: nil, resetAt: reset)) == nil)
+        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: 12, resetAt: nil), rejected: true) == nil)
+    }
+
+    @Test func a429IsASpentWindowUntilItsResetWhateverElseXSent() {
+        let reset = Date(timeIntervalSince1970: 1_700_000_900)
+        #expect(RateLimitObservation(RateLimitInfo(limit: nil, remaining: nil, resetAt: reset), rejected: true)
+                == RateLimitObservation(limit: 0, remaining: 0, resetAt: reset, rejected: true))
+        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset), rejected: true)
+                == RateLimitObservation(limit: 300, remaining: 0, resetAt: reset, rejected: true))
     }
 }

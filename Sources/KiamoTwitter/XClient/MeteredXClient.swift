@@ -85,7 +85,7 @@ public struct MeteredXClient: XDirectMessageClient {
         } catch let error as XAPIError {
             count(operation, status: Self.statusLabel(for: error))
             if case .rateLimited(_, let resetAt, let info) = error {
-                var headers = info ?? RateLimitInfo(limit: nil, remaining: 0, resetAt: resetAt)
+                var headers = info ?? RateLimitInfo(limit: nil, remaining: nil, resetAt: nil)
                 if headers.resetAt == nil { headers.resetAt = resetAt }
                 await record(operation, headers, rejected: true)
             } else {
@@ -99,9 +99,7 @@ public struct MeteredXClient: XDirectMessageClient {
     }
 
     private func record(_ operation: XOperation, _ info: RateLimitInfo?, rejected: Bool) async {
-        guard let info, let resetAt = info.resetAt else { return }
-        let observation = RateLimitObservation(limit: info.limit ?? info.remaining ?? 0, remaining: info.remaining ?? 0,
-                                               resetAt: resetAt, rejected: rejected)
+        guard let info, let observation = RateLimitObservation(info, rejected: rejected) else { return }
         do {
             try await state.recordRateLimit(account: account, endpoint: RateLimitFamily(operation).rawValue, observation)
         } catch {
