@@ -25,7 +25,7 @@ public struct OAuth2Token: Sendable, Codable, Hashable, CustomStringConvertible,
 
     /// True when the access token stays valid for at least `margin` after `now`.
     public func isValid(at now: Date, margin: Duration) -> Bool {
-        expiresAt.timeIntervalSince(now) > Double(margin.components.seconds) + Double(margin.components.attoseconds) / 1e18
+        expiresAt.timeIntervalSince(now) > margin.seconds
     }
 
     public var description: String {

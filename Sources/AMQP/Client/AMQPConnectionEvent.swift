@@ -45,7 +45,7 @@ extension AMQPConnectionEvent: CustomStringConvertible {
     /// `0.1 s`, `3.3 s`, `30 s`: a wait as a person reads it (`Duration`'s own text is
     /// `3.313 seconds` at best, `3.3134 seconds` or worse at worst).
     public static func seconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let value = duration.seconds
         if value >= 10 { return "\(Int(value.rounded())) s" }
         return "\((value * 10).rounded() / 10) s"
     }

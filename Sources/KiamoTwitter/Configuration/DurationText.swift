@@ -22,7 +22,7 @@ public enum DurationText {
 
     /// The shortest exact spelling (`90s`, `10m`, `500ms`).
     public static func format(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let ms = duration.wholeMilliseconds
         if ms % 86_400_000 == 0, ms > 0 { return "\(ms / 86_400_000)d" }
         if ms % 3_600_000 == 0, ms > 0 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0, ms > 0 { return "\(ms / 60_000)m" }
@@ -31,9 +31,16 @@ public enum DurationText {
     }
 }
 
+// The module's own conversions (internal: an extension on a standard type stays in the module
+// that needs it rather than reaching every importer).
 extension Duration {
     /// Seconds as a floating-point number.
-    public var seconds: Double {
+    var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// Whole milliseconds, rounded toward zero.
+    var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

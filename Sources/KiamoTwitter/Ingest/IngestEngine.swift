@@ -154,7 +154,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         logger.info("ingest started", metadata: ["pollInterval": "\(DurationText.format(settings.pollInterval))", "api": "\(client.apiVersion)"])
         // The interval in force (v1.1 raises it to a minute): the stall alert counts missed polls in it.
         Gauge(label: "kiamo_ingest_poll_interval_seconds", dimensions: [("account", account)])
-            .record(Double(settings.pollInterval.components.seconds) + Double(settings.pollInterval.components.attoseconds) / 1e18)
+            .record(settings.pollInterval.seconds)
         var failures = 0
         var leading = false
         while !Task.isShuttingDownGracefully, !Task.isCancelled {

@@ -25,7 +25,7 @@ public enum Snowflake {
 
     /// `id` moved back in time by `duration` (for the overlap read-back), never below zero.
     public static func id(_ id: UInt64, movedBackBy duration: Duration) -> UInt64 {
-        let milliseconds = UInt64(max(0, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = UInt64(max(0, duration.wholeMilliseconds))
         let delta = milliseconds << 22
         return id > delta ? id - delta : 0
     }

@@ -61,6 +61,6 @@ struct XExchange: Sendable {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        duration.wholeMilliseconds
     }
 }
