@@ -237,6 +237,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "CurlHTTP",
+                "SharedState",
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 "XEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],

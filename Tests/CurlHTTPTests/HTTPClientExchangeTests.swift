@@ -190,7 +190,8 @@ import TestSupport
     @Test func verboseLoggingShowsConnectionReuseButNoSecrets() async throws {
         let server = try LoopbackHTTPServer { _ in .respond(.text("ok")) }
         defer { server.stop() }
-        let (logger, messages) = CapturingLogHandler.logger()
+        let capture = LogCapture(label: "test.http")
+        let logger = capture.logger
         var configuration = HTTPClient.Configuration()
         configuration.proxy = .none
         configuration.verbose = true
@@ -202,7 +203,7 @@ import TestSupport
                 url: server.url("/2/users/me?access_token=QUERYSECRET"), headers: ["Authorization": "Bearer HEADERSECRET"]
             ))
         }
-        let lines = messages.all
+        let lines = capture.lines
         #expect(lines.contains { $0.contains("Re-using existing connection") })
         #expect(!lines.contains { $0.contains("QUERYSECRET") || $0.contains("HEADERSECRET") })
     }

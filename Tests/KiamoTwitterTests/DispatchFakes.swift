@@ -1,10 +1,11 @@
 import AMQP
 import Foundation
+@testable import KiamoTwitter
 import Logging
 import SharedState
 import Synchronization
+import TestSupport
 import XAPI
-@testable import KiamoTwitter
 
 /// An X client for the dispatcher's tests: posts succeed with increasing event ids unless a
 /// failure was scripted, and every post is remembered, so the conversation it lists holds them.
@@ -137,18 +138,11 @@ final class FakePublisher: ConfirmedPublisher {
     func deadLetters(exchange: String) -> [AMQPMessage] { messages.filter { $0.exchange == exchange } }
 }
 
-/// A wall clock the tests move by hand, for claims that go stale and budgets that reset.
-final class MovableClock: StateClock {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_750_000_000))
-    func now() -> Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 /// A dispatcher over a fresh SQLite state file, a fake X client and a fake publisher.
 struct DispatchRig {
     static let account = "1234"
     let topology = Topology(exchange: "kiamo.test", retryDelays: [.seconds(1), .seconds(10), .seconds(60), .seconds(600)])
-    let clock = MovableClock()
+    let clock = TestClock(Date(timeIntervalSince1970: 1_750_000_000))
     let client: FakeDMClient
     let publisher = FakePublisher()
     let state: any StateStore
@@ -173,7 +167,7 @@ struct DispatchRig {
                                        settings: settings, owner: owner, logger: logger, now: { clock.now() }, jitter: { 0 })
     }
 
-    static func openStore(clock: MovableClock) async throws -> any StateStore {
+    static func openStore(clock: TestClock) async throws -> any StateStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-dispatch-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "dispatch.test.state")

@@ -132,7 +132,7 @@ import XAPI
         #expect(rig.retries.last?.properties.headers["x-retry-tier"] == "1m")
 
         // After the reset it goes.
-        rig.clock.advance(46)
+        rig.clock.advance(seconds: 46)
         #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
         #expect(rig.client.posts.map(\.text) == ["Hello Jane"])
     }
@@ -146,7 +146,7 @@ import XAPI
         #expect(copy.properties.headers["x-kiamo-unverified-since"] != nil)
         #expect(copy.properties.headers["x-retry-tier"] == "10s")  // at least the request timeout (5 s here)
 
-        rig.clock.advance(10)
+        rig.clock.advance(seconds: 10)
         #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
         #expect(rig.client.posts.count == 1)
         #expect(rig.client.conversationReads == 1)
@@ -159,7 +159,7 @@ import XAPI
         rig.client.fail(.transient(operation: .sendDM, cause: .network("connection reset"), rateLimit: nil))
         _ = await rig.handle(DispatchRig.inbound(command))
         let copy = try #require(rig.retries.first)
-        rig.clock.advance(10)  // the copy's tier
+        rig.clock.advance(seconds: 10)  // the copy's tier
         #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
         #expect(rig.client.conversationReads == 1)
         #expect(rig.client.posts.count == 1)
@@ -183,7 +183,7 @@ import XAPI
         #expect(parked.properties.headers["x-kiamo-unverified-since"] != nil)
 
         // Once X had time to finish: found in the conversation, recorded, reported once.
-        rig.clock.advance(10)
+        rig.clock.advance(seconds: 10)
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
         #expect(rig.client.posts.count == 1)
         #expect(rig.client.conversationReads == 1)
@@ -214,7 +214,7 @@ import XAPI
         #expect(rig.client.posts.isEmpty)
         #expect(rig.retries.first?.properties.headers["x-retry-tier"] == "1s")
 
-        rig.clock.advance(61)
+        rig.clock.advance(seconds: 61)
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
         #expect(rig.client.conversationReads == 1)
         #expect(rig.client.posts.map(\.text) == ["Hello Jane"])
@@ -224,7 +224,7 @@ import XAPI
         let rig = try await DispatchRig()
         _ = try await rig.state.claimSend(account: DispatchRig.account, key: "cmd-1", owner: "worker-dead")
         let claimedAt = rig.clock.now()
-        rig.clock.advance(61)
+        rig.clock.advance(seconds: 61)
         rig.client.failReads(.transient(operation: .conversationEvents, cause: .httpStatus(503), rateLimit: nil))
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
         #expect(rig.client.posts.isEmpty)
@@ -244,8 +244,8 @@ import XAPI
         // The dead worker posted (through the same X), but died before recording it.
         _ = try await rig.state.claimSend(account: DispatchRig.account, key: "cmd-1", owner: "worker-dead")
         _ = try await rig.client.sendDM(to: "42", text: "Hello Jane")
-        other.clock.advance(61)
-        rig.clock.advance(61)
+        other.clock.advance(seconds: 61)
+        rig.clock.advance(seconds: 61)
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
         #expect(rig.client.posts.count == 1)
         #expect(try rig.publisher.reports().first?.dmEventId == rig.client.posts[0].dmEventId)

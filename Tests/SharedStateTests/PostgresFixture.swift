@@ -12,14 +12,14 @@ import Testing
 struct PostgresFixture {
     let database: String
     let url: String
-    let clock: ManualClock
+    let clock: TestClock
     let store: PostgresStateStore
 
     /// Runs `body` with a store on a fresh database (manual clock unless `systemClock`), then
     /// closes every store it opened and drops the database.
     static func with(systemClock: Bool = false, options: (inout StateStoreOptions) -> Void = { _ in },
                      _ body: (PostgresFixture) async throws -> Void) async throws {
-        let clock = ManualClock()
+        let clock = TestClock()
         var settings = systemClock ? StateStoreOptions() : StateStoreOptions(clock: clock)
         options(&settings)
         try await withEmptyDatabase { url in

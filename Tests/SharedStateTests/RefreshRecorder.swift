@@ -1,6 +1,7 @@
 import Foundation
 import SharedState
 import Synchronization
+import TestSupport
 
 /// A refresh function for tests: rotates like X (only the latest refresh token works), counts
 /// calls, and can be told to refuse or to wait.
@@ -18,10 +19,10 @@ final class RefreshRecorder: Sendable {
 
     private let state: Mutex<State>
     private let lifetime: TimeInterval
-    private let clock: ManualClock
+    private let clock: TestClock
     private let delay: Duration
 
-    init(liveRefreshToken: String, clock: ManualClock, lifetime: TimeInterval = 3600, delay: Duration = .zero) {
+    init(liveRefreshToken: String, clock: TestClock, lifetime: TimeInterval = 3600, delay: Duration = .zero) {
         state = Mutex(State(live: liveRefreshToken))
         self.lifetime = lifetime
         self.clock = clock

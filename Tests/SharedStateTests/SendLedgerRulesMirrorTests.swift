@@ -16,7 +16,7 @@ import Testing
     /// How the entry under test is made (the clock is at the time of the transition after it).
     struct Setup: Sendable {
         var name: String
-        var make: @Sendable (any StateStore, ManualClock, String) async throws -> Void
+        var make: @Sendable (any StateStore, TestClock, String) async throws -> Void
     }
 
     /// A transition asked by a caller, and what the rules decide for it.

@@ -15,7 +15,7 @@ struct StoreFixture {
     let folder: TemporaryFolder
     /// What `openStateStore` opens: `sqlite:///.../state.db` or `postgres://...`.
     let url: String
-    let clock: ManualClock
+    let clock: TestClock
     let store: any StateStore
 
     static let logger: Logger = {
@@ -28,7 +28,7 @@ struct StoreFixture {
         self.backend = backend
         folder = try TemporaryFolder()
         url = try await Self.freshURL(backend, in: folder)
-        clock = ManualClock()
+        clock = TestClock()
         var settings = StateStoreOptions(clock: clock)
         options(&settings)
         store = try await openStateStore(url: url, options: settings, logger: Self.logger)

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import TestSupport
 import Testing
 @testable import XAPI
 
@@ -51,7 +52,8 @@ struct SecretMaskingTests {
     }
 
     @Test func errorsAndLogLinesOfFailingCallsCarryNoSecret() async throws {
-        let (logger, lines) = RecordingLogHandler.logger()
+        let capture = LogCapture(label: "test.xapi")
+        let logger = capture.logger
         // Every answer echoes nothing secret, as X does; the token endpoint refuses the refresh.
         let transport = CannedTransport { request, index in
             if request.path == "/2/oauth2/token" { return CannedTransport.response(status: 400, json: Fixtures.refreshRefused) }
@@ -81,14 +83,14 @@ struct SecretMaskingTests {
         #expect(errors.count == 24)
         #expect(errors.allSatisfy { $0 is XAPIError })
         for error in errors { Self.expectNoSecret(error) }
-        #expect(!lines.all.isEmpty)
-        for line in lines.all {
+        #expect(!capture.lines.isEmpty)
+        for line in capture.lines {
             for secret in Self.leakForms { #expect(!line.contains(secret), "log line shows a secret: \(line)") }
             #expect(!line.lowercased().contains("authorization"), "log line mentions a header: \(line)")
             #expect(!line.contains("oauth_signature"))
         }
         // The debug lines say what happened.
-        #expect(lines.all.contains {
+        #expect(capture.lines.contains {
             $0.contains("operation=sendDM") && $0.contains("status=") && $0.contains("duration_ms=") && $0.contains("rate_limit_remaining=")
         })
     }
