@@ -14,7 +14,7 @@
 // while idle; user RPCs are matched to replies per channel without blocking, so a slow method
 // never stalls deliveries or heartbeats (opening channels and post-reconnect recovery wait for
 // their replies on the thread, bounded by the operation timeout).
-import CRabbitMQ
+internal import CRabbitMQ
 
 /// Facts about the AMQP module's C library.
 public enum AMQPLibrary {

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// Copies librabbitmq's decoded C structs into Swift values, before the connection thread

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// Turns Swift values into librabbitmq's C structs for one outgoing method or message.

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 
 /// AMQP 0-9-1 method numbers (class << 16 | method), spelled out because the C header defines
 /// them as casts Swift does not import.

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// Incoming frames, dispatched on the connection thread: replies to their channel's waiting

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import DequeModule
 import Foundation
 import Logging

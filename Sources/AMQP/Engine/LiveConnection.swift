@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// One established AMQP connection: librabbitmq's state, its socket, a completed login.

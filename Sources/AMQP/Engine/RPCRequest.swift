@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 
 /// A synchronous AMQP method a channel sends and then waits for the reply of.
 enum RPCRequest: Sendable {
