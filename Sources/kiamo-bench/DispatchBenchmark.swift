@@ -118,8 +118,8 @@ enum DispatchBenchmark: Benchmark {
             guard let index = Int(dm.text.split(separator: " ").last ?? ""), index >= burst, let published = publishedAt[index] else { continue }
             latencies.append(max(0, dm.createdAt.timeIntervalSince(published)) * 1000)
         }
-        latencies.sort()
-        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let histogram = LatencyHistogram(milliseconds: latencies)
+        func percentile(_ p: Double) -> Double { histogram.milliseconds(atPercentile: p * 100) }
         BenchReport.emit(bench: name, metric: "latency_p50_at_\(pacedRate)_per_s", value: percentile(0.5), unit: "ms")
         BenchReport.emit(bench: name, metric: "latency_p99_at_\(pacedRate)_per_s", value: percentile(0.99), unit: "ms")
         BenchReport.emit(bench: name, metric: "worker_peak_rss", value: worker.memoryMiB("VmHWM"), unit: "MiB", goal: 40)

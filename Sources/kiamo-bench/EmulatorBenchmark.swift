@@ -73,9 +73,8 @@ enum EmulatorBenchmark: Benchmark {
         }
         let pages = results.reduce(0) { $0 + $1.pages }
         let seconds = Double(measured.components.seconds)
-        var latencies = results.flatMap(\.latencies).sorted()
-        if latencies.isEmpty { latencies = [0] }
-        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let histogram = LatencyHistogram(milliseconds: results.flatMap(\.latencies))
+        func percentile(_ p: Double) -> Double { histogram.milliseconds(atPercentile: p * 100) }
 
         BenchReport.emit(bench: name, metric: "pages_of_100_per_second_8_clients", value: Double(pages) / seconds, unit: "pages/s", goal: 2000)
         BenchReport.emit(bench: name, metric: "events_per_second_8_clients", value: Double(pages * 100) / seconds, unit: "events/s")

@@ -89,9 +89,10 @@ enum StateBenchmark: Benchmark {
             elapsed = max(elapsed, report.seconds)
             latencies += report.claimMicroseconds
         }
-        latencies.sort()
+        var histogram = LatencyHistogram()
+        for microseconds in latencies { histogram.record(microseconds: microseconds) }
         func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] / 1000
+            p >= 1 ? histogram.maxMilliseconds : histogram.milliseconds(atPercentile: p * 100)
         }
         BenchReport.emit(bench: name, metric: "\(backend)_ledger_transitions_per_second_4_processes", value: Double(transitions) / elapsed, unit: "transitions/s", goal: 5000)
         BenchReport.emit(bench: name, metric: "\(backend)_claim_latency_p50", value: percentile(0.50), unit: "ms")
