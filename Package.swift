@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // kiamo-twitter: X (Twitter) Direct Messages to Kiamo agents through RabbitMQ.
-// Module map and one-way dependencies: see README.md ("Architecture").
+// Module map and one-way dependencies: see ARCHITECTURE.md.
 import PackageDescription
 
 let package = Package(

@@ -177,13 +177,13 @@ struct DispatchRig {
     }
 
     /// A delivery of `json` with routing key `send.1234` and message id `messageId`.
-    static func inbound(_ json: String, messageId: String? = "cmd-1", routingKey: String = "send.1234", headers: AMQPTable = [:]) -> InboundCommand {
-        InboundCommand(body: Data(json.utf8), properties: AMQPProperties(headers: headers, messageId: messageId),
+    static func inbound(_ json: String, messageId: String? = "cmd-1", routingKey: String = "send.1234", headers: AMQPTable = [:]) -> SendDelivery {
+        SendDelivery(body: Data(json.utf8), properties: AMQPProperties(headers: headers, messageId: messageId),
                        exchange: "kiamo.test", routingKey: routingKey)
     }
 
     /// Prepares and handles `inbound`.
-    func handle(_ inbound: InboundCommand) async -> CommandDispatcher.Settlement {
+    func handle(_ inbound: SendDelivery) async -> CommandDispatcher.Settlement {
         await dispatcher.handle(inbound, dispatcher.prepare(inbound))
     }
 
@@ -192,7 +192,7 @@ struct DispatchRig {
     var deadLetters: [AMQPMessage] { publisher.messages.filter { $0.exchange == topology.deadLetterExchange } }
 
     /// The delivery a retry copy becomes when its tier's TTL brings it back.
-    static func redelivery(of copy: AMQPMessage) -> InboundCommand {
-        InboundCommand(body: copy.body, properties: copy.properties, exchange: "kiamo.test", routingKey: copy.routingKey, redelivered: false)
+    static func redelivery(of copy: AMQPMessage) -> SendDelivery {
+        SendDelivery(body: copy.body, properties: copy.properties, exchange: "kiamo.test", routingKey: copy.routingKey, redelivered: false)
     }
 }

@@ -6,7 +6,7 @@ import XAPI
 
 @Suite struct DispatchMessagesTests {
     let messages = DispatchMessages(topology: Topology(exchange: "kiamo.twitter"))
-    let inbound = InboundCommand(
+    let inbound = SendDelivery(
         body: Data(#"{"to": {"id": "42"}, "content": "Hi"}"#.utf8),
         properties: AMQPProperties(contentType: "application/json", headers: ["x-custom": "kept", "x-kiamo-publish-tag": 7, "x-publish-tag": 8], messageId: "cmd-1"),
         exchange: "kiamo.twitter", routingKey: "send.1234")
@@ -33,7 +33,7 @@ import XAPI
     }
 
     @Test func aCommandOfNoKnownAccountIsDeadLetteredUnderSendUnknown() {
-        let odd = InboundCommand(body: Data("x".utf8), routingKey: "weird.key.here")
+        let odd = SendDelivery(body: Data("x".utf8), routingKey: "weird.key.here")
         let letter = messages.deadLetter(odd, accountId: nil, commandId: "m", failure: CommandFailure(.unknownRoutingKey, "..."), attempts: 1)
         #expect(letter.routingKey == "send.unknown")
         #expect(letter.properties.headers["x-kiamo-original-routing-key"] == "weird.key.here")
@@ -53,7 +53,7 @@ import XAPI
         #expect(retry?.attempt == 3)
         #expect(retry?.unverifiedSince == Date(timeIntervalSince1970: 1_750_000_000.123))
 
-        let cleared = messages.retry(InboundCommand(body: copy.body, properties: copy.properties, routingKey: copy.routingKey),
+        let cleared = messages.retry(SendDelivery(body: copy.body, properties: copy.properties, routingKey: copy.routingKey),
                                      accountId: "1234", tier: .seconds(1), attempt: 4, unverifiedSince: nil)
         #expect(cleared.properties.headers["x-kiamo-unverified-since"] == nil)
     }

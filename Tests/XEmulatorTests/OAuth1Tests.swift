@@ -4,7 +4,7 @@ import Testing
 
 @Suite("OAuth 1.0a verification")
 struct OAuth1Tests {
-    /// X's documented example (DESIGN.md, "X API facts").
+    /// X's documented example (ARCHITECTURE.md, "X API facts").
     @Test func signsXsDocumentedExampleToItsPublishedSignature() {
         let parameters = [
             ("include_entities", "true"),

@@ -126,17 +126,17 @@ public final class CommandDispatcher: Sendable {
     // MARK: - Reading a delivery
 
     /// Validates a delivery: headers first (a retry header of the wrong type), then the body.
-    public func prepare(_ inbound: InboundCommand) -> Prepared {
-        let identity = { CommandIdentity.of(body: inbound.body, routingKey: inbound.routingKey, messageId: inbound.properties.messageId,
+    public func prepare(_ received: SendDelivery) -> Prepared {
+        let identity = { CommandIdentity.of(body: received.body, routingKey: received.routingKey, messageId: received.properties.messageId,
                                             accounts: self.validator.accountIds) }
         let retry: DispatchHeaders.Retry
-        switch DispatchHeaders.retry(from: inbound.properties.headers) {
+        switch DispatchHeaders.retry(from: received.properties.headers) {
         case .success(let value): retry = value
         case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
         }
-        let envelope = SendCommandValidator.Envelope(routingKey: inbound.routingKey, messageId: inbound.properties.messageId,
-                                                     accountHeader: DispatchHeaders.accountHeader(from: inbound.properties.headers))
-        switch validator.validate(body: inbound.body, envelope: envelope) {
+        let envelope = SendCommandValidator.Envelope(routingKey: received.routingKey, messageId: received.properties.messageId,
+                                                     accountHeader: DispatchHeaders.accountHeader(from: received.properties.headers))
+        switch validator.validate(body: received.body, envelope: envelope) {
         case .success(let command): return .valid(command, retry)
         // Dead-lettered at its first handling, whatever x-kiamo-attempt a publisher wrote.
         case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
@@ -193,16 +193,16 @@ public final class CommandDispatcher: Sendable {
     /// The handling is a span of the conversation turn the command's `traceparent` names (the
     /// connector copies it from the Kiamo message the agent answered), or of a trace of its own:
     /// the X calls are its children, and the report and any retry copy carry its context on.
-    public func handle(_ inbound: InboundCommand, _ prepared: Prepared) async -> Settlement {
-        await withSpan("dispatch send command", context: inbound.properties.headers.traceContext, ofKind: .consumer) { span in
+    public func handle(_ received: SendDelivery, _ prepared: Prepared) async -> Settlement {
+        await withSpan("dispatch send command", context: received.properties.headers.traceContext, ofKind: .consumer) { span in
             span.attributes["messaging.system"] = "rabbitmq"
-            span.attributes["messaging.message.id"] = inbound.properties.messageId.map { BoundedText.cut($0, limit: 200) }
+            span.attributes["messaging.message.id"] = received.properties.messageId.map { BoundedText.cut($0, limit: 200) }
             let settlement: Settlement
             switch prepared {
             case .invalid(let failure, let identity, let attempt):
                 span.attributes["kiamo.command.id"] = BoundedText.cut(identity.commandId, limit: 200)
                 logger.warning("invalid send command dead-lettered: \(failure)", metadata: ["command": "\(identity.commandId)"])
-                settlement = await deadLetter(inbound, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
+                settlement = await deadLetter(received, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
                                               failure: failure, attempts: attempt)
                 span.setStatus(SpanStatus(code: .error, message: "invalid command: \(failure.code.rawValue)"))
             case .valid(let command, let retry):
@@ -210,7 +210,7 @@ public final class CommandDispatcher: Sendable {
                 span.attributes["kiamo.account.id"] = command.accountId
                 span.attributes["x.recipient.id"] = command.recipientId
                 span.attributes["kiamo.attempt"] = retry.attempt
-                settlement = await dispatch(inbound, command, retry)
+                settlement = await dispatch(received, command, retry)
             }
             span.attributes["kiamo.settlement"] = "\(settlement)"
             return settlement
@@ -220,14 +220,14 @@ public final class CommandDispatcher: Sendable {
     /// Dead-letters `command` as `redelivery_limit`: `deliveries` of it began and none settled.
     /// Only the body and the reason go into the dead letter (not the command's headers): whatever
     /// in it kills the worker or its connection must not do so again on the way out.
-    public func setAside(_ inbound: InboundCommand, _ command: SendCommand, deliveries: Int) async -> Settlement {
+    public func setAside(_ received: SendDelivery, _ command: SendCommand, deliveries: Int) async -> Settlement {
         let failure = CommandFailure(.redeliveryLimit, """
             \(deliveries) deliveries of this command began and none was settled: the worker or its broker connection died \
             while handling it each time (dispatch.maxDeliveries is \(settings.maxDeliveries)); set aside so it cannot loop, \
             replay it once the cause is found
             """)
         logger.error("command set aside: \(failure)", metadata: ["command": "\(BoundedText.cut(command.id, limit: 200))"])
-        let settlement = await deadLetter(inbound, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
+        let settlement = await deadLetter(received, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
                                           failure: failure, attempts: deliveries, keepHeaders: false)
         if settlement == .ack {
             // Settled for good: the replies behind it in its recipient's line go on.
@@ -243,10 +243,10 @@ public final class CommandDispatcher: Sendable {
         case settled(Settlement)
     }
 
-    private func dispatch(_ inbound: InboundCommand, _ command: SendCommand, _ retry: DispatchHeaders.Retry) async -> Settlement {
+    private func dispatch(_ received: SendDelivery, _ command: SendCommand, _ retry: DispatchHeaders.Retry) async -> Settlement {
         guard let client = clients[command.accountId], let limit = limits[command.accountId] else {
             // The validator accepts only configured accounts; answer safely anyway.
-            return await deadLetter(inbound, accountId: nil, commandId: command.id, recipientId: command.recipientId,
+            return await deadLetter(received, accountId: nil, commandId: command.id, recipientId: command.recipientId,
                                     failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
                                     attempts: retry.attempt)
         }
@@ -255,7 +255,7 @@ public final class CommandDispatcher: Sendable {
             // copy back from a tier after another delivery settled it): nothing is left to post, so
             // it takes no turn in its customer's line. Queued behind a parked head it went round
             // the tiers with the live replies, for as long as the head took.
-            let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
+            let settlement = await dispatchAdmitted(received, command, retry, client: client, limit: limit)
             if settlement == .ack {
                 // The place it took on arriving goes with it.
                 await leaveLine(command, ticket: .max)
@@ -277,13 +277,13 @@ public final class CommandDispatcher: Sendable {
             // Not claimed: the copy keeps its attempt and what its headers say about earlier ones.
             logger.info("an earlier reply to this recipient waits in a retry tier; parked behind it",
                         metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
-            return await requeueCopy(inbound, command: command, key: command.id, tier: tier, attempt: retry.attempt,
+            return await requeueCopy(received, command: command, key: command.id, tier: tier, attempt: retry.attempt,
                                      unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
         case .waitForHead:
             // `admitToLine` asks again until the answer is another; answer safely anyway.
             return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
         case .go(let ticket):
-            let settlement = await dispatchAdmitted(inbound, command, retry, client: client, limit: limit)
+            let settlement = await dispatchAdmitted(received, command, retry, client: client, limit: limit)
             // Sent or dead-lettered; or handed back at shutdown with nothing posted by this
             // handling (the ledger keeps an earlier unknown outcome): the broker requeues it in an
             // order of its own, and a place kept would hold the replies behind it until it is back.
@@ -384,7 +384,7 @@ public final class CommandDispatcher: Sendable {
     /// The lane key of `command`: its account and recipient (`Prepared.laneKey`).
     static func lane(of command: SendCommand) -> String { "\(command.accountId)/\(command.recipientId)" }
 
-    private func dispatchAdmitted(_ inbound: InboundCommand, _ command: SendCommand, _ retry: DispatchHeaders.Retry,
+    private func dispatchAdmitted(_ received: SendDelivery, _ command: SendCommand, _ retry: DispatchHeaders.Retry,
                                   client: any XDirectMessageClient, limit: ConcurrencyLimit) async -> Settlement {
         var unresolved = retry.unverifiedSince
         var last: (dmEventId: String, conversationId: String?)?
@@ -398,7 +398,7 @@ public final class CommandDispatcher: Sendable {
                 return .handBack
             }
             Gauge(label: "kiamo_dispatch_in_flight", dimensions: [("account", command.accountId)]).record(limit.inUse)
-            outcome = await sendPart(index, of: command, inbound: inbound, client: client, attempt: retry.attempt, unresolved: &unresolved)
+            outcome = await sendPart(index, of: command, received: received, client: client, attempt: retry.attempt, unresolved: &unresolved)
             limit.release()
             Gauge(label: "kiamo_dispatch_in_flight", dimensions: [("account", command.accountId)]).record(limit.inUse)
             switch outcome {
@@ -434,7 +434,7 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// Claims, verifies when needed, and posts part `index`; holds one of the account's slots.
-    private func sendPart(_ index: Int, of command: SendCommand, inbound: InboundCommand, client: any XDirectMessageClient,
+    private func sendPart(_ index: Int, of command: SendCommand, received: SendDelivery, client: any XDirectMessageClient,
                           attempt headerAttempt: Int, unresolved: inout Date?) async -> PartOutcome {
         if isStopping { return .settled(.handBack) }
         let account = command.accountId
@@ -466,11 +466,11 @@ public final class CommandDispatcher: Sendable {
             logger.info("command already sent; acknowledging and reporting again", metadata: ["command": "\(key)", "dm": "\(dmEventId)"])
             return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempt, earlier: true)
         case .alreadyFailed(let failure):
-            return .settled(await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+            return .settled(await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
                                              failure: failure, attempts: attempt))
         case .park:
             logger.debug("command in flight in another worker; parked", metadata: ["command": "\(key)"])
-            return .settled(await requeueCopy(inbound, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
+            return .settled(await requeueCopy(received, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
                                               unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
         case .verifyThenSend(let since):
             unresolved = since
@@ -480,7 +480,7 @@ public final class CommandDispatcher: Sendable {
                 if wait > settings.maxInMemoryWait {
                     logger.info("an earlier post's outcome is still unknown; verified once X has had time to finish it",
                                 metadata: ["command": "\(key)", "wait": "\(DurationText.format(wait))"])
-                    return .settled(await requeueCopy(inbound, command: command, key: key, tier: settings.retry.tier(for: wait), attempt: attempt,
+                    return .settled(await requeueCopy(received, command: command, key: key, tier: settings.retry.tier(for: wait), attempt: attempt,
                                                       unverifiedSince: since, reason: .outcomeUnknown, ownsClaim: true))
                 }
                 do {
@@ -512,14 +512,14 @@ public final class CommandDispatcher: Sendable {
                         then (all the worker reads to check); not posted again so that it cannot arrive twice: look in the \
                         conversation, then replay the dead letter if the reply is not there
                         """)
-                    return .settled(await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                    return .settled(await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
                                                      failure: failure, attempts: attempt))
                 }
             } catch let parked as Parked {
-                return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
+                return .settled(await requeueCopy(received, command: command, key: key, tier: parked.tier, attempt: attempt,
                                                   unverifiedSince: since, reason: .rateLimited, ownsClaim: true))
             } catch let error as XAPIError {
-                return .settled(await afterFailure(error, step: .verifying, inbound: inbound, command: command, key: key,
+                return .settled(await afterFailure(error, step: .verifying, received: received, command: command, key: key,
                                                    attempt: attempt, unresolved: since))
             } catch is CancellationError {
                 // The ledger keeps the unknown outcome: the next claimer verifies.
@@ -536,7 +536,7 @@ public final class CommandDispatcher: Sendable {
         do {
             try await waitForBudget(.dmSend, account: account)
         } catch let parked as Parked {
-            return .settled(await requeueCopy(inbound, command: command, key: key, tier: parked.tier, attempt: attempt,
+            return .settled(await requeueCopy(received, command: command, key: key, tier: parked.tier, attempt: attempt,
                                               unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
         } catch is CancellationError {
             return .settled(await handBack(key: key, account: account, unresolved: unresolved))
@@ -571,7 +571,7 @@ public final class CommandDispatcher: Sendable {
             health.update("dispatch:\(account)", ready: true, alive: true, detail: "sending")
             return await recordSent(key: key, account: account, dmEventId: sent.dmEventId, conversationId: sent.conversationId, attempts: claimAttempt)
         } catch let error as XAPIError {
-            return .settled(await afterFailure(error, step: .posting(startedAt: startedAt), inbound: inbound, command: command, key: key,
+            return .settled(await afterFailure(error, step: .posting(startedAt: startedAt), received: received, command: command, key: key,
                                                attempt: attempt, unresolved: unresolved))
         } catch {
             // Cancelled mid-request (shutdown past its grace) or an unexpected error: the DM may
@@ -600,7 +600,7 @@ public final class CommandDispatcher: Sendable {
 
     // MARK: - Failures
 
-    private func afterFailure(_ error: XAPIError, step: DispatchDecision.FailedStep, inbound: InboundCommand, command: SendCommand,
+    private func afterFailure(_ error: XAPIError, step: DispatchDecision.FailedStep, received: SendDelivery, command: SendCommand,
                               key: String, attempt: Int, unresolved: Date?) async -> Settlement {
         let account = command.accountId
         let decision = DispatchDecision.afterFailure(error, step: step, attempt: attempt, unresolvedSince: unresolved, policy: settings.retry,
@@ -615,11 +615,11 @@ public final class CommandDispatcher: Sendable {
         case .retry(let tier, let next, let unverified, let reason):
             logger.warning("send failed; retrying as attempt \(next) in \(DurationText.format(tier))",
                            metadata: ["command": "\(key)", "error": "\(error)"])
-            return await requeueCopy(inbound, command: command, key: key, tier: tier, attempt: next, unverifiedSince: unverified,
+            return await requeueCopy(received, command: command, key: key, tier: tier, attempt: next, unverifiedSince: unverified,
                                      reason: reason, ownsClaim: true)
         case .holdForRateLimit(let tier, let until, let unverified):
             logger.warning("X rate limit reached; parked until the reset", metadata: ["command": "\(key)", "reset": "\(until)"])
-            return await requeueCopy(inbound, command: command, key: key, tier: tier, attempt: attempt, unverifiedSince: unverified,
+            return await requeueCopy(received, command: command, key: key, tier: tier, attempt: attempt, unverifiedSince: unverified,
                                      reason: .rateLimited, ownsClaim: true)
         case .deadLetter(let failure):
             logger.error("send failed for good; dead-lettered", metadata: ["command": "\(key)", "error": "\(failure)"])
@@ -629,7 +629,7 @@ public final class CommandDispatcher: Sendable {
                 return await requeueClaimed(key: key, account: account, unresolved: unresolved,
                                             reason: "recording the failure of \(key) failed: \(error)")
             }
-            return await deadLetter(inbound, accountId: account, commandId: command.id, recipientId: command.recipientId,
+            return await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
                                     failure: failure, attempts: attempt)
         }
     }
@@ -638,9 +638,9 @@ public final class CommandDispatcher: Sendable {
     /// ack. The claim goes back with `unverifiedSince` in the ledger, so whichever delivery comes
     /// next (the copy, or the original when the ack is lost or the copy's publish failed) looks
     /// in the conversation first when the DM may be posted.
-    private func requeueCopy(_ inbound: InboundCommand, command: SendCommand, key: String, tier: Duration, attempt: Int,
+    private func requeueCopy(_ received: SendDelivery, command: SendCommand, key: String, tier: Duration, attempt: Int,
                              unverifiedSince: Date?, reason: DispatchDecision.RetryReason, ownsClaim: Bool) async -> Settlement {
-        let copy = messages.retry(inbound, accountId: command.accountId, tier: tier, attempt: attempt, unverifiedSince: unverifiedSince)
+        let copy = messages.retry(received, accountId: command.accountId, tier: tier, attempt: attempt, unverifiedSince: unverifiedSince)
         let failure = await publish([copy])
         if ownsClaim {
             do {
@@ -681,9 +681,9 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// Dead-letters the command and publishes its `failed` report, both confirmed.
-    private func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, recipientId: String?,
+    private func deadLetter(_ received: SendDelivery, accountId: String?, commandId: String, recipientId: String?,
                             failure: CommandFailure, attempts: Int, keepHeaders: Bool = true) async -> Settlement {
-        let letter = messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts,
+        let letter = messages.deadLetter(received, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts,
                                          keepHeaders: keepHeaders)
         let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
                                     attempts: attempts, at: now(), error: failure.reportError)
@@ -693,7 +693,7 @@ public final class CommandDispatcher: Sendable {
             // alone, rather than a command that comes back for ever.
             logger.warning("the dead letter cannot be encoded (\(why)); dead-lettered without the command's headers",
                            metadata: ["command": "\(BoundedText.cut(commandId, limit: 200))"])
-            results = await publisher.publish([messages.deadLetter(inbound, accountId: accountId, commandId: commandId, failure: failure,
+            results = await publisher.publish([messages.deadLetter(received, accountId: accountId, commandId: commandId, failure: failure,
                                                                    attempts: attempts, keepHeaders: false)])
         }
         if case .failure(let error)? = results.first {

@@ -22,7 +22,7 @@ public final class DispatchEngine: Service, Sendable {
     /// One delivery on its way.
     struct Work: Sendable {
         let delivery: AMQPDelivery
-        let inbound: InboundCommand
+        let received: SendDelivery
         let prepared: CommandDispatcher.Prepared
     }
 
@@ -164,8 +164,8 @@ public final class DispatchEngine: Service, Sendable {
 
     /// Reads and validates a delivery.
     private func read(_ delivery: AMQPDelivery) -> Work {
-        let inbound = InboundCommand(delivery)
-        return Work(delivery: delivery, inbound: inbound, prepared: dispatcher.prepare(inbound))
+        let received = SendDelivery(delivery)
+        return Work(delivery: delivery, received: received, prepared: dispatcher.prepare(received))
     }
 
     /// Puts a delivery in its lane (a valid command) or handles it at once (an invalid one).
@@ -236,7 +236,7 @@ public final class DispatchEngine: Service, Sendable {
 
     private func process(_ work: Work) async {
         guard case .valid(let command, _) = work.prepared else {
-            await settle(work, await dispatcher.handle(work.inbound, work.prepared))
+            await settle(work, await dispatcher.handle(work.received, work.prepared))
             return
         }
         // A command with an earlier delivery that began and never settled is handled alone, so a
@@ -264,11 +264,11 @@ public final class DispatchEngine: Service, Sendable {
             deliveries = 1
         }
         if deliveries > settings.maxDeliveries {
-            await settle(work, await dispatcher.setAside(work.inbound, command, deliveries: deliveries - 1), counted: true)
+            await settle(work, await dispatcher.setAside(work.received, command, deliveries: deliveries - 1), counted: true)
             return
         }
         testFault?.honour(command)
-        await settle(work, await dispatcher.handle(work.inbound, work.prepared), counted: true)
+        await settle(work, await dispatcher.handle(work.received, work.prepared), counted: true)
     }
 
     /// Acknowledges or hands back a delivery. A delivery from before a reconnect cannot be

@@ -26,17 +26,17 @@ public struct DispatchMessages: Sendable {
     /// kept (`boundedCopy`), and every value copied from the command is cut to 1 KiB, so the dead
     /// letter can always be published. `keepHeaders` false: none of them (the last resort when
     /// even the bounded dead letter could not be encoded).
-    public func deadLetter(_ inbound: InboundCommand, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int,
+    public func deadLetter(_ received: SendDelivery, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int,
                            keepHeaders: Bool = true) -> AMQPMessage {
-        var properties = inbound.properties
+        var properties = received.properties
         var (headers, omitted) = keepHeaders ? Self.boundedCopy(properties.headers) : ([:], properties.headers.count)
         headers[WireContract.Header.errorCode] = .string(failure.code.rawValue)
         headers[WireContract.Header.errorMessage] = .string(BoundedText.cut(failure.message))
         headers[WireContract.Header.httpStatus] = failure.httpStatus.map { .int64(Int64($0)) }
         headers[WireContract.Header.attempts] = .int64(Int64(attempts))
         headers[WireContract.Header.commandId] = .string(BoundedText.cut(commandId))
-        headers[WireContract.Header.originalRoutingKey] = .string(BoundedText.cut(inbound.routingKey))
-        headers[WireContract.Header.originalExchange] = .string(BoundedText.cut(inbound.exchange))
+        headers[WireContract.Header.originalRoutingKey] = .string(BoundedText.cut(received.routingKey))
+        headers[WireContract.Header.originalExchange] = .string(BoundedText.cut(received.exchange))
         headers[WireContract.Header.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         properties.headers = headers
         if !keepHeaders {
@@ -45,7 +45,7 @@ public struct DispatchMessages: Sendable {
         }
         properties.deliveryMode = .persistent
         return AMQPMessage(exchange: topology.deadLetterExchange, routingKey: WireContract.RoutingKey.send(account: accountId ?? Self.unknownAccount),
-                           body: inbound.body, properties: properties, mandatory: true)
+                           body: received.body, properties: properties, mandatory: true)
     }
 
     /// The command's own headers a dead letter keeps: every entry, sorted by name, until they
@@ -78,8 +78,8 @@ public struct DispatchMessages: Sendable {
     /// A copy of the command for the retry exchange: routed to `tier`'s queue by `x-retry-tier`,
     /// keeping routing key `send.<account>` so the tier's TTL dead-letters it back into the send
     /// queue, with the attempt it will be and, when the DM may already be posted, since when.
-    public func retry(_ inbound: InboundCommand, accountId: String, tier: Duration, attempt: Int, unverifiedSince: Date?) -> AMQPMessage {
-        var properties = inbound.properties
+    public func retry(_ received: SendDelivery, accountId: String, tier: Duration, attempt: Int, unverifiedSince: Date?) -> AMQPMessage {
+        var properties = received.properties
         var (headers, omitted) = Self.boundedCopy(properties.headers)
         headers[WireContract.Header.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         headers[WireContract.Header.retryTier] = .string(Topology.retryTierHeader(tier))
@@ -88,7 +88,7 @@ public struct DispatchMessages: Sendable {
         properties.headers = headers
         properties.deliveryMode = .persistent
         return AMQPMessage(exchange: topology.retryExchange, routingKey: WireContract.RoutingKey.send(account: accountId),
-                           body: inbound.body, properties: properties, mandatory: true)
+                           body: received.body, properties: properties, mandatory: true)
     }
 
     /// A delivery report to the main exchange, routing key `report.<account>.<status>`,

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresStateStore {
     public func recordRateLimit(account: String, endpoint: String, _ observation: RateLimitObservation) async throws {
-        let policy = options.rateLimitPolicy
+        let policy = options.rateLimitPacing
         let logger = logger
         try await perform("recording the rate limit of \(endpoint) for account \(account)") { connection in
             let (_, current, revision) = try await Self.fetchBudget(connection, account: account, endpoint: endpoint, now: nil, logger: logger)
@@ -15,7 +15,7 @@ extension PostgresStateStore {
     }
 
     public func permission(account: String, endpoint: String) async throws -> RateLimitPermission {
-        let policy = options.rateLimitPolicy
+        let policy = options.rateLimitPacing
         let now = nowParameter
         let logger = logger
         return try await perform("asking the rate limit of \(endpoint) for account \(account)") { connection in

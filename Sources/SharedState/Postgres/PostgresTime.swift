@@ -12,7 +12,7 @@ import Foundation
 /// `clock_timestamp()` decides and hosts whose clocks disagree still agree on every expiry; an
 /// injected clock (tests' `ManualClock`) binds its own time instead, so the same tests move time
 /// by hand on both backends. The pure rules (`LeaseRules`, `SendLedgerRules`, `CacheRules`,
-/// `RateLimitPolicy`, `RecipientLineRules`) then decide on that value in Swift.
+/// `RateLimitPacing`, `RecipientLineRules`) then decide on that value in Swift.
 enum PostgresTime {
     /// The server's wall clock in milliseconds since 1970, read when the statement evaluates it.
     static let serverMillis = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStateStore {
     public func recordRateLimit(account: String, endpoint: String, _ observation: RateLimitObservation) async throws {
-        let policy = options.rateLimitPolicy
+        let policy = options.rateLimitPacing
         try await write("recording the rate limit of \(endpoint) for account \(account)") { db in
             let current = try Self.fetchBudget(db, account: account, endpoint: endpoint)
             let next = policy.merge(current, observation, account: account, endpoint: endpoint)
@@ -12,7 +12,7 @@ extension SQLiteStateStore {
     }
 
     public func permission(account: String, endpoint: String) async throws -> RateLimitPermission {
-        let policy = options.rateLimitPolicy
+        let policy = options.rateLimitPacing
         let now = now()
         return try await write("asking the rate limit of \(endpoint) for account \(account)") { db in
             let current = try Self.fetchBudget(db, account: account, endpoint: endpoint)

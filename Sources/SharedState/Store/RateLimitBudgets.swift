@@ -4,7 +4,7 @@ import Foundation
 /// account.
 ///
 /// X counts calls per user, not per process: a budget one worker learnt from a response's
-/// headers paces every other (`RateLimitPolicy`), so replicas do not run the account into 429s
+/// headers paces every other (`RateLimitPacing`), so replicas do not run the account into 429s
 /// that each of them alone would have avoided.
 public protocol RateLimitBudgets: Sendable {
     /// Records a response's `x-rate-limit-*` headers for the account's endpoint family.

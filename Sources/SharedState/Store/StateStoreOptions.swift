@@ -13,7 +13,7 @@ public struct StateStoreOptions: Sendable {
     /// claimer takes it over and is told the earlier outcome is unknown.
     public var staleClaimAfter: Duration
     /// When the shared rate-limit budgets start pacing calls.
-    public var rateLimitPolicy: RateLimitPolicy
+    public var rateLimitPacing: RateLimitPacing
     /// The wall clock read for every expiry.
     public var clock: any StateClock
     /// How long the recipient lines wait for a parked or admitted head.
@@ -25,7 +25,7 @@ public struct StateStoreOptions: Sendable {
         inboundRetention: Duration = .seconds(30 * 24 * 3600),
         sendRetention: Duration = .seconds(30 * 24 * 3600),
         staleClaimAfter: Duration = .seconds(300),
-        rateLimitPolicy: RateLimitPolicy = RateLimitPolicy(),
+        rateLimitPacing: RateLimitPacing = RateLimitPacing(),
         clock: any StateClock = SystemStateClock(),
         recipientLine: RecipientLineRules.Timing = RecipientLineRules.Timing()
     ) {
@@ -33,7 +33,7 @@ public struct StateStoreOptions: Sendable {
         self.inboundRetention = inboundRetention
         self.sendRetention = sendRetention
         self.staleClaimAfter = staleClaimAfter
-        self.rateLimitPolicy = rateLimitPolicy
+        self.rateLimitPacing = rateLimitPacing
         self.clock = clock
         self.recipientLine = recipientLine
     }

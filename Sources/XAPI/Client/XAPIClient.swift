@@ -45,7 +45,7 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
         }
         let serverClock = XServerClock(local: clock)
         let executor = XRequestExecutor(
-            configuration: configuration, authorizer: authorizer, exchange: XExchange(transport: transport, logger: logger), clock: clock,
+            configuration: configuration, authorizer: authorizer, exchange: XCall(transport: transport, logger: logger), clock: clock,
             serverClock: serverClock
         )
         self.serverClock = serverClock

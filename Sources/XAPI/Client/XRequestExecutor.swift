@@ -23,7 +23,7 @@ struct XRequestExecutor: Sendable {
 
     let configuration: XAPIConfiguration
     let authorizer: XRequestAuthorizer
-    let exchange: XExchange
+    let exchange: XCall
     let clock: @Sendable () -> Date
     /// X's clock, learnt from the `Date` header of each answer.
     let serverClock: XServerClock

@@ -13,7 +13,7 @@ public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugString
     private let clientSecret: String?
     /// The token endpoint, `https://api.x.com/2/oauth2/token` by default.
     public let tokenURL: String
-    private let exchange: XExchange
+    private let exchange: XCall
     private let userAgent: String
     private let timeout: Duration
     private let clock: @Sendable () -> Date
@@ -34,7 +34,7 @@ public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugString
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.tokenURL = tokenURL
-        self.exchange = XExchange(transport: transport, logger: logger)
+        self.exchange = XCall(transport: transport, logger: logger)
         self.userAgent = userAgent
         self.timeout = timeout
         self.clock = clock

@@ -8,7 +8,7 @@ struct V2Dialect: XDirectMessageClient {
 
     var apiVersion: XAPIVersion { .v2 }
 
-    /// The fields and expansions of every DM event list (DESIGN "X API facts"): message events
+    /// The fields and expansions of every DM event list (ARCHITECTURE.md, "X API facts"): message events
     /// only, with their senders and media included so no per-message look-up is needed.
     static let dmEventQuery: [(name: String, value: String)] = [
         ("event_types", "MessageCreate"),

@@ -8,7 +8,7 @@ import Foundation
 /// - Little left: spread the remaining calls evenly over the time to the reset, so a busy
 ///   account slows down instead of hitting the wall and waiting for the whole window.
 /// - Nothing left: wait for the reset.
-public struct RateLimitPolicy: Sendable, Hashable {
+public struct RateLimitPacing: Sendable, Hashable {
     /// Pacing starts when the remaining calls fall to this fraction of the limit or below.
     public var paceBelowFraction: Double
 

@@ -5,7 +5,7 @@ import Logging
 ///
 /// The debug line names the operation, method, path (never the query or a header), status,
 /// duration and the rate-limit budget left: nothing secret.
-struct XExchange: Sendable {
+struct XCall: Sendable {
     let transport: any XHTTPTransport
     let logger: Logger
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// A delivery from the send queue as the dispatcher sees it: what arrived, apart from how it is
 /// acknowledged (the engine keeps the `AMQPDelivery` for that), so unit tests can build one.
-public struct InboundCommand: Sendable {
+public struct SendDelivery: Sendable {
     /// The body, as published.
     public var body: Data
     /// The properties, headers included.

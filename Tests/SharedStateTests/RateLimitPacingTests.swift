@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 @Suite struct RateLimitPolicyTests {
-    let policy = RateLimitPolicy(paceBelowFraction: 0.2)
+    let policy = RateLimitPacing(paceBelowFraction: 0.2)
     let now = Date(timeIntervalSince1970: 100_000)
 
     private func budget(remaining: Int, resetIn: Double = 900, lastGrantedAgo: Double? = nil, rejected: Bool = false) -> RateLimitBudget {
