@@ -257,7 +257,7 @@ let package = Package(
                 "XEmulator",
                 "CurlHTTP",
                 "TestSupport",
-                "state-probe",  // spawned by the multi-process tests; listed so --build-tests builds it
+                "state-probe", // spawned by the multi-process tests; listed so --build-tests builds it
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -313,7 +313,7 @@ let package = Package(
                 "AMQP",
                 "SharedState",
                 "XEmulator",
-                "kiamo-twitter-dispatch",  // spawned by the tests; listed so --build-tests builds it
+                "kiamo-twitter-dispatch", // spawned by the tests; listed so --build-tests builds it
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -341,7 +341,7 @@ let package = Package(
             dependencies: [
                 "XEmulator",
                 "TestSupport",
-                "x-emulator",  // spawned by the process tests; listed so --build-tests builds it
+                "x-emulator", // spawned by the process tests; listed so --build-tests builds it
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -15,8 +15,10 @@ public struct FinishedSpan: Sendable {
     public var links: [TraceContext]
     public var status: SpanStatus?
 
-    public init(trace: TraceContext, parentSpanID: SpanID?, name: String, kind: SpanKind, startNanos: UInt64, endNanos: UInt64,
-                attributes: SpanAttributes = [:], events: [SpanEvent] = [], links: [TraceContext] = [], status: SpanStatus? = nil) {
+    public init(
+        trace: TraceContext, parentSpanID: SpanID?, name: String, kind: SpanKind, startNanos: UInt64, endNanos: UInt64,
+        attributes: SpanAttributes = [:], events: [SpanEvent] = [], links: [TraceContext] = [], status: SpanStatus? = nil
+    ) {
         self.trace = trace
         self.parentSpanID = parentSpanID
         self.name = name

@@ -131,7 +131,9 @@ public final class OTLPHTTPExporter: SpanSink, Service {
                 let response = try await http.execute(request)
                 if (200..<300).contains(response.status) {
                     Counter(label: "kiamo_tracing_spans_exported_total").increment(by: batch.count)
-                    if failing.withLock({ failing in defer { failing = false }; return failing }) {
+                    if failing.withLock({ failing in
+                        defer { failing = false }; return failing
+                    }) {
                         logger.info("tracing: the collector at \(URLRedactor.redact(url)) takes spans again")
                     }
                     return true
@@ -152,7 +154,9 @@ public final class OTLPHTTPExporter: SpanSink, Service {
 
     private func dropped(_ count: Int, because problem: String) {
         Counter(label: "kiamo_tracing_spans_dropped_total", dimensions: [("reason", "export_failed")]).increment(by: count)
-        let first = failing.withLock { failing in defer { failing = true }; return !failing }
+        let first = failing.withLock { failing in
+            defer { failing = true }; return !failing
+        }
         if first {
             logger.warning("tracing: \(count) span(s) not exported to \(URLRedactor.redact(url)): \(problem); the workers go on, spans are dropped until the collector answers")
         }

@@ -24,8 +24,10 @@ public final class OTLPSpan: Tracing.Span, Sendable {
     }
     private let recorded: Mutex<Recorded>
 
-    init(name: String, context: ServiceContext, trace: TraceContext, parentSpanID: SpanID?, kind: SpanKind, startNanos: UInt64,
-         recording: Bool, sink: any SpanSink) {
+    init(
+        name: String, context: ServiceContext, trace: TraceContext, parentSpanID: SpanID?, kind: SpanKind, startNanos: UInt64,
+        recording: Bool, sink: any SpanSink
+    ) {
         self.context = context
         self.trace = trace
         self.parentSpanID = parentSpanID
@@ -84,9 +86,10 @@ public final class OTLPSpan: Tracing.Span, Sendable {
             guard !recorded.ended else { return nil }
             recorded.ended = true
             guard isRecording else { return nil }
-            return FinishedSpan(trace: trace, parentSpanID: parentSpanID, name: recorded.name, kind: kind, startNanos: startNanos,
-                                endNanos: max(end, startNanos), attributes: recorded.attributes, events: recorded.events,
-                                links: recorded.links, status: recorded.status)
+            return FinishedSpan(
+                trace: trace, parentSpanID: parentSpanID, name: recorded.name, kind: kind, startNanos: startNanos,
+                endNanos: max(end, startNanos), attributes: recorded.attributes, events: recorded.events,
+                links: recorded.links, status: recorded.status)
         }
         if let finished { sink.add(finished) }
     }

@@ -38,8 +38,9 @@ public struct OTLPTracer: Tracer {
         let sampled = parent.map { $0.flags.contains(.sampled) } ?? sampler.samples(traceID)
         let trace = TraceContext(traceID: traceID, spanID: SpanID.random(), flags: sampled ? .sampled : [], state: parent?.state ?? TraceState())
         spanContext.traceContext = trace
-        return OTLPSpan(name: operationName, context: spanContext, trace: trace, parentSpanID: parent?.spanID, kind: kind,
-                        startNanos: instant().nanosecondsSinceEpoch, recording: sampled, sink: sink)
+        return OTLPSpan(
+            name: operationName, context: spanContext, trace: trace, parentSpanID: parent?.spanID, kind: kind,
+            startNanos: instant().nanosecondsSinceEpoch, recording: sampled, sink: sink)
     }
 
     public func forceFlush() {}

@@ -68,14 +68,17 @@ public enum WorkerHost {
             }
         }
         if configuration.http.port > 0 {
-            let server = OperationsServer.make(host: configuration.http.host, port: configuration.http.port, registry: registry, health: health,
-                                               refresher: refresher, logger: logger) { port in
+            let server = OperationsServer.make(
+                host: configuration.http.host, port: configuration.http.port, registry: registry, health: health,
+                refresher: refresher, logger: logger
+            ) { port in
                 logger.info("metrics and health on http://\(configuration.http.host):\(port) (/metrics, /healthz, /readyz)")
             }
             services.append(.init(service: server))
         }
-        let worker = WorkerService(role: role, configuration: configuration, health: health, refresher: refresher, logger: logger,
-                                   makeEngines: makeEngines)
+        let worker = WorkerService(
+            role: role, configuration: configuration, health: health, refresher: refresher, logger: logger,
+            makeEngines: makeEngines)
         services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
 
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -146,8 +149,9 @@ struct WorkerService: Service, CustomStringConvertible {
             // Each worker declares its own side, all its broker user may configure (Topology.Role).
             try await topology.declare(on: setup, as: Topology.Role(rawValue: role) ?? .admin)
         } catch {
-            throw WorkerStartupError("declaring the topology on \(Self.redacted(configuration.amqp.url)) failed: \(error). "
-                + "An existing queue with other arguments must be deleted or the settings aligned (amqp.queueType).")
+            throw WorkerStartupError(
+                "declaring the topology on \(Self.redacted(configuration.amqp.url)) failed: \(error). "
+                    + "An existing queue with other arguments must be deleted or the settings aligned (amqp.queueType).")
         }
         try? await setup.close()
         health.update("broker", ready: true, detail: "connected")
@@ -168,8 +172,9 @@ struct WorkerService: Service, CustomStringConvertible {
         }
         health.update("startup", ready: true, detail: "started")
 
-        let context = WorkerContext(configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients,
-                                    health: health, owner: OwnerID.make(), logger: logger)
+        let context = WorkerContext(
+            configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients,
+            health: health, owner: OwnerID.make(), logger: logger)
         var engines = try await makeEngines(context)
         // The resource files come from the state ingest moves forward; one writer is enough.
         if role == "ingest", configuration.resources.enabled {
@@ -196,7 +201,8 @@ struct WorkerService: Service, CustomStringConvertible {
                 throw WorkerStartupError("amqp.url (KIAMO_TWITTER_AMQP_URL): \(error)", exitCode: 2)
             }
             if attempt == 1, let tls = amqpConfiguration.tls, !tls.verifyPeer {
-                logger.warning("""
+                logger.warning(
+                    """
                     amqp.url (KIAMO_TWITTER_AMQP_URL) has verify=verify_none: the broker's certificate is not checked, \
                     so anyone on the path can pose as the broker and read its password; give the broker's CA with cacertfile= instead
                     """)
@@ -204,7 +210,8 @@ struct WorkerService: Service, CustomStringConvertible {
             let connection = try AMQPConnection(configuration: amqpConfiguration, logger: logger)
             do {
                 try await connection.connect()
-                logger.info("connected to the broker \(amqpConfiguration.redactedURL)\(connection.node.map { ", node \($0)" } ?? "") (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
+                logger.info(
+                    "connected to the broker \(amqpConfiguration.redactedURL)\(connection.node.map { ", node \($0)" } ?? "") (heartbeat \(AMQPConnectionEvent.seconds(configuration.amqp.heartbeat)))")
                 return connection
             } catch let error as AMQPError {
                 switch error {
@@ -230,7 +237,8 @@ struct WorkerService: Service, CustomStringConvertible {
             do {
                 let me = try await client.me().value
                 guard me.id == account.userId else {
-                    throw WorkerStartupError("accounts[\(index)].userId (KIAMO_TWITTER_USER_ID) is \(account.userId), but its credentials belong to X user \(me.id) (@\(me.username)); fix one or the other", exitCode: 2)
+                    throw WorkerStartupError(
+                        "accounts[\(index)].userId (KIAMO_TWITTER_USER_ID) is \(account.userId), but its credentials belong to X user \(me.id) (@\(me.username)); fix one or the other", exitCode: 2)
                 }
                 logger.info("account \(account.userId) (@\(me.username)): \(account.credentials.methodName) credentials accepted")
                 health.update("x:\(account.userId)", ready: true, detail: "credentials accepted")

@@ -35,8 +35,10 @@ public struct OAuth2Token: Sendable, Codable, Hashable, CustomStringConvertible,
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "accessToken": "****", "refreshToken": refreshToken == nil ? "none" : "****", "expiresAt": expiresAt, "scope": scope as Any,
-        ])
+        Mirror(
+            self,
+            children: [
+                "accessToken": "****", "refreshToken": refreshToken == nil ? "none" : "****", "expiresAt": expiresAt, "scope": scope as Any,
+            ])
     }
 }

@@ -19,8 +19,10 @@ public struct SentDirectMessage: Sendable, Equatable, Codable {
     /// `v2` or `v1.1`.
     public var api: String
 
-    public init(account: String, recipientID: String, conversationID: String, dmEventID: String, text: String, mediaIDs: [String],
-                createdAt: Date, api: String) {
+    public init(
+        account: String, recipientID: String, conversationID: String, dmEventID: String, text: String, mediaIDs: [String],
+        createdAt: Date, api: String
+    ) {
         self.account = account
         self.recipientID = recipientID
         self.conversationID = conversationID

@@ -15,8 +15,10 @@ final class ChildProgram: Sendable {
 
     /// Starts `product` (or `executable`, a script of the package, named `product` in the logs) and
     /// waits until its output contains `readyLine`.
-    static func start(_ context: BenchContext, _ product: String, executable: URL? = nil, arguments: [String] = [], environment: [String: String] = [:],
-                      readyLine: String, timeout: Double = 60) async throws -> ChildProgram {
+    static func start(
+        _ context: BenchContext, _ product: String, executable: URL? = nil, arguments: [String] = [], environment: [String: String] = [:],
+        readyLine: String, timeout: Double = 60
+    ) async throws -> ChildProgram {
         let log = context.scratch.appendingPathComponent("\(product)-\(UUID().uuidString.prefix(6)).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError.failed("cannot create \(log.path)") }
         let output = try FileHandle(forWritingTo: log)

@@ -74,8 +74,10 @@ enum DispatchBenchmark: Benchmark {
         try await worker.whileRunning { try await measure(context, worker: worker, control: control, recipients: recipients, exchange: exchange, logger: logger) }
     }
 
-    private static func measure(_ context: BenchContext, worker: Child, control: ControlAPI, recipients: [String], exchange: String,
-                                logger: Logger) async throws {
+    private static func measure(
+        _ context: BenchContext, worker: Child, control: ControlAPI, recipients: [String], exchange: String,
+        logger: Logger
+    ) async throws {
         // Started and consuming, nothing sent yet: what the process costs before any work.
         let idleRSS = worker.memoryMiB("VmRSS")
         let connection = try AMQPConnection(url: context.amqpURL, logger: logger)
@@ -134,9 +136,10 @@ enum DispatchBenchmark: Benchmark {
     /// Command `index` to a customer, as Kiamo publishes it.
     static func command(_ index: Int, recipients: [String], exchange: String) -> AMQPMessage {
         let body: [String: Any] = ["id": "bench-\(index)", "to": ["id": recipients[index % recipients.count]], "content": "bench reply \(index)"]
-        return AMQPMessage(exchange: exchange, routingKey: "send.\(account)",
-                           body: (try? JSONSerialization.data(withJSONObject: body)) ?? Data(),
-                           properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent, messageId: "bench-\(index)"))
+        return AMQPMessage(
+            exchange: exchange, routingKey: "send.\(account)",
+            body: (try? JSONSerialization.data(withJSONObject: body)) ?? Data(),
+            properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent, messageId: "bench-\(index)"))
     }
 
     static func waitFor(_ what: String, timeout: Double, _ condition: () -> Bool) async throws {
@@ -157,8 +160,10 @@ extension DispatchBenchmark {
         func post(_ path: String, _ body: [String: String]) async throws {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/json")
-            let response = try await http.execute(HTTPRequest(method: .post, url: baseURL + "/_emulator" + path, headers: headers,
-                                                              body: try JSONSerialization.data(withJSONObject: body)))
+            let response = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: baseURL + "/_emulator" + path, headers: headers,
+                    body: try JSONSerialization.data(withJSONObject: body)))
             guard (200..<300).contains(response.status) else { throw BenchError.failed("POST \(path): \(response.status) \(response.bodyText)") }
         }
 
@@ -237,8 +242,8 @@ extension DispatchBenchmark {
         /// `RssAnon`: its own heap and stacks, without the mapped executable and libraries), in MiB.
         func memoryMiB(_ field: String) -> Double {
             guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-                  let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+                let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
             else { return 0 }
             return kib / 1024
         }

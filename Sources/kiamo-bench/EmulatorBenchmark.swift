@@ -20,7 +20,8 @@ enum EmulatorBenchmark: Benchmark {
     static let senders = 100
     static let warmUp: Duration = .seconds(2)
     static let measured: Duration = .seconds(10)
-    static let query = "max_results=100&event_types=MessageCreate"
+    static let query =
+        "max_results=100&event_types=MessageCreate"
         + "&dm_event.fields=id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids"
         + "&expansions=sender_id,attachments.media_keys&user.fields=id,name,username&media.fields=media_key,type,url,preview_image_url"
 
@@ -48,13 +49,15 @@ enum EmulatorBenchmark: Benchmark {
         let logger = quiet
         let control = try HTTPClient(configuration: httpConfiguration, logger: logger)
         defer { control.shutdown() }
-        let bulk = try await control.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"count":\#(events),"senders":\#(senders)}"#.utf8)))
+        let bulk = try await control.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"count":\#(events),"senders":\#(senders)}"#.utf8)))
         guard bulk.status == 201 else { throw BenchError.failed("bulk seeding answered \(bulk.status): \(bulk.bodyText)") }
-        let tokenAnswer = try await control.execute(HTTPRequest(
-            method: .post, url: baseURL + "/2/oauth2/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-            body: Data("grant_type=refresh_token&refresh_token=emulator-refresh-token&client_id=emulator-client-id".utf8)))
+        let tokenAnswer = try await control.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/2/oauth2/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("grant_type=refresh_token&refresh_token=emulator-refresh-token&client_id=emulator-client-id".utf8)))
         guard tokenAnswer.status == 200,
             let tokens = try JSONSerialization.jsonObject(with: tokenAnswer.body) as? [String: Any],
             let token = tokens["access_token"] as? String

@@ -41,8 +41,11 @@ enum IngestBenchmark: Benchmark {
     static func drain(_ context: BenchContext, traced: Bool = false) async throws {
         let emulator = try await ChildProgram.start(context, "x-emulator", arguments: emulatorArguments, readyLine: "listening on")
         defer { emulator.stop() }
-        let receiver = traced ? try await ChildProgram.start(context, "otlp-receiver", executable: context.root.appendingPathComponent("scripts/otlp-receiver"),
-                                                             arguments: ["--count-only"], readyLine: "listening on") : nil
+        let receiver =
+            traced
+            ? try await ChildProgram.start(
+                context, "otlp-receiver", executable: context.root.appendingPathComponent("scripts/otlp-receiver"),
+                arguments: ["--count-only"], readyLine: "listening on") : nil
         defer { receiver?.stop() }
         var environment = [String: String]()
         if let receiver { environment["KIAMO_TWITTER_TRACING_ENDPOINT"] = try receiver.url() }
@@ -50,9 +53,10 @@ enum IngestBenchmark: Benchmark {
         let baseURL = try emulator.url()
         let http = try HTTPClient(configuration: .init(), logger: quietLogger)
         defer { http.shutdown() }
-        let bulk = try await http.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"count":\#(drainCount),"senders":\#(senders)}"#.utf8)))
+        let bulk = try await http.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"count":\#(drainCount),"senders":\#(senders)}"#.utf8)))
         guard bulk.status == 201 else { throw BenchError.failed("bulk seeding answered \(bulk.status): \(bulk.bodyText)") }
 
         let exchange = "bench.ingest.\(UUID().uuidString.prefix(6).lowercased())"
@@ -60,10 +64,11 @@ enum IngestBenchmark: Benchmark {
         defer { Task { await consumer.stop() } }
 
         let started = ContinuousClock.now
-        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
-                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s")
-                                                      .merging(environment) { $1 },
-                                                  readyLine: "polling as the active ingest process")
+        let worker = try await ChildProgram.start(
+            context, "kiamo-twitter-ingest",
+            environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s")
+                .merging(environment) { $1 },
+            readyLine: "polling as the active ingest process")
         defer { worker.stop() }
         var peakAnonymous = 0.0
         try await ChildProgram.waitFor("\(drainCount) messages in the inbound queue", timeout: 300) {
@@ -110,9 +115,10 @@ enum IngestBenchmark: Benchmark {
         let baseURL = try emulator.url()
         let http = try HTTPClient(configuration: .init(), logger: quietLogger)
         defer { http.shutdown() }
-        let user = try await http.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"name":"Latency Probe","username":"latency_probe"}"#.utf8)))
+        let user = try await http.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"name":"Latency Probe","username":"latency_probe"}"#.utf8)))
         guard user.status == 201, let customer = (try JSONSerialization.jsonObject(with: user.body) as? [String: Any])?["id"] as? String else {
             throw BenchError.failed("creating a customer answered \(user.status): \(user.bodyText)")
         }
@@ -120,18 +126,20 @@ enum IngestBenchmark: Benchmark {
         let exchange = "bench.latency.\(UUID().uuidString.prefix(6).lowercased())"
         let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
         defer { Task { await consumer.stop() } }
-        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
-                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
-                                                  readyLine: "polling as the active ingest process")
+        let worker = try await ChildProgram.start(
+            context, "kiamo-twitter-ingest",
+            environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+            readyLine: "polling as the active ingest process")
         defer { worker.stop() }
 
         // Post at random moments, so DMs land anywhere in the poll cycle; remember when each was created.
         var created: [String: ContinuousClock.Instant] = [:]
         for _ in 0..<latencySamples {
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...180)))
-            let posted = try await http.execute(HTTPRequest(
-                method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
-                body: Data(#"{"from":"\#(customer)","text":"latency probe"}"#.utf8)))
+            let posted = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
+                    body: Data(#"{"from":"\#(customer)","text":"latency probe"}"#.utf8)))
             let now = ContinuousClock.now
             guard posted.status == 201, let id = (try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? String else {
                 throw BenchError.failed("posting a DM answered \(posted.status): \(posted.bodyText)")
@@ -153,7 +161,7 @@ enum IngestBenchmark: Benchmark {
     static let burstSamples = 30
 
     static func burst(_ context: BenchContext) async throws {
-        let arguments = emulatorArguments.map { $0 == "off" ? "on" : $0 }   // X's windows, enforced
+        let arguments = emulatorArguments.map { $0 == "off" ? "on" : $0 } // X's windows, enforced
         let emulator = try await ChildProgram.start(context, "x-emulator", arguments: arguments, readyLine: "listening on")
         defer { emulator.stop() }
         let baseURL = try emulator.url()
@@ -164,13 +172,15 @@ enum IngestBenchmark: Benchmark {
         let exchange = "bench.burst.\(UUID().uuidString.prefix(6).lowercased())"
         let consumer = try await InboundCounter.start(url: context.amqpURL, exchange: exchange)
         defer { Task { await consumer.stop() } }
-        let worker = try await ChildProgram.start(context, "kiamo-twitter-ingest",
-                                                  environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
-                                                  readyLine: "polling as the active ingest process")
+        let worker = try await ChildProgram.start(
+            context, "kiamo-twitter-ingest",
+            environment: workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s"),
+            readyLine: "polling as the active ingest process")
         defer { worker.stop() }
-        let bulk = try await http.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"count":\#(burstCount),"senders":50}"#.utf8)))
+        let bulk = try await http.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/dms/bulk", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"count":\#(burstCount),"senders":50}"#.utf8)))
         guard bulk.status == 201 else { throw BenchError.failed("bulk seeding answered \(bulk.status): \(bulk.bodyText)") }
         try await ChildProgram.waitFor("the \(burstCount)-DM burst in the inbound queue", timeout: 120) { consumer.distinct >= burstCount }
 
@@ -211,8 +221,9 @@ enum IngestBenchmark: Benchmark {
         defer { Task { await consumer.stop() } }
         var environment = workerEnvironment(context, baseURL: baseURL, exchange: exchange, poll: "1s")
         environment["KIAMO_TWITTER_INGEST_LEASE_TTL"] = "15s"
-        var active = try await ChildProgram.start(context, "kiamo-twitter-ingest", environment: environment,
-                                                  readyLine: "polling as the active ingest process")
+        var active = try await ChildProgram.start(
+            context, "kiamo-twitter-ingest", environment: environment,
+            readyLine: "polling as the active ingest process")
         var workers = [active]
         defer { for worker in workers { worker.stop() } }
         var takeovers: [Double] = []
@@ -236,9 +247,10 @@ enum IngestBenchmark: Benchmark {
     // MARK: Helpers
 
     static func addCustomer(_ http: HTTPClient, baseURL: String, username: String) async throws -> String {
-        let user = try await http.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"name":"Probe","username":"\#(username)"}"#.utf8)))
+        let user = try await http.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/users", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"name":"Probe","username":"\#(username)"}"#.utf8)))
         guard user.status == 201, let id = (try JSONSerialization.jsonObject(with: user.body) as? [String: Any])?["id"] as? String else {
             throw BenchError.failed("creating a customer answered \(user.status): \(user.bodyText)")
         }
@@ -247,9 +259,10 @@ enum IngestBenchmark: Benchmark {
 
     /// Posts a DM from `customer`; its id and when the emulator answered.
     static func postDM(_ http: HTTPClient, baseURL: String, from customer: String) async throws -> (String, ContinuousClock.Instant) {
-        let posted = try await http.execute(HTTPRequest(
-            method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
-            body: Data(#"{"from":"\#(customer)","text":"probe"}"#.utf8)))
+        let posted = try await http.execute(
+            HTTPRequest(
+                method: .post, url: baseURL + "/_emulator/dms", headers: ["Content-Type": "application/json"],
+                body: Data(#"{"from":"\#(customer)","text":"probe"}"#.utf8)))
         let now = ContinuousClock.now
         guard posted.status == 201, let id = (try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? String else {
             throw BenchError.failed("posting a DM answered \(posted.status): \(posted.bodyText)")

@@ -37,7 +37,8 @@ enum StateBenchmark: Benchmark {
             try await runWorker(index: index, environment: environment)
             return
         }
-        let url = environment[storeURLKey].flatMap { $0.isEmpty ? nil : $0 }
+        let url =
+            environment[storeURLKey].flatMap { $0.isEmpty ? nil : $0 }
             ?? "sqlite://" + context.scratch.appendingPathComponent("state.db").path
         let backend = url.lowercased().hasPrefix("postgres") ? "postgres" : "sqlite"
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -110,7 +111,8 @@ enum StateBenchmark: Benchmark {
     /// One dispatcher's loop: claim a new command, complete it, as fast as the file allows.
     private static func runWorker(index: String, environment: [String: String]) async throws {
         guard let url = environment[Worker.url], let go = environment[Worker.go], let result = environment[Worker.result],
-              let run = environment[Worker.run] else {
+            let run = environment[Worker.run]
+        else {
             throw BenchError.failed("state worker \(index): missing \(Worker.url), \(Worker.go) or \(Worker.result)")
         }
         var logger = Logger(label: "kiamo-bench.state.worker")

@@ -30,7 +30,8 @@ struct DispatchCommand: AsyncParsableCommand {
         let code = await WorkerHost.run(role: "dispatch", configuration: configuration) { context in
             let configuration = context.configuration
             if configuration.dispatch.staleClaim <= configuration.api.timeout {
-                context.logger.warning("""
+                context.logger.warning(
+                    """
                     dispatch.staleClaim (\(DurationText.format(configuration.dispatch.staleClaim))) is not longer than api.timeout \
                     (\(DurationText.format(configuration.api.timeout))): a post still waiting for X could be taken over by another worker; \
                     make the stale-claim timeout a few times the request timeout
@@ -45,8 +46,11 @@ struct DispatchCommand: AsyncParsableCommand {
                 state: context.state, publisher: publishChannel, topology: context.topology, settings: settings,
                 owner: context.owner, health: context.health, logger: context.logger
             )
-            return [DispatchEngine(dispatcher: dispatcher, channel: consumeChannel, topology: context.topology, settings: settings,
-                                   health: context.health, logger: context.logger, testFault: DispatchTestFault.fromEnvironment())]
+            return [
+                DispatchEngine(
+                    dispatcher: dispatcher, channel: consumeChannel, topology: context.topology, settings: settings,
+                    health: context.health, logger: context.logger, testFault: DispatchTestFault.fromEnvironment())
+            ]
         }
         if code != 0 { throw ExitCode(code) }
     }

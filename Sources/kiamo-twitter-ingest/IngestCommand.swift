@@ -30,18 +30,20 @@ struct IngestCommand: AsyncParsableCommand {
         let code = await WorkerHost.run(role: "ingest", configuration: configuration) { context in
             let accounts = context.configuration.accounts.filter { context.clients[$0.userId] != nil }
             // Each process holds at most its fair share of the accounts' leases (several hosts).
-            let keeper = LeaseShareKeeper(registry: context.state, leases: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
-                                          ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
+            let keeper = LeaseShareKeeper(
+                registry: context.state, leases: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
+                ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
             var engines: [any Service] = [keeper]
             for account in accounts {
                 guard let client = context.clients[account.userId] else { continue }
                 let channel = try await context.amqp.openChannel()
-                engines.append(IngestEngine(
-                    account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
-                    settings: IngestEngine.Settings(context.configuration),
-                    senderNameTemplate: context.configuration.ingest.senderNameTemplate,
-                    owner: context.owner, health: context.health, admission: keeper, logger: context.logger
-                ))
+                engines.append(
+                    IngestEngine(
+                        account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
+                        settings: IngestEngine.Settings(context.configuration),
+                        senderNameTemplate: context.configuration.ingest.senderNameTemplate,
+                        owner: context.owner, health: context.health, admission: keeper, logger: context.logger
+                    ))
             }
             return engines
         }

@@ -62,9 +62,10 @@ struct AuthLoginCommand: AsyncParsableCommand {
     func run() async throws {
         let command = self
         try await CommandRunner.run(options) { session in
-            let login = AuthLogin(session: session, account: try await session.account(command.options.account), redirectURI: command.redirectUri,
-                                  authorizeURL: command.authorizeUrl,
-                                  scopes: command.scopes.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+            let login = AuthLogin(
+                session: session, account: try await session.account(command.options.account), redirectURI: command.redirectUri,
+                authorizeURL: command.authorizeUrl,
+                scopes: command.scopes.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
             if command.printUrl {
                 return LoginReport.started(try await login.begin())
             }

@@ -12,10 +12,12 @@ enum LoginReport: AdminReport {
     var lines: [String] {
         switch self {
         case .started(let attempt):
-            ["authorize URL: \(attempt.authorizeURL)", "state: \(attempt.state)", "code verifier: \(attempt.codeVerifier)",
-             "redirect URI: \(attempt.redirectURI)",
-             // `=`: a value may start with "-" (base64url), which would read as an option.
-             "finish with: kiamo-twitter auth login --redirect-url '<URL>' --state=\(attempt.state) --code-verifier=\(attempt.codeVerifier)"]
+            [
+                "authorize URL: \(attempt.authorizeURL)", "state: \(attempt.state)", "code verifier: \(attempt.codeVerifier)",
+                "redirect URI: \(attempt.redirectURI)",
+                // `=`: a value may start with "-" (base64url), which would read as an option.
+                "finish with: kiamo-twitter auth login --redirect-url '<URL>' --state=\(attempt.state) --code-verifier=\(attempt.codeVerifier)",
+            ]
         case .finished(let report):
             report.lines
         }

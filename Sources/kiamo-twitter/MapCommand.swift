@@ -35,8 +35,9 @@ struct MapCommand: AsyncParsableCommand {
             } catch {
                 throw AdminError.usage("cannot read --file \(command.file): \((error as NSError).localizedDescription)")
             }
-            return try SavedResponseMapping.map(data, apiVersion: command.apiVersion.flatMap(XAPIVersion.init(rawValue:)), accountId: account.userId,
-                                                senderNameTemplate: session.configuration.ingest.senderNameTemplate, file: command.file)
+            return try SavedResponseMapping.map(
+                data, apiVersion: command.apiVersion.flatMap(XAPIVersion.init(rawValue:)), accountId: account.userId,
+                senderNameTemplate: session.configuration.ingest.senderNameTemplate, file: command.file)
         }
     }
 }

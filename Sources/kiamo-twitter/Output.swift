@@ -1,10 +1,11 @@
-import KiamoTwitterAdmin
 import ArgumentParser
 import Foundation
 import KiamoTwitter
+import KiamoTwitterAdmin
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where commands write: reports on standard output (text or one JSON document), errors and

@@ -30,8 +30,9 @@ struct ReadCommand: AsyncParsableCommand {
         let command = self
         try await CommandRunner.run(options) { session in
             let reader = MessageReader(session: session, account: try await session.account(command.options.account))
-            var report = try await reader.run(since: command.since, maxPages: command.since == nil ? 1 : command.maxPages,
-                                              commit: command.commit, progress: Output.progress)
+            var report = try await reader.run(
+                since: command.since, maxPages: command.since == nil ? 1 : command.maxPages,
+                commit: command.commit, progress: Output.progress)
             report.showRaw = command.raw
             return report
         }

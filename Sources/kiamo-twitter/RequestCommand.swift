@@ -54,8 +54,9 @@ struct RequestCommand: AsyncParsableCommand {
                 token = try? await session.state(mustExist: true).storedToken(account: account.userId)?.token.accessToken
             }
             return try await RequestPreview(configuration: session.configuration, account: account, accessToken: token)
-                .build(operationName: command.operation, parameters: parameters, nonce: command.nonce, timestamp: command.timestamp,
-                       showSecrets: command.showSecrets)
+                .build(
+                    operationName: command.operation, parameters: parameters, nonce: command.nonce, timestamp: command.timestamp,
+                    showSecrets: command.showSecrets)
         }
     }
 }

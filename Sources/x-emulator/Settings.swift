@@ -19,7 +19,8 @@ struct Settings {
         if let given { return given }
         if let value = environment[Self.variable(flag)], !value.isEmpty { return value }
         guard let path = environment[Self.variable(flag) + "_FILE"], !path.isEmpty,
-              var value = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            var value = try? String(contentsOfFile: path, encoding: .utf8)
+        else { return nil }
         while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
         return value
     }

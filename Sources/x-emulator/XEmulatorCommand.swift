@@ -40,7 +40,10 @@ struct XEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("redirect-uri"), help: "Redirect URI the authorization step accepts (repeatable; none: any http(s) URI).")
     var redirectURIs: [String] = []
     @Option(help: "Seed file of users and conversations (JSON; see EmulatorSeed).") var seed: String?
-    @Option(help: "JSON file of further accounts served, each with its own credentials, DMs and rate-limit budgets: [{id, username, name?, accessToken?, accessTokenSecret?, refreshToken?}] (see EmulatorAccountsFile).")
+    @Option(
+        help:
+            "JSON file of further accounts served, each with its own credentials, DMs and rate-limit budgets: [{id, username, name?, accessToken?, accessTokenSecret?, refreshToken?}] (see EmulatorAccountsFile)."
+    )
     var accounts: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
 
@@ -64,14 +67,16 @@ struct XEmulatorCommand: AsyncParsableCommand {
         let lifetime = try settings.value("token-lifetime", tokenLifetime.map(String.init), default: "7200") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let enforced = try settings.value("rate-limits", rateLimits, default: "on") { ["on": true, "off": false][$0] }
         var policy = RateLimitPolicy(enforced: enforced)
-        let overrides = rateLimitOverrides.isEmpty
+        let overrides =
+            rateLimitOverrides.isEmpty
             ? (settings.optional("rate-limit", nil)?.split(separator: ";").map(String.init) ?? [])
             : rateLimitOverrides
         for entry in overrides {
             let (family, windows) = try Self.parseRateLimit(entry)
             policy.windows[family] = windows
         }
-        let redirects = redirectURIs.isEmpty
+        let redirects =
+            redirectURIs.isEmpty
             ? (settings.optional("redirect-uri", nil)?.split(separator: " ").map(String.init) ?? [])
             : redirectURIs
         try Self.validate(account)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import URLRedaction
+
 @testable import AMQP
 
 @Suite("Parsing amqp:// URLs")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AMQP
 
 @Suite("Parsing a cluster's node list in amqp:// URLs")

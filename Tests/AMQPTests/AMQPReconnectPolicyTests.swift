@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AMQP
 
 @Suite("Reconnect backoff arithmetic")

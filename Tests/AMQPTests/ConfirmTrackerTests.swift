@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AMQP
 
 @Suite("Publisher-confirm bookkeeping")

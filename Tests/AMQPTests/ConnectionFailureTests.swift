@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Connection failures are typed, quick and never show the password")
 struct ConnectionFailureTests {

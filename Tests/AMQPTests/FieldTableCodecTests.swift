@@ -1,6 +1,7 @@
 import CRabbitMQ
 import Foundation
 import Testing
+
 @testable import AMQP
 
 @Suite("Field tables and properties through librabbitmq's wire encoding")

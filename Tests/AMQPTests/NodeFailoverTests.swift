@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A cluster's node list against the real broker: the live node is the test broker, the dead
 /// ones are ports on 127.0.0.1 that were bound and closed (connecting is refused).

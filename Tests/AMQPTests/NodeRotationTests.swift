@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AMQP
 
 @Suite("Failover order over a node list")

@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Confirmed publishing and manual-ack consuming against RabbitMQ")
 struct PublishConsumeTests {

@@ -12,8 +12,9 @@ func publishUntilEnough(_ publisher: AMQPChannel, to queue: String, tally: Tally
                     while let index = await tally.takeUntilEnough() {
                         while true {
                             do {
-                                try await publisher.publish(routingKey: queue, body: Data("m\(index)".utf8),
-                                                            properties: AMQPProperties(deliveryMode: .persistent, messageId: "m\(index)"))
+                                try await publisher.publish(
+                                    routingKey: queue, body: Data("m\(index)".utf8),
+                                    properties: AMQPProperties(deliveryMode: .persistent, messageId: "m\(index)"))
                                 await tally.confirm("m\(index)")
                                 break
                             } catch AMQPError.connectionLost {

@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Connection loss: reconnect, recover, report")
 struct ReconnectTests {
@@ -28,7 +28,7 @@ struct ReconnectTests {
                 do {
                     try await consumerChannel.ack(delivery)
                 } catch AMQPError.staleDelivery {
-                    staleAcks += 1  // from before the reconnect: the broker delivers it again
+                    staleAcks += 1 // from before the reconnect: the broker delivers it again
                 }
             }
             return staleAcks
@@ -53,10 +53,11 @@ struct ReconnectTests {
         try await consumer.cancel()
         let staleAcks = try await consuming.value
         #expect(await tally.confirmedCount >= confirmedBeforeClose + 1_000)
-        Swift.print("reconnect test: \(await tally.confirmedCount) confirmed (\(confirmedBeforeClose) before the reconnect), \(await tally.failures.count) publishes failed with connectionLost and were retried, \(staleAcks) stale acks, \(await tally.duplicates) delivered twice")
+        Swift.print(
+            "reconnect test: \(await tally.confirmedCount) confirmed (\(confirmedBeforeClose) before the reconnect), \(await tally.failures.count) publishes failed with connectionLost and were retried, \(staleAcks) stale acks, \(await tally.duplicates) delivered twice"
+        )
         try await publisher.queueDelete(queue)
     }
-
 
     @Test func anExclusiveServerNamedQueueItsBindingAndItsConsumerComeBackAfterAReconnect() async throws {
         let session = try await BrokerSession.open("topology")

@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `amqps://` to the test broker's TLS listener: the broker's own CA connects, an unrelated CA is
 /// refused with `tlsFailed`, before any password is sent. The listener and both CAs come from

@@ -20,7 +20,7 @@ actor Tally {
     /// The next message number, until `extra` more were confirmed after `markReconnected`.
     func takeUntilEnough() -> Int? {
         if let stopAfter, confirmed.count >= stopAfter { return nil }
-        guard next < 200_000 else { return nil }  // a bound, should the reconnect never come
+        guard next < 200_000 else { return nil } // a bound, should the reconnect never come
         defer { next += 1 }
         return next
     }

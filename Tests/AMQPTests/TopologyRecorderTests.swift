@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AMQP
 
 @Suite("Remembering topology for recovery")
@@ -41,9 +42,10 @@ struct TopologyRecorderTests {
         recorder.record(.queue(name: "amq.gen-1", durable: false, exclusive: true, autoDelete: true, arguments: [:], serverNamed: true))
         recorder.record(.queueBinding(queue: "amq.gen-1", exchange: "x", routingKey: "k", arguments: [:]))
         recorder.renameQueue(from: "amq.gen-1", to: "amq.gen-2")
-        #expect(recorder.entries == [
-            .queue(name: "amq.gen-2", durable: false, exclusive: true, autoDelete: true, arguments: [:], serverNamed: true),
-            .queueBinding(queue: "amq.gen-2", exchange: "x", routingKey: "k", arguments: [:]),
-        ])
+        #expect(
+            recorder.entries == [
+                .queue(name: "amq.gen-2", durable: false, exclusive: true, autoDelete: true, arguments: [:], serverNamed: true),
+                .queueBinding(queue: "amq.gen-2", exchange: "x", routingKey: "k", arguments: [:]),
+            ])
     }
 }

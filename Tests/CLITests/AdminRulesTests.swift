@@ -51,15 +51,17 @@ import Testing
         #expect(try SavedResponseMapping.detectVersion(Data(#"{"meta": {"result_count": 0}}"#.utf8)) == .v2)
         #expect(try SavedResponseMapping.detectVersion(Data(#"{"events": [], "next_cursor": "0"}"#.utf8)) == .v1_1)
         #expect(throws: AdminError.self) { try SavedResponseMapping.detectVersion(Data("[1, 2]".utf8)) }
-        let empty = try SavedResponseMapping.map(Data(#"{"meta": {"result_count": 0}}"#.utf8), apiVersion: nil, accountId: "12",
-                                                 senderNameTemplate: "{name}@{username}", file: "f")
+        let empty = try SavedResponseMapping.map(
+            Data(#"{"meta": {"result_count": 0}}"#.utf8), apiVersion: nil, accountId: "12",
+            senderNameTemplate: "{name}@{username}", file: "f")
         #expect(empty.lines == ["f: API v2, 0 event(s), 0 Kiamo message(s) for account 12"])
     }
 
     @Test func aMaskedAuthorizationHeaderKeepsOnlyTheNonCredentialFields() {
         let header = #"OAuth oauth_consumer_key="key", oauth_nonce="n1", oauth_signature="s%2B%3D", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="tok", oauth_version="1.0""#
-        #expect(RequestReport.maskAuthorization(header)
-            == #"OAuth oauth_consumer_key="****", oauth_nonce="n1", oauth_signature="****", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="****", oauth_version="1.0""#)
+        #expect(
+            RequestReport.maskAuthorization(header)
+                == #"OAuth oauth_consumer_key="****", oauth_nonce="n1", oauth_signature="****", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="****", oauth_version="1.0""#)
         #expect(RequestReport.maskAuthorization("Bearer abc.def") == "Bearer ****")
     }
 }

@@ -90,9 +90,11 @@ import XEmulatorControl
         #expect(before.status == 1 && before.stdout.contains("FAILED: missing queue(s)"), "\(before)")
         let setup = try await environment.run(["setup", "--json"])
         #expect(setup.status == 0, "\(setup)")
-        #expect(try JSONDocument(setup.stdout)["queues"] as? [String] == [
-            "inbound", "send", "reports", "send.dead", "inbound.dead", "send.retry.1s", "send.retry.10s", "send.retry.1m", "send.retry.10m",
-        ].map { "\(environment.exchange).\($0)" })
+        #expect(
+            try JSONDocument(setup.stdout)["queues"] as? [String]
+                == [
+                    "inbound", "send", "reports", "send.dead", "inbound.dead", "send.retry.1s", "send.retry.10s", "send.retry.1m", "send.retry.10m",
+                ].map { "\(environment.exchange).\($0)" })
         #expect(try await environment.run(["setup"]).status == 0, "setup is not idempotent")
 
         _ = try await environment.run(["user"])
@@ -139,11 +141,15 @@ import XEmulatorControl
         let channel = try await broker.openChannel()
         for id in ["cmd-1", "cmd-2"] {
             let body = Data(#"{"id": "\#(id)", "to": {"id": "906948460078698496"}, "content": "Hi"}"#.utf8)
-            try await channel.publish(exchange: "\(environment.exchange).dlx", routingKey: "send.\(account.userId)", body: body, properties: AMQPProperties(
-                contentType: "application/json",
-                headers: ["x-kiamo-error-code": "x_rejected", "x-kiamo-error-message": "X refused the DM (HTTP 403)", "x-kiamo-attempts": .int64(3),
-                          "x-account-id": .string(account.userId)],
-                deliveryMode: .persistent, messageId: id))
+            try await channel.publish(
+                exchange: "\(environment.exchange).dlx", routingKey: "send.\(account.userId)", body: body,
+                properties: AMQPProperties(
+                    contentType: "application/json",
+                    headers: [
+                        "x-kiamo-error-code": "x_rejected", "x-kiamo-error-message": "X refused the DM (HTTP 403)", "x-kiamo-attempts": .int64(3),
+                        "x-account-id": .string(account.userId),
+                    ],
+                    deliveryMode: .persistent, messageId: id))
         }
         let dead = "\(environment.exchange).send.dead"
         let send = "\(environment.exchange).send"
@@ -169,8 +175,9 @@ import XEmulatorControl
         #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 1)
 
         let missing = try await environment.run(["dead-letters", "replay", "--id", "cmd-9"])
-        #expect(missing.status == 1 && missing.errorLines.filter { $0.hasPrefix("kiamo-twitter:") }.count == 1
-            && missing.errorLines.last?.contains("no dead letter with id cmd-9") == true, "\(missing)")
+        #expect(
+            missing.status == 1 && missing.errorLines.filter { $0.hasPrefix("kiamo-twitter:") }.count == 1
+                && missing.errorLines.last?.contains("no dead letter with id cmd-9") == true, "\(missing)")
         #expect(try await channel.queueDeclare(dead, passive: true).messageCount == 1, "a failed replay lost a dead letter")
         // Every one only when asked for by --all; --dry-run moves nothing; progress says how far.
         let unasked = try await environment.run(["dead-letters", "replay"])

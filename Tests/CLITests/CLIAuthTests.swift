@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `auth login | check | refresh` against the emulator's OAuth 2.0 endpoints (PKCE, rotating
 /// refresh tokens). The account's configured refresh token is left out, so every pair in the

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `e2e` and numbered test 07 through the real workers, each its own process.
 @Suite struct CLIEndToEndTests {
@@ -9,10 +9,12 @@ import TestSupport
         var environment = try CLIEnvironment.live(apiBaseURL: emulator.baseURL)
         environment.variables.merge(["KIAMO_TWITTER_POLL_INTERVAL": "200ms", "KIAMO_TWITTER_BACKFILL": "10m"]) { _, new in new }
         #expect(try await environment.run(["setup"]).status == 0)
-        let ingest = try await WorkerProcess.start("kiamo-twitter-ingest", name: "ingest-e2e", environment: environment.variables,
-                                                   readyLine: "polling as the active ingest process")
-        let dispatch = try await WorkerProcess.start("kiamo-twitter-dispatch", name: "dispatch-e2e", environment: environment.variables,
-                                                     readyLine: "dispatch started")
+        let ingest = try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: "ingest-e2e", environment: environment.variables,
+            readyLine: "polling as the active ingest process")
+        let dispatch = try await WorkerProcess.start(
+            "kiamo-twitter-dispatch", name: "dispatch-e2e", environment: environment.variables,
+            readyLine: "dispatch started")
 
         let result = try await environment.run(["e2e", "--timeout", "20", "--json"])
         #expect(result.status == 0, "\(result)\n--- ingest\n\(ingest.output().suffix(2000))")

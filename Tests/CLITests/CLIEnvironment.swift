@@ -13,8 +13,9 @@ struct CLIEnvironment {
         let stateFile = try WorkerProcess.temporaryStateFile()
         let exchange = TestBroker.uniqueName("clitest")
         return CLIEnvironment(
-            variables: WorkerProcess.environment(amqpURL: try TestBroker.url(), stateFile: stateFile, apiBaseURL: apiBaseURL,
-                                                 exchange: exchange, oauth2: oauth2, confidentialClient: oauth2),
+            variables: WorkerProcess.environment(
+                amqpURL: try TestBroker.url(), stateFile: stateFile, apiBaseURL: apiBaseURL,
+                exchange: exchange, oauth2: oauth2, confidentialClient: oauth2),
             stateFile: stateFile, exchange: exchange)
     }
 
@@ -22,8 +23,9 @@ struct CLIEnvironment {
     static func offline(oauth2: Bool = false) throws -> CLIEnvironment {
         let stateFile = try WorkerProcess.temporaryStateFile()
         return CLIEnvironment(
-            variables: WorkerProcess.environment(amqpURL: "amqp://guest:guest@127.0.0.1:1/", stateFile: stateFile,
-                                                 apiBaseURL: "http://127.0.0.1:1", exchange: "clitest", oauth2: oauth2),
+            variables: WorkerProcess.environment(
+                amqpURL: "amqp://guest:guest@127.0.0.1:1/", stateFile: stateFile,
+                apiBaseURL: "http://127.0.0.1:1", exchange: "clitest", oauth2: oauth2),
             stateFile: stateFile, exchange: "clitest")
     }
 

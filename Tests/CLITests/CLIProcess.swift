@@ -1,7 +1,8 @@
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `kiamo-twitter` run as a process, configured by the environment only (the test
@@ -41,8 +42,10 @@ final class CLIProcess: @unchecked Sendable {
     }
 
     /// Runs to completion with `input` (if any) on standard input, then end of input.
-    static func run(_ arguments: [String], environment: [String: String], input: String? = nil,
-                    timeout: Duration = .seconds(30)) async throws -> CLIResult {
+    static func run(
+        _ arguments: [String], environment: [String: String], input: String? = nil,
+        timeout: Duration = .seconds(30)
+    ) async throws -> CLIResult {
         let process = try CLIProcess(arguments, environment: environment)
         if let input { process.write(input) }
         process.closeInput()

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import SharedState
-import Testing
 import TestSupport
+import Testing
 
 /// `kiamo-twitter state migrate`: a deployment's whole state moved to another store, only with the
 /// workers stopped, only into an empty store, and verified record by record.
@@ -17,10 +17,14 @@ import TestSupport
     static func filledStore(at file: String) async throws -> any StateStore {
         let store = try await openStateStore(url: "sqlite://\(file)", logger: logger)
         let account = "1001"
-        _ = try await store.seedToken(account: account, TokenPair(accessToken: "access-secret", refreshToken: "refresh-secret",
-                                                                   expiresAt: Date().addingTimeInterval(3600), scope: "dm.read"))
-        try await store.commitInbound(account: account, publishedIds: ["1800000000000000001", "1800000000000000002"],
-                                      cursor: "1800000000000000002")
+        _ = try await store.seedToken(
+            account: account,
+            TokenPair(
+                accessToken: "access-secret", refreshToken: "refresh-secret",
+                expiresAt: Date().addingTimeInterval(3600), scope: "dm.read"))
+        try await store.commitInbound(
+            account: account, publishedIds: ["1800000000000000001", "1800000000000000002"],
+            cursor: "1800000000000000002")
         try await store.addToCache(account: account, user: CachedUser(id: "42", name: "Ada", username: "ada"), at: Date())
         try await store.addToCache(account: account, conversation: CachedConversation(conversationId: "42-1001", participantId: "42"), at: Date())
         try await store.recordPending(account: account, key: "command-1")
@@ -28,8 +32,9 @@ import TestSupport
         _ = try await store.completeSend(account: account, key: "command-1", owner: "worker-a", dmEventId: "1800000000000000003", conversationId: "42-1001")
         try await store.recordPending(account: account, key: "command-2")
         _ = try await store.beginDelivery(account: account, commandId: "command-2")
-        try await store.recordRateLimit(account: account, endpoint: "dm_events",
-                                        RateLimitObservation(limit: 300, remaining: 250, resetAt: Date().addingTimeInterval(600)))
+        try await store.recordRateLimit(
+            account: account, endpoint: "dm_events",
+            RateLimitObservation(limit: 300, remaining: 250, resetAt: Date().addingTimeInterval(600)))
         return store
     }
 

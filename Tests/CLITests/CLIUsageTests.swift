@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import XAPI
 
 /// `kiamo-twitter` run as a process where nothing is reachable: help, command-line and
@@ -91,7 +91,8 @@ import XAPI
     }
 
     @Test func aConfigurationFileWithTwoAccountsNeedsAccountToChooseOne() async throws {
-        let file = try Self.file("""
+        let file = try Self.file(
+            """
             service: support-desk
             api:
               baseUrl: http://127.0.0.1:1
@@ -162,12 +163,16 @@ import XAPI
         #expect(first.stdout.contains("max_results=50"))
         #expect(first.stdout.contains("oauth_nonce=\"kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg\", oauth_signature=\"****\""))
         let account = TestAccount()
-        let signer = OAuth1Signer(credentials: OAuth1Credentials(consumerKey: account.consumerKey, consumerSecret: account.consumerSecret,
-                                                                 oauthToken: account.accessToken, oauthTokenSecret: account.accessTokenSecret))
+        let signer = OAuth1Signer(
+            credentials: OAuth1Credentials(
+                consumerKey: account.consumerKey, consumerSecret: account.consumerSecret,
+                oauthToken: account.accessToken, oauthTokenSecret: account.accessTokenSecret))
         let url = try #require(first.stdout.split(separator: "\n").first?.dropFirst(4)).description
         let expected = try signer.steps(method: "GET", url: url, timestamp: "1318622958", nonce: "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg")
-        for secret in [account.consumerKey, account.consumerSecret, account.accessToken, account.accessTokenSecret, expected.signature,
-                       PercentEncoding.encode(expected.signature)] {
+        for secret in [
+            account.consumerKey, account.consumerSecret, account.accessToken, account.accessTokenSecret, expected.signature,
+            PercentEncoding.encode(expected.signature),
+        ] {
             #expect(!first.stdout.contains(secret), "\(secret) printed without --show-secrets")
         }
         let shown = try await environment.run(arguments + ["--show-secrets"])
@@ -196,7 +201,8 @@ import XAPI
 
     @Test func mapPrintsTheKiamoMessagesOfSavedV2AndV1Answers() async throws {
         let environment = try CLIEnvironment.offline()
-        let v2 = try Self.file("""
+        let v2 = try Self.file(
+            """
             {"data":[{"id":"1582838593371127812","event_type":"MessageCreate","text":"Hello","sender_id":"906948460078698496",
             "dm_conversation_id":"906948460078698496-1234","created_at":"2022-10-19T14:17:15.000Z"},
             {"id":"1582838593371127813","event_type":"MessageCreate","text":"Agent reply","sender_id":"1234",
@@ -215,7 +221,8 @@ import XAPI
         #expect(message["content"] as? String == "Hello")
         #expect(json.array("skipped").first?["reason"] as? String == "sent by the account itself")
 
-        let v1 = try Self.file("""
+        let v1 = try Self.file(
+            """
             {"events":[{"type":"message_create","id":"1582838593371127812","created_timestamp":"1666189035123",
             "message_create":{"sender_id":"906948460078698496","target":{"recipient_id":"1234"},"message_data":{"text":"Hi"}}}],
             "next_cursor":"0"}

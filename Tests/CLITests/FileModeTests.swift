@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The state file (OAuth tokens in plain text), its `-wal` and `-shm`, the daily log files and
 /// `state export` files are 0600 and the folders the programs create 0700, whatever the umask the
@@ -34,8 +34,9 @@ struct FileModeTests {
             extra: ["KIAMO_TWITTER_LOG_FILES_ENABLED": "true", "KIAMO_TWITTER_LOG_FILES_FOLDER": logFolder])
 
         // X unreachable: the worker has its state open and logs, and retries the credential check.
-        let worker = try RunningProcess(name: "ingest-umask-\(umask)", executable: "/bin/sh",
-                                        arguments: Self.underUmask(umask, "kiamo-twitter-ingest"), environment: environment)
+        let worker = try RunningProcess(
+            name: "ingest-umask-\(umask)", executable: "/bin/sh",
+            arguments: Self.underUmask(umask, "kiamo-twitter-ingest"), environment: environment)
         _ = try await worker.waitForLine(containing: "cannot check account", timeout: .seconds(60))
         for file in [stateFile, stateFile + "-wal", stateFile + "-shm"] { try Self.expectMode(file, 0o600) }
         try Self.expectMode(base + "/logs", 0o700)
@@ -45,9 +46,10 @@ struct FileModeTests {
         for log in logs { try Self.expectMode(logFolder + "/" + log, 0o600) }
 
         let exportFolder = base + "/export/data"
-        let export = try RunningProcess(name: "export-umask-\(umask)", executable: "/bin/sh",
-                                        arguments: Self.underUmask(umask, "kiamo-twitter", ["state", "export", "--dir", exportFolder]),
-                                        environment: environment.merging(["KIAMO_TWITTER_LOG_FILES_ENABLED": "false"]) { $1 })
+        let export = try RunningProcess(
+            name: "export-umask-\(umask)", executable: "/bin/sh",
+            arguments: Self.underUmask(umask, "kiamo-twitter", ["state", "export", "--dir", exportFolder]),
+            environment: environment.merging(["KIAMO_TWITTER_LOG_FILES_ENABLED": "false"]) { $1 })
         #expect(try await export.waitForExit(timeout: .seconds(60)) == .exited(0), "\(export.output())")
         try Self.expectMode(base + "/export", 0o700)
         try Self.expectMode(exportFolder, 0o700)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `resources.enabled` keeps the original's resource files up to date from the state, through
 /// the debug export: `<service>.json`, `customers.json`, `conversations.json`, `cursors.json`,
@@ -14,8 +14,10 @@ struct ResourceFilesTests {
         let environment = WorkerProcess.environment(
             amqpURL: try TestBroker.url(), stateFile: try WorkerProcess.temporaryStateFile(), apiBaseURL: emulator.baseURL,
             exchange: TestBroker.uniqueName("resources"),
-            extra: ["KIAMO_TWITTER_RESOURCES_ENABLED": "true", "KIAMO_TWITTER_RESOURCES_FOLDER": folder,
-                    "KIAMO_TWITTER_SERVICE": "TwitterConnector", "KIAMO_TWITTER_POLL_INTERVAL": "1s"])
+            extra: [
+                "KIAMO_TWITTER_RESOURCES_ENABLED": "true", "KIAMO_TWITTER_RESOURCES_FOLDER": folder,
+                "KIAMO_TWITTER_SERVICE": "TwitterConnector", "KIAMO_TWITTER_POLL_INTERVAL": "1s",
+            ])
         let command = "umask 022; exec '\(PackagePaths.executable("kiamo-twitter-ingest"))'"
         let worker = try RunningProcess(name: "ingest-resources", executable: "/bin/sh", arguments: ["-c", command], environment: environment)
         let names = ["TwitterConnector.json", "customers.json", "conversations.json", "cursors.json"]

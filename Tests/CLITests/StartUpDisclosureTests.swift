@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What processes say at start about their own security: the workers warn when TLS to the broker
 /// is not verified; the emulator never prints a credential it was given.
@@ -37,11 +37,13 @@ struct StartUpDisclosureTests {
         let secretFile = folder.appendingPathComponent("client_secret").path
         try "Qzv-client-secret-from-file\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         let given = ["Qzv-consumer-key", "Qzv-consumer-secret", "Qzv-access-token", "Qzv-token-secret", "Qzv-refresh", "Qzv-client-secret-from-file"]
-        let emulator = try RunningProcess(name: "x-emulator-secrets", executable: PackagePaths.executable("x-emulator"), environment: [
-            "X_EMULATOR_PORT": "0",
-            "X_EMULATOR_CONSUMER_KEY": given[0], "X_EMULATOR_CONSUMER_SECRET": given[1], "X_EMULATOR_ACCESS_TOKEN": given[2],
-            "X_EMULATOR_ACCESS_TOKEN_SECRET": given[3], "X_EMULATOR_REFRESH_TOKEN": given[4], "X_EMULATOR_CLIENT_SECRET_FILE": secretFile,
-        ])
+        let emulator = try RunningProcess(
+            name: "x-emulator-secrets", executable: PackagePaths.executable("x-emulator"),
+            environment: [
+                "X_EMULATOR_PORT": "0",
+                "X_EMULATOR_CONSUMER_KEY": given[0], "X_EMULATOR_CONSUMER_SECRET": given[1], "X_EMULATOR_ACCESS_TOKEN": given[2],
+                "X_EMULATOR_ACCESS_TOKEN_SECRET": given[3], "X_EMULATOR_REFRESH_TOKEN": given[4], "X_EMULATOR_CLIENT_SECRET_FILE": secretFile,
+            ])
         let banner = try await emulator.waitForLine(containing: "listening on", timeout: .seconds(60))
         emulator.terminate()
         _ = try await emulator.waitForExit(timeout: .seconds(30))

@@ -1,20 +1,22 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// One state-store opener: the workers and `kiamo-twitter` tell the same bad `state.url` in the
 /// same words and with the same exit code (2, a configuration error), and a store that cannot be
 /// opened the same way too (1).
 @Suite struct StateURLFailureTests {
     static func environment(stateURL: String) throws -> [String: String] {
-        WorkerProcess.environment(amqpURL: "amqp://guest:guest@127.0.0.1:1/", stateFile: try WorkerProcess.temporaryStateFile(),
-                                  apiBaseURL: "http://127.0.0.1:1", exchange: "state-url",
-                                  extra: ["KIAMO_TWITTER_STATE_URL": stateURL, "KIAMO_TWITTER_LOG_LEVEL": "error"])
+        WorkerProcess.environment(
+            amqpURL: "amqp://guest:guest@127.0.0.1:1/", stateFile: try WorkerProcess.temporaryStateFile(),
+            apiBaseURL: "http://127.0.0.1:1", exchange: "state-url",
+            extra: ["KIAMO_TWITTER_STATE_URL": stateURL, "KIAMO_TWITTER_LOG_LEVEL": "error"])
     }
 
     static func workerLine(_ executable: String, environment: [String: String]) async throws -> (RunningProcess.Exit, String?) {
-        let process = try RunningProcess(name: executable, executable: PackagePaths.executable(executable), arguments: [],
-                                         environment: environment)
+        let process = try RunningProcess(
+            name: executable, executable: PackagePaths.executable(executable), arguments: [],
+            environment: environment)
         let exit = try await process.waitForExit(timeout: .seconds(60))
         let line = process.output().split(separator: "\n").map(String.init).first { $0.contains("state.url (KIAMO_TWITTER_STATE_URL)") }
         return (exit, line)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A password written raw in a URL with every character that ends a URL part (`/ ? # @ : %`)
 /// never reaches any output: `--check` of both workers, `kiamo-twitter test --test=00`, `status`,
@@ -29,8 +29,9 @@ struct URLPasswordRedactionTests {
 
     /// Runs `executable` to completion and returns its exit and output (standard output and error).
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (RunningProcess.Exit, String) {
-        let process = try RunningProcess(name: executable, executable: PackagePaths.executable(executable), arguments: arguments,
-                                         environment: environment)
+        let process = try RunningProcess(
+            name: executable, executable: PackagePaths.executable(executable), arguments: arguments,
+            environment: environment)
         let exit = try await process.waitForExit(timeout: .seconds(60))
         return (exit, process.output())
     }
@@ -42,14 +43,16 @@ struct URLPasswordRedactionTests {
             extra["KIAMO_TWITTER_LOG_FILES_ENABLED"] = "true"
             extra["KIAMO_TWITTER_LOG_FILES_FOLDER"] = logFolder
         }
-        return WorkerProcess.environment(amqpURL: amqpURL, stateFile: try WorkerProcess.temporaryStateFile(),
-                                         apiBaseURL: "http://127.0.0.1:1", exchange: "redaction", extra: extra)
+        return WorkerProcess.environment(
+            amqpURL: amqpURL, stateFile: try WorkerProcess.temporaryStateFile(),
+            apiBaseURL: "http://127.0.0.1:1", exchange: "redaction", extra: extra)
     }
 
     @Test(arguments: [decodable, undecodable])
     func checkAndTheVoidRunMaskTheWholeUserInformation(password: String) async throws {
-        let environment = try Self.environment(amqpURL: try Self.brokerURL(password: password),
-                                               stateURL: "sqlite://kiamo:\(password)@db.example/x.db")
+        let environment = try Self.environment(
+            amqpURL: try Self.brokerURL(password: password),
+            stateURL: "sqlite://kiamo:\(password)@db.example/x.db")
         for executable in ["kiamo-twitter-ingest", "kiamo-twitter-dispatch"] {
             let (exit, output) = try await Self.run(executable, ["--check"], environment: environment)
             #expect(exit == .exited(0), "\(executable) --check: \(output)")

@@ -1,8 +1,8 @@
 import CurlHTTP
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// What the people on call see of a running worker: its log lines, `/readyz` and `/metrics`,
 /// read from the worker executable run as its own process against the test broker and the
@@ -29,18 +29,21 @@ import TestSupport
             "KIAMO_TWITTER_HTTP_PORT": String(try LoopbackHTTPServer.unusedPort()),
             "KIAMO_TWITTER_AMQP_URL": "amqp://\(service):\(password)@127.0.0.1:\(port)/",
         ]) { _, new in new }
-        let ingest = try await WorkerProcess.start("kiamo-twitter-ingest", name: "ingest-ops", environment: environment.variables,
-                                                   readyLine: "polling as the active ingest process")
+        let ingest = try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: "ingest-ops", environment: environment.variables,
+            readyLine: "polling as the active ingest process")
         let http = try HTTPClient()
         defer { http.shutdown() }
         let base = try Self.operationsURL(of: ingest)
 
         // Start-up: each fact once.
         let startup = ingest.lines()
-        #expect(startup.filter { $0.contains("127.0.0.1:") && !$0.contains("amqp://") }.count == 1,
-                "the operations port is announced more than once:\n\(startup.joined(separator: "\n"))")
-        #expect(startup.filter { $0.lowercased().contains("connected") }.count == 1,
-                "the broker connection is announced more than once:\n\(startup.joined(separator: "\n"))")
+        #expect(
+            startup.filter { $0.contains("127.0.0.1:") && !$0.contains("amqp://") }.count == 1,
+            "the operations port is announced more than once:\n\(startup.joined(separator: "\n"))")
+        #expect(
+            startup.filter { $0.lowercased().contains("connected") }.count == 1,
+            "the broker connection is announced more than once:\n\(startup.joined(separator: "\n"))")
 
         // The broker drops the connection and refuses the next attempts (permissions gone).
         let pid = try await eventuallyValue("the worker's connection in rabbitmqctl list_connections") {
@@ -52,7 +55,8 @@ import TestSupport
         let outage = try await eventuallyValue("/readyz to show the broker failing past attempt 2") { () -> [String: Any]? in
             let body = try await http.execute(HTTPRequest(url: base + "/readyz")).bodyText
             guard let broker = (try JSONDocument(body)["checks"] as? [String: Any])?["broker"] as? [String: Any],
-                  let detail = broker["detail"] as? String, detail.contains("attempt 3") else { return nil }
+                let detail = broker["detail"] as? String, detail.contains("attempt 3")
+            else { return nil }
             return broker
         }
         let detail = outage["detail"] as? String ?? ""
@@ -68,8 +72,9 @@ import TestSupport
         #expect(told.filter { $0.contains("connection lost") }.count == 1, "the loss is told once:\n\(text)")
         #expect(told.filter { $0.contains("reconnected") }.count == 1, "the return is told once:\n\(text)")
         let attempts = told.filter { $0.contains("attempt") && $0.contains("failed") }
-        #expect(!attempts.isEmpty && attempts.allSatisfy { $0.contains("refused") },
-                "each failed attempt says why:\n\(text)")
+        #expect(
+            !attempts.isEmpty && attempts.allSatisfy { $0.contains("refused") },
+            "each failed attempt says why:\n\(text)")
         // One line per event: the loss, each failed attempt, the return; nothing else about it.
         #expect(told.count == 2 + attempts.count, "more than one line per event:\n\(text)")
         #expect(try await http.execute(HTTPRequest(url: base + "/readyz")).status == 200)
@@ -86,8 +91,9 @@ import TestSupport
             "KIAMO_TWITTER_LOG_LEVEL": "info", "KIAMO_TWITTER_HTTP_HOST": "127.0.0.1", "KIAMO_TWITTER_POLL_INTERVAL": "200ms",
             "KIAMO_TWITTER_HTTP_PORT": String(try LoopbackHTTPServer.unusedPort()),
         ]) { _, new in new }
-        let ingest = try await WorkerProcess.start("kiamo-twitter-ingest", name: "ingest-metrics", environment: environment.variables,
-                                                   readyLine: "polling as the active ingest process")
+        let ingest = try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: "ingest-metrics", environment: environment.variables,
+            readyLine: "polling as the active ingest process")
         let http = try HTTPClient()
         defer { http.shutdown() }
         let base = try Self.operationsURL(of: ingest)

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// CurlHTTP checks the server's certificate: against a local HTTPS server (`openssl s_server`, with
 /// the test broker's throw-away CA and server certificate from `scripts/test-broker`), a CA the
@@ -18,9 +18,11 @@ struct CertificateVerificationTests {
         guard let ca = ProcessInfo.processInfo.environment["KIAMO_TEST_TLS_CA"], !ca.isEmpty else { throw MissingCA() }
         let folder = (ca as NSString).deletingLastPathComponent
         let port = Int.random(in: 30_000...60_000)
-        let server = try RunningProcess(name: "openssl-s_server", executable: "/usr/bin/openssl", arguments: [
-            "s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", folder + "/server.pem", "-key", folder + "/server-key.pem",
-        ])
+        let server = try RunningProcess(
+            name: "openssl-s_server", executable: "/usr/bin/openssl",
+            arguments: [
+                "s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", folder + "/server.pem", "-key", folder + "/server-key.pem",
+            ])
         try await eventually("openssl s_server to listen on \(port)", timeout: .seconds(20), every: .milliseconds(50)) {
             let client = try TestClients.make { $0.caBundlePath = ca }
             defer { client.shutdown() }

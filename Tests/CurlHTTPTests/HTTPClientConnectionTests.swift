@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Connection reuse, concurrency, timeouts, cancellation and shutdown, against a real server on loopback.
 @Suite struct HTTPClientConnectionTests {
@@ -67,8 +67,9 @@ import TestSupport
         // The server never answers, so the 300 ms timeout ended it; the bound only tells it from the
         // client's 30 s default, with room for a loaded 2-core CI (8 s flaked).
         #expect(elapsed < .seconds(25), "the request's 300 ms timeout, not the client's 30 s default, ended it")
-        #expect(error?.description == "request to 127.0.0.1:\(server.port) did not complete within 300 ms (curl 28); "
-            + "the server is slow or not answering; retry later or raise the timeout")
+        #expect(
+            error?.description == "request to 127.0.0.1:\(server.port) did not complete within 300 ms (curl 28); "
+                + "the server is slow or not answering; retry later or raise the timeout")
         #expect(client.inFlightCount == 0)
     }
 

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What goes over the wire and comes back: methods, headers, bodies, encodings, limits, redirects.
 @Suite struct HTTPClientExchangeTests {
@@ -9,19 +9,21 @@ import TestSupport
         let recorder = RequestRecorder()
         let server = try LoopbackHTTPServer { request in
             recorder.record(request)
-            return .respond(LoopbackHTTPServer.Response(
-                status: 404,
-                headers: ["X-Rate-Limit-Remaining": "299", "Link": "<a>", "link": "<b>", "X-Empty": ""],
-                body: Data("missing".utf8)
-            ))
+            return .respond(
+                LoopbackHTTPServer.Response(
+                    status: 404,
+                    headers: ["X-Rate-Limit-Remaining": "299", "Link": "<a>", "link": "<b>", "X-Empty": ""],
+                    body: Data("missing".utf8)
+                ))
         }
         defer { server.stop() }
         let client = try TestClients.make()
         defer { client.shutdown() }
 
-        let response = try await client.execute(HTTPRequest(
-            url: server.url("/headers?x=1"), headers: ["Authorization": "Bearer t0k3n", "X-Custom": "yes", "X-Blank": ""]
-        ))
+        let response = try await client.execute(
+            HTTPRequest(
+                url: server.url("/headers?x=1"), headers: ["Authorization": "Bearer t0k3n", "X-Custom": "yes", "X-Blank": ""]
+            ))
 
         // A 404 is a response, not an error.
         #expect(response.status == 404)
@@ -54,10 +56,11 @@ import TestSupport
 
         // Binary, with NUL bytes, and large enough that curl would ask for 100-continue by default.
         let body = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-        let response = try await client.execute(HTTPRequest(
-            method: .post, url: server.url("/2/dm_conversations/with/42/messages"),
-            headers: ["Content-Type": "application/json"], body: body
-        ))
+        let response = try await client.execute(
+            HTTPRequest(
+                method: .post, url: server.url("/2/dm_conversations/with/42/messages"),
+                headers: ["Content-Type": "application/json"], body: body
+            ))
 
         #expect(response.status == 201)
         #expect(response.body == body)
@@ -79,10 +82,11 @@ import TestSupport
         defer { client.shutdown() }
 
         let text = String(repeating: "chunk ", count: 10_000)
-        let response = try await client.execute(HTTPRequest(
-            method: .post, url: server.url("/chunked-upload"),
-            headers: ["Transfer-Encoding": "chunked", "Content-Type": "text/plain"], body: Data(text.utf8)
-        ))
+        let response = try await client.execute(
+            HTTPRequest(
+                method: .post, url: server.url("/chunked-upload"),
+                headers: ["Transfer-Encoding": "chunked", "Content-Type": "text/plain"], body: Data(text.utf8)
+            ))
         #expect(response.bodyText == text)
         let sent = try #require(recorder.all.first)
         #expect(sent.headers["Transfer-Encoding"] == "chunked")
@@ -199,9 +203,10 @@ import TestSupport
         defer { client.shutdown() }
 
         for _ in 0..<2 {
-            _ = try await client.execute(HTTPRequest(
-                url: server.url("/2/users/me?access_token=QUERYSECRET"), headers: ["Authorization": "Bearer HEADERSECRET"]
-            ))
+            _ = try await client.execute(
+                HTTPRequest(
+                    url: server.url("/2/users/me?access_token=QUERYSECRET"), headers: ["Authorization": "Bearer HEADERSECRET"]
+                ))
         }
         let lines = capture.lines
         #expect(lines.contains { $0.contains("Re-using existing connection") })

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input and broken peers end in a typed error with a clear message: never a crash or a hang.
 @Suite struct HTTPClientFailureTests {
@@ -61,8 +61,9 @@ import TestSupport
             try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/2/users/me?user.fields=id"))
         }
         #expect(error == .connect(host: "127.0.0.1", port: port, curlCode: 7, message: "Connection refused"))
-        #expect(error?.description == "could not connect to 127.0.0.1:\(port): Connection refused (curl 7); "
-            + "check the API base URL and that the server runs")
+        #expect(
+            error?.description == "could not connect to 127.0.0.1:\(port): Connection refused (curl 7); "
+                + "check the API base URL and that the server runs")
     }
 
     @Test func aTLSHandshakeWithAPlainHTTPServerFailsWithTLS() async throws {

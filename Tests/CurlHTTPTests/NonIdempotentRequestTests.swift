@@ -1,8 +1,8 @@
 import CurlHTTP
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// A request that is not idempotent (POST: a DM sent) is sent at most once per `execute`.
 ///
@@ -38,7 +38,9 @@ import TestSupport
         // The safe retry stays: a GET has no effect to repeat.
         let gets = Mutex(0)
         let server = try LoopbackHTTPServer { request in
-            let n = gets.withLock { $0 += 1; return $0 }
+            let n = gets.withLock {
+                $0 += 1; return $0
+            }
             return n == 2 ? .closeWithoutReply : .respond(.text("ok"))
         }
         defer { server.stop() }

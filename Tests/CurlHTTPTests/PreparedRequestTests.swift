@@ -1,6 +1,7 @@
-@testable import CurlHTTP
 import Foundation
 import Testing
+
+@testable import CurlHTTP
 
 /// How a request becomes libcurl options, decided without a network.
 @Suite struct PreparedRequestTests {

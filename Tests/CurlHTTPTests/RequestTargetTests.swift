@@ -1,5 +1,6 @@
-@testable import CurlHTTP
 import Testing
+
+@testable import CurlHTTP
 
 /// URLs are checked with libcurl's own parser before anything is sent.
 @Suite struct RequestTargetTests {
@@ -39,7 +40,8 @@ import Testing
         }
         #expect(RequestTarget.redacted("http://exa mple.com/") == "\"http://exa\u{FFFD}mple.com/\"")
         #expect(RequestTarget.redacted(String(repeating: "a", count: 300)).count == 125)
-        #expect(RequestTarget.redactingQueries(in: "Issue another request to this URL: 'http://h/p?code=1' now")
-            == "Issue another request to this URL: 'http://h/p?…' now")
+        #expect(
+            RequestTarget.redactingQueries(in: "Issue another request to this URL: 'http://h/p?code=1' now")
+                == "Issue another request to this URL: 'http://h/p?…' now")
     }
 }

@@ -1,5 +1,6 @@
-@testable import CurlHTTP
 import Testing
+
+@testable import CurlHTTP
 
 /// Header lines as libcurl's header callback hands them over, one per call.
 @Suite struct ResponseHeaderParserTests {

@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// SIGTERM while about 5,000 commands wait in the lanes (a prefetch that holds them all, X slow):

@@ -1,8 +1,8 @@
 import AMQP
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// Every kind of bad command and bad message is dead-lettered with its reason and a `failed`
 /// report, while the good commands around it go out, and the worker keeps running.
@@ -33,19 +33,23 @@ import TestSupport
                 Case(id: "bad-content-type", body: json(#"{"to": {"id": "\#(customer)"}, "content": ["Hi"]}"#), code: "wrong_type"),
                 Case(id: "bad-recipient", body: json(#"{"to": {"id": "@jane"}, "content": "Hi"}"#), code: "invalid_recipient"),
                 Case(id: "bad-empty", body: json(#"{"to": {"id": "\#(customer)"}, "content": " \n "}"#), code: "empty_content"),
-                Case(id: "bad-too-long", body: DispatchTestRig.command(id: "bad-too-long", to: customer, text: String(repeating: "a", count: 10_001)),
-                     code: "content_too_long"),
+                Case(
+                    id: "bad-too-long", body: DispatchTestRig.command(id: "bad-too-long", to: customer, text: String(repeating: "a", count: 10_001)),
+                    code: "content_too_long"),
                 Case(id: "bad-account", body: json(#"{"to": {"id": "\#(customer)"}, "content": "Hi"}"#), code: "unknown_account", routingKey: "send.999"),
                 Case(id: "bad-mismatch", body: json(#"{"to": {"id": "\#(customer)"}, "content": "Hi", "accountId": "999"}"#), code: "account_mismatch"),
                 Case(id: "bad-utf8", body: Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]), code: "invalid_encoding"),
                 Case(id: "bad-huge", body: DispatchTestRig.command(id: "bad-huge", to: customer, text: String(repeating: "b", count: 20_000)), code: "too_large"),
-                Case(id: "bad-attempt-header", body: DispatchTestRig.command(id: "bad-attempt-header", to: customer, text: "Hi"), code: "invalid_header",
-                     headers: ["x-kiamo-attempt": "three"]),
-                Case(id: "bad-account-header", body: DispatchTestRig.command(id: "bad-account-header", to: customer, text: "Hi"), code: "invalid_header",
-                     headers: ["x-account-id": 1_000_000_001]),
+                Case(
+                    id: "bad-attempt-header", body: DispatchTestRig.command(id: "bad-attempt-header", to: customer, text: "Hi"), code: "invalid_header",
+                    headers: ["x-kiamo-attempt": "three"]),
+                Case(
+                    id: "bad-account-header", body: DispatchTestRig.command(id: "bad-account-header", to: customer, text: "Hi"), code: "invalid_header",
+                    headers: ["x-account-id": 1_000_000_001]),
                 // Straight into the queue through the default exchange: its routing key is the queue's name.
-                Case(id: "bad-routing-key", body: DispatchTestRig.command(id: "bad-routing-key", to: customer, text: "Hi"), code: "unknown_routing_key",
-                     routingKey: rig.topology.sendQueue, exchange: ""),
+                Case(
+                    id: "bad-routing-key", body: DispatchTestRig.command(id: "bad-routing-key", to: customer, text: "Hi"), code: "unknown_routing_key",
+                    routingKey: rig.topology.sendQueue, exchange: ""),
                 Case(id: "bad-no-id", body: json(#"{"to": {"id": "\#(customer)"}, "content": "Hi"}"#), code: "missing_id", messageId: .some(nil)),
                 Case(id: "bad-closed-dms", body: DispatchTestRig.command(id: "bad-closed-dms", to: closed, text: "Hi"), code: "x_rejected"),
             ]

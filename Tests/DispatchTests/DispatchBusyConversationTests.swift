@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A post whose outcome is unknown, in a conversation that moves on meanwhile: the customer writes

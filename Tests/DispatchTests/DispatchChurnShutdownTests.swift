@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A backlog meets a flapping broker connection, then SIGTERM: the lanes hold at most `prefetch`

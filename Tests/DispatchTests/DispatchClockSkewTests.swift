@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A post whose answer is lost is verified in the conversation before it is posted again: the
@@ -18,14 +18,17 @@ import XEmulator
             let command = (id: "skewed-\(skewSeconds)", recipient: customer, text: "a reply from a host \(skewSeconds) s off")
             // X stores the DM, then the connection drops before its answer.
             try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .lostAnswer, count: 1))
-            let worker = try await rig.startWorker("dispatch", [
-                "LD_PRELOAD": library, "KIAMO_CLOCK_SKEW_S": "\(skewSeconds)", "KIAMO_TWITTER_API_TIMEOUT": "2s",
-            ])
+            let worker = try await rig.startWorker(
+                "dispatch",
+                [
+                    "LD_PRELOAD": library, "KIAMO_CLOCK_SKEW_S": "\(skewSeconds)", "KIAMO_TWITTER_API_TIMEOUT": "2s",
+                ])
             try await rig.publish([command])
             try await rig.waitForEverySentReport([command], timeout: .seconds(90), workers: [worker])
             #expect(rig.emulator.stats().faultsApplied == 1)
-            #expect(rig.sent.filter { $0.text == command.text }.count == 1,
-                    "posted \(rig.sent.filter { $0.text == command.text }.count) times\n\(worker.output().suffix(3000))")
+            #expect(
+                rig.sent.filter { $0.text == command.text }.count == 1,
+                "posted \(rig.sent.filter { $0.text == command.text }.count) times\n\(worker.output().suffix(3000))")
             try await rig.expectGracefulStop(worker)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// Workers that die mid-send, and workers that race: no command is lost, no DM posted twice.

@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// The dispatch worker as its own process against the broker, the emulator and SQLite: the
 /// common path at volume, and a graceful stop.

@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// X misbehaving: server errors, answers that never come (the DM posted or not), dropped
@@ -25,10 +25,12 @@ import XEmulator
             ]
             for fault in faults { try rig.emulator.fault(fault) }
             try await rig.publish(commands)
-            let worker = try await rig.startWorker("dispatch", [
-                "KIAMO_TWITTER_API_TIMEOUT": "1s",
-                "KIAMO_TWITTER_DISPATCH_MAX_ATTEMPTS": "20",
-            ])
+            let worker = try await rig.startWorker(
+                "dispatch",
+                [
+                    "KIAMO_TWITTER_API_TIMEOUT": "1s",
+                    "KIAMO_TWITTER_DISPATCH_MAX_ATTEMPTS": "20",
+                ])
             try await rig.waitForEverySentReport(commands, timeout: .seconds(90), workers: [worker])
             // A timed-out request posts its DM 1.2 s after it began; its command is reported only
             // after a verification at least 2 s after that start, so every late DM is in by now.

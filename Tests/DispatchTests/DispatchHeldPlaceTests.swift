@@ -1,8 +1,8 @@
 import Foundation
 import KiamoTwitter
 import SharedState
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A reply keeps its place in its customer's line for as long as a live dispatch process holds
@@ -43,8 +43,9 @@ import XEmulator
             var admission = RecipientLineAdmission.waitForHead(beingPosted: true)
             let deadline = ContinuousClock.now + .seconds(60)
             while case .waitForHead = admission, ContinuousClock.now < deadline {
-                admission = try await state.admitToLine(account: account, recipient: customer, commandId: later, mayWait: true,
-                                                        fallbackTier: .seconds(1), posting: .seconds(22))
+                admission = try await state.admitToLine(
+                    account: account, recipient: customer, commandId: later, mayWait: true,
+                    fallbackTier: .seconds(1), posting: .seconds(22))
                 if case .waitForHead = admission { try await Task.sleep(for: .milliseconds(50)) }
             }
             guard case .go(let ticket) = admission else {
@@ -53,8 +54,9 @@ import XEmulator
             }
             // Admitted: everything the first process held must have been posted before it.
             let postedFirst = rig.sent.filter { $0.recipientID == customer }.map(\.text)
-            #expect(postedFirst == (slow + [held]).map(\.text),
-                    "the later reply was admitted before the held one was posted: X had \(postedFirst)")
+            #expect(
+                postedFirst == (slow + [held]).map(\.text),
+                "the later reply was admitted before the held one was posted: X had \(postedFirst)")
             try await state.leaveLine(account: account, recipient: customer, commandId: later, ticket: ticket)
 
             try await rig.waitForEverySentReport(slow + [held], workers: [worker])

@@ -1,8 +1,8 @@
 import AMQP
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// Commands built to break the worker: values far larger than any header may hold, headers that
 /// fill a whole frame. Each ends in the dead letters once, with one `failed` report, while the
@@ -24,10 +24,16 @@ import TestSupport
             let emptyContent = Data(#"{"id": "poison-headers", "to": {"id": "\#(customer)"}, "content": " "}"#.utf8)
 
             try await rig.publish([(id: "good-1", recipient: customer, text: "before the poison")])
-            try await rig.publishRaw(hugeAccount, properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent,
-                                                                             messageId: "poison-account"))
-            try await rig.publishRaw(emptyContent, properties: AMQPProperties(contentType: "application/json", headers: padding,
-                                                                              deliveryMode: .persistent, messageId: "poison-headers"))
+            try await rig.publishRaw(
+                hugeAccount,
+                properties: AMQPProperties(
+                    contentType: "application/json", deliveryMode: .persistent,
+                    messageId: "poison-account"))
+            try await rig.publishRaw(
+                emptyContent,
+                properties: AMQPProperties(
+                    contentType: "application/json", headers: padding,
+                    deliveryMode: .persistent, messageId: "poison-headers"))
             try await rig.publish([(id: "good-2", recipient: customer, text: "after the poison")])
 
             let worker = try await rig.startWorker("dispatch")

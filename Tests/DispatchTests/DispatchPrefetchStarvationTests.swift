@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// Replies that wait in the process for the head of their customer's line hold deliveries of the
@@ -18,8 +18,10 @@ import XEmulator
             // time: when the first customer's head is due, its copy waits at the back of the queue.
             let first = (id: "starved-a-0", recipient: customers[0], text: "a 0")
             let rest = (1...150).flatMap { index in
-                [(id: "starved-b-\(index)", recipient: customers[1], text: "b \(index)"),
-                 (id: "starved-a-\(index)", recipient: customers[0], text: "a \(index)")]
+                [
+                    (id: "starved-b-\(index)", recipient: customers[1], text: "b \(index)"),
+                    (id: "starved-a-\(index)", recipient: customers[0], text: "a \(index)"),
+                ]
             }
             let commands = [first] + rest
             try rig.emulator.fault(EmulatorFault(endpoint: "dm-send", kind: .status, status: 503, count: 1))

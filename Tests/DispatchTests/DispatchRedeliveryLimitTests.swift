@@ -1,8 +1,8 @@
 import AMQP
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// A command that kills the worker every time it is handled (`DispatchTestFault`: the process
 /// exits once its delivery is counted, as a crash in its handling would) is set aside after

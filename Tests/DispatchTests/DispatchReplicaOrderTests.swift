@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// Two dispatch processes share the queue, so a customer's retry copy may come back to either:

@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A copy of a reply that was already posted (its ack lost to a restart, or a copy back from a
@@ -23,8 +23,9 @@ import XEmulator
             let state = try await rig.openState()
             let account = rig.account.userId
             try await state.joinLine(account: account, recipient: customer, commandId: "settled-copy-1", posting: .seconds(60))
-            let admission = try await state.admitToLine(account: account, recipient: customer, commandId: "settled-copy-1", mayWait: false,
-                                                        fallbackTier: .seconds(1), posting: .seconds(60))
+            let admission = try await state.admitToLine(
+                account: account, recipient: customer, commandId: "settled-copy-1", mayWait: false,
+                fallbackTier: .seconds(1), posting: .seconds(60))
             guard case .go = admission else {
                 Issue.record("the parked reply was not admitted: \(admission)")
                 return

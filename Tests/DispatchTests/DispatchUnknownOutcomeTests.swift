@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// A post whose outcome is unknown (X never answered, the connection to X dropped, the worker
@@ -27,7 +27,7 @@ import XEmulator
                 try await rig.waitFor("the post under way", workers: [worker]) { rig.emulator.stats().faultsApplied == 1 }
                 // Half a second into the post the broker goes away: the post times out while it is
                 // away (the retry copy, the hand-back and the ack meet a broker that is not there).
-                try await Task.sleep(for: .milliseconds(500))  // the schedule of the fault, not a wait for an outcome
+                try await Task.sleep(for: .milliseconds(500)) // the schedule of the fault, not a wait for an outcome
                 switch disturbance {
                 case .restart:
                     try await broker.restartApp()
@@ -54,7 +54,7 @@ import XEmulator
                 let first = try await rig.startWorker("dispatch-0", ["KIAMO_TWITTER_API_TIMEOUT": "10s"])
                 try await rig.publish([command])
                 try await rig.waitFor("the post under way", workers: [first]) { rig.emulator.stats().faultsApplied == 1 }
-                try await Task.sleep(for: .seconds(1))  // the schedule of the fault
+                try await Task.sleep(for: .seconds(1)) // the schedule of the fault
                 first.killNow()
                 #expect(try await first.waitForExit() == .killed(by: SIGKILL))
                 try await broker.restartApp()

@@ -2,8 +2,8 @@ import AMQP
 import Foundation
 import KiamoTwitter
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// The PostgreSQL state store restarted (`pg_ctl restart -m fast`, which cuts every connection)
@@ -33,9 +33,10 @@ import XEmulator
                 let dispatch = try await rig.startWorker("dispatch", state)
                 let ingest = try await WorkerProcess.start(
                     "kiamo-twitter-ingest", name: "ingest",
-                    environment: rig.environment(state.merging([
-                        "KIAMO_TWITTER_POLL_INTERVAL": "200ms", "KIAMO_TWITTER_BACKFILL": "1h", "KIAMO_TWITTER_INGEST_LEASE_TTL": "3s",
-                    ]) { $1 }),
+                    environment: rig.environment(
+                        state.merging([
+                            "KIAMO_TWITTER_POLL_INTERVAL": "200ms", "KIAMO_TWITTER_BACKFILL": "1h", "KIAMO_TWITTER_INGEST_LEASE_TTL": "3s",
+                        ]) { $1 }),
                     readyLine: "polling as the active ingest process")
                 let workers = [dispatch, ingest]
                 // Customers keep writing all along (a DM every 20 ms): ingest drains the backlog,
@@ -78,8 +79,9 @@ import XEmulator
                 }
 
                 #expect(inbound.distinct.count == expected + 1)
-                #expect(inbound.count == inbound.distinct.count,
-                        "\(inbound.count - inbound.distinct.count) of \(expected) DMs published twice across the restarts")
+                #expect(
+                    inbound.count == inbound.distinct.count,
+                    "\(inbound.count - inbound.distinct.count) of \(expected) DMs published twice across the restarts")
                 rig.expectEachPostedOnce(commands)
                 #expect(Set(rig.reports.map(\.commandId)) == Set(commands.map(\.id)))
                 #expect(rig.reports.allSatisfy { $0.status == .sent }, "\(rig.reports.filter { $0.status != .sent }.prefix(5))")
@@ -87,9 +89,10 @@ import XEmulator
                 #expect(ingest.isRunning && dispatch.isRunning)
                 try await rig.expectGracefulStop(ingest)
                 try await rig.expectGracefulStop(dispatch)
-                print("after the restarts: \(expected) DMs published, \(inbound.count - inbound.distinct.count) repeats; "
-                      + "ingest logged \(ingest.output().components(separatedBy: "state store").count - 1) state errors, "
-                      + "dispatch \(dispatch.output().components(separatedBy: "state store").count - 1)")
+                print(
+                    "after the restarts: \(expected) DMs published, \(inbound.count - inbound.distinct.count) repeats; "
+                        + "ingest logged \(ingest.output().components(separatedBy: "state store").count - 1) state errors, "
+                        + "dispatch \(dispatch.output().components(separatedBy: "state store").count - 1)")
                 await inbound.stop()
             }
         }

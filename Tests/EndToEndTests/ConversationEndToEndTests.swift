@@ -119,10 +119,11 @@ import XEmulatorControl
                 let text = ConversationScript.text(customer: customer.index, round: round, turn: turn)
                 // Created "now", to the millisecond X keeps, so the test knows the Kiamo `createdAt`.
                 let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-                let id = try await stack.control.postDM(from: customer.id, text: text,
-                                                        createdAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+                let id = try await stack.control.postDM(
+                    from: customer.id, text: text,
+                    createdAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
                 posted.append(PostedDM(id: id, customer: customer, text: text, createdAtMilliseconds: milliseconds, round: round))
-                try await Task.sleep(for: Self.pauseBetweenDMs)  // customers type: DMs arrive over time
+                try await Task.sleep(for: Self.pauseBetweenDMs) // customers type: DMs arrive over time
             }
         }
         return posted
@@ -180,7 +181,8 @@ import XEmulatorControl
         // so a copy that posted on its way back would show.
         var depths: [String: UInt32] = [:]
         let topology = stack.topology
-        let queues = [topology.inboundQueue, topology.sendQueue, topology.reportsQueue, topology.sendDeadQueue, topology.inboundDeadQueue]
+        let queues =
+            [topology.inboundQueue, topology.sendQueue, topology.reportsQueue, topology.sendDeadQueue, topology.inboundDeadQueue]
             + EndToEndStack.retryDelays.map(topology.retryQueue)
         let longestTier = EndToEndStack.retryDelays.max() ?? .seconds(1)
         var reports = reports
@@ -235,8 +237,11 @@ import XEmulatorControl
         for dm in posted {
             #expect(counts[dm.id] == 1, "DM \(dm.id) (\(dm.text)) reached the agent \(counts[dm.id] ?? 0) times")
             guard let message = state.received.first(where: { $0.id == dm.id }) else { continue }
-            #expect(message == AgentState.Message(id: dm.id, createdAt: dm.createdAtSeconds, senderId: dm.customer.id,
-                                                  senderName: dm.customer.senderName, content: dm.text))
+            #expect(
+                message
+                    == AgentState.Message(
+                        id: dm.id, createdAt: dm.createdAtSeconds, senderId: dm.customer.id,
+                        senderName: dm.customer.senderName, content: dm.text))
         }
         for fields in state.fieldNames {
             #expect(fields == ["id", "createdAt", "senderId", "senderName", "content"])

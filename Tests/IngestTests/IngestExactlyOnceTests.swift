@@ -1,7 +1,7 @@
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// The ingest worker's exactly-once and latency promises under the faults of issue 18: a crash
@@ -94,7 +94,7 @@ struct IngestExactlyOnceTests {
     /// margin, and a poll reads only what is new (was: every poll re-read the whole burst, X's
     /// 300 reads per 15 minutes were spent in seconds, and a new DM waited minutes).
     @Test func afterABurstNewDMsArriveWithinAPollAndPollsReadOnlyWhatIsNew() async throws {
-        let harness = try await IngestHarness.start(rateLimits: RateLimitPolicy())   // X's windows, enforced
+        let harness = try await IngestHarness.start(rateLimits: RateLimitPolicy()) // X's windows, enforced
         let worker = try await harness.startWorker(["KIAMO_TWITTER_POLL_INTERVAL": "1s"])
         let burst = try harness.emulator.bulk(count: 2000, senders: 40)
         #expect(burst.created == 2000)

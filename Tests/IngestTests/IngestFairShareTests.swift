@@ -2,8 +2,8 @@ import Foundation
 import KiamoTwitter
 import Logging
 import SharedState
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// Several ingest processes over many accounts (each with its own credentials on the emulator):
@@ -14,8 +14,9 @@ struct IngestFairShareTests {
     /// The emulator's accounts beyond its own, each with its own OAuth 1.0a access token.
     static func accounts(_ count: Int) -> [EmulatorAccount] {
         (1...count).map { index in
-            EmulatorAccount(id: "\(700_000 + index)", username: "kiamo_\(index)", name: "Kiamo \(index)",
-                            accessToken: "\(700_000 + index)-token-\(index)", accessTokenSecret: "secret-\(index)")
+            EmulatorAccount(
+                id: "\(700_000 + index)", username: "kiamo_\(index)", name: "Kiamo \(index)",
+                accessToken: "\(700_000 + index)-token-\(index)", accessTokenSecret: "secret-\(index)")
         }
     }
 
@@ -42,26 +43,31 @@ struct IngestFairShareTests {
             let (stateURL, database) = try await backend.freshState(in: folder)
             let credentials = TestAccount()
             let file = folder.appendingPathComponent("kiamo-twitter.yaml")
-            let lines = ["accounts:"] + accounts.flatMap { account in
-                [
-                    "  - userId: \"\(account.id)\"",
-                    "    consumerKey: \(credentials.consumerKey)",
-                    "    consumerSecret: \(credentials.consumerSecret)",
-                    "    oauthToken: \(account.accessToken ?? "")",
-                    "    oauthTokenSecret: \(account.accessTokenSecret ?? "")",
-                ]
-            }
+            let lines =
+                ["accounts:"]
+                + accounts.flatMap { account in
+                    [
+                        "  - userId: \"\(account.id)\"",
+                        "    consumerKey: \(credentials.consumerKey)",
+                        "    consumerSecret: \(credentials.consumerSecret)",
+                        "    oauthToken: \(account.accessToken ?? "")",
+                        "    oauthTokenSecret: \(account.accessTokenSecret ?? "")",
+                    ]
+                }
             try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
             var environment = WorkerProcess.environment(
                 amqpURL: url, stateURL: stateURL, apiBaseURL: emulator.baseURL, exchange: exchange,
-                extra: ["KIAMO_TWITTER_POLL_INTERVAL": "500ms", "KIAMO_TWITTER_BACKFILL": "1h",
-                        "KIAMO_TWITTER_INGEST_LEASE_TTL": leaseTTL, "KIAMO_TWITTER_CONFIG": file.path,
-                        "KIAMO_TWITTER_LOG_LEVEL": "info"])
+                extra: [
+                    "KIAMO_TWITTER_POLL_INTERVAL": "500ms", "KIAMO_TWITTER_BACKFILL": "1h",
+                    "KIAMO_TWITTER_INGEST_LEASE_TTL": leaseTTL, "KIAMO_TWITTER_CONFIG": file.path,
+                    "KIAMO_TWITTER_LOG_LEVEL": "info",
+                ])
             for key in credentials.oauth1Environment.keys { environment[key] = nil }
             let store = try await openStateStore(url: stateURL, logger: Logger(label: "test.share"))
             let customer = try emulator.addUser(name: "Customer of many", username: "customer_\(UUID().uuidString.prefix(4).lowercased())")
-            return World(emulator: emulator, collector: collector, accounts: accounts, stateURL: stateURL, database: database,
-                         store: store, environment: environment, customer: customer)
+            return World(
+                emulator: emulator, collector: collector, accounts: accounts, stateURL: stateURL, database: database,
+                store: store, environment: environment, customer: customer)
         }
 
         func startWorker(_ name: String) async throws -> RunningProcess {
@@ -115,9 +121,10 @@ struct IngestFairShareTests {
 
         /// Posts one DM to every account; returns the ids.
         func postOneToEach(_ round: Int) throws -> Set<String> {
-            Set(try accounts.map { account in
-                try emulator.postDM(from: customer.id, to: account.id, text: "round \(round) to \(account.username)").id
-            })
+            Set(
+                try accounts.map { account in
+                    try emulator.postDM(from: customer.id, to: account.id, text: "round \(round) to \(account.username)").id
+                })
         }
 
         func stop() async {

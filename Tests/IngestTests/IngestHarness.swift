@@ -26,8 +26,9 @@ final class IngestHarness: Sendable {
         let exchange = TestBroker.uniqueName("ingest")
         let emulator = try await TestEmulator.start(configuration: TestEmulator.configuration(rateLimits: rateLimits))
         let collector = try await InboundCollector.start(url: url, exchange: exchange)
-        return IngestHarness(emulator: emulator, collector: collector, stateFile: try WorkerProcess.temporaryStateFile(),
-                             exchange: exchange, amqpURL: url)
+        return IngestHarness(
+            emulator: emulator, collector: collector, stateFile: try WorkerProcess.temporaryStateFile(),
+            exchange: exchange, amqpURL: url)
     }
 
     /// The worker's environment: a fast poll, an hour of backfill (so DMs posted while it starts
@@ -41,15 +42,17 @@ final class IngestHarness: Sendable {
 
     /// Starts `kiamo-twitter-ingest` and waits until it polls (or stands by, when `standby`).
     func startWorker(name: String = "ingest", _ extra: [String: String] = [:], standby: Bool = false) async throws -> RunningProcess {
-        try await WorkerProcess.start("kiamo-twitter-ingest", name: name, environment: environment(extra),
-                                      readyLine: standby ? "ingest started" : "polling as the active ingest process")
+        try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: name, environment: environment(extra),
+            readyLine: standby ? "ingest started" : "polling as the active ingest process")
     }
 
     /// `count` customers with names that test the mapping (quotes, emoji, right-to-left).
     func customers(_ count: Int) throws -> [EmulatorUser] {
         try (0..<count).map { index in
-            try emulator.addUser(name: index % 3 == 0 ? "Zoé \"Z\" \(index) 🌸" : (index % 3 == 1 ? "سارة \(index)" : "Customer \(index)"),
-                                 username: "customer\(index)_\(UUID().uuidString.prefix(4).lowercased())")
+            try emulator.addUser(
+                name: index % 3 == 0 ? "Zoé \"Z\" \(index) 🌸" : (index % 3 == 1 ? "سارة \(index)" : "Customer \(index)"),
+                username: "customer\(index)_\(UUID().uuidString.prefix(4).lowercased())")
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import KiamoTwitter
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 import XEmulator
 
 /// The ingest worker as its own OS process against the X emulator, a real RabbitMQ and SQLite.
@@ -14,9 +14,10 @@ struct IngestWorkerTests {
             let customer = customers[(offset + index) % customers.count]
             let text = "n°\(offset + index) \"quoted\"\nsecond line ✓ 👋🏽 שלום"
             let posted = try harness.emulator.postDM(from: customer.id, text: text)
-            return KiamoMessage(id: posted.id, createdAt: Int(posted.createdAt.timeIntervalSince1970.rounded(.down)), senderId: customer.id,
-                                senderName: "\(customer.name)@\(customer.username)", content: text, accountId: harness.account.userId,
-                                conversationId: posted.conversationID)
+            return KiamoMessage(
+                id: posted.id, createdAt: Int(posted.createdAt.timeIntervalSince1970.rounded(.down)), senderId: customer.id,
+                senderName: "\(customer.name)@\(customer.username)", content: text, accountId: harness.account.userId,
+                conversationId: posted.conversationID)
         }
     }
 
@@ -188,14 +189,16 @@ struct IngestWorkerTests {
 
     @Test func wrongCredentialsOrAnotherUsersIdStopTheWorkerWithOneClearLine() async throws {
         let harness = try await IngestHarness.start()
-        let wrong = try RunningProcess(name: "ingest-bad-secret", executable: PackagePaths.executable("kiamo-twitter-ingest"),
-                                       environment: harness.environment(["KIAMO_TWITTER_CONSUMER_SECRET": "not-the-secret"]))
+        let wrong = try RunningProcess(
+            name: "ingest-bad-secret", executable: PackagePaths.executable("kiamo-twitter-ingest"),
+            environment: harness.environment(["KIAMO_TWITTER_CONSUMER_SECRET": "not-the-secret"]))
         #expect(try await wrong.waitForExit(timeout: .seconds(30)) == .exited(2))
         #expect(wrong.output().contains("accounts[0]"))
         #expect(!wrong.output().contains("not-the-secret"))
 
-        let other = try RunningProcess(name: "ingest-other-user", executable: PackagePaths.executable("kiamo-twitter-ingest"),
-                                       environment: harness.environment(["KIAMO_TWITTER_USER_ID": "999999"]))
+        let other = try RunningProcess(
+            name: "ingest-other-user", executable: PackagePaths.executable("kiamo-twitter-ingest"),
+            environment: harness.environment(["KIAMO_TWITTER_USER_ID": "999999"]))
         #expect(try await other.waitForExit(timeout: .seconds(30)) == .exited(2))
         #expect(other.output().contains("KIAMO_TWITTER_USER_ID"))
         await harness.stop()
@@ -204,8 +207,9 @@ struct IngestWorkerTests {
     @Test func anUnreachableBrokerIsRetriedWithBackoffAndSaidSo() async throws {
         let harness = try await IngestHarness.start()
         let port = try LoopbackHTTPServer.unusedPort()
-        let worker = try RunningProcess(name: "ingest-no-broker", executable: PackagePaths.executable("kiamo-twitter-ingest"),
-                                        environment: harness.environment(["KIAMO_TWITTER_AMQP_URL": "amqp://guest:guest@127.0.0.1:\(port)/"]))
+        let worker = try RunningProcess(
+            name: "ingest-no-broker", executable: PackagePaths.executable("kiamo-twitter-ingest"),
+            environment: harness.environment(["KIAMO_TWITTER_AMQP_URL": "amqp://guest:guest@127.0.0.1:\(port)/"]))
         _ = try await worker.waitForLine(containing: "retrying in", timeout: .seconds(20))
         #expect(worker.isRunning)
         #expect(!worker.output().contains("guest:guest"))

@@ -17,10 +17,14 @@ import Testing
         let big = AMQPProperties(headers: headers)
         #expect(AMQPWireSize.problem(exchange: "x", routingKey: "send.1", properties: big, frameMax: 131_072)?.contains("frame_max") == true)
         #expect(AMQPWireSize.problem(exchange: "x", routingKey: "send.1", properties: big, frameMax: 1_048_576) == nil)
-        #expect(AMQPWireSize.problem(exchange: "x", routingKey: "send." + String(repeating: "9", count: 300),
-                                     properties: AMQPProperties(), frameMax: 131_072)?.contains("routing key") == true)
-        #expect(AMQPWireSize.problem(exchange: "x", routingKey: "k", properties: AMQPProperties(messageId: String(repeating: "m", count: 256)),
-                                     frameMax: 131_072)?.contains("message_id") == true)
+        #expect(
+            AMQPWireSize.problem(
+                exchange: "x", routingKey: "send." + String(repeating: "9", count: 300),
+                properties: AMQPProperties(), frameMax: 131_072)?.contains("routing key") == true)
+        #expect(
+            AMQPWireSize.problem(
+                exchange: "x", routingKey: "k", properties: AMQPProperties(messageId: String(repeating: "m", count: 256)),
+                frameMax: 131_072)?.contains("message_id") == true)
         #expect(AMQPWireSize.table(["a": .string("bc")]) == 4 + 1 + 1 + 5 + 2)
     }
 }

@@ -1,11 +1,15 @@
 import Testing
+
 @testable import KiamoTwitter
 
 /// The operator's policy lines and the placeholder check read what an operator writes.
 @Suite struct BrokerOperatorTextTests {
     @Test func policyCommandsAreWhatRabbitmqctlTakes() {
         let commands = Topology(bounds: Topology.QueueBounds(reportsMaxLength: 7, reportsMaxAge: .seconds(60))).policyCommands()
-        #expect(commands.first == #"rabbitmqctl set_policy -p '/' --apply-to queues --priority 10 'kiamo.twitter.reports' '^(kiamo\.twitter\.reports)$' '{"max-length":7,"message-ttl":60000,"overflow":"drop-head"}'"#)
+        #expect(
+            commands.first
+                == #"rabbitmqctl set_policy -p '/' --apply-to queues --priority 10 'kiamo.twitter.reports' '^(kiamo\.twitter\.reports)$' '{"max-length":7,"message-ttl":60000,"overflow":"drop-head"}'"#
+        )
         #expect(commands.count == 2)
     }
 
@@ -25,7 +29,8 @@ import Testing
     }
 
     @Test func aNodeListIsShownWithItsPasswordMasked() {
-        #expect(ConfigurationReport.maskedURL("amqp://kiamo:s3,cr@t@rmq1:5672,rmq2:5672,[::1]:5673/prod?heartbeat=5")
+        #expect(
+            ConfigurationReport.maskedURL("amqp://kiamo:s3,cr@t@rmq1:5672,rmq2:5672,[::1]:5673/prod?heartbeat=5")
                 == "amqp://****@rmq1:5672,rmq2:5672,[::1]:5673/prod?heartbeat=5")
         #expect(ConfigurationReport.maskedURL("amqps://kiamo:s3cret@rmq1,rmq2/") == "amqps://****@rmq1,rmq2/")
     }

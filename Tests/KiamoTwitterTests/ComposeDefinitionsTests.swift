@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import KiamoTwitter
 
 /// compose/ ships the topology as RabbitMQ definitions: they must be exactly what the workers
@@ -25,7 +26,9 @@ import TestSupport
             try expected.write(to: file)
         }
         let shipped = try? Data(contentsOf: file)
-        #expect(shipped == expected, "compose/rabbitmq/definitions.quorum.json differs from Topology(queueType: .quorum); regenerate it with KIAMO_WRITE_DEFINITIONS=1 swift test --filter ComposeDefinitionsTests")
+        #expect(
+            shipped == expected,
+            "compose/rabbitmq/definitions.quorum.json differs from Topology(queueType: .quorum); regenerate it with KIAMO_WRITE_DEFINITIONS=1 swift test --filter ComposeDefinitionsTests")
     }
 
     /// The users the compose broker creates at boot: one per role, with the rights the workers'

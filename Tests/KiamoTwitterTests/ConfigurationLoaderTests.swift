@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KiamoTwitter
 
 @Suite struct ConfigurationLoaderTests {
@@ -36,9 +37,11 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("amqp-url-\(UUID().uuidString)").path
         try "amqp://kiamo-ingest:change-me@rabbitmq:5672/\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for environment in [["KIAMO_TWITTER_AMQP_URL_FILE": path],
-                            ["KIAMO_TWITTER_AMQP_URL": "amqps://kiamo-ingest:change%2Dme@broker.example:5671/"],
-                            ["KIAMO_TWITTER_AMQP_URL": "amqp://kiamo-ingest:change-me@rmq1:5672,rmq2:5672,rmq3:5672/"]] {
+        for environment in [
+            ["KIAMO_TWITTER_AMQP_URL_FILE": path],
+            ["KIAMO_TWITTER_AMQP_URL": "amqps://kiamo-ingest:change%2Dme@broker.example:5671/"],
+            ["KIAMO_TWITTER_AMQP_URL": "amqp://kiamo-ingest:change-me@rmq1:5672,rmq2:5672,rmq3:5672/"],
+        ] {
             #expect {
                 try ConfigurationLoader(environment: environment).load()
             } throws: { error in
@@ -67,7 +70,8 @@ import Testing
     }
 
     @Test func fileValuesAreReadAndEnvironmentWins() throws {
-        try withFile("""
+        try withFile(
+            """
             service: my-twitter
             ingest:
               pollInterval: 30s
@@ -78,7 +82,8 @@ import Testing
               - userId: 42
                 clientId: the-client
                 refreshToken: "rt"
-            """) { path in
+            """
+        ) { path in
             let configuration = try ConfigurationLoader(environment: ["KIAMO_TWITTER_POLL_INTERVAL": "7s"]).load(file: path)
             #expect(configuration.service == "my-twitter")
             #expect(configuration.ingest.pollInterval == .seconds(7))
@@ -102,10 +107,12 @@ import Testing
     }
 
     @Test func unknownKeyNamesTheKeyTheLineAndASuggestion() throws {
-        try withFile("""
+        try withFile(
+            """
             dispatch:
               maxAtempts: 3
-            """) { path in
+            """
+        ) { path in
             let error = #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: path) }
             #expect(error?.key == "dispatch.maxAtempts")
             #expect(error?.origin == "\(path):2")

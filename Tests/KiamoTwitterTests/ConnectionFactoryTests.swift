@@ -8,7 +8,8 @@ import Testing
     @Test func theTokenURLIsUnderTheBaseURLWhateverItsTrailingSlashes() throws {
         let configuration = try ConfigurationLoader(environment: ["KIAMO_TWITTER_API_BASE_URL": "https://x.example.test:8443//"]).load()
         #expect(ConnectionFactory(configuration).oauth2TokenURL == "https://x.example.test:8443/2/oauth2/token")
-        #expect(ConnectionFactory(configuration).xAPIConfiguration(credentials: .oauth1(.init(consumerKey: "k", consumerSecret: "s", oauthToken: "t", oauthTokenSecret: "u"))).resolvedTokenURL
+        #expect(
+            ConnectionFactory(configuration).xAPIConfiguration(credentials: .oauth1(.init(consumerKey: "k", consumerSecret: "s", oauthToken: "t", oauthTokenSecret: "u"))).resolvedTokenURL
                 == "https://x.example.test:8443/2/oauth2/token")
     }
 

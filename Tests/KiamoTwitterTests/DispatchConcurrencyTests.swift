@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import KiamoTwitter
 
 @Suite struct DispatchConcurrencyTests {
@@ -36,7 +37,7 @@ import TestSupport
         let taken = lanes.next(after: "a")
         #expect(taken == 3 && lanes.hasWaiting("a"))
         #expect(lanes.promote(in: "a", where: { $0 == 1 }, puttingBack: 3) == 1)
-        #expect(lanes.promote(in: "a", where: { $0 == 9 }, puttingBack: 3) == nil)  // not waiting: nothing moves
+        #expect(lanes.promote(in: "a", where: { $0 == 9 }, puttingBack: 3) == nil) // not waiting: nothing moves
         #expect(lanes.removeAllWaiting() == [3, 2])
     }
 
@@ -45,7 +46,7 @@ import TestSupport
         _ = lanes.enqueue(1, key: "a")
         _ = lanes.enqueue(2, key: "a")
         _ = lanes.enqueue(3, key: "b")
-        #expect(lanes.next(after: "a") == 1)  // held by its drainer
+        #expect(lanes.next(after: "a") == 1) // held by its drainer
         #expect(lanes.removeAllWaiting().sorted() == [2, 3])
         #expect(lanes.next(after: "a") == nil)
         #expect(lanes.next(after: "b") == nil)
@@ -83,7 +84,9 @@ import TestSupport
             for _ in 0..<40 {
                 group.addTask {
                     try await limit.withSlot {
-                        let now = current.withLock { $0 += 1; return $0 }
+                        let now = current.withLock {
+                            $0 += 1; return $0
+                        }
                         peak.withLock { $0 = max($0, now) }
                         for _ in 0..<3 { await Task.yield() }
                         current.withLock { $0 -= 1 }

@@ -2,6 +2,7 @@ import Foundation
 import SharedState
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 @Suite struct DispatchDecisionTests {
@@ -9,8 +10,9 @@ import XAPI
     let now = Date(timeIntervalSince1970: 1_750_000_000)
 
     private func after(_ error: XAPIError, step: DispatchDecision.FailedStep? = nil, attempt: Int = 1, unresolved: Date? = nil) -> DispatchDecision.AfterFailure {
-        DispatchDecision.afterFailure(error, step: step ?? .posting(startedAt: now), attempt: attempt, unresolvedSince: unresolved, policy: policy,
-                                      minimumUnknownWait: .seconds(30), now: now, jitter: 0)
+        DispatchDecision.afterFailure(
+            error, step: step ?? .posting(startedAt: now), attempt: attempt, unresolvedSince: unresolved, policy: policy,
+            minimumUnknownWait: .seconds(30), now: now, jitter: 0)
     }
 
     // MARK: Claims
@@ -22,16 +24,19 @@ import XAPI
 
     @Test func aStaleClaimIsVerifiedFromTheEarlierOfItsClaimAndTheCarriedUnknownOutcome() {
         let claimedAt = now.addingTimeInterval(-90)
-        #expect(DispatchDecision.afterClaim(.reclaimed(previousOwner: "dead", claimedAt: claimedAt, attempt: 2), unverifiedSince: nil)
-            == .verifyThenSend(since: claimedAt))
+        #expect(
+            DispatchDecision.afterClaim(.reclaimed(previousOwner: "dead", claimedAt: claimedAt, attempt: 2), unverifiedSince: nil)
+                == .verifyThenSend(since: claimedAt))
         let earlier = now.addingTimeInterval(-200)
-        #expect(DispatchDecision.afterClaim(.reclaimed(previousOwner: "dead", claimedAt: claimedAt, attempt: 2), unverifiedSince: earlier)
-            == .verifyThenSend(since: earlier))
+        #expect(
+            DispatchDecision.afterClaim(.reclaimed(previousOwner: "dead", claimedAt: claimedAt, attempt: 2), unverifiedSince: earlier)
+                == .verifyThenSend(since: earlier))
     }
 
     @Test func aSentCommandIsAcknowledgedWithoutAPostAndALiveClaimIsParked() {
-        #expect(DispatchDecision.afterClaim(.alreadySent(dmEventId: "9", conversationId: "1-2", at: now), unverifiedSince: nil)
-            == .alreadySent(dmEventId: "9", conversationId: "1-2"))
+        #expect(
+            DispatchDecision.afterClaim(.alreadySent(dmEventId: "9", conversationId: "1-2", at: now), unverifiedSince: nil)
+                == .alreadySent(dmEventId: "9", conversationId: "1-2"))
         #expect(DispatchDecision.afterClaim(.inFlightElsewhere(owner: "other", since: now), unverifiedSince: nil) == .park)
     }
 
@@ -46,8 +51,9 @@ import XAPI
 
     @Test func shortBudgetWaitsAreWaitedAndLongOnesParkedInTheTierCoveringThem() {
         #expect(DispatchDecision.beforeSend(.now, now: now, maxInMemoryWait: .seconds(2), policy: policy) == .go)
-        #expect(DispatchDecision.beforeSend(.after(now.addingTimeInterval(1.5)), now: now, maxInMemoryWait: .seconds(2), policy: policy)
-            == .wait(.milliseconds(1500)))
+        #expect(
+            DispatchDecision.beforeSend(.after(now.addingTimeInterval(1.5)), now: now, maxInMemoryWait: .seconds(2), policy: policy)
+                == .wait(.milliseconds(1500)))
         let reset = now.addingTimeInterval(42)
         #expect(DispatchDecision.beforeSend(.after(reset), now: now, maxInMemoryWait: .seconds(2), policy: policy) == .park(tier: .seconds(60), until: reset))
         let far = now.addingTimeInterval(5000)
@@ -71,12 +77,14 @@ import XAPI
 
     @Test func aRateLimitParksUntilTheResetWithoutCountingAnAttempt() {
         let reset = now.addingTimeInterval(8)
-        #expect(after(.rateLimited(operation: .sendDM, resetAt: reset, rateLimit: nil), attempt: 3)
-            == .holdForRateLimit(tier: .seconds(10), until: reset, unverifiedSince: nil))
+        #expect(
+            after(.rateLimited(operation: .sendDM, resetAt: reset, rateLimit: nil), attempt: 3)
+                == .holdForRateLimit(tier: .seconds(10), until: reset, unverifiedSince: nil))
         // A reset beyond the largest tier goes to the largest one and comes round again.
         let far = now.addingTimeInterval(3600)
-        #expect(after(.rateLimited(operation: .sendDM, resetAt: far, rateLimit: nil))
-            == .holdForRateLimit(tier: .seconds(600), until: far, unverifiedSince: nil))
+        #expect(
+            after(.rateLimited(operation: .sendDM, resetAt: far, rateLimit: nil))
+                == .holdForRateLimit(tier: .seconds(600), until: far, unverifiedSince: nil))
     }
 
     @Test func serverErrorsRetryWithBackoffThenGiveUp() {

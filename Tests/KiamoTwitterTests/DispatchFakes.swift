@@ -1,11 +1,12 @@
 import AMQP
 import Foundation
-@testable import KiamoTwitter
 import Logging
 import SharedState
 import Synchronization
 import TestSupport
 import XAPI
+
+@testable import KiamoTwitter
 
 /// An X client for the dispatcher's tests: posts succeed with increasing event ids unless a
 /// failure was scripted, and every post is remembered, so the conversation it lists holds them.
@@ -82,8 +83,9 @@ final class FakeDMClient: XDirectMessageClient {
             state.conversationReads += 1
             if !state.readFailures.isEmpty { throw state.readFailures.removeFirst() }
             return state.posts.filter { $0.recipient == participantId }.reversed().map {
-                DMEvent(id: $0.dmEventId, text: $0.text, createdAt: $0.createdAt, senderId: account,
-                        conversationId: DMEvent.oneToOneConversationId(account, participantId))
+                DMEvent(
+                    id: $0.dmEventId, text: $0.text, createdAt: $0.createdAt, senderId: account,
+                    conversationId: DMEvent.oneToOneConversationId(account, participantId))
             }
         }
         return DMEventPage(events: events, nextToken: nil, rateLimit: nil)
@@ -158,13 +160,15 @@ struct DispatchRig {
         }
         var logger = Logger(label: "dispatch.test")
         logger.logLevel = .critical
-        let settings = DispatchSettings(retry: RetryPolicy(tiers: topology.retryDelays, maxAttempts: maxAttempts), splitLongMessages: splitLongMessages,
-                                        minimumUnknownWait: .seconds(5), maxInMemoryWait: .milliseconds(100))
+        let settings = DispatchSettings(
+            retry: RetryPolicy(tiers: topology.retryDelays, maxAttempts: maxAttempts), splitLongMessages: splitLongMessages,
+            minimumUnknownWait: .seconds(5), maxInMemoryWait: .milliseconds(100))
         var clientLogger = logger
         clientLogger.logLevel = .critical
         let metered = MeteredXClient(client, account: Self.account, state: state, logger: clientLogger)
-        dispatcher = CommandDispatcher(clients: [Self.account: metered], state: state, publisher: publisher, topology: topology,
-                                       settings: settings, owner: owner, logger: logger, now: { clock.now() }, jitter: { 0 })
+        dispatcher = CommandDispatcher(
+            clients: [Self.account: metered], state: state, publisher: publisher, topology: topology,
+            settings: settings, owner: owner, logger: logger, now: { clock.now() }, jitter: { 0 })
     }
 
     static func openStore(clock: TestClock) async throws -> any StateStore {
@@ -172,14 +176,16 @@ struct DispatchRig {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "dispatch.test.state")
         logger.logLevel = .critical
-        return try await SQLiteStateStore.open(SQLiteLocation(path: folder.appendingPathComponent("state.db").path),
-                                               options: StateStoreOptions(staleClaimAfter: .seconds(60), clock: clock), logger: logger)
+        return try await SQLiteStateStore.open(
+            SQLiteLocation(path: folder.appendingPathComponent("state.db").path),
+            options: StateStoreOptions(staleClaimAfter: .seconds(60), clock: clock), logger: logger)
     }
 
     /// A delivery of `json` with routing key `send.1234` and message id `messageId`.
     static func inbound(_ json: String, messageId: String? = "cmd-1", routingKey: String = "send.1234", headers: AMQPTable = [:]) -> SendDelivery {
-        SendDelivery(body: Data(json.utf8), properties: AMQPProperties(headers: headers, messageId: messageId),
-                       exchange: "kiamo.test", routingKey: routingKey)
+        SendDelivery(
+            body: Data(json.utf8), properties: AMQPProperties(headers: headers, messageId: messageId),
+            exchange: "kiamo.test", routingKey: routingKey)
     }
 
     /// Prepares and handles `inbound`.

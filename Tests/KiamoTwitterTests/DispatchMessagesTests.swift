@@ -2,6 +2,7 @@ import AMQP
 import Foundation
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 @Suite struct DispatchMessagesTests {
@@ -53,14 +54,16 @@ import XAPI
         #expect(retry?.attempt == 3)
         #expect(retry?.unverifiedSince == Date(timeIntervalSince1970: 1_750_000_000.123))
 
-        let cleared = messages.retry(SendDelivery(body: copy.body, properties: copy.properties, routingKey: copy.routingKey),
-                                     accountId: "1234", tier: .seconds(1), attempt: 4, unverifiedSince: nil)
+        let cleared = messages.retry(
+            SendDelivery(body: copy.body, properties: copy.properties, routingKey: copy.routingKey),
+            accountId: "1234", tier: .seconds(1), attempt: 4, unverifiedSince: nil)
         #expect(cleared.properties.headers["x-kiamo-unverified-since"] == nil)
     }
 
     @Test func aReportFollowsTheContract() throws {
-        let report = DeliveryReport(commandId: "cmd-1", status: .sent, dmEventId: "99", conversationId: "42-1234", accountId: "1234",
-                                    recipientId: "42", attempts: 1, at: Date(timeIntervalSince1970: 1_750_000_000))
+        let report = DeliveryReport(
+            commandId: "cmd-1", status: .sent, dmEventId: "99", conversationId: "42-1234", accountId: "1234",
+            recipientId: "42", attempts: 1, at: Date(timeIntervalSince1970: 1_750_000_000))
         let message = try messages.report(report, accountId: "1234", at: Date(timeIntervalSince1970: 1_750_000_000))
         #expect(message.exchange == "kiamo.twitter")
         #expect(message.routingKey == "report.1234.sent")
@@ -100,7 +103,7 @@ import XAPI
         #expect(notJSON == CommandIdentity(commandId: "m-1", accountId: nil))
         let nothing = CommandIdentity.of(body: Data([0xFF]), routingKey: "other", messageId: nil, accounts: accounts)
         #expect(nothing.commandId.hasPrefix("unidentified-"))
-        #expect(nothing.accountId == "1234")  // the only account configured
+        #expect(nothing.accountId == "1234") // the only account configured
     }
 
     // MARK: Conversation match
@@ -111,7 +114,7 @@ import XAPI
             DMEvent(id: id, text: text, createdAt: since.addingTimeInterval(offset), senderId: sender, conversationId: "42-1234")
         }
         let match = ConversationMatch(clockSkew: .seconds(2))
-        let events = [  // newest first
+        let events = [ // newest first
             event("6", "Hello", at: 30),
             event("5", "Hello", from: "42", at: 20),
             event("4", "Hello", at: 10),
@@ -120,7 +123,7 @@ import XAPI
         ]
         #expect(match.find(in: events, account: "1234", text: "Hello", since: since)?.id == "4")
         #expect(match.find(in: events, account: "1234", text: "Missing", since: since) == nil)
-        #expect(match.find(in: [event("7", "Hello", at: -1)], account: "1234", text: "Hello", since: since)?.id == "7")  // within the skew
+        #expect(match.find(in: [event("7", "Hello", at: -1)], account: "1234", text: "Hello", since: since)?.id == "7") // within the skew
         #expect(match.coversSince(events, since: since))
         #expect(!match.coversSince(Array(events.prefix(4)), since: since))
         // X stores NFC: a decomposed é matches its composed form.

@@ -3,6 +3,7 @@ import Foundation
 import SharedState
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 /// The dispatcher's path through the send ledger for each outcome, over a real SQLite state file,
@@ -121,7 +122,7 @@ import XAPI
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
         let copy = try #require(rig.retries.first)
         #expect(copy.properties.headers["x-retry-tier"] == "1m")
-        #expect(copy.properties.headers["x-kiamo-attempt"]?.intValue == 1)  // a rate limit does not count as an attempt
+        #expect(copy.properties.headers["x-kiamo-attempt"]?.intValue == 1) // a rate limit does not count as an attempt
         #expect(rig.client.posts.isEmpty)
         #expect(try await entry(rig) == .pending)
 
@@ -141,10 +142,10 @@ import XAPI
         let rig = try await DispatchRig()
         rig.client.loseAnswer(.transient(operation: .sendDM, cause: .network("operation timed out"), rateLimit: nil))
         #expect(await rig.handle(DispatchRig.inbound(command)) == .ack)
-        #expect(rig.client.posts.count == 1)  // X got it; the worker never heard
+        #expect(rig.client.posts.count == 1) // X got it; the worker never heard
         let copy = try #require(rig.retries.first)
         #expect(copy.properties.headers["x-kiamo-unverified-since"] != nil)
-        #expect(copy.properties.headers["x-retry-tier"] == "10s")  // at least the request timeout (5 s here)
+        #expect(copy.properties.headers["x-retry-tier"] == "10s") // at least the request timeout (5 s here)
 
         rig.clock.advance(seconds: 10)
         #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
@@ -159,7 +160,7 @@ import XAPI
         rig.client.fail(.transient(operation: .sendDM, cause: .network("connection reset"), rateLimit: nil))
         _ = await rig.handle(DispatchRig.inbound(command))
         let copy = try #require(rig.retries.first)
-        rig.clock.advance(seconds: 10)  // the copy's tier
+        rig.clock.advance(seconds: 10) // the copy's tier
         #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
         #expect(rig.client.conversationReads == 1)
         #expect(rig.client.posts.count == 1)
@@ -265,7 +266,7 @@ import XAPI
 
     @Test func aLongReplyIsPostedInOrderedPartsWithOneReport() async throws {
         let rig = try await DispatchRig(splitLongMessages: true)
-        let long = (0..<1800).map { "word\($0)" }.joined(separator: " ")  // 15,089 characters: two DMs
+        let long = (0..<1800).map { "word\($0)" }.joined(separator: " ") // 15,089 characters: two DMs
         let json = String(decoding: try JSONSerialization.data(withJSONObject: ["to": ["id": "42"], "content": long]), as: UTF8.self)
         #expect(await rig.handle(DispatchRig.inbound(json)) == .ack)
         #expect(rig.client.posts.count == 2)

@@ -3,9 +3,10 @@ import Foundation
 import Logging
 import SharedState
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 /// The ingest engine with a fake X and a fake publisher, on a real SQLite state file.
@@ -18,15 +19,19 @@ import XAPI
         return try await SQLiteStateStore.open(SQLiteLocation(path: path), logger: Logger(label: "test"))
     }
 
-    func engine(_ client: FakeXClient, _ state: any StateStore, _ publisher: any ConfirmedPublisher,
-                backfill: Duration = .zero, owner: String = "test-owner", pageSize: Int = 100,
-                overlap: Duration = .seconds(120), leaseTTL: Duration = .seconds(15),
-                now: @escaping @Sendable () -> Date = { Date() },
-                sweepClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) -> IngestEngine {
-        IngestEngine(account: account, client: client, state: state, publisher: publisher, topology: Topology(),
-                     settings: .init(pollInterval: .seconds(1), paginationCount: pageSize, overlap: overlap, backfill: backfill,
-                                     leaseTTL: leaseTTL, publishBatch: 7),
-                     owner: owner, logger: Logger(label: "test"), now: now, sweepClock: sweepClock)
+    func engine(
+        _ client: FakeXClient, _ state: any StateStore, _ publisher: any ConfirmedPublisher,
+        backfill: Duration = .zero, owner: String = "test-owner", pageSize: Int = 100,
+        overlap: Duration = .seconds(120), leaseTTL: Duration = .seconds(15),
+        now: @escaping @Sendable () -> Date = { Date() },
+        sweepClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) -> IngestEngine {
+        IngestEngine(
+            account: account, client: client, state: state, publisher: publisher, topology: Topology(),
+            settings: .init(
+                pollInterval: .seconds(1), paginationCount: pageSize, overlap: overlap, backfill: backfill,
+                leaseTTL: leaseTTL, publishBatch: 7),
+            owner: owner, logger: Logger(label: "test"), now: now, sweepClock: sweepClock)
     }
 
     /// A DM `secondsAgo` old from `sender`, with a snowflake id of that time.
@@ -34,8 +39,9 @@ import XAPI
         let created = Date().addingTimeInterval(-secondsAgo)
         let id = Snowflake.firstId(at: created) + sequence
         let from = sender ?? customer.id
-        return DMEvent(id: String(id), text: text ?? "message \(id)", createdAt: created, senderId: from,
-                       conversationId: DMEvent.oneToOneConversationId(account, from), participantIds: [account, from])
+        return DMEvent(
+            id: String(id), text: text ?? "message \(id)", createdAt: created, senderId: from,
+            conversationId: DMEvent.oneToOneConversationId(account, from), participantIds: [account, from])
     }
 
     /// An engine past its first poll (nothing to backfill: the cursor is now), X knowing `customer`.
@@ -56,7 +62,7 @@ import XAPI
     @Test func firstRunStartsFromNowThenPublishesNewDMsOldestFirstWithContractProperties() async throws {
         let client = FakeXClient()
         client.add(user: customer)
-        client.add([dm(60), dm(3600)])   // before the first run: not published
+        client.add([dm(60), dm(3600)]) // before the first run: not published
         let state = try await makeState()
         let publisher = RecordingPublisher()
         let engine = engine(client, state, publisher)
@@ -112,7 +118,7 @@ import XAPI
         let (client, _, publisher, engine) = try await caughtUp()
         client.add([dm(1)])
         _ = try await engine.pollOnce()
-        let late = dm(30)  // older than the cursor, visible only now
+        let late = dm(30) // older than the cursor, visible only now
         client.add([late])
         _ = try await engine.pollOnce()
         #expect(try bodies(publisher).map(\.id).last == late.id)
@@ -184,12 +190,13 @@ import XAPI
         // three polls can take longer than 4 s, and the quick poll below would be a sweep.
         let start = ContinuousClock.now
         let elapsed = Mutex(Duration.zero)
-        let engine = engine(client, state, publisher, pageSize: 10, overlap: .seconds(8),
-                            sweepClock: { start.advanced(by: elapsed.withLock { $0 }) })
+        let engine = engine(
+            client, state, publisher, pageSize: 10, overlap: .seconds(8),
+            sweepClock: { start.advanced(by: elapsed.withLock { $0 }) })
         _ = try await engine.pollOnce()
         client.add((0..<30).map { dm(0.3 - Double($0) / 1000, sequence: UInt64($0)) })
         #expect(try await engine.pollOnce().published == 30)
-        let late = dm(3)   // older than all 30, visible only now, three pages down
+        let late = dm(3) // older than all 30, visible only now, three pages down
         client.add([late])
         let quick = try await engine.pollOnce()
         #expect(!quick.sweep)
@@ -216,7 +223,7 @@ import XAPI
         _ = try await engine.pollOnce()
         let first = try #require(try await state.cursor(account: account))
         for _ in 0..<11 {
-            clock.withLock { $0 += 5 }   // 55 s of quiet polls at 5 s: under half the overlap (60 s)
+            clock.withLock { $0 += 5 } // 55 s of quiet polls at 5 s: under half the overlap (60 s)
             #expect(try await engine.pollOnce().cursor == first)
         }
         #expect(try await state.cursor(account: account) == first, "a quiet poll wrote the cursor")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 @Suite struct IngestPlannerTests {
@@ -12,8 +13,9 @@ import XAPI
     /// An event created `secondsAgo` before `now` (its id carries that time), from `sender`.
     func event(_ secondsAgo: Double, from sender: String = "906948460078698496", sequence: UInt64 = 0, type: DMEventType = .messageCreate) -> DMEvent {
         let id = Snowflake.firstId(at: now.addingTimeInterval(-secondsAgo)) + sequence
-        return DMEvent(id: String(id), eventType: type, text: "t\(secondsAgo)", createdAt: now.addingTimeInterval(-secondsAgo),
-                       senderId: sender, conversationId: nil)
+        return DMEvent(
+            id: String(id), eventType: type, text: "t\(secondsAgo)", createdAt: now.addingTimeInterval(-secondsAgo),
+            senderId: sender, conversationId: nil)
     }
 
     func id(_ event: DMEvent) -> UInt64 { Snowflake.parse(event.id) ?? 0 }
@@ -41,8 +43,8 @@ import XAPI
 
     @Test func readsBackThroughTheOverlapAndDropsWhatTheLedgerHas() {
         let cursor = id(event(60))
-        let lateVisible = event(200)   // older than the cursor, newer than cursor − (overlap + sweep interval)
-        let tooOld = event(300)        // beyond it: a previous sweep saw it
+        let lateVisible = event(200) // older than the cursor, newer than cursor − (overlap + sweep interval)
+        let tooOld = event(300) // beyond it: a previous sweep saw it
         let published = event(90)
         let plan = planner.plan(events: [lateVisible, tooOld, published], cursor: cursor, now: now, mapper: mapper) { $0 == published.id }
         #expect(plan.publish.map(\.id) == [lateVisible.id])
@@ -105,9 +107,10 @@ import XAPI
         let visible = [event(30), event(3600)]
         let plan = planner.plan(events: visible, cursor: nil, now: now, mapper: mapper) { _ in false }
         #expect(plan.publish.isEmpty)
-        #expect(plan.baseline == [visible[0].id])   // within the overlap; the older one is below the floor
+        #expect(plan.baseline == [visible[0].id]) // within the overlap; the older one is below the floor
         #expect(plan.cursor(confirmedPrefix: 0) == id(visible[0]))
-        #expect(planner.plan(events: [], cursor: nil, now: now, mapper: mapper) { _ in false }.cursor(confirmedPrefix: 0)
+        #expect(
+            planner.plan(events: [], cursor: nil, now: now, mapper: mapper) { _ in false }.cursor(confirmedPrefix: 0)
                 == Snowflake.firstId(at: now.addingTimeInterval(-120)))
     }
 
@@ -156,16 +159,25 @@ import XAPI
     let mapper = KiamoMessageMapper(accountId: "1234")
 
     @Test func buildsTheKiamoMessageWithSenderAndAttachments() {
-        let event = DMEvent(id: "1582838593371127812", text: "Hello \"you\"\nمرحبا 👋🏽", createdAt: Date(timeIntervalSince1970: 1_666_189_035.9),
-                            senderId: "906948460078698496", conversationId: "1234-906948460078698496", mediaKeys: ["3_1", "7_2"])
-        let message = mapper.buildMessageRecord(event, sender: XUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe"),
-                                                media: ["3_1": XMedia(mediaKey: "3_1", type: "photo", url: "https://pbs.twimg.com/media/a.jpg"),
-                                                        "7_2": XMedia(mediaKey: "7_2", type: "video", url: nil, previewImageURL: "https://pbs.twimg.com/p.jpg")])
-        #expect(message == KiamoMessage(id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
-                                        senderName: "Jane Doe@janedoe", content: "Hello \"you\"\nمرحبا 👋🏽", accountId: "1234",
-                                        conversationId: "1234-906948460078698496",
-                                        attachments: [KiamoAttachment(type: "photo", url: "https://pbs.twimg.com/media/a.jpg", mediaKey: "3_1"),
-                                                      KiamoAttachment(type: "video", url: "https://pbs.twimg.com/p.jpg", mediaKey: "7_2")]))
+        let event = DMEvent(
+            id: "1582838593371127812", text: "Hello \"you\"\nمرحبا 👋🏽", createdAt: Date(timeIntervalSince1970: 1_666_189_035.9),
+            senderId: "906948460078698496", conversationId: "1234-906948460078698496", mediaKeys: ["3_1", "7_2"])
+        let message = mapper.buildMessageRecord(
+            event, sender: XUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe"),
+            media: [
+                "3_1": XMedia(mediaKey: "3_1", type: "photo", url: "https://pbs.twimg.com/media/a.jpg"),
+                "7_2": XMedia(mediaKey: "7_2", type: "video", url: nil, previewImageURL: "https://pbs.twimg.com/p.jpg"),
+            ])
+        #expect(
+            message
+                == KiamoMessage(
+                    id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
+                    senderName: "Jane Doe@janedoe", content: "Hello \"you\"\nمرحبا 👋🏽", accountId: "1234",
+                    conversationId: "1234-906948460078698496",
+                    attachments: [
+                        KiamoAttachment(type: "photo", url: "https://pbs.twimg.com/media/a.jpg", mediaKey: "3_1"),
+                        KiamoAttachment(type: "video", url: "https://pbs.twimg.com/p.jpg", mediaKey: "7_2"),
+                    ]))
     }
 
     @Test func fallsBackWhenXLeavesThingsOut() {

@@ -1,11 +1,12 @@
 import Foundation
 import KiamoTwitter
 import Logging
+import OTLPTracing
 import Synchronization
 import Testing
-import OTLPTracing
 import Tracing
 import W3CTraceContext
+
 @testable import WorkerRuntime
 
 /// `logFormat: json`: one JSON object per event and line, the five keys a log shipper indexes,
@@ -30,8 +31,12 @@ struct JSONLogLineTests {
         let lines = Self.lines(format: .json) { logger in
             logger.info("dispatch started", metadata: ["accounts": "1234", "prefetch": "32"])
             logger.debug("below the level: not written")
-            logger.error("send failed", metadata: ["attempt": .stringConvertible(3), "codes": ["x_unavailable", "rate_limited"],
-                                                   "command": ["id": "cmd-1", "account": "1234"]])
+            logger.error(
+                "send failed",
+                metadata: [
+                    "attempt": .stringConvertible(3), "codes": ["x_unavailable", "rate_limited"],
+                    "command": ["id": "cmd-1", "account": "1234"],
+                ])
         }
         #expect(lines.count == 2, "\(lines)")
         let first = try Self.object(lines[0])

@@ -1,15 +1,20 @@
 import Foundation
 import Testing
+
 @testable import KiamoTwitter
 
 @Suite struct KiamoFormatTests {
     @Test func kiamoMessageEncodesStablyWithReadableURLs() throws {
-        let message = KiamoMessage(id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
-                                   senderName: "Jane Doe@janedoe", content: "Hello \"there\"\nשלום 👋", accountId: "1234",
-                                   conversationId: "1234-906948460078698496",
-                                   attachments: [KiamoAttachment(type: "photo", url: "https://pbs.twimg.com/media/x.jpg", mediaKey: "3_1")])
+        let message = KiamoMessage(
+            id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
+            senderName: "Jane Doe@janedoe", content: "Hello \"there\"\nשלום 👋", accountId: "1234",
+            conversationId: "1234-906948460078698496",
+            attachments: [KiamoAttachment(type: "photo", url: "https://pbs.twimg.com/media/x.jpg", mediaKey: "3_1")])
         let text = String(decoding: try KiamoJSON.encode(message), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"accountId":"1234","attachments":[{"mediaKey":"3_1","type":"photo","url":"https://pbs.twimg.com/media/x.jpg"}],"content":"Hello \"there\"\nשלום 👋","conversationId":"1234-906948460078698496","createdAt":1666189035,"id":"1582838593371127812","senderId""#))
+        #expect(
+            text.hasPrefix(
+                #"{"accountId":"1234","attachments":[{"mediaKey":"3_1","type":"photo","url":"https://pbs.twimg.com/media/x.jpg"}],"content":"Hello \"there\"\nשלום 👋","conversationId":"1234-906948460078698496","createdAt":1666189035,"id":"1582838593371127812","senderId""#
+            ))
         #expect(text.contains("https://pbs.twimg.com/media/x.jpg"))
         #expect(try KiamoJSON.decode(KiamoMessage.self, from: Data(text.utf8)) == message)
     }

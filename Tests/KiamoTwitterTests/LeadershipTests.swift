@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SharedState
 import Testing
+
 @testable import KiamoTwitter
 
 /// The ingest lease as the engine holds it, on a real SQLite state file.
@@ -85,7 +86,7 @@ import Testing
         let state = try await makeState()
         let holder = Leadership(state: state, account: "1", name: "ingest", owner: "a", ttl: .milliseconds(200))
         #expect(try await holder.hold())
-        try await Task.sleep(for: .milliseconds(400))   // the lapse is the scenario
+        try await Task.sleep(for: .milliseconds(400)) // the lapse is the scenario
         #expect(try await !holder.confirm())
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import SharedState
 import Synchronization
 import Testing
+
 @testable import KiamoTwitter
 
 /// One process's ingest leases kept within its fair share, on a real SQLite state file: the
@@ -111,8 +112,9 @@ import Testing
         for keeper in keepers { keeper.update(members: 3) }
         let engines = keepers.enumerated().map { index, keeper in
             (1...200).map {
-                Leadership(state: index == 2 ? counting : state, account: "\($0)", name: "ingest", owner: keeper.owner, ttl: .seconds(3_600),
-                           admission: keeper)
+                Leadership(
+                    state: index == 2 ? counting : state, account: "\($0)", name: "ingest", owner: keeper.owner, ttl: .seconds(3_600),
+                    admission: keeper)
             }
         }
         for account in 0..<67 { #expect(try await engines[0][account].hold()) }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import WorkerRuntime
 
 /// A send command's `id` (or any text from outside) holding `\r\n` cannot start a forged line, on
@@ -22,11 +23,13 @@ struct LogLineForgingTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(lines.count == 1, "one event, one line: \(lines)", sourceLocation: sourceLocation)
         for scalar in text.unicodeScalars where scalar != "\n" {
-            #expect(!(scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028),
-                    "raw control character U+\(String(scalar.value, radix: 16)) in \(text.debugDescription)", sourceLocation: sourceLocation)
+            #expect(
+                !(scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028),
+                "raw control character U+\(String(scalar.value, radix: 16)) in \(text.debugDescription)", sourceLocation: sourceLocation)
         }
-        #expect(text.contains(#"cmd-1\r\n2026-12-02T08:00:00.000Z critical kiamo.dispatch: forged\tline\x1B[2J\x7F\x85\u{2028}end"#),
-                "the escaped id is readable: \(text)", sourceLocation: sourceLocation)
+        #expect(
+            text.contains(#"cmd-1\r\n2026-12-02T08:00:00.000Z critical kiamo.dispatch: forged\tline\x1B[2J\x7F\x85\u{2028}end"#),
+            "the escaped id is readable: \(text)", sourceLocation: sourceLocation)
         #expect(text.contains(#"reason\nkey="a\rb""#), "\(text)", sourceLocation: sourceLocation)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import WorkerRuntime
 
 /// Every metric family the sources make has its `# HELP` text and its place in the README.
@@ -36,7 +36,8 @@ import WorkerRuntime
     @Test func helpGoesBeforeEachTypeLineThatLacksIt() {
         let text = "# TYPE a_total counter\na_total 1\n# HELP b said\n# TYPE b gauge\nb 2\n# TYPE c gauge\nc 3\n"
         let annotated = MetricsCatalogue.annotate(text, help: ["a_total": "As\\ counted\nhere.", "b": "other", "c": "Cs."])
-        #expect(annotated == "# HELP a_total As\\\\ counted\\nhere.\n# TYPE a_total counter\na_total 1\n# HELP b said\n# TYPE b gauge\nb 2\n"
-            + "# HELP c Cs.\n# TYPE c gauge\nc 3\n")
+        #expect(
+            annotated == "# HELP a_total As\\\\ counted\\nhere.\n# TYPE a_total counter\na_total 1\n# HELP b said\n# TYPE b gauge\nb 2\n"
+                + "# HELP c Cs.\n# TYPE c gauge\nc 3\n")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 /// Settings that used to be accepted and then did something else than they said: a sender name

@@ -49,8 +49,9 @@ import W3CTraceContext
             #expect(context.traceContext == nil, "\(bad) is no parent")
         }
         var context = ServiceContext.topLevel
-        tracer.extract(["traceparent": .string("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "tracestate": .string("UPPER=1")] as AMQPTable,
-                       into: &context, using: AMQPHeadersExtractor())
+        tracer.extract(
+            ["traceparent": .string("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "tracestate": .string("UPPER=1")] as AMQPTable,
+            into: &context, using: AMQPHeadersExtractor())
         let kept = try #require(context.traceContext, "the parent counts without its state (W3C)")
         #expect(kept.traceID.description == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(kept.traceStateHeaderValue == nil)
@@ -108,10 +109,11 @@ import W3CTraceContext
         attributes["ok"] = true
         attributes["ratio"] = 0.5
         attributes["ids"] = ["a", "b"]
-        let span = FinishedSpan(trace: TraceContext(traceID: parent.traceID, spanID: SpanID.random(), flags: .sampled, state: TraceState()),
-                                parentSpanID: parent.spanID, name: "X sendDM", kind: .client,
-                                startNanos: 1_796_000_000_000_000_001, endNanos: 1_796_000_000_500_000_000, attributes: attributes,
-                                status: SpanStatus(code: .error, message: "x_unavailable"))
+        let span = FinishedSpan(
+            trace: TraceContext(traceID: parent.traceID, spanID: SpanID.random(), flags: .sampled, state: TraceState()),
+            parentSpanID: parent.spanID, name: "X sendDM", kind: .client,
+            startNanos: 1_796_000_000_000_000_001, endNanos: 1_796_000_000_500_000_000, attributes: attributes,
+            status: SpanStatus(code: .error, message: "x_unavailable"))
         let body = try OTLPJSON.exportRequest([span], resource: [("service.name", "kiamo-twitter-dispatch")], scope: (name: "kiamo-twitter", version: "1"))
         let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
         let resourceSpans = try #require((object["resourceSpans"] as? [[String: Any]])?.first)

@@ -1,8 +1,9 @@
 import AMQP
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
+
 @testable import KiamoTwitter
 
 /// The reports and dead-letter queues are bounded by policies on a real broker: publishing past

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import KiamoTwitter
 
 /// The README's configuration reference is written from `ConfigurationKey.all`.
@@ -21,7 +22,8 @@ import TestSupport
             try readme.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        #expect(String(readme[start.upperBound..<stop.lowerBound]) == table,
-                "README.md's settings table differs from ConfigurationKey.all; rewrite it with KIAMO_WRITE_README=1 swift test --filter ReadmeReferenceTests")
+        #expect(
+            String(readme[start.upperBound..<stop.lowerBound]) == table,
+            "README.md's settings table differs from ConfigurationKey.all; rewrite it with KIAMO_WRITE_README=1 swift test --filter ReadmeReferenceTests")
     }
 }

@@ -1,8 +1,9 @@
 import AMQP
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
+
 @testable import KiamoTwitter
 
 /// Each role's broker user, with the rights `Topology.permissions(for:)` gives it (what the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KiamoTwitter
 
 @Suite struct SendCommandValidatorTests {
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func tooLongContentIsRefusedOrSplit() throws {
-        let long = Array(repeating: "word", count: 3000).joined(separator: " ")  // 14,999 characters
+        let long = Array(repeating: "word", count: 3000).joined(separator: " ") // 14,999 characters
         #expect(code(#"{"to": {"id": "1"}, "content": "\#(long)"}"#) == .contentTooLong)
         let splitting = SendCommandValidator(accountIds: ["1234"], maxBodyBytes: 65_536, splitLongMessages: true)
         let command = try validate(#"{"to": {"id": "1"}, "content": "\#(long)"}"#, validator: splitting).get()
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func cutsLongWordsAtTheLimitWithoutBreakingEmoji() {
-        let family = "👨‍👩‍👧"  // one character of five scalars
+        let family = "👨‍👩‍👧" // one character of five scalars
         let text = String(repeating: family, count: 5)
         let parts = MessageSplitter.split(text, limit: 12)
         #expect(parts.joined() == text)
@@ -131,8 +132,11 @@ import Testing
         #expect(queues["kiamo.twitter.inbound"] == ["x-dead-letter-exchange": .string("kiamo.twitter.dlx")])
         #expect(queues["kiamo.twitter.send.retry.10s"] == ["x-message-ttl": .integer(10_000), "x-dead-letter-exchange": .string("kiamo.twitter")])
         #expect(queues["kiamo.twitter.send.retry.10m"] != nil)
-        #expect(topology.bindings.contains(.init(queue: "kiamo.twitter.send.retry.1m", exchange: "kiamo.twitter.retry", routingKey: "",
-                                                 arguments: ["x-match": .string("all-with-x"), "x-retry-tier": .string("1m")])))
+        #expect(
+            topology.bindings.contains(
+                .init(
+                    queue: "kiamo.twitter.send.retry.1m", exchange: "kiamo.twitter.retry", routingKey: "",
+                    arguments: ["x-match": .string("all-with-x"), "x-retry-tier": .string("1m")])))
         #expect(WireContract.RoutingKey.report(account: "1", status: .failed) == "report.1.failed")
     }
 

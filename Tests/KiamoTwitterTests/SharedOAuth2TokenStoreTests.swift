@@ -3,6 +3,7 @@ import Logging
 import SharedState
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 /// The X client's token store on the shared state (the single flight itself is tested in
@@ -22,15 +23,17 @@ import XAPI
     }
 
     func tokens(_ state: any StateStore) -> SharedOAuth2TokenStore {
-        SharedOAuth2TokenStore(store: state, clock: state.options.clock, account: account, pollInterval: .milliseconds(5),
-                               logger: Logger(label: "test"))
+        SharedOAuth2TokenStore(
+            store: state, clock: state.options.clock, account: account, pollInterval: .milliseconds(5),
+            logger: Logger(label: "test"))
     }
 
     @Test func xHasTheStoredPairToRefreshAndItsAnswerIsStoredWholeAndReturned() async throws {
         let state = try await makeState()
         _ = try await state.seedToken(account: account, TokenPair(accessToken: "access-0", refreshToken: "refresh-0", expiresAt: .distantPast))
-        let fresh = OAuth2Token(accessToken: "access-1", refreshToken: "refresh-1", expiresAt: fromNow(7200),
-                                scope: "dm.read dm.write offline.access")
+        let fresh = OAuth2Token(
+            accessToken: "access-1", refreshToken: "refresh-1", expiresAt: fromNow(7200),
+            scope: "dm.read dm.write offline.access")
         let token = try await tokens(state).validToken(margin: .seconds(60)) { old in
             guard old.refreshToken == "refresh-0", old.accessToken == "access-0" else { throw XAPIError.refreshRejected(error: "invalid_grant", detail: nil) }
             return fresh

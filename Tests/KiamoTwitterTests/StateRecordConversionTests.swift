@@ -2,6 +2,7 @@ import Foundation
 import SharedState
 import Testing
 import XAPI
+
 @testable import KiamoTwitter
 
 /// The X client's types and the state module's own records (the two modules know nothing of each
@@ -17,7 +18,8 @@ import XAPI
 
     @Test func xapisParsedHeadersBecomeAnObservationOnlyWhenComplete() {
         let reset = Date(timeIntervalSince1970: 1_700_000_900)
-        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: 12, resetAt: reset), rejected: true)
+        #expect(
+            RateLimitObservation(RateLimitInfo(limit: 300, remaining: 12, resetAt: reset), rejected: true)
                 == RateLimitObservation(limit: 300, remaining: 12, resetAt: reset, rejected: true))
         #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset)) == nil)
         // A 200 with only the reset says nothing of the budget (it was recorded as 0 left).
@@ -27,9 +29,11 @@ import XAPI
 
     @Test func a429IsASpentWindowUntilItsResetWhateverElseXSent() {
         let reset = Date(timeIntervalSince1970: 1_700_000_900)
-        #expect(RateLimitObservation(RateLimitInfo(limit: nil, remaining: nil, resetAt: reset), rejected: true)
+        #expect(
+            RateLimitObservation(RateLimitInfo(limit: nil, remaining: nil, resetAt: reset), rejected: true)
                 == RateLimitObservation(limit: 0, remaining: 0, resetAt: reset, rejected: true))
-        #expect(RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset), rejected: true)
+        #expect(
+            RateLimitObservation(RateLimitInfo(limit: 300, remaining: nil, resetAt: reset), rejected: true)
                 == RateLimitObservation(limit: 300, remaining: 0, resetAt: reset, rejected: true))
     }
 }

@@ -1,8 +1,8 @@
 import AMQP
 import Foundation
 import KiamoTwitter
-import Testing
 import TestSupport
+import Testing
 
 /// The wire contract is declared once (`WireContract`); the README's tables and the PHP connector
 /// must say the same, and the builders must write it.
@@ -34,10 +34,12 @@ import TestSupport
 
     @Test func theReadmeNamesTheTypesAppIdsAndRoutingKeys() throws {
         let readme = try Self.readme()
-        for name in [WireContract.MessageType.message, WireContract.MessageType.report, WireContract.AppID.ingest,
-                     WireContract.RoutingKey.inbound(account: "<accountId>"), WireContract.RoutingKey.send(account: "<accountId>"),
-                     WireContract.RoutingKey.report(account: "<accountId>", status: .sent),
-                     WireContract.RoutingKey.report(account: "<accountId>", status: .failed)] {
+        for name in [
+            WireContract.MessageType.message, WireContract.MessageType.report, WireContract.AppID.ingest,
+            WireContract.RoutingKey.inbound(account: "<accountId>"), WireContract.RoutingKey.send(account: "<accountId>"),
+            WireContract.RoutingKey.report(account: "<accountId>", status: .sent),
+            WireContract.RoutingKey.report(account: "<accountId>", status: .failed),
+        ] {
             #expect(readme.contains("`\(name)`"), "README.md does not name \(name)")
         }
     }
@@ -62,8 +64,9 @@ import TestSupport
 
     @Test func ingestBuildsAKiamoMessagePerTheContract() throws {
         let builder = IngestMessages(topology: Topology(exchange: "acme"), account: "1234")
-        let message = KiamoMessage(id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
-                                   senderName: "Jane Doe@janedoe", content: "Hello", accountId: "1234", conversationId: "1234-906948460078698496")
+        let message = KiamoMessage(
+            id: "1582838593371127812", createdAt: 1_666_189_035, senderId: "906948460078698496",
+            senderName: "Jane Doe@janedoe", content: "Hello", accountId: "1234", conversationId: "1234-906948460078698496")
         let built = try builder.message(message)
         #expect(built.exchange == "acme")
         #expect(built.routingKey == "inbound.1234")

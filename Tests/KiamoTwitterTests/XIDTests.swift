@@ -1,8 +1,8 @@
 import Foundation
 import KiamoTwitter
 import SharedState
-import Testing
 import TestSupport
+import Testing
 import XIdentifiers
 
 /// X's id rule, once (`XID`), and each place that applies it agreeing at every bound: the send

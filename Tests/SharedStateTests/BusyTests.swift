@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import SharedState
 import Testing
+
+@testable import SharedState
 
 @Suite struct BusyTests {
     @Test func theBusyHandlerYieldsThenSleepsBrieflyGrowingToOneMillisecond() {

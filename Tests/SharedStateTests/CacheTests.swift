@@ -88,7 +88,7 @@ import Testing
         try await fixture.store.addToCache(account: "1", user: CachedUser(id: "2", name: "B", username: "b"), at: start.addingTimeInterval(50))
 
         #expect(try await fixture.store.cleanCache(account: "1") == .cleaned(removed: 0))
-        fixture.clock.advance(seconds: 120)  // jane and the conversation are expired, user 2 is not
+        fixture.clock.advance(seconds: 120) // jane and the conversation are expired, user 2 is not
         #expect(try await other.cleanCache(account: "1") == .cleaned(removed: 2))
         #expect(try await fixture.store.cleanCache(account: "1") == .notDue(nextAt: start.addingTimeInterval(180)))
         let snapshot = try await fixture.store.debugSnapshot()

@@ -31,18 +31,19 @@ import Testing
         #expect(token["refreshToken"] as? String == "****")
         #expect(((account["cache"] as? [String: Any])?["users"] as? [Any])?.count == 1)
 
-        #expect(contents[1] == """
-            {
-              "1234" : [
+        #expect(
+            contents[1] == """
                 {
-                  "id" : "906948460078698496",
-                  "name" : "Jane Doe",
-                  "updatedAt" : "2023-11-14T22:13:20Z",
-                  "username" : "janedoe"
+                  "1234" : [
+                    {
+                      "id" : "906948460078698496",
+                      "name" : "Jane Doe",
+                      "updatedAt" : "2023-11-14T22:13:20Z",
+                      "username" : "janedoe"
+                    }
+                  ]
                 }
-              ]
-            }
-            """)
+                """)
         #expect(contents[3].contains("\"lastReadMessageId\" : \"1582838593371127812\""))
         #expect(contents[2].contains("\"participantId\" : \"906948460078698496\""))
 

@@ -1,7 +1,8 @@
 import Foundation
-@testable import SharedState
 import TestSupport
 import Testing
+
+@testable import SharedState
 
 @Suite struct LeaseRulesTests {
     let now = Date(timeIntervalSince1970: 5_000)
@@ -18,21 +19,28 @@ import Testing
             return
         }
         #expect(taken.owner == "a")
-        #expect(LeaseRules.acquire(lease("b", expiresIn: 0.001), account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now)
+        #expect(
+            LeaseRules.acquire(lease("b", expiresIn: 0.001), account: "1", name: "ingest", owner: "a", ttl: .seconds(10), now: now)
                 == .held(lease("b", expiresIn: 0.001)))
     }
 
     @Test func aHeldLeaseWhoseHolderIsKnownDeadIsGrantedAtOnce() {
-        guard case .grant(let taken) = LeaseRules.acquire(lease("b", expiresIn: 10), account: "1", name: "ingest", owner: "a",
-                                                          ttl: .seconds(10), now: now, holderGone: true) else {
+        guard
+            case .grant(let taken) = LeaseRules.acquire(
+                lease("b", expiresIn: 10), account: "1", name: "ingest", owner: "a",
+                ttl: .seconds(10), now: now, holderGone: true)
+        else {
             Issue.record("a dead holder's lease is free")
             return
         }
         #expect(taken.owner == "a")
         #expect(taken.acquiredAt == now)
         // Known dead says nothing about the asker's own lease: it is extended as before.
-        guard case .grant(let own) = LeaseRules.acquire(lease("a", expiresIn: 10), account: "1", name: "ingest", owner: "a",
-                                                        ttl: .seconds(10), now: now, holderGone: true) else {
+        guard
+            case .grant(let own) = LeaseRules.acquire(
+                lease("a", expiresIn: 10), account: "1", name: "ingest", owner: "a",
+                ttl: .seconds(10), now: now, holderGone: true)
+        else {
             Issue.record("the holder's own lease is extended")
             return
         }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import SharedState
 import TestSupport
 import Testing
+
+@testable import SharedState
 
 /// The live members of a role on both backends: announced with a TTL on the store's clock,
 /// renewed, withdrawn, expired.

@@ -31,19 +31,23 @@ import XEmulator
         typealias Credentials = TestEmulator.Credentials
         // As configuration seeds it: the refresh token X issued, no usable access token.
         let store = try await openStateStore(url: state, logger: StoreFixture.logger)
-        _ = try await store.seedToken(account: Credentials.accountID, TokenPair(
-            accessToken: "", refreshToken: Credentials.refreshToken, expiresAt: .distantPast
-        ))
+        _ = try await store.seedToken(
+            account: Credentials.accountID,
+            TokenPair(
+                accessToken: "", refreshToken: Credentials.refreshToken, expiresAt: .distantPast
+            ))
 
         // The probes trust a pair 300 ms after X stopped accepting it (a clock behind X's), so
         // every expiry reaches X as a 401 and goes through `token(afterRejecting:)`; the seeded
         // pair, expired from the start, goes through `validToken` in every probe's first call.
         let started = ContinuousClock.now
         let probes = try (0..<8).map { index in
-            try ProbeProcess.start("tokens-\(index)", [
-                "tokens", "--state", state, "--account", Credentials.accountID, "--base-url", emulator.baseURL,
-                "--client-id", Credentials.clientID, "--uses", "200", "--margin-ms", "-300", "--every-ms", "35",
-            ], environment: ["STATE_PROBE_CLIENT_SECRET": clientSecret])
+            try ProbeProcess.start(
+                "tokens-\(index)",
+                [
+                    "tokens", "--state", state, "--account", Credentials.accountID, "--base-url", emulator.baseURL,
+                    "--client-id", Credentials.clientID, "--uses", "200", "--margin-ms", "-300", "--every-ms", "35",
+                ], environment: ["STATE_PROBE_CLIENT_SECRET": clientSecret])
         }
         for probe in probes {
             let exit = try await probe.waitForExit(timeout: .seconds(60))
@@ -87,9 +91,10 @@ import XEmulator
         let client = OAuth2Client(
             clientId: Credentials.clientID, clientSecret: clientSecret, tokenURL: emulator.baseURL + "/2/oauth2/token", transport: http
         )
-        _ = try await client.refresh(OAuth2Token(
-            accessToken: stored.token.accessToken, refreshToken: stored.token.refreshToken, expiresAt: stored.token.expiresAt
-        ))
+        _ = try await client.refresh(
+            OAuth2Token(
+                accessToken: stored.token.accessToken, refreshToken: stored.token.refreshToken, expiresAt: stored.token.expiresAt
+            ))
     }
 
     @Test(arguments: StateBackend.allCases) func eightProcessesCreatingOneNewStateFileAtOnceAllOpenIt(backend: StateBackend) async throws {
@@ -204,13 +209,15 @@ import XEmulator
 
     @Test(arguments: StateBackend.allCases) func aSIGKILLDuringCursorCommitsLeavesACommittedCursorAndItsBatchNeverATornOne(backend: StateBackend) async throws {
         let state = try await StoreFixture.freshURL(backend, in: folder)
-        let start: Int64 = 999_999_800  // crosses from 9 to 10 digits during the first round
+        let start: Int64 = 999_999_800 // crosses from 9 to 10 digits during the first round
         let batch: Int64 = 7
         var lastCursor = start
         for round in 0..<5 {
-            let probe = try ProbeProcess.start("cursor-\(round)", [
-                "cursor", "--state", state, "--account", "1", "--start", "\(start)", "--batch", "\(batch)",
-            ])
+            let probe = try ProbeProcess.start(
+                "cursor-\(round)",
+                [
+                    "cursor", "--state", state, "--account", "1", "--start", "\(start)", "--batch", "\(batch)",
+                ])
             let commits = Int.random(in: 20...80)
             try await eventually("cursor-\(round) to commit \(commits) batches", timeout: .seconds(30), every: .milliseconds(1)) {
                 let committed = probe.lines().filter { $0.hasPrefix("committed ") }.count >= commits

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import SharedState
 import TestSupport
 import Testing
+
+@testable import SharedState
 
 /// Opening a state store: the file-level cases are SQLite's by nature (a PRAGMA stamp, a garbage
 /// or foreign file, paths); workers opening a new store at once is both backends' (SQLite's WAL

@@ -172,8 +172,8 @@ import Testing
             #expect(taken == 40)
             // One liveness session for this store, not one per caller (1263816535: PostgresLocks.owners, "KTOW").
             let sessions = try await PostgresFixture.psql(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1263816535 AND objsubid = 2 AND granted " +
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", url: fixture.url)
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1263816535 AND objsubid = 2 AND granted "
+                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", url: fixture.url)
             #expect(sessions == "1", "advisory liveness locks held: \(sessions)")
         }
     }

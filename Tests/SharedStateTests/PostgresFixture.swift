@@ -17,8 +17,10 @@ struct PostgresFixture {
 
     /// Runs `body` with a store on a fresh database (manual clock unless `systemClock`), then
     /// closes every store it opened and drops the database.
-    static func with(systemClock: Bool = false, options: (inout StateStoreOptions) -> Void = { _ in },
-                     _ body: (PostgresFixture) async throws -> Void) async throws {
+    static func with(
+        systemClock: Bool = false, options: (inout StateStoreOptions) -> Void = { _ in },
+        _ body: (PostgresFixture) async throws -> Void
+    ) async throws {
         let clock = TestClock()
         var settings = systemClock ? StateStoreOptions() : StateStoreOptions(clock: clock)
         options(&settings)

@@ -33,7 +33,8 @@ import Testing
             guard case .applied(let entry) = result else { Issue.record("expected applied, got \(result)"); return }
             #expect(entry.state == .sent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
             #expect(try await store.sendEntry(account: "1", key: "cmd") == entry)
-            #expect(try await store.claimSend(account: "1", key: "cmd", owner: "b")
+            #expect(
+                try await store.claimSend(account: "1", key: "cmd", owner: "b")
                     == .alreadySent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
             guard case .applied(let reported) = try await store.markSendReported(account: "1", key: "cmd") else { Issue.record("reported applies"); return }
             #expect(reported.reportedAt == fixture.clock.now())
@@ -41,7 +42,8 @@ import Testing
             // A stale claim is taken over, and the slow owner can no longer finish it.
             _ = try await store.claimSend(account: "1", key: "slow", owner: "a")
             fixture.clock.advance(seconds: 61)
-            #expect(try await store.claimSend(account: "1", key: "slow", owner: "b")
+            #expect(
+                try await store.claimSend(account: "1", key: "slow", owner: "b")
                     == .reclaimed(previousOwner: "a", claimedAt: fixture.clock.now().addingTimeInterval(-61), attempt: 2))
             guard case .rejected = try await store.completeSend(account: "1", key: "slow", owner: "a", dmEventId: "9", conversationId: nil) else {
                 Issue.record("the slow owner is rejected")

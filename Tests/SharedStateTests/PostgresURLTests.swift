@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct PostgresURLTests {
     @Test func aPostgresURLNamesServerLoginDatabaseAndSettings() throws {
-        let url = try StateStoreURL(parsing: "postgresql://kiamo:p%40ss/w@rd@db.example:6543/state?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=ingest&pool_size=4&statement_timeout_ms=2000")
+        let url = try StateStoreURL(
+            parsing: "postgresql://kiamo:p%40ss/w@rd@db.example:6543/state?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=ingest&pool_size=4&statement_timeout_ms=2000")
         guard case .postgres(let location) = url else { Issue.record("a PostgreSQL URL"); return }
         #expect(location.host == "db.example")
         #expect(location.port == 6543)

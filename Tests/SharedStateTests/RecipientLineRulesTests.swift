@@ -17,8 +17,9 @@ import Testing
 
         func admit(lane: String, commandId: String, now: Date, mayWait: Bool = false) -> RecipientLineAdmission {
             counter += 1
-            let decided = RecipientLineRules.admit(lines[lane] ?? [], commandId: commandId, ticket: counter, mayWait: mayWait,
-                                                   fallbackTier: fallbackTier, posting: .seconds(60), now: now, timing: timing)
+            let decided = RecipientLineRules.admit(
+                lines[lane] ?? [], commandId: commandId, ticket: counter, mayWait: mayWait,
+                fallbackTier: fallbackTier, posting: .seconds(60), now: now, timing: timing)
             lines[lane] = decided.line.isEmpty ? nil : decided.line
             return decided.admission
         }
@@ -60,7 +61,7 @@ import Testing
     @Test func laterRepliesWaitBehindAParkedOneInItsTierAndGoInOrderOnceItIsSent() throws {
         let a = try ticket(order.admit(lane: "1/9", commandId: "a", now: start))
         order.parked(lane: "1/9", commandId: "a", tier: .seconds(10), now: start)
-        order.finished(lane: "1/9", commandId: "a", ticket: a, now: start)  // parked during this handling: stays
+        order.finished(lane: "1/9", commandId: "a", ticket: a, now: start) // parked during this handling: stays
         #expect(order.admit(lane: "1/9", commandId: "b", now: start + 1, mayWait: true) == .parkBehind(tier: .seconds(10)))
         #expect(order.admit(lane: "1/9", commandId: "c", now: start + 2, mayWait: true) == .parkBehind(tier: .seconds(10)))
         // Another recipient is not held up.
@@ -78,7 +79,7 @@ import Testing
         order.finished(lane: "1/9", commandId: "b", ticket: b, now: start + 11.6)
         let c = try ticket(order.admit(lane: "1/9", commandId: "c", now: start + 11.7, mayWait: true))
         order.finished(lane: "1/9", commandId: "c", ticket: c, now: start + 11.8)
-        #expect(order.counts.lines == 1)  // x of 1/8, never finished here
+        #expect(order.counts.lines == 1) // x of 1/8, never finished here
     }
 
     @Test func aHeadBeingPostedHoldsTheRepliesBehindItInEveryProcess() throws {
@@ -104,13 +105,13 @@ import Testing
     }
 
     @Test func aReplyThatArrivedFirstGoesFirstThoughALaterOneAsksFirstAndAParkedCopyKeepsItsPlace() throws {
-        order.joined(lane: "1/9", commandId: "6", now: start)        // process A, held there a while
+        order.joined(lane: "1/9", commandId: "6", now: start) // process A, held there a while
         order.joined(lane: "1/9", commandId: "7", now: start + 0.01) // process B, asks at once
         #expect(order.admit(lane: "1/9", commandId: "7", now: start + 0.02, mayWait: true) == .waitForHead(beingPosted: true))
         // B gives up waiting and parks 7 behind 6 (never parked: the first tier).
         #expect(order.admit(lane: "1/9", commandId: "7", now: start + 10) == .parkBehind(tier: .seconds(1)))
         let six = try ticket(order.admit(lane: "1/9", commandId: "6", now: start + 10.1, mayWait: true))
-        order.joined(lane: "1/9", commandId: "7", now: start + 11)   // its copy is back: same place
+        order.joined(lane: "1/9", commandId: "7", now: start + 11) // its copy is back: same place
         #expect(order.lines["1/9"]?.map(\.commandId) == ["6", "7"])
         order.finished(lane: "1/9", commandId: "6", ticket: six, now: start + 11.1)
         _ = try ticket(order.admit(lane: "1/9", commandId: "7", now: start + 11.2, mayWait: true))
@@ -162,13 +163,13 @@ import Testing
         order.parked(lane: "1/9", commandId: "a", tier: .seconds(1), now: start)
         #expect(order.admit(lane: "1/9", commandId: "b", now: start) == .parkBehind(tier: .seconds(1)))
         let a = try ticket(order.admit(lane: "1/9", commandId: "a", now: start + 1))
-        order.finished(lane: "1/9", commandId: "a", ticket: a, now: start + 1)  // dead-lettered for good: settled
+        order.finished(lane: "1/9", commandId: "a", ticket: a, now: start + 1) // dead-lettered for good: settled
         _ = try ticket(order.admit(lane: "1/9", commandId: "b", now: start + 1.1))
     }
 
     @Test func aSettlementFromBeforeTheLastParkingLeavesTheEntryInPlace() throws {
         let first = try ticket(order.admit(lane: "1/9", commandId: "a", now: start))
-        let second = try ticket(order.admit(lane: "1/9", commandId: "a", now: start + 0.1))  // a redelivery, elsewhere
+        let second = try ticket(order.admit(lane: "1/9", commandId: "a", now: start + 0.1)) // a redelivery, elsewhere
         order.parked(lane: "1/9", commandId: "a", tier: .seconds(2), now: start + 0.2)
         order.finished(lane: "1/9", commandId: "a", ticket: first, now: start + 0.3)
         order.finished(lane: "1/9", commandId: "a", ticket: second, now: start + 0.3)

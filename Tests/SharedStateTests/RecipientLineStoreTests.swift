@@ -16,7 +16,8 @@ import Testing
         // Being posted by the first process: the second waits for it.
         #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "b", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60)) == .waitForHead(beingPosted: true))
         try await fixture.store.parkInLine(account: "1", recipient: "9", commandId: "a", tier: .seconds(10))
-        #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "b", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
+        #expect(
+            try await other.admitToLine(account: "1", recipient: "9", commandId: "b", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
                 == .parkBehind(tier: .seconds(10)))
         #expect(try await fixture.store.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a", "b"])
         // The handling that was parked since does not take a out; the later one that sends it does.
@@ -44,10 +45,14 @@ import Testing
         let other = try await fixture.reopen()
         try await fixture.store.joinLine(account: "1", recipient: "9", commandId: "6", posting: .seconds(60))
         try await other.joinLine(account: "1", recipient: "9", commandId: "7", posting: .seconds(60))
-        #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "7", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
+        #expect(
+            try await other.admitToLine(account: "1", recipient: "9", commandId: "7", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(60))
                 == .waitForHead(beingPosted: true))
-        guard case .go(let six) = try await fixture.store.admitToLine(account: "1", recipient: "9", commandId: "6", mayWait: true, fallbackTier: .seconds(1),
-                                                                         posting: .seconds(60)) else {
+        guard
+            case .go(let six) = try await fixture.store.admitToLine(
+                account: "1", recipient: "9", commandId: "6", mayWait: true, fallbackTier: .seconds(1),
+                posting: .seconds(60))
+        else {
             Issue.record("6, first in the line, goes")
             return
         }
@@ -76,8 +81,11 @@ import Testing
         #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["a", "b", "c"])
         // a was admitted and parked (its copy is in a tier, not handed back): it keeps its place;
         // the others never asked and go, in both lines, in one call.
-        guard case .go = try await fixture.store.admitToLine(account: "1", recipient: "9", commandId: "a", mayWait: true, fallbackTier: .seconds(1),
-                                                             posting: .seconds(60)) else {
+        guard
+            case .go = try await fixture.store.admitToLine(
+                account: "1", recipient: "9", commandId: "a", mayWait: true, fallbackTier: .seconds(1),
+                posting: .seconds(60))
+        else {
             Issue.record("a, first in its line, goes")
             return
         }
@@ -101,7 +109,8 @@ import Testing
         // 8 s after it arrived, past one window: still there, and only it (keeping adds no place).
         try await other.joinLine(account: "1", recipient: "9", commandId: "9", posting: .seconds(6))
         #expect(try await other.recipientLine(account: "1", recipient: "9").map(\.commandId) == ["8", "9"])
-        #expect(try await other.admitToLine(account: "1", recipient: "9", commandId: "9", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(6))
+        #expect(
+            try await other.admitToLine(account: "1", recipient: "9", commandId: "9", mayWait: true, fallbackTier: .seconds(1), posting: .seconds(6))
                 == .waitForHead(beingPosted: true))
         // Its process died: no one keeps it, and the window after the last renewal it is gone.
         fixture.clock.advance(seconds: 6.5)

@@ -13,7 +13,7 @@ import Testing
         #expect(url.contains("/\(name)?"), "the test role's URL with its database replaced, its query kept")
         try await TestPostgres.dropDatabase(named: name)
         #expect(try await !TestPostgres.databaseExists(named: name))
-        try await TestPostgres.dropDatabase(named: name)  // already gone: not an error
+        try await TestPostgres.dropDatabase(named: name) // already gone: not an error
     }
 
     @Test func theScopeDropsTheCasesDatabasesWhenItReturnsOrThrows() async throws {

@@ -91,8 +91,10 @@ import Testing
     ]
 
     static let transitions: [Transition] = {
-        func finishing(_ name: String, _ run: @escaping @Sendable (any StateStore, String) async throws -> SendTransitionResult,
-                       _ rule: @escaping @Sendable (SendEntry?, Date) -> SendLedgerRules.Decision) -> Transition {
+        func finishing(
+            _ name: String, _ run: @escaping @Sendable (any StateStore, String) async throws -> SendTransitionResult,
+            _ rule: @escaping @Sendable (SendEntry?, Date) -> SendLedgerRules.Decision
+        ) -> Transition {
             Transition(name: name, run: { .result(try await run($0, $1)) }) { current, _, now in
                 switch rule(current, now) {
                 case .unchanged(let result): (.result(result), nil)
@@ -110,8 +112,13 @@ import Testing
         return [
             Transition(name: "pending", run: { .entry(try await $0.recordPending(account: "1", key: $1)) }) { current, key, now in
                 let write = SendLedgerRules.pending(current, account: "1", key: key, now: now)
-                return (.entry(write ?? current ?? SendEntry(account: "", key: "", state: .pending, attempts: -1, revision: -1,
-                                                             createdAt: now, updatedAt: now)), write)
+                return (
+                    .entry(
+                        write ?? current
+                            ?? SendEntry(
+                                account: "", key: "", state: .pending, attempts: -1, revision: -1,
+                                createdAt: now, updatedAt: now)), write
+                )
             },
             claim("a"), claim("c"),
             finishing("posting-a", { try await $0.markSendPosting(account: "1", key: $1, owner: "a", outcomeUnknownSince: unknown) }) {

@@ -80,7 +80,8 @@ import Testing
             return
         }
         #expect(marked.unverifiedSince == startedAt)
-        #expect(SendLedgerRules.posting(posting, owner: "other", outcomeUnknownSince: startedAt, now: startedAt)
+        #expect(
+            SendLedgerRules.posting(posting, owner: "other", outcomeUnknownSince: startedAt, now: startedAt)
                 == .unchanged(.rejected(current: posting)))
         guard case .write(let released) = SendLedgerRules.release(marked, owner: "me", outcomeUnknownSince: startedAt, now: startedAt) else {
             Issue.record("the owner's release should write")
@@ -93,7 +94,8 @@ import Testing
         // Dead while posting: the stale claim's taker looks from the earlier unknown outcome.
         var earlier = marked
         earlier.unverifiedSince = now.addingTimeInterval(-60)
-        #expect(claim(earlier, owner: "next", at: now.addingTimeInterval(301)).claim
+        #expect(
+            claim(earlier, owner: "next", at: now.addingTimeInterval(301)).claim
                 == .reclaimed(previousOwner: "me", claimedAt: now.addingTimeInterval(-60), attempt: 2))
     }
 
@@ -101,7 +103,7 @@ import Testing
         var posting = entry(.inFlight(owner: "me", since: now))
         posting.unverifiedSince = now
         guard case .write(let released) = SendLedgerRules.release(posting, owner: "me", outcomeUnknownSince: nil, now: now),
-              case .write(let sent) = SendLedgerRules.complete(posting, owner: "me", dmEventId: "9", conversationId: nil, now: now)
+            case .write(let sent) = SendLedgerRules.complete(posting, owner: "me", dmEventId: "9", conversationId: nil, now: now)
         else {
             Issue.record("the owner's transitions should write")
             return

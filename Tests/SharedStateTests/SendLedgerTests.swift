@@ -15,7 +15,8 @@ import Testing
         guard case .applied(let entry) = result else { Issue.record("expected applied, got \(result)"); return }
         #expect(entry.state == .sent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
         #expect(try await store.sendEntry(account: "1", key: "cmd") == entry)
-        #expect(try await store.claimSend(account: "1", key: "cmd", owner: "b")
+        #expect(
+            try await store.claimSend(account: "1", key: "cmd", owner: "b")
                 == .alreadySent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
     }
 
@@ -41,7 +42,8 @@ import Testing
         let claimedAt = fixture.clock.now()
         _ = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "slow")
         fixture.clock.advance(seconds: 61)
-        #expect(try await fixture.store.claimSend(account: "1", key: "cmd", owner: "next")
+        #expect(
+            try await fixture.store.claimSend(account: "1", key: "cmd", owner: "next")
                 == .reclaimed(previousOwner: "slow", claimedAt: claimedAt, attempt: 2))
         let late = try await fixture.store.completeSend(account: "1", key: "cmd", owner: "slow", dmEventId: "1", conversationId: nil)
         guard case .rejected(let current) = late else { Issue.record("the slow owner must be rejected, got \(late)"); return }

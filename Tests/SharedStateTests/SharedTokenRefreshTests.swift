@@ -16,9 +16,11 @@ import Testing
     /// Stores a pair whose access token expires `in` seconds from the manual clock's now.
     @discardableResult
     private func seed(_ fixture: StoreFixture, expiringIn seconds: Double) async throws -> StoredToken {
-        try await fixture.store.seedToken(account: account, TokenPair(
-            accessToken: "access-0", refreshToken: "refresh-0", expiresAt: fixture.clock.now().addingTimeInterval(seconds)
-        ))
+        try await fixture.store.seedToken(
+            account: account,
+            TokenPair(
+                accessToken: "access-0", refreshToken: "refresh-0", expiresAt: fixture.clock.now().addingTimeInterval(seconds)
+            ))
     }
 
     @Test(arguments: StateBackend.allCases) func aValidTokenIsReturnedWithoutRefreshing(backend: StateBackend) async throws {

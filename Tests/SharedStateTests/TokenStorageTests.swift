@@ -46,7 +46,7 @@ import Testing
         #expect(!"\(stored)".contains("secretvalue"))
         let summary = TokenSummary(stored)
         #expect(summary.refreshToken == "****")
-        #expect(summary.accessToken == "****")  // "access-secretvalue" is under 20 characters
+        #expect(summary.accessToken == "****") // "access-secretvalue" is under 20 characters
         #expect(TokenSummary.mask("abcdefghijklmnopqrstuvwxyz") == "****wxyz")
     }
 }

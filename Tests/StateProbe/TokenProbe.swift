@@ -35,11 +35,12 @@ enum TokenProbe {
         defer { http.shutdown() }
         let configuration = XAPIConfiguration(
             baseURL: baseURL,
-            credentials: .oauth2(OAuth2Credentials(
-                clientId: try arguments.string("client-id"),
-                clientSecret: ProcessInfo.processInfo.environment["STATE_PROBE_CLIENT_SECRET"],
-                tokenStore: tokens
-            )),
+            credentials: .oauth2(
+                OAuth2Credentials(
+                    clientId: try arguments.string("client-id"),
+                    clientSecret: ProcessInfo.processInfo.environment["STATE_PROBE_CLIENT_SECRET"],
+                    tokenStore: tokens
+                )),
             timeout: .seconds(10),
             connectTimeout: .seconds(2),
             refreshMargin: .milliseconds(try arguments.int("margin-ms", default: 0))

@@ -23,8 +23,9 @@ public final class EmulatorProcess: Sendable {
             "--access-token", C.accessToken, "--access-token-secret", C.accessTokenSecret,
             "--client-id", C.clientID, "--refresh-token", C.refreshToken,
         ]
-        let process = try RunningProcess(name: "x-emulator", executable: PackagePaths.executable("x-emulator"),
-                                         arguments: defaults + arguments, environment: environment)
+        let process = try RunningProcess(
+            name: "x-emulator", executable: PackagePaths.executable("x-emulator"),
+            arguments: defaults + arguments, environment: environment)
         let line = try await process.waitForLine(containing: "listening on http://")
         guard let range = line.range(of: #"http://[^ ]+"#, options: .regularExpression) else {
             throw RunningProcess.ExitedEarly(name: "x-emulator", output: line)

@@ -45,8 +45,9 @@ struct HTTPWireReader {
         var headers = HTTPHeaders()
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { return .malformed }
-            headers.add(name: String(line[..<colon]),
-                        value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            headers.add(
+                name: String(line[..<colon]),
+                value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
 
         if headers["Expect"]?.lowercased() == "100-continue" {
@@ -95,7 +96,8 @@ struct HTTPWireReader {
         var body: [UInt8] = []
         while true {
             guard let sizeLine = readLine(),
-                  let size = Int(sizeLine.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+                let size = Int(sizeLine.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return nil }
             if size == 0 {
                 // Trailer fields, if any, up to the blank line.
                 while let trailer = readLine(), !trailer.isEmpty {}

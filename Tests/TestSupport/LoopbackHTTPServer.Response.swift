@@ -35,8 +35,10 @@ extension LoopbackHTTPServer {
         public var coding: Coding
 
         /// A response; by default an empty 200 with `Content-Length`.
-        public init(status: Int = 200, headers: HTTPHeaders = [:], body: Data = Data(),
-                    framing: Framing = .contentLength, coding: Coding = .identity) {
+        public init(
+            status: Int = 200, headers: HTTPHeaders = [:], body: Data = Data(),
+            framing: Framing = .contentLength, coding: Coding = .identity
+        ) {
             self.status = status
             self.headers = headers
             self.body = body

@@ -87,11 +87,13 @@ final class LoopbackHTTPServerCore: Sendable {
                 switch handler(request) {
                 case .respond(let response):
                     guard LoopbackSocket.write(connection, Self.encode(response, method: request.method, keepAlive: keepAlive)),
-                          keepAlive else { return }
+                        keepAlive
+                    else { return }
                 case .respondAfter(let delay, let response):
                     Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
                     guard LoopbackSocket.write(connection, Self.encode(response, method: request.method, keepAlive: keepAlive)),
-                          keepAlive else { return }
+                        keepAlive
+                    else { return }
                 case .neverAnswer:
                     // Hold the connection until the client gives up (or the server stops).
                     var discarded: [UInt8] = []

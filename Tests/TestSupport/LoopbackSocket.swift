@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin, blocking wrappers over the POSIX socket calls the loopback fixtures use. They run on the
@@ -16,11 +16,11 @@ enum LoopbackSocket {
     }
 
     #if canImport(Glibc)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    private static let streamType = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
+        private static let streamType = SOCK_STREAM
+        private static let sendFlags: Int32 = 0
     #endif
 
     /// A TCP socket bound to 127.0.0.1 on `port` (0 picks a free one), listening with `backlog`
@@ -31,7 +31,7 @@ enum LoopbackSocket {
         var reuse: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         #if canImport(Darwin)
-        _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &reuse, socklen_t(MemoryLayout<Int32>.size))
+            _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &reuse, socklen_t(MemoryLayout<Int32>.size))
         #endif
         var address = loopbackAddress(port: port)
         let bound = withUnsafePointer(to: &address) {
@@ -89,9 +89,9 @@ enum LoopbackSocket {
     static func accept(_ fd: Int32) -> Int32? {
         while true {
             #if canImport(Glibc)
-            let client = Glibc.accept(fd, nil, nil)
+                let client = Glibc.accept(fd, nil, nil)
             #else
-            let client = Darwin.accept(fd, nil, nil)
+                let client = Darwin.accept(fd, nil, nil)
             #endif
             if client >= 0 { return client }
             if errno == EINTR || errno == ECONNABORTED { continue }
@@ -133,9 +133,9 @@ enum LoopbackSocket {
 
     static func close(_ fd: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.close(fd)
+            _ = Glibc.close(fd)
         #else
-        _ = Darwin.close(fd)
+            _ = Darwin.close(fd)
         #endif
     }
 }

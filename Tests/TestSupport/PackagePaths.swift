@@ -5,7 +5,7 @@ public enum PackagePaths {
     /// The package root (the folder holding Package.swift).
     public static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/TestSupport/PackagePaths.swift
+        for _ in 0..<3 { url.deleteLastPathComponent() } // Tests/TestSupport/PackagePaths.swift
         return url
     }()
 

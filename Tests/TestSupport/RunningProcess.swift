@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A long-running child process a test starts, signals, and waits for: a worker, the emulator,
@@ -97,7 +98,7 @@ public final class RunningProcess: @unchecked Sendable {
     public func lines() -> [String] {
         let text = output()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines.removeLast()  // after the last "\n": empty, or an incomplete line
+        lines.removeLast() // after the last "\n": empty, or an incomplete line
         return lines
     }
 

@@ -6,7 +6,7 @@ import Foundation
 public enum StoredDeflateEncoder {
     /// `data` as a gzip member, for `Content-Encoding: gzip`.
     public static func gzip(_ data: Data) -> Data {
-        var output = Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF])  // magic, deflate, no flags, no mtime, unknown OS
+        var output = Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF]) // magic, deflate, no flags, no mtime, unknown OS
         output.append(storedBlocks(data))
         output.append(littleEndian(crc32(data)))
         output.append(littleEndian(UInt32(truncatingIfNeeded: data.count)))
@@ -15,7 +15,7 @@ public enum StoredDeflateEncoder {
 
     /// `data` as a zlib stream, which is what HTTP's `Content-Encoding: deflate` means.
     public static func zlib(_ data: Data) -> Data {
-        var output = Data([0x78, 0x01])  // deflate, 32 KiB window, no dictionary, check bits
+        var output = Data([0x78, 0x01]) // deflate, 32 KiB window, no dictionary, check bits
         output.append(storedBlocks(data))
         output.append(contentsOf: withUnsafeBytes(of: adler32(data).bigEndian, Array.init))
         return output
@@ -28,7 +28,7 @@ public enum StoredDeflateEncoder {
         repeat {
             let count = min(65_535, bytes.count - offset)
             let isLast = offset + count == bytes.count
-            output.append(isLast ? 0x01 : 0x00)  // BFINAL, BTYPE 00 (stored), aligned
+            output.append(isLast ? 0x01 : 0x00) // BFINAL, BTYPE 00 (stored), aligned
             output.append(littleEndian(UInt16(count)))
             output.append(littleEndian(~UInt16(count)))
             output.append(contentsOf: bytes[offset..<offset + count])

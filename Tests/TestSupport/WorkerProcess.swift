@@ -56,8 +56,9 @@ public enum WorkerProcess {
         confidentialClient: Bool = false,
         extra: [String: String] = [:]
     ) -> [String: String] {
-        environment(amqpURL: amqpURL, stateURL: "sqlite://" + stateFile, apiBaseURL: apiBaseURL, exchange: exchange,
-                    account: account, oauth2: oauth2, confidentialClient: confidentialClient, extra: extra)
+        environment(
+            amqpURL: amqpURL, stateURL: "sqlite://" + stateFile, apiBaseURL: apiBaseURL, exchange: exchange,
+            account: account, oauth2: oauth2, confidentialClient: confidentialClient, extra: extra)
     }
 
     /// The same on any state store: a `sqlite://` file or a `postgres://` database.

@@ -1,7 +1,8 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import XEmulator
 
 /// `x-emulator --accounts FILE`: many accounts against one X, each with its own credentials, DMs
@@ -14,7 +15,8 @@ import TestSupport
     }
 
     @Test func theExecutableServesEachAccountOfTheFileWithItsOwnCredentialsDMsAndBudget() async throws {
-        let accounts = try file("""
+        let accounts = try file(
+            """
             [{"id": "700001", "username": "kiamo_1", "accessToken": "700001-token", "accessTokenSecret": "secret-1"},
              {"id": "700002", "username": "kiamo_2", "name": "Kiamo Two", "accessToken": "700002-token", "accessTokenSecret": "secret-2"}]
             """)
@@ -28,8 +30,9 @@ import TestSupport
         try await control.postDM(from: customer.id, to: "700002", text: "to the second account")
 
         func get(_ path: String, as token: String, _ secret: String) async throws -> HTTPResponse {
-            let signer = TestOAuth1Signer(consumerKey: TestEmulator.Credentials.consumerKey, consumerSecret: TestEmulator.Credentials.consumerSecret,
-                                          token: token, tokenSecret: secret)
+            let signer = TestOAuth1Signer(
+                consumerKey: TestEmulator.Credentials.consumerKey, consumerSecret: TestEmulator.Credentials.consumerSecret,
+                token: token, tokenSecret: secret)
             let url = process.baseURL + path
             return try await http.execute(HTTPRequest(url: url, headers: ["Authorization": signer.header(method: "GET", url: url)]))
         }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import XEmulator
 
 /// Captures real emulator answers for every v2 operation of the schema, success and error, and
@@ -23,26 +24,31 @@ struct ConformanceTests {
         policy.windows[.usersMe] = [RateLimitPolicy.Window(limit: 2, seconds: 900)]
         let harness = try EmulatorHarness(rateLimits: policy)
         try harness.store.addUser(id: "42", name: "Bob", username: "bob")
-        try harness.store.postDM(from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "Hello #help @kiamo_support https://x.com",
-                                 attachments: [DMAttachment(type: "photo", url: "https://pbs.twimg.com/a.jpg", width: 10, height: 10, altText: "a")])
+        try harness.store.postDM(
+            from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "Hello #help @kiamo_support https://x.com",
+            attachments: [DMAttachment(type: "photo", url: "https://pbs.twimg.com/a.jpg", width: 10, height: 10, altText: "a")])
         try harness.store.postDM(from: EmulatorHarness.accountID, to: EmulatorHarness.customerID, text: "Hi Jane")
         let group = try harness.store.createGroup(participants: [EmulatorHarness.accountID, EmulatorHarness.customerID])
         try harness.store.postParticipantsEvent(type: "ParticipantsJoin", conversationID: group, participants: ["42"], by: EmulatorHarness.accountID)
         try harness.store.postMessage(from: "42", conversationID: group, text: "group hello", attachments: [DMAttachment(type: "video")])
-        let allFields = "dm_event.fields=id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids,entities"
+        let allFields =
+            "dm_event.fields=id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids,entities"
             + "&expansions=sender_id,attachments.media_keys,participant_ids&user.fields=id,name,username,created_at,description,location,profile_image_url,protected,public_metrics,receives_your_dm,url,verified,verified_type"
             + "&media.fields=media_key,type,url,preview_image_url,width,height,alt_text"
         let captured = try await harness.run { client -> Int in
             let token = try await client.bearer().access
             var count = 0
             func capture(_ method: String, _ target: String, _ body: String? = nil, auth: TestAuth = .oauth1, expect status: Int) async throws {
-                let reply = body.map { _ in () } == nil
+                let reply =
+                    body.map { _ in () } == nil
                     ? try await client.send(method, target, auth: auth)
                     : try await client.postJSON(target, body ?? "", auth: auth)
                 #expect(reply.status == status, "\(method) \(target): \(reply.status) \(reply.text)")
                 count += 1
-                let record: [String: Any] = ["method": method, "path": target, "status": reply.status,
-                                             "contentType": reply.header("content-type") ?? "", "body": reply.text]
+                let record: [String: Any] = [
+                    "method": method, "path": target, "status": reply.status,
+                    "contentType": reply.header("content-type") ?? "", "body": reply.text,
+                ]
                 let data = try JSONSerialization.data(withJSONObject: record)
                 try data.write(to: folder.appendingPathComponent(String(format: "%03d.json", count)))
             }
@@ -55,7 +61,7 @@ struct ConformanceTests {
             try await capture("GET", "/2/dm_events?max_results=1&pagination_token=\(next)&event_types=MessageCreate", auth: .bearer(token), expect: 200)
             try await capture("GET", "/2/dm_events?max_results=0&foo=1", expect: 400)
             try await capture("GET", "/2/dm_events", auth: .none, expect: 401)
-            try await capture("GET", "/2/dm_events?pagination_token=\(PageToken(direction: .older, anchor: 1).encoded)", expect: 200)  // empty page
+            try await capture("GET", "/2/dm_events?pagination_token=\(PageToken(direction: .older, anchor: 1).encoded)", expect: 200) // empty page
             // GET /2/dm_events/{event_id}
             try await capture("GET", "/2/dm_events/\(eventID)?\(allFields)", expect: 200)
             try await capture("GET", "/2/dm_events/1", expect: 200)

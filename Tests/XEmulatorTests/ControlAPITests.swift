@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("Control API")
@@ -23,8 +24,11 @@ struct ControlAPITests {
             #expect(try await client.postJSON("/_emulator/dms", #"{"from":"999","text":"x"}"#, auth: .none).status == 400)
 
             #expect(try await client.postJSON("/2/dm_conversations/with/\(bobID)/messages", #"{"text":"reply 1"}"#).status == 201)
-            #expect(try await client.postJSON("/1.1/direct_messages/events/new.json",
-                #"{"event":{"type":"message_create","message_create":{"target":{"recipient_id":"\#(bobID)"},"message_data":{"text":"reply 2"}}}}"#).status == 200)
+            #expect(
+                try await client.postJSON(
+                    "/1.1/direct_messages/events/new.json",
+                    #"{"event":{"type":"message_create","message_create":{"target":{"recipient_id":"\#(bobID)"},"message_data":{"text":"reply 2"}}}}"#
+                ).status == 200)
             let sent = try await client.get("/_emulator/sent?account=1234", auth: .none)
             let list = try #require(sent.json["sent"] as? [[String: Any]])
             #expect(list.compactMap { $0["text"] as? String } == ["reply 1", "reply 2"])
@@ -101,7 +105,7 @@ struct ControlAPITests {
             #expect(harness.store.user(id: EmulatorHarness.customerID) == nil)
             #expect(harness.store.user(id: EmulatorHarness.accountID) != nil)
             #expect(try await client.get("/2/users/me", auth: .bearer(token)).status == 401)
-            _ = try await client.bearer()  // the configured refresh token works again
+            _ = try await client.bearer() // the configured refresh token works again
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("v2 DM lists")
@@ -10,8 +11,9 @@ struct DMListTests {
         let harness = try EmulatorHarness(rateLimits: .off)
         let start = harness.clock.now()
         for index in 0..<1000 {
-            try harness.store.postDM(from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "m\(index)",
-                                     createdAt: start.addingTimeInterval(Double(index - 1000)))
+            try harness.store.postDM(
+                from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "m\(index)",
+                createdAt: start.addingTimeInterval(Double(index - 1000)))
         }
         try await harness.run { client in
             let token = try await client.bearer().access
@@ -73,8 +75,9 @@ struct DMListTests {
 
     @Test func expandsAttachmentsToMediaWithMediaFields() async throws {
         let harness = try EmulatorHarness()
-        try harness.store.postDM(from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "look",
-                                 attachments: [DMAttachment(type: "photo", url: "https://pbs.twimg.com/x.jpg", width: 640, height: 480)])
+        try harness.store.postDM(
+            from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "look",
+            attachments: [DMAttachment(type: "photo", url: "https://pbs.twimg.com/x.jpg", width: 640, height: 480)])
         try await harness.run { client in
             let reply = try await client.get("/2/dm_events?dm_event.fields=attachments&expansions=attachments.media_keys&media.fields=url,width,height,type")
             let event = try #require((reply.json["data"] as? [[String: Any]])?.first)

@@ -21,12 +21,15 @@ struct EmulatorHarness: Sendable {
     let emulator: XEmulator
     var store: EmulatorStore { emulator.store }
 
-    init(rateLimits: RateLimitPolicy = .x, tokenLifetime: Duration = .seconds(7200), clientSecret: String? = nil,
-         additionalAccounts: [EmulatorAccount] = []) throws {
+    init(
+        rateLimits: RateLimitPolicy = .x, tokenLifetime: Duration = .seconds(7200), clientSecret: String? = nil,
+        additionalAccounts: [EmulatorAccount] = []
+    ) throws {
         clock = ManualClock()
         let configuration = EmulatorConfiguration(
-            account: EmulatorAccount(id: Self.accountID, username: "kiamo_support", name: "Kiamo Support",
-                                     accessToken: Self.accessToken, accessTokenSecret: Self.accessTokenSecret, refreshToken: Self.refreshToken),
+            account: EmulatorAccount(
+                id: Self.accountID, username: "kiamo_support", name: "Kiamo Support",
+                accessToken: Self.accessToken, accessTokenSecret: Self.accessTokenSecret, refreshToken: Self.refreshToken),
             additionalAccounts: additionalAccounts,
             consumerKey: Self.consumerKey, consumerSecret: Self.consumerSecret,
             clientID: Self.clientID, clientSecret: clientSecret,

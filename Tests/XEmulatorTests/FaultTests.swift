@@ -1,7 +1,8 @@
 import Foundation
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
+
 @testable import XEmulator
 
 @Suite("Injected faults")
@@ -11,7 +12,7 @@ struct FaultTests {
         try harness.store.addFault(EmulatorFault(endpoint: "GET /2/dm_events", kind: .status, status: 503, count: 2))
         try harness.store.addFault(EmulatorFault(endpoint: "dm-send", kind: .status, status: 429, count: 1))
         try await harness.run { client in
-            #expect(try await client.get("/2/users/me").status == 200)  // not matched
+            #expect(try await client.get("/2/users/me").status == 200) // not matched
             let first = try await client.get("/2/dm_events")
             #expect(first.status == 503)
             #expect(first.text == #"{"title":"Service Unavailable","detail":"Service Unavailable","type":"about:blank","status":503}"#)

@@ -35,12 +35,15 @@ struct HarnessClient: Sendable {
 
     func postForm(_ target: String, _ form: [(String, String)], auth: TestAuth = .none, extraHeaders: [(String, String)] = []) async throws -> Reply {
         let body = form.map { "\(TestOAuth1Signer.encode($0.0))=\(TestOAuth1Signer.encode($0.1))" }.joined(separator: "&")
-        return try await send("POST", target, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded",
-                              auth: auth, form: form, extraHeaders: extraHeaders)
+        return try await send(
+            "POST", target, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded",
+            auth: auth, form: form, extraHeaders: extraHeaders)
     }
 
-    func send(_ method: String, _ target: String, body: Data? = nil, contentType: String? = nil, auth: TestAuth,
-              form: [(String, String)] = [], extraHeaders: [(String, String)] = []) async throws -> Reply {
+    func send(
+        _ method: String, _ target: String, body: Data? = nil, contentType: String? = nil, auth: TestAuth,
+        form: [(String, String)] = [], extraHeaders: [(String, String)] = []
+    ) async throws -> Reply {
         var headers = HTTPFields()
         switch auth {
         case .none: break

@@ -1,7 +1,8 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import XEmulator
 
 /// Over real sockets: the in-process `TestEmulator` through libcurl, and `x-emulator` as its own
@@ -24,10 +25,11 @@ struct LiveServerTests {
             #expect(read.headers["x-rate-limit-remaining"] == "299")
 
             let sendURL = emulator.baseURL + "/2/dm_conversations/with/906948460078698496/messages"
-            let send = try await http.execute(HTTPRequest(
-                method: .post, url: sendURL,
-                headers: ["Authorization": signer.header(method: "POST", url: sendURL), "Content-Type": "application/json"],
-                body: Data(#"{"text":"Hi Jane"}"#.utf8)))
+            let send = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: sendURL,
+                    headers: ["Authorization": signer.header(method: "POST", url: sendURL), "Content-Type": "application/json"],
+                    body: Data(#"{"text":"Hi Jane"}"#.utf8)))
             #expect(send.status == 201)
             #expect(emulator.sent().map(\.text) == ["Hi Jane"])
         }
@@ -45,16 +47,19 @@ struct LiveServerTests {
 
     @Test func theExecutableServesSeedsAcceptsControlCallsAndExitsZeroOnSIGTERM() async throws {
         let seed = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).json")
-        try Data(#"{"users":[{"id":"906948460078698496","name":"Jane Doe","username":"janedoe"}],"conversations":[{"with":"906948460078698496","messages":[{"text":"seeded","minutesAgo":1}]}]}"#.utf8).write(to: seed)
+        try Data(#"{"users":[{"id":"906948460078698496","name":"Jane Doe","username":"janedoe"}],"conversations":[{"with":"906948460078698496","messages":[{"text":"seeded","minutesAgo":1}]}]}"#.utf8)
+            .write(to: seed)
         defer { try? FileManager.default.removeItem(at: seed) }
         let http = try HTTPClient()
         defer { http.shutdown() }
-        let process = try await EmulatorProcess.start(arguments: ["--seed", seed.path, "--token-lifetime", "60"],
-                                                      environment: ["X_EMULATOR_RATE_LIMITS": "off", "X_EMULATOR_CLIENT_SECRET": "env-secret"])
+        let process = try await EmulatorProcess.start(
+            arguments: ["--seed", seed.path, "--token-lifetime", "60"],
+            environment: ["X_EMULATOR_RATE_LIMITS": "off", "X_EMULATOR_CLIENT_SECRET": "env-secret"])
         let banner = process.process.lines().first ?? ""
         // Credentials given through options or variables are masked at start.
-        #expect(banner.contains("consumer secret ****") && banner.contains("rate limits off")
-            && banner.contains("client secret ****") && !banner.contains("env-secret"), "\(banner)")
+        #expect(
+            banner.contains("consumer secret ****") && banner.contains("rate limits off")
+                && banner.contains("client secret ****") && !banner.contains("env-secret"), "\(banner)")
         let control = EmulatorControlClient(baseURL: process.baseURL, http: http)
         #expect(await control.isHealthy())
         try await control.postDM(from: "906948460078698496", text: "posted through control")
@@ -62,10 +67,11 @@ struct LiveServerTests {
         #expect(bulk.created == 300 && bulk.senders.count == 3)
 
         let basic = Data("\(TestEmulator.Credentials.clientID):env-secret".utf8).base64EncodedString()
-        let tokenAnswer = try await http.execute(HTTPRequest(
-            method: .post, url: process.baseURL + "/2/oauth2/token",
-            headers: ["Authorization": "Basic \(basic)", "Content-Type": "application/x-www-form-urlencoded"],
-            body: Data("grant_type=refresh_token&refresh_token=\(TestEmulator.Credentials.refreshToken)".utf8)))
+        let tokenAnswer = try await http.execute(
+            HTTPRequest(
+                method: .post, url: process.baseURL + "/2/oauth2/token",
+                headers: ["Authorization": "Basic \(basic)", "Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("grant_type=refresh_token&refresh_token=\(TestEmulator.Credentials.refreshToken)".utf8)))
         #expect(tokenAnswer.status == 200)
         let tokens = try JSONSerialization.jsonObject(with: tokenAnswer.body) as? [String: Any]
         #expect(tokens?["expires_in"] as? Int == 60)

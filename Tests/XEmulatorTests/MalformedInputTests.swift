@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("Malformed input")
@@ -26,9 +27,11 @@ struct MalformedInputTests {
             }
             // Hostile query strings and paths (with a bearer token: the tests' signer would refuse to sign them).
             let token = try await client.bearer().access
-            for target in ["/2/dm_events?%zz", "/2/dm_events?max_results=%FF%FE", "/2/users/%00", "/2/dm_events?=", "/2/users?ids=,,,",
-                           "/2/dm_events?dm_event.fields=", "/2/dm_conversations/with/%E2%82%AC/dm_events", "/1.1/direct_messages/events/show.json?id=%",
-                           "//2/dm_events", "/2/dm_events/"] {
+            for target in [
+                "/2/dm_events?%zz", "/2/dm_events?max_results=%FF%FE", "/2/users/%00", "/2/dm_events?=", "/2/users?ids=,,,",
+                "/2/dm_events?dm_event.fields=", "/2/dm_conversations/with/%E2%82%AC/dm_events", "/1.1/direct_messages/events/show.json?id=%",
+                "//2/dm_events", "/2/dm_events/",
+            ] {
                 let reply = try await client.get(target, auth: .bearer(token))
                 #expect((400...499).contains(reply.status), "\(target): \(reply.status) \(reply.text)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("OAuth 1.0a verification")
@@ -25,14 +26,16 @@ struct OAuth1Tests {
             baseString: base, consumerSecret: "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw", tokenSecret: "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE")
         #expect(signature == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=")
         // The tests' own signer agrees, so the request-level tests below check the verifier against it.
-        #expect(TestOAuth1Signer.signature(
-            method: "POST", url: "https://api.twitter.com/1.1/statuses/update.json?include_entities=true",
-            parameters: Array(parameters.dropFirst()), consumerSecret: "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
-            tokenSecret: "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE") == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=")
+        #expect(
+            TestOAuth1Signer.signature(
+                method: "POST", url: "https://api.twitter.com/1.1/statuses/update.json?include_entities=true",
+                parameters: Array(parameters.dropFirst()), consumerSecret: "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+                tokenSecret: "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE") == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=")
     }
 
     @Test func parsesAHeaderWithPercentEncodedValuesAndRefusesARepeatedParameter() throws {
-        let header = try OAuth1Header.parse(#"OAuth realm="x", oauth_consumer_key="a%2Bb", oauth_nonce="n", oauth_signature="s%3D", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="t""#)
+        let header = try OAuth1Header.parse(
+            #"OAuth realm="x", oauth_consumer_key="a%2Bb", oauth_nonce="n", oauth_signature="s%3D", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="t""#)
         #expect(header.consumerKey == "a+b")
         #expect(header.signature == "s=")
         #expect(!header.signedParameters.contains { $0.0 == "oauth_signature" || $0.0 == "realm" })
@@ -105,13 +108,15 @@ struct OAuth1Tests {
         let harness = try EmulatorHarness()
         try await harness.run { client in
             // A JSON body is outside the signature: the signed request is accepted.
-            let sent = try await client.postJSON("/1.1/direct_messages/events/new.json",
+            let sent = try await client.postJSON(
+                "/1.1/direct_messages/events/new.json",
                 #"{"event":{"type":"message_create","message_create":{"target":{"recipient_id":"906948460078698496"},"message_data":{"text":"Hi"}}}}"#)
             #expect(sent.status == 200)
             // A form parameter left out of the signature is caught.
             let header = harness.signer.header(method: "POST", url: "http://localhost/2/dm_conversations/with/906948460078698496/messages", timestamp: Int(harness.clock.now().timeIntervalSince1970))
-            let reply = try await client.send("POST", "/2/dm_conversations/with/906948460078698496/messages", body: Data("text=Hi".utf8),
-                                              contentType: "application/x-www-form-urlencoded", auth: .header(header))
+            let reply = try await client.send(
+                "POST", "/2/dm_conversations/with/906948460078698496/messages", body: Data("text=Hi".utf8),
+                contentType: "application/x-www-form-urlencoded", auth: .header(header))
             #expect(reply.status == 401)
         }
     }
@@ -121,7 +126,9 @@ struct OAuth1Tests {
         try await harness.run { client in
             var signer = harness.signer
             signer.token = "unknown-token"
-            let v1 = try await client.get("/1.1/users/show.json?user_id=1", auth: .header(signer.header(method: "GET", url: "http://localhost/1.1/users/show.json?user_id=1", timestamp: Int(harness.clock.now().timeIntervalSince1970))))
+            let v1 = try await client.get(
+                "/1.1/users/show.json?user_id=1",
+                auth: .header(signer.header(method: "GET", url: "http://localhost/1.1/users/show.json?user_id=1", timestamp: Int(harness.clock.now().timeIntervalSince1970))))
             #expect(v1.status == 401)
             #expect(v1.text.contains("\"code\":89"))
             let missing = try await client.get("/1.1/users/show.json?user_id=1", auth: .none)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("OAuth 2.0")
@@ -53,10 +54,11 @@ struct OAuth2Tests {
         let harness = try EmulatorHarness()
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
         let challenge = PKCE.s256(verifier)
-        #expect(challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")  // RFC 7636, appendix B
+        #expect(challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM") // RFC 7636, appendix B
         try await harness.run { client in
             func authorize() async throws -> String {
-                let query = "response_type=code&client_id=\(EmulatorHarness.clientID)&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&scope=dm.read%20dm.write%20tweet.read%20users.read%20offline.access&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
+                let query =
+                    "response_type=code&client_id=\(EmulatorHarness.clientID)&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&scope=dm.read%20dm.write%20tweet.read%20users.read%20offline.access&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
                 let reply = try await client.get("/i/oauth2/authorize?\(query)", auth: .none)
                 #expect(reply.status == 302)
                 let location = try #require(reply.header("location").flatMap(URLComponents.init(string:)))
@@ -65,10 +67,12 @@ struct OAuth2Tests {
                 return try #require(location.queryItems?.first { $0.name == "code" }?.value)
             }
             func exchange(_ code: String, verifier: String) async throws -> HarnessClient.Reply {
-                try await client.postForm("/2/oauth2/token", [
-                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://127.0.0.1:9/callback"),
-                    ("code_verifier", verifier), ("client_id", EmulatorHarness.clientID),
-                ])
+                try await client.postForm(
+                    "/2/oauth2/token",
+                    [
+                        ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://127.0.0.1:9/callback"),
+                        ("code_verifier", verifier), ("client_id", EmulatorHarness.clientID),
+                    ])
             }
             let wrong = try await exchange(try await authorize(), verifier: String(repeating: "a", count: 43))
             #expect(wrong.status == 400 && wrong.json["error"] as? String == "invalid_request")
@@ -78,7 +82,7 @@ struct OAuth2Tests {
             let token = try #require(good.json["access_token"] as? String)
             #expect(good.json["refresh_token"] is String)
             #expect(try await client.get("/2/users/me", auth: .bearer(token)).status == 200)
-            #expect(try await exchange(code, verifier: verifier).status == 400)  // codes are single-use
+            #expect(try await exchange(code, verifier: verifier).status == 400) // codes are single-use
             #expect(try await client.get("/i/oauth2/authorize?response_type=code&client_id=other", auth: .none).status == 400)
         }
     }
@@ -87,11 +91,15 @@ struct OAuth2Tests {
         let harness = try EmulatorHarness()
         let verifier = String(repeating: "v", count: 50)
         try await harness.run { client in
-            let reply = try await client.get("/i/oauth2/authorize?response_type=code&client_id=\(EmulatorHarness.clientID)&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&scope=tweet.read%20users.read&state=s&code_challenge=\(verifier)&code_challenge_method=plain", auth: .none)
+            let reply = try await client.get(
+                "/i/oauth2/authorize?response_type=code&client_id=\(EmulatorHarness.clientID)&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&scope=tweet.read%20users.read&state=s&code_challenge=\(verifier)&code_challenge_method=plain",
+                auth: .none)
             let code = try #require(reply.header("location").flatMap(URLComponents.init(string:))?.queryItems?.first { $0.name == "code" }?.value)
-            let tokens = try await client.postForm("/2/oauth2/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "https://example.com/cb"), ("code_verifier", verifier), ("client_id", EmulatorHarness.clientID)])
+            let tokens = try await client.postForm(
+                "/2/oauth2/token",
+                [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "https://example.com/cb"), ("code_verifier", verifier), ("client_id", EmulatorHarness.clientID)])
             let token = try #require(tokens.json["access_token"] as? String)
-            #expect(tokens.json["refresh_token"] == nil)  // no offline.access, no refresh token
+            #expect(tokens.json["refresh_token"] == nil) // no offline.access, no refresh token
             #expect(try await client.get("/2/users/me", auth: .bearer(token)).status == 200)
             #expect(try await client.get("/2/dm_events", auth: .bearer(token)).status == 403)
         }

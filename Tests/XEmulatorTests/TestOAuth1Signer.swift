@@ -11,8 +11,10 @@ struct TestOAuth1Signer: Sendable {
 
     /// The `Authorization` header value for a request. `url` is absolute (query included);
     /// `form` holds the decoded pairs of a form-encoded body.
-    func header(method: String, url: String, form: [(String, String)] = [], nonce: String = UUID().uuidString,
-                timestamp: Int = Int(Date().timeIntervalSince1970)) -> String {
+    func header(
+        method: String, url: String, form: [(String, String)] = [], nonce: String = UUID().uuidString,
+        timestamp: Int = Int(Date().timeIntervalSince1970)
+    ) -> String {
         var oauth: [(String, String)] = [
             ("oauth_consumer_key", consumerKey),
             ("oauth_nonce", nonce),
@@ -21,8 +23,9 @@ struct TestOAuth1Signer: Sendable {
             ("oauth_token", token),
             ("oauth_version", "1.0"),
         ]
-        let signature = Self.signature(method: method, url: url, parameters: oauth + form,
-                                       consumerSecret: consumerSecret, tokenSecret: tokenSecret)
+        let signature = Self.signature(
+            method: method, url: url, parameters: oauth + form,
+            consumerSecret: consumerSecret, tokenSecret: tokenSecret)
         oauth.append(("oauth_signature", signature))
         return "OAuth " + oauth.map { "\(Self.encode($0.0))=\"\(Self.encode($0.1))\"" }.joined(separator: ", ")
     }

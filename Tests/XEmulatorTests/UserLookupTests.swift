@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("v2 user look-ups")

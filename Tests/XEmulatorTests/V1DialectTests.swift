@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XEmulator
 
 @Suite("v1.1 dialect")
@@ -32,7 +33,8 @@ struct V1DialectTests {
             let missing = try await client.get("/1.1/direct_messages/events/show.json?id=1")
             #expect(missing.status == 404 && missing.text.contains("\"code\":34"))
 
-            let sent = try await client.postJSON("/1.1/direct_messages/events/new.json",
+            let sent = try await client.postJSON(
+                "/1.1/direct_messages/events/new.json",
                 #"{"event":{"type":"message_create","message_create":{"target":{"recipient_id":"906948460078698496"},"message_data":{"text":"Hello \"you\""}}}}"#)
             #expect(sent.status == 200)
             #expect((sent.json["event"] as? [String: Any])?["type"] as? String == "message_create")
@@ -51,7 +53,8 @@ struct V1DialectTests {
         try harness.store.addUser(EmulatorUser(id: "77", name: "Closed", username: "closed", acceptsDirectMessages: false))
         try await harness.run { client in
             func send(_ recipient: String, _ text: String) async throws -> HarnessClient.Reply {
-                try await client.postJSON("/1.1/direct_messages/events/new.json",
+                try await client.postJSON(
+                    "/1.1/direct_messages/events/new.json",
                     #"{"event":{"type":"message_create","message_create":{"target":{"recipient_id":"\#(recipient)"},"message_data":{"text":"\#(text)"}}}}"#)
             }
             #expect(try await send("77", "hi").text.contains("\"code\":349"))

@@ -114,9 +114,11 @@ public final class AMQPChannel: Sendable {
     ) async throws {
         let deadline = core.operationDeadline()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            core.submit(.publish(PublishRequest(
-                channel: number, exchange: exchange, routingKey: routingKey, body: body,
-                properties: properties, mandatory: mandatory, deadline: deadline, completion: .single(Promise(continuation)))))
+            core.submit(
+                .publish(
+                    PublishRequest(
+                        channel: number, exchange: exchange, routingKey: routingKey, body: body,
+                        properties: properties, mandatory: mandatory, deadline: deadline, completion: .single(Promise(continuation)))))
         }
     }
 

@@ -24,7 +24,7 @@ enum Command: Sendable {
         case .settle(let request): request.promise.fail(error)
         case .registerConsumer(_, let registration): registration.stream.finish(throwing: error)
         case .abandonConsumer: break
-        case .close(let promise): promise?.succeed()  // nothing runs: the connection is closed already
+        case .close(let promise): promise?.succeed() // nothing runs: the connection is closed already
         }
     }
 

@@ -22,10 +22,11 @@ extension ConnectionLoop {
         case .publishBatch(let number, let messages, let deadline, let promise):
             let batch = PublishBatch(count: messages.count, promise: promise)
             for (index, message) in messages.enumerated() {
-                publish(PublishRequest(
-                    channel: number, exchange: message.exchange, routingKey: message.routingKey, body: message.body,
-                    properties: message.properties, mandatory: message.mandatory, deadline: deadline,
-                    completion: .batchItem(batch, index: index)))
+                publish(
+                    PublishRequest(
+                        channel: number, exchange: message.exchange, routingKey: message.routingKey, body: message.body,
+                        properties: message.properties, mandatory: message.mandatory, deadline: deadline,
+                        completion: .batchItem(batch, index: index)))
             }
         case .settle(let request):
             settle(request)
@@ -89,10 +90,12 @@ extension ConnectionLoop {
             promise.succeed()
             return
         }
-        enqueueRPC(channel, PendingRPC(request: .channelClose, deadline: core.operationDeadline()) { [unowned self] _ in
-            self.removeChannel(channel, error: closed)
-            promise.succeed()
-        })
+        enqueueRPC(
+            channel,
+            PendingRPC(request: .channelClose, deadline: core.operationDeadline()) { [unowned self] _ in
+                self.removeChannel(channel, error: closed)
+                promise.succeed()
+            })
     }
 
     /// Forgets a channel the application closed; its waiters fail, its consumers end normally.
@@ -126,10 +129,12 @@ extension ConnectionLoop {
             }
             return
         }
-        enqueueRPC(channel, PendingRPC(request: request, deadline: deadline) { [unowned self] result in
-            self.rpcFinished(channel, request, result)
-            promise.complete(result)
-        })
+        enqueueRPC(
+            channel,
+            PendingRPC(request: request, deadline: deadline) { [unowned self] result in
+                self.rpcFinished(channel, request, result)
+                promise.complete(result)
+            })
     }
 
     /// Bookkeeping after a synchronous method: remember topology, track qos and consumers.
@@ -331,15 +336,20 @@ extension ConnectionLoop {
         var properties: amqp_basic_properties_t
         let exchange: amqp_bytes_t
         let routingKey: amqp_bytes_t
-        let tagHeader: (key: String, value: AMQPValue)? = request.mandatory
+        let tagHeader: (key: String, value: AMQPValue)? =
+            request.mandatory
             ? (Self.publishTagHeader, .int64(Int64(channel.confirms.nextTag))) : nil
         let frameMax = live.map { Int(amqp_get_frame_max($0.state)) } ?? configuration.frameMax
         let tagBytes = tagHeader.map { 1 + $0.key.utf8.count + AMQPWireSize.field($0.value) + (request.properties.headers.isEmpty ? 4 : 0) } ?? 0
-        if let problem = AMQPWireSize.problem(exchange: request.exchange, routingKey: request.routingKey, properties: request.properties,
-                                              frameMax: frameMax, extraHeaderBytes: tagBytes) {
+        if let problem = AMQPWireSize.problem(
+            exchange: request.exchange, routingKey: request.routingKey, properties: request.properties,
+            frameMax: frameMax, extraHeaderBytes: tagBytes)
+        {
             // Caught before a frame is written: this publish fails, the connection stays up.
-            request.completion.fail(.unencodable(exchange: String(request.exchange.prefix(255)), routingKey: String(request.routingKey.prefix(255)),
-                                                 reason: problem))
+            request.completion.fail(
+                .unencodable(
+                    exchange: String(request.exchange.prefix(255)), routingKey: String(request.routingKey.prefix(255)),
+                    reason: problem))
             return
         }
         do {
@@ -394,9 +404,11 @@ extension ConnectionLoop {
             channel.removeConsumer(tag, error: nil)
             return
         }
-        enqueueRPC(channel, PendingRPC(request: .cancel(tag: tag), deadline: core.operationDeadline()) { _ in
-            channel.removeConsumer(tag, error: nil)
-        })
+        enqueueRPC(
+            channel,
+            PendingRPC(request: .cancel(tag: tag), deadline: core.operationDeadline()) { _ in
+                channel.removeConsumer(tag, error: nil)
+            })
     }
 }
 

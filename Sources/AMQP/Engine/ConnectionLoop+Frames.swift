@@ -40,7 +40,7 @@ extension ConnectionLoop {
         case AMQP_FRAME_BODY:
             contentBody(frame.channel, frame.payload.body_fragment)
         default:
-            break  // heartbeats: receiving them is all they are for
+            break // heartbeats: receiving them is all they are for
         }
     }
 
@@ -82,9 +82,10 @@ extension ConnectionLoop {
         switch method.id {
         case MethodID.basicDeliver:
             let m = method.decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
-            channel.content = PendingContent(.deliver(
-                consumerTag: CDecoder.string(m.consumer_tag), deliveryTag: m.delivery_tag, redelivered: m.redelivered != 0,
-                exchange: CDecoder.string(m.exchange), routingKey: CDecoder.string(m.routing_key)))
+            channel.content = PendingContent(
+                .deliver(
+                    consumerTag: CDecoder.string(m.consumer_tag), deliveryTag: m.delivery_tag, redelivered: m.redelivered != 0,
+                    exchange: CDecoder.string(m.exchange), routingKey: CDecoder.string(m.routing_key)))
         case MethodID.basicAck:
             let m = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
             confirm(channel, tag: m.delivery_tag, multiple: m.multiple != 0, ack: true)
@@ -93,14 +94,16 @@ extension ConnectionLoop {
             confirm(channel, tag: m.delivery_tag, multiple: m.multiple != 0, ack: false)
         case MethodID.basicReturn:
             let m = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-            channel.content = PendingContent(.returned(
-                replyCode: m.reply_code, replyText: CDecoder.string(m.reply_text),
-                exchange: CDecoder.string(m.exchange), routingKey: CDecoder.string(m.routing_key)))
+            channel.content = PendingContent(
+                .returned(
+                    replyCode: m.reply_code, replyText: CDecoder.string(m.reply_text),
+                    exchange: CDecoder.string(m.exchange), routingKey: CDecoder.string(m.routing_key)))
         case MethodID.basicGetOk:
             let m = method.decoded.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
-            channel.content = PendingContent(.get(
-                deliveryTag: m.delivery_tag, redelivered: m.redelivered != 0, exchange: CDecoder.string(m.exchange),
-                routingKey: CDecoder.string(m.routing_key), messageCount: m.message_count))
+            channel.content = PendingContent(
+                .get(
+                    deliveryTag: m.delivery_tag, redelivered: m.redelivered != 0, exchange: CDecoder.string(m.exchange),
+                    routingKey: CDecoder.string(m.routing_key), messageCount: m.message_count))
         case MethodID.basicCancel:
             let m = method.decoded.assumingMemoryBound(to: amqp_basic_cancel_t.self).pointee
             let tag = CDecoder.string(m.consumer_tag)
@@ -205,7 +208,8 @@ extension ConnectionLoop {
                 redelivered: redelivered, deliveryTag: deliveryTag, consumerTag: consumerTag, messageCount: nil,
                 channelNumber: channel.number, generation: channel.generation)
             guard let consumer = channel.consumers[consumerTag],
-                  case .enqueued = consumer.registration.stream.yield(delivery) else {
+                case .enqueued = consumer.registration.stream.yield(delivery)
+            else {
                 // Nobody listens any more (cancel in flight): hand it back to the queue.
                 transmit("basic.reject") { amqp_basic_reject($0, channel.number, deliveryTag, 1) }
                 return

@@ -38,7 +38,8 @@ final class LiveConnection {
                 throw AMQPError.tlsFailed(host: host, port: port, reason: "cannot read CA file \(caFile)")
             }
             if let certificate = tls.certificateFile, let key = tls.keyFile,
-               amqp_ssl_socket_set_key(socket, certificate, key) != AMQP_STATUS_OK.rawValue {
+                amqp_ssl_socket_set_key(socket, certificate, key) != AMQP_STATUS_OK.rawValue
+            {
                 throw AMQPError.tlsFailed(host: host, port: port, reason: "cannot read client certificate \(certificate) or key \(key)")
             }
             amqp_ssl_socket_set_verify_peer(socket, tls.verifyPeer ? 1 : 0)

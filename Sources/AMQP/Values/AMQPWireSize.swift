@@ -36,8 +36,10 @@ public enum AMQPWireSize {
 
     /// Encoded bytes of the content header's payload (class, weight, body size, flags, properties).
     public static func contentHeader(_ properties: AMQPProperties) -> Int {
-        let strings = [properties.contentType, properties.contentEncoding, properties.correlationId, properties.replyTo,
-                       properties.expiration, properties.messageId, properties.type, properties.userId, properties.appId]
+        let strings = [
+            properties.contentType, properties.contentEncoding, properties.correlationId, properties.replyTo,
+            properties.expiration, properties.messageId, properties.type, properties.userId, properties.appId,
+        ]
         var size = 2 + 2 + 8 + 2
         size += strings.compactMap { $0 }.reduce(0) { $0 + 1 + $1.utf8.count }
         if !properties.headers.isEmpty { size += table(properties.headers) }
@@ -49,8 +51,10 @@ public enum AMQPWireSize {
 
     /// Why a message to `exchange` with `routingKey` and `properties` cannot be encoded within
     /// `frameMax`, or nil when it can (`extraHeaderBytes`: what the client adds to the headers).
-    public static func problem(exchange: String, routingKey: String, properties: AMQPProperties, frameMax: Int,
-                               extraHeaderBytes: Int = 0) -> String? {
+    public static func problem(
+        exchange: String, routingKey: String, properties: AMQPProperties, frameMax: Int,
+        extraHeaderBytes: Int = 0
+    ) -> String? {
         if exchange.utf8.count > shortStringMax { return "the exchange name is \(exchange.utf8.count) bytes (at most \(shortStringMax))" }
         if routingKey.utf8.count > shortStringMax { return "the routing key is \(routingKey.utf8.count) bytes (at most \(shortStringMax))" }
         let named: [(String, String?)] = [

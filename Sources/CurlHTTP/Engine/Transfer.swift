@@ -99,7 +99,7 @@ final class Transfer {
         guard count > 0, let data else { return 0 }
         guard body.count + count <= request.maxResponseSize else {
             exceededSizeLimit = true
-            return 0  // anything but `count` aborts the transfer with CURLE_WRITE_ERROR
+            return 0 // anything but `count` aborts the transfer with CURLE_WRITE_ERROR
         }
         body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)
         return count
@@ -115,8 +115,9 @@ final class Transfer {
     fileprivate func receiveDebugText(_ data: UnsafeMutablePointer<CChar>?, count: Int) {
         guard count > 0, let data else { return }
         let text = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
-        logger.debug("libcurl: \(RequestTarget.redactingQueries(in: text.trimmingCharacters(in: .whitespacesAndNewlines)))",
-                     metadata: ["http.endpoint": "\(request.target.endpoint)"])
+        logger.debug(
+            "libcurl: \(RequestTarget.redactingQueries(in: text.trimmingCharacters(in: .whitespacesAndNewlines)))",
+            metadata: ["http.endpoint": "\(request.target.endpoint)"])
     }
 
     // MARK: Options
@@ -134,24 +135,27 @@ final class Transfer {
         try check(kt_easy_setopt_cloexec_sockets(easy), "CURLOPT_OPENSOCKETFUNCTION")
         try check(kt_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
 
-        try check(kt_easy_setopt_write_cb(easy) { data, size, count, context in
-            guard let context else { return 0 }
-            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveBody(data, count: size * count)
-        }, "CURLOPT_WRITEFUNCTION")
+        try check(
+            kt_easy_setopt_write_cb(easy) { data, size, count, context in
+                guard let context else { return 0 }
+                return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveBody(data, count: size * count)
+            }, "CURLOPT_WRITEFUNCTION")
         try check(kt_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
-        try check(kt_easy_setopt_header_cb(easy) { data, size, count, context in
-            guard let context else { return 0 }
-            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveHeaderLine(data, count: size * count)
-        }, "CURLOPT_HEADERFUNCTION")
+        try check(
+            kt_easy_setopt_header_cb(easy) { data, size, count, context in
+                guard let context else { return 0 }
+                return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveHeaderLine(data, count: size * count)
+            }, "CURLOPT_HEADERFUNCTION")
         try check(kt_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
         if configuration.verbose {
-            try check(kt_easy_setopt_debug_cb(easy) { _, type, data, count, context in
-                // Only libcurl's own text: header and data types could carry credentials.
-                if type == CURLINFO_TEXT, let context {
-                    Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveDebugText(data, count: count)
-                }
-                return 0
-            }, "CURLOPT_DEBUGFUNCTION")
+            try check(
+                kt_easy_setopt_debug_cb(easy) { _, type, data, count, context in
+                    // Only libcurl's own text: header and data types could carry credentials.
+                    if type == CURLINFO_TEXT, let context {
+                        Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveDebugText(data, count: count)
+                    }
+                    return 0
+                }, "CURLOPT_DEBUGFUNCTION")
             try check(kt_easy_setopt_ptr(easy, CURLOPT_DEBUGDATA, context), "CURLOPT_DEBUGDATA")
             try set(easy, CURLOPT_VERBOSE, 1)
         }
@@ -163,8 +167,8 @@ final class Transfer {
         try set(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let caBundlePath = configuration.caBundlePath { try set(easy, CURLOPT_CAINFO, string: caBundlePath) }
         switch configuration.proxy {
-        case .environment: break  // libcurl reads http_proxy, https_proxy, all_proxy, no_proxy itself
-        case .none: try set(easy, CURLOPT_PROXY, string: "")  // "" switches the environment off
+        case .environment: break // libcurl reads http_proxy, https_proxy, all_proxy, no_proxy itself
+        case .none: try set(easy, CURLOPT_PROXY, string: "") // "" switches the environment off
         case .url(let proxy): try set(easy, CURLOPT_PROXY, string: proxy)
         }
 

@@ -160,10 +160,13 @@ final class TransferLoop: Sendable {
                     let added = curl_multi_add_handle(multi.pointer, transfer.easy)
                     if added != CURLM_OK {
                         let target = submission.request.target
-                        finish(submission.id, with: .failure(HTTPClientError.transfer(
-                            host: target.host, port: target.port, curlCode: Int(added.rawValue),
-                            message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))"
-                        )))
+                        finish(
+                            submission.id,
+                            with: .failure(
+                                HTTPClientError.transfer(
+                                    host: target.host, port: target.port, curlCode: Int(added.rawValue),
+                                    message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))"
+                                )))
                     }
                 } catch {
                     state.withLock { state in
@@ -189,18 +192,21 @@ final class TransferLoop: Sendable {
             var remaining: Int32 = 0
             while let message = curl_multi_info_read(multi.pointer, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let id = idsByHandle[easy], let transfer = transfers[id] else { continue }
+                    let id = idsByHandle[easy], let transfer = transfers[id]
+                else { continue }
                 let code = message.pointee.data.result
                 if code == CURLE_OK {
                     finish(id, with: .success(transfer.response()))
                 } else {
                     let failure = transfer.failure(code)
-                    logger.debug("HTTP request failed", metadata: [
-                        "http.method": "\(transfer.request.method)",
-                        "http.endpoint": "\(transfer.request.target.endpoint)",
-                        "http.path": "\(transfer.request.target.path)",
-                        "curl.code": "\(failure.code)",
-                    ])
+                    logger.debug(
+                        "HTTP request failed",
+                        metadata: [
+                            "http.method": "\(transfer.request.method)",
+                            "http.endpoint": "\(transfer.request.target.endpoint)",
+                            "http.path": "\(transfer.request.target.path)",
+                            "curl.code": "\(failure.code)",
+                        ])
                     finish(id, with: .failure(failure.error))
                 }
             }

@@ -38,7 +38,7 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
     public var curlCode: Int? {
         switch self {
         case .resolve(_, _, let code, _), .connect(_, _, let code, _), .tls(_, _, let code, _),
-             .timeout(_, _, _, _, let code), .connectionLost(_, _, let code, _), .transfer(_, _, let code, _):
+            .timeout(_, _, _, _, let code), .connectionLost(_, _, let code, _), .transfer(_, _, let code, _):
             return code
         case .tooLarge:
             return nil

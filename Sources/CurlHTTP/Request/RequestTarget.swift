@@ -62,9 +62,11 @@ struct RequestTarget: Sendable, Hashable {
         let hostStart = text.lastIndex(of: "@") ?? text.startIndex
         if let cut = text[hostStart...].firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
         // Spaces and control characters, a common cause of rejection, show up as U+FFFD.
-        let printable = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            (0x21...0x7e).contains($0.value) || $0.value > 0x7f ? $0 : "\u{FFFD}"
-        }))
+        let printable = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map {
+                    (0x21...0x7e).contains($0.value) || $0.value > 0x7f ? $0 : "\u{FFFD}"
+                }))
         return printable.count > 120 ? "\"\(printable.prefix(120))...\"" : "\"\(printable)\""
     }
 }

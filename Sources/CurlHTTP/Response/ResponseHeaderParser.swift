@@ -13,19 +13,19 @@ struct ResponseHeaderParser: Sendable {
 
     mutating func consume(line rawLine: String) {
         var line = Substring(rawLine)
-        while line.last?.isNewline == true { line = line.dropLast() }  // "\r\n" is one Character
+        while line.last?.isNewline == true { line = line.dropLast() } // "\r\n" is one Character
         if line.hasPrefix("HTTP/") {
             fields.removeAll(keepingCapacity: true)
             return
         }
-        guard let first = line.first else { return }  // the blank line ending a header block
+        guard let first = line.first else { return } // the blank line ending a header block
         if first == " " || first == "\t" {
             guard let index = fields.indices.last else { return }
             let continuation = String(line).trimmingHTTPWhitespace
             fields[index].1 = fields[index].1.isEmpty ? continuation : fields[index].1 + " " + continuation
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }  // not a field: ignore, as browsers do
+        guard let colon = line.firstIndex(of: ":") else { return } // not a field: ignore, as browsers do
         let name = String(line[..<colon]).trimmingHTTPWhitespace
         guard !name.isEmpty else { return }
         fields.append((name, String(line[line.index(after: colon)...]).trimmingHTTPWhitespace))

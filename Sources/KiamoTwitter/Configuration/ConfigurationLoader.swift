@@ -77,7 +77,7 @@ public struct ConfigurationLoader: Sendable {
         } catch {
             throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(error)")
         }
-        guard let root else { return }  // an empty file configures nothing
+        guard let root else { return } // an empty file configures nothing
         guard case .mapping(let mapping) = root else {
             throw ConfigurationError(key: path, origin: Self.origin(path, root).text, problem: "the file must hold a mapping of settings at its top level")
         }
@@ -125,8 +125,9 @@ public struct ConfigurationLoader: Sendable {
                 let name = keyNode.string ?? ""
                 let display = "accounts[\(index)].\(name)"
                 guard let key = ConfigurationKey.named(ConfigurationKey.accountPrefix + name) else {
-                    throw ConfigurationError(key: display, origin: Self.origin(file, keyNode).text,
-                                             problem: "unknown account setting\(Self.suggestion(for: ConfigurationKey.accountPrefix + name))")
+                    throw ConfigurationError(
+                        key: display, origin: Self.origin(file, keyNode).text,
+                        problem: "unknown account setting\(Self.suggestion(for: ConfigurationKey.accountPrefix + name))")
                 }
                 if let raw = try Self.raw(valueNode, key: key, displayPath: display, file: file) { fields[name] = raw }
             }
@@ -220,8 +221,9 @@ public struct ConfigurationLoader: Sendable {
                 allowInsecureHttp: try values.bool("api.allowInsecureHttp")
             ),
             http: .init(host: try values.string("http.host"), port: try values.int("http.port")),
-            tracing: .init(endpoint: try values.optionalString("tracing.endpoint").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
-                           samplingPercent: try values.int("tracing.samplingPercent")),
+            tracing: .init(
+                endpoint: try values.optionalString("tracing.endpoint").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
+                samplingPercent: try values.int("tracing.samplingPercent")),
             cache: .init(
                 enabled: try values.bool("cache.enabled"),
                 checkEveryInSecs: try values.int("cache.checkEveryInSecs"),
@@ -284,25 +286,30 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "accounts[\(index)].clientId", problem: "missing: OAuth 2.0 settings are present for account \(userId) without its clientId (KIAMO_TWITTER_CLIENT_ID)")
         }
         guard anyOAuth1 else {
-            throw ConfigurationError(key: "accounts[\(index)]", problem: "no credentials for account \(userId): set \(oauth1Names.map(named).joined(separator: ", ")) (OAuth 1.0a), or \(named("clientId")) (OAuth 2.0)")
+            throw ConfigurationError(
+                key: "accounts[\(index)]", problem: "no credentials for account \(userId): set \(oauth1Names.map(named).joined(separator: ", ")) (OAuth 1.0a), or \(named("clientId")) (OAuth 2.0)")
         }
         guard let consumerKey = oauth1[0], let consumerSecret = oauth1[1], let oauthToken = oauth1[2], let oauthTokenSecret = oauth1[3] else {
             let missing = zip(oauth1Names, oauth1).first { $0.1 == nil }?.0 ?? "consumerKey"
             throw ConfigurationError(key: "accounts[\(index)].\(missing)", problem: "missing: set \(named(missing)); OAuth 1.0a needs consumerKey, consumerSecret, oauthToken and oauthTokenSecret")
         }
-        return AccountConfiguration(userId: userId, credentials: .oauth1(
-            consumerKey: consumerKey, consumerSecret: consumerSecret, oauthToken: oauthToken, oauthTokenSecret: oauthTokenSecret))
+        return AccountConfiguration(
+            userId: userId,
+            credentials: .oauth1(
+                consumerKey: consumerKey, consumerSecret: consumerSecret, oauthToken: oauthToken, oauthTokenSecret: oauthTokenSecret))
     }
 
     /// Rules that involve more than one key.
     private static func check(_ configuration: Configuration, globals: [String: RawValue]) throws {
         if brokerPassword(in: configuration.amqp.url.reveal()) == placeholderPassword {
-            throw ConfigurationError(key: "amqp.url", origin: globals["amqp.url"]?.origin.text,
-                                     problem: "the broker password is still the placeholder '\(placeholderPassword)' of compose/secrets/*.example; put the real one in the URL (and in the broker's secret)")
+            throw ConfigurationError(
+                key: "amqp.url", origin: globals["amqp.url"]?.origin.text,
+                problem: "the broker password is still the placeholder '\(placeholderPassword)' of compose/secrets/*.example; put the real one in the URL (and in the broker's secret)")
         }
         if configuration.ingest.backfill > .seconds(30 * 86_400) {
-            throw ConfigurationError(key: "ingest.backfill", origin: globals["ingest.backfill"]?.origin.text,
-                                     problem: "at most 30d: X keeps 30 days of Direct Messages")
+            throw ConfigurationError(
+                key: "ingest.backfill", origin: globals["ingest.backfill"]?.origin.text,
+                problem: "at most 30d: X keeps 30 days of Direct Messages")
         }
         if configuration.dispatch.retryDelays.isEmpty {
             throw ConfigurationError(key: "dispatch.retryDelays", origin: globals["dispatch.retryDelays"]?.origin.text, problem: "at least one delay is needed")
@@ -313,14 +320,16 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError(key: "accounts[\(index)].userId", problem: "account \(account.userId) is configured twice")
             }
             if configuration.api.version == .v1_1, case .oauth2 = account.credentials {
-                throw ConfigurationError(key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
+                throw ConfigurationError(
+                    key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
             }
         }
         if let endpoint = configuration.tracing.endpoint {
             let parts = URLComponents(string: endpoint)
             guard let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), !(parts?.host ?? "").isEmpty else {
-                throw ConfigurationError(key: "tracing.endpoint", origin: globals["tracing.endpoint"]?.origin.text,
-                                         problem: "'\(ConfigurationReport.maskedURL(endpoint))' is not an http(s) URL of an OpenTelemetry collector (`http://otel-collector:4318`)")
+                throw ConfigurationError(
+                    key: "tracing.endpoint", origin: globals["tracing.endpoint"]?.origin.text,
+                    problem: "'\(ConfigurationReport.maskedURL(endpoint))' is not an http(s) URL of an OpenTelemetry collector (`http://otel-collector:4318`)")
             }
         }
         let baseOrigin = globals["api.baseUrl"]?.origin.text
@@ -329,9 +338,11 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "api.baseUrl", origin: baseOrigin, problem: "'\(shownBase)' is not an http(s) URL")
         }
         if scheme == "http", !configuration.api.allowInsecureHttp, !Self.isLoopback(base.host ?? "") {
-            throw ConfigurationError(key: "api.baseUrl", origin: baseOrigin, problem: "'\(shownBase)' is plain http to a host that is not loopback: "
-                + "tokens and messages would cross the network in clear. Use https, or set api.allowInsecureHttp "
-                + "(KIAMO_TWITTER_API_ALLOW_INSECURE_HTTP=true) for an emulator on a private network")
+            throw ConfigurationError(
+                key: "api.baseUrl", origin: baseOrigin,
+                problem: "'\(shownBase)' is plain http to a host that is not loopback: "
+                    + "tokens and messages would cross the network in clear. Use https, or set api.allowInsecureHttp "
+                    + "(KIAMO_TWITTER_API_ALLOW_INSECURE_HTTP=true) for an emulator on a private network")
         }
         if let problem = Self.serviceNameProblem(configuration.service) {
             throw ConfigurationError(key: "service", origin: globals["service"]?.origin.text, problem: problem)
@@ -366,7 +377,8 @@ public struct ConfigurationLoader: Sendable {
     /// and the last `@` (a password may hold `@`, `/`, `?`, `#` unencoded); nil without one.
     static func brokerPassword(in url: String) -> String? {
         guard let start = url.range(of: "://")?.upperBound, let end = url.range(of: "@", options: .backwards)?.lowerBound,
-              start < end else { return nil }
+            start < end
+        else { return nil }
         let userInfo = url[start..<end]
         guard let colon = userInfo.firstIndex(of: ":") else { return nil }
         let raw = String(userInfo[userInfo.index(after: colon)...])

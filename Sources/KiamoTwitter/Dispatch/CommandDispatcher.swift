@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Metrics
 import SharedState
-import Tracing
 import Synchronization
+import Tracing
 import XAPI
 
 /// Carries one send command from its delivery to its settlement: validate it, claim each part in
@@ -89,8 +89,9 @@ public final class CommandDispatcher: Sendable {
         self.state = state
         self.publisher = publisher
         self.messages = DispatchMessages(topology: topology, appId: settings.appId)
-        self.validator = SendCommandValidator(accountIds: Set(clients.keys), maxBodyBytes: settings.maxCommandBytes,
-                                              splitLongMessages: settings.splitLongMessages)
+        self.validator = SendCommandValidator(
+            accountIds: Set(clients.keys), maxBodyBytes: settings.maxCommandBytes,
+            splitLongMessages: settings.splitLongMessages)
         self.settings = settings
         self.owner = owner
         self.limits = clients.mapValues { _ in ConcurrencyLimit(limit: settings.concurrencyPerAccount) }
@@ -127,15 +128,19 @@ public final class CommandDispatcher: Sendable {
 
     /// Validates a delivery: headers first (a retry header of the wrong type), then the body.
     public func prepare(_ received: SendDelivery) -> Prepared {
-        let identity = { CommandIdentity.of(body: received.body, routingKey: received.routingKey, messageId: received.properties.messageId,
-                                            accounts: self.validator.accountIds) }
+        let identity = {
+            CommandIdentity.of(
+                body: received.body, routingKey: received.routingKey, messageId: received.properties.messageId,
+                accounts: self.validator.accountIds)
+        }
         let retry: DispatchHeaders.Retry
         switch DispatchHeaders.retry(from: received.properties.headers) {
         case .success(let value): retry = value
         case .failure(let failure): return .invalid(failure, identity(), attempt: 1)
         }
-        let envelope = SendCommandValidator.Envelope(routingKey: received.routingKey, messageId: received.properties.messageId,
-                                                     accountHeader: DispatchHeaders.accountHeader(from: received.properties.headers))
+        let envelope = SendCommandValidator.Envelope(
+            routingKey: received.routingKey, messageId: received.properties.messageId,
+            accountHeader: DispatchHeaders.accountHeader(from: received.properties.headers))
         switch validator.validate(body: received.body, envelope: envelope) {
         case .success(let command): return .valid(command, retry)
         // Dead-lettered at its first handling, whatever x-kiamo-attempt a publisher wrote.
@@ -162,8 +167,9 @@ public final class CommandDispatcher: Sendable {
             try await state.joinLines(arrivals, posting: postingWindow)
         } failed: { attempt, error in
             if attempt == 1 {
-                logger.info("could not take \(commands.count) arriving command(s)' places in their recipients' lines yet; trying again",
-                            metadata: ["error": "\(error)"])
+                logger.info(
+                    "could not take \(commands.count) arriving command(s)' places in their recipients' lines yet; trying again",
+                    metadata: ["error": "\(error)"])
             }
         }
         if let failed {
@@ -202,8 +208,9 @@ public final class CommandDispatcher: Sendable {
             case .invalid(let failure, let identity, let attempt):
                 span.attributes["kiamo.command.id"] = BoundedText.cut(identity.commandId, limit: 200)
                 logger.warning("invalid send command dead-lettered: \(failure)", metadata: ["command": "\(identity.commandId)"])
-                settlement = await deadLetter(received, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
-                                              failure: failure, attempts: attempt)
+                settlement = await deadLetter(
+                    received, accountId: identity.accountId, commandId: identity.commandId, recipientId: nil,
+                    failure: failure, attempts: attempt)
                 span.setStatus(SpanStatus(code: .error, message: "invalid command: \(failure.code.rawValue)"))
             case .valid(let command, let retry):
                 span.attributes["kiamo.command.id"] = BoundedText.cut(command.id, limit: 200)
@@ -221,14 +228,17 @@ public final class CommandDispatcher: Sendable {
     /// Only the body and the reason go into the dead letter (not the command's headers): whatever
     /// in it kills the worker or its connection must not do so again on the way out.
     public func setAside(_ received: SendDelivery, _ command: SendCommand, deliveries: Int) async -> Settlement {
-        let failure = CommandFailure(.redeliveryLimit, """
+        let failure = CommandFailure(
+            .redeliveryLimit,
+            """
             \(deliveries) deliveries of this command began and none was settled: the worker or its broker connection died \
             while handling it each time (dispatch.maxDeliveries is \(settings.maxDeliveries)); set aside so it cannot loop, \
             replay it once the cause is found
             """)
         logger.error("command set aside: \(failure)", metadata: ["command": "\(BoundedText.cut(command.id, limit: 200))"])
-        let settlement = await deadLetter(received, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
-                                          failure: failure, attempts: deliveries, keepHeaders: false)
+        let settlement = await deadLetter(
+            received, accountId: command.accountId, commandId: command.id, recipientId: command.recipientId,
+            failure: failure, attempts: deliveries, keepHeaders: false)
         if settlement == .ack {
             // Settled for good: the replies behind it in its recipient's line go on.
             await leaveLine(command, ticket: .max)
@@ -246,9 +256,10 @@ public final class CommandDispatcher: Sendable {
     private func dispatch(_ received: SendDelivery, _ command: SendCommand, _ retry: DispatchHeaders.Retry) async -> Settlement {
         guard let client = clients[command.accountId], let limit = limits[command.accountId] else {
             // The validator accepts only configured accounts; answer safely anyway.
-            return await deadLetter(received, accountId: nil, commandId: command.id, recipientId: command.recipientId,
-                                    failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
-                                    attempts: retry.attempt)
+            return await deadLetter(
+                received, accountId: nil, commandId: command.id, recipientId: command.recipientId,
+                failure: CommandFailure(.unknownAccount, "account \(command.accountId) is not configured in this worker"),
+                attempts: retry.attempt)
         }
         if await isSettledInLedger(command) {
             // A copy of a reply already posted or failed for good (its ack lost to a restart, or a
@@ -275,10 +286,12 @@ public final class CommandDispatcher: Sendable {
         switch admission {
         case .parkBehind(let tier):
             // Not claimed: the copy keeps its attempt and what its headers say about earlier ones.
-            logger.info("an earlier reply to this recipient waits in a retry tier; parked behind it",
-                        metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
-            return await requeueCopy(received, command: command, key: command.id, tier: tier, attempt: retry.attempt,
-                                     unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
+            logger.info(
+                "an earlier reply to this recipient waits in a retry tier; parked behind it",
+                metadata: ["command": "\(command.id)", "tier": "\(DurationText.format(tier))"])
+            return await requeueCopy(
+                received, command: command, key: command.id, tier: tier, attempt: retry.attempt,
+                unverifiedSince: retry.unverifiedSince, reason: .behindEarlierReply, ownsClaim: false)
         case .waitForHead:
             // `admitToLine` asks again until the answer is another; answer safely anyway.
             return .requeue(reason: "an earlier reply to recipient \(command.recipientId) is still being posted")
@@ -358,12 +371,14 @@ public final class CommandDispatcher: Sendable {
         var waitedForDue = Duration.zero
         var mayWait = true
         while true {
-            let admission = try await state.admitToLine(account: command.accountId, recipient: command.recipientId, commandId: command.id,
-                                                        mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
+            let admission = try await state.admitToLine(
+                account: command.accountId, recipient: command.recipientId, commandId: command.id,
+                mayWait: mayWait, fallbackTier: fallbackTier, posting: posting)
             guard case .waitForHead(let beingPosted) = admission else { return admission }
             if isStopping { throw CancellationError() }
             if let head = try await state.recipientLine(account: command.accountId, recipient: command.recipientId).first,
-               held.contains(commandId: head.commandId) {
+                held.contains(commandId: head.commandId)
+            {
                 // Its head is held behind it in this very process: waiting would wait for itself.
                 mayWait = false
                 continue
@@ -384,8 +399,10 @@ public final class CommandDispatcher: Sendable {
     /// The lane key of `command`: its account and recipient (`Prepared.laneKey`).
     static func lane(of command: SendCommand) -> String { "\(command.accountId)/\(command.recipientId)" }
 
-    private func dispatchAdmitted(_ received: SendDelivery, _ command: SendCommand, _ retry: DispatchHeaders.Retry,
-                                  client: any XDirectMessageClient, limit: ConcurrencyLimit) async -> Settlement {
+    private func dispatchAdmitted(
+        _ received: SendDelivery, _ command: SendCommand, _ retry: DispatchHeaders.Retry,
+        client: any XDirectMessageClient, limit: ConcurrencyLimit
+    ) async -> Settlement {
         var unresolved = retry.unverifiedSince
         var last: (dmEventId: String, conversationId: String?)?
         var attempts = 1
@@ -410,7 +427,7 @@ public final class CommandDispatcher: Sendable {
                 allEarlier = allEarlier && earlier
             }
         }
-        guard let last else { return .ack }  // a command always has a part; nothing to report otherwise
+        guard let last else { return .ack } // a command always has a part; nothing to report otherwise
         let reportKey = command.ledgerKey(part: command.parts.count - 1)
         if allEarlier, (try? await state.sendEntry(account: command.accountId, key: reportKey))??.reportedAt != nil {
             // Another delivery of this command (its retry copy, or the original after a reconnect)
@@ -418,8 +435,9 @@ public final class CommandDispatcher: Sendable {
             logger.info("command already sent and reported; acknowledged", metadata: ["command": "\(command.id)"])
             return .ack
         }
-        let report = DeliveryReport(commandId: command.id, status: .sent, dmEventId: last.dmEventId, conversationId: last.conversationId,
-                                    accountId: command.accountId, recipientId: command.recipientId, attempts: attempts, at: now())
+        let report = DeliveryReport(
+            commandId: command.id, status: .sent, dmEventId: last.dmEventId, conversationId: last.conversationId,
+            accountId: command.accountId, recipientId: command.recipientId, attempts: attempts, at: now())
         if let failure = await publish([try? messages.report(report, accountId: command.accountId, at: now())]) {
             return .requeue(reason: "the sent report of command \(command.id) was not confirmed: \(failure)")
         }
@@ -434,8 +452,10 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// Claims, verifies when needed, and posts part `index`; holds one of the account's slots.
-    private func sendPart(_ index: Int, of command: SendCommand, received: SendDelivery, client: any XDirectMessageClient,
-                          attempt headerAttempt: Int, unresolved: inout Date?) async -> PartOutcome {
+    private func sendPart(
+        _ index: Int, of command: SendCommand, received: SendDelivery, client: any XDirectMessageClient,
+        attempt headerAttempt: Int, unresolved: inout Date?
+    ) async -> PartOutcome {
         if isStopping { return .settled(.handBack) }
         let account = command.accountId
         let key = command.ledgerKey(part: index)
@@ -466,22 +486,29 @@ public final class CommandDispatcher: Sendable {
             logger.info("command already sent; acknowledging and reporting again", metadata: ["command": "\(key)", "dm": "\(dmEventId)"])
             return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempt, earlier: true)
         case .alreadyFailed(let failure):
-            return .settled(await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
-                                             failure: failure, attempts: attempt))
+            return .settled(
+                await deadLetter(
+                    received, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                    failure: failure, attempts: attempt))
         case .park:
             logger.debug("command in flight in another worker; parked", metadata: ["command": "\(key)"])
-            return .settled(await requeueCopy(received, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
-                                              unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
+            return .settled(
+                await requeueCopy(
+                    received, command: command, key: key, tier: settings.retry.tiers.first ?? .seconds(1), attempt: attempt,
+                    unverifiedSince: unresolved, reason: .inFlightElsewhere, ownsClaim: false))
         case .verifyThenSend(let since):
             unresolved = since
             // `since` is X's time (`serverNow`): compared with X's clock, not this host's.
             if let wait = DispatchDecision.waitBeforeVerifying(since: since, now: client.serverNow(), minimumUnknownWait: settings.minimumUnknownWait) {
                 // X may still be storing the earlier post: a look now could miss it.
                 if wait > settings.maxInMemoryWait {
-                    logger.info("an earlier post's outcome is still unknown; verified once X has had time to finish it",
-                                metadata: ["command": "\(key)", "wait": "\(DurationText.format(wait))"])
-                    return .settled(await requeueCopy(received, command: command, key: key, tier: settings.retry.tier(for: wait), attempt: attempt,
-                                                      unverifiedSince: since, reason: .outcomeUnknown, ownsClaim: true))
+                    logger.info(
+                        "an earlier post's outcome is still unknown; verified once X has had time to finish it",
+                        metadata: ["command": "\(key)", "wait": "\(DurationText.format(wait))"])
+                    return .settled(
+                        await requeueCopy(
+                            received, command: command, key: key, tier: settings.retry.tier(for: wait), attempt: attempt,
+                            unverifiedSince: since, reason: .outcomeUnknown, ownsClaim: true))
                 }
                 do {
                     try await Task.sleep(for: wait)
@@ -493,40 +520,53 @@ public final class CommandDispatcher: Sendable {
             do {
                 switch try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
                 case .posted(let posted):
-                    logger.warning("an earlier attempt had posted this DM; recorded without posting again",
-                                   metadata: ["command": "\(key)", "dm": "\(posted.id)"])
+                    logger.warning(
+                        "an earlier attempt had posted this DM; recorded without posting again",
+                        metadata: ["command": "\(key)", "dm": "\(posted.id)"])
                     unresolved = nil
-                    return await recordSent(key: key, account: account, dmEventId: posted.id,
-                                            conversationId: posted.conversationId, attempts: claimAttempt)
+                    return await recordSent(
+                        key: key, account: account, dmEventId: posted.id,
+                        conversationId: posted.conversationId, attempts: claimAttempt)
                 case .notPosted:
                     unresolved = nil
                 case .unverifiable(let pages):
                     // Posting now could make it arrive twice, and a later look only has more to read:
                     // set aside for a person, the ledger still saying the outcome is unknown (a replay
                     // looks again before posting).
-                    logger.error("an earlier attempt may have posted this DM and the conversation has moved on too far to check; dead-lettered, not posted again",
-                                 metadata: ["command": "\(key)", "pages": "\(pages)"])
+                    logger.error(
+                        "an earlier attempt may have posted this DM and the conversation has moved on too far to check; dead-lettered, not posted again",
+                        metadata: ["command": "\(key)", "pages": "\(pages)"])
                     _ = try? await state.releaseSend(account: account, key: key, owner: owner, outcomeUnknownSince: since)
-                    let failure = CommandFailure(.outcomeUnverifiable, """
+                    let failure = CommandFailure(
+                        .outcomeUnverifiable,
+                        """
                         an earlier attempt may have posted this reply, and the conversation holds more than \(pages * 100) DMs since \
                         then (all the worker reads to check); not posted again so that it cannot arrive twice: look in the \
                         conversation, then replay the dead letter if the reply is not there
                         """)
-                    return .settled(await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
-                                                     failure: failure, attempts: attempt))
+                    return .settled(
+                        await deadLetter(
+                            received, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                            failure: failure, attempts: attempt))
                 }
             } catch let parked as Parked {
-                return .settled(await requeueCopy(received, command: command, key: key, tier: parked.tier, attempt: attempt,
-                                                  unverifiedSince: since, reason: .rateLimited, ownsClaim: true))
+                return .settled(
+                    await requeueCopy(
+                        received, command: command, key: key, tier: parked.tier, attempt: attempt,
+                        unverifiedSince: since, reason: .rateLimited, ownsClaim: true))
             } catch let error as XAPIError {
-                return .settled(await afterFailure(error, step: .verifying, received: received, command: command, key: key,
-                                                   attempt: attempt, unresolved: since))
+                return .settled(
+                    await afterFailure(
+                        error, step: .verifying, received: received, command: command, key: key,
+                        attempt: attempt, unresolved: since))
             } catch is CancellationError {
                 // The ledger keeps the unknown outcome: the next claimer verifies.
                 return .settled(await handBack(key: key, account: account, unresolved: since))
             } catch {
-                return .settled(await requeueClaimed(key: key, account: account, unresolved: since,
-                                                     reason: "reading the conversation of \(key) failed: \(error)"))
+                return .settled(
+                    await requeueClaimed(
+                        key: key, account: account, unresolved: since,
+                        reason: "reading the conversation of \(key) failed: \(error)"))
             }
         case .send:
             break
@@ -536,13 +576,17 @@ public final class CommandDispatcher: Sendable {
         do {
             try await waitForBudget(.dmSend, account: account)
         } catch let parked as Parked {
-            return .settled(await requeueCopy(received, command: command, key: key, tier: parked.tier, attempt: attempt,
-                                              unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
+            return .settled(
+                await requeueCopy(
+                    received, command: command, key: key, tier: parked.tier, attempt: attempt,
+                    unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
         } catch is CancellationError {
             return .settled(await handBack(key: key, account: account, unresolved: unresolved))
         } catch {
-            return .settled(await requeueClaimed(key: key, account: account, unresolved: unresolved,
-                                                 reason: "reading the rate-limit budget failed: \(error)"))
+            return .settled(
+                await requeueClaimed(
+                    key: key, account: account, unresolved: unresolved,
+                    reason: "reading the rate-limit budget failed: \(error)"))
         }
         if isStopping { return .settled(await handBack(key: key, account: account, unresolved: unresolved)) }
 
@@ -554,15 +598,19 @@ public final class CommandDispatcher: Sendable {
         let startedAt = client.serverNow()
         let unknownSince = unresolved ?? startedAt
         do {
-            if case .rejected(let current) = try await state.markSendPosting(account: account, key: key, owner: owner,
-                                                                             outcomeUnknownSince: unknownSince) {
+            if case .rejected(let current) = try await state.markSendPosting(
+                account: account, key: key, owner: owner,
+                outcomeUnknownSince: unknownSince)
+            {
                 // Taken over as stale while this worker waited: the new owner posts (or verifies).
                 logger.warning("claim taken over before the post; not posted here", metadata: ["command": "\(key)", "ledger": "\(current?.state.name ?? "none")"])
                 return .settled(.requeue(reason: "the claim of \(key) was taken over before the post"))
             }
         } catch {
-            return .settled(await requeueClaimed(key: key, account: account, unresolved: unresolved,
-                                                 reason: "recording the post of \(key) in the send ledger failed: \(error)"))
+            return .settled(
+                await requeueClaimed(
+                    key: key, account: account, unresolved: unresolved,
+                    reason: "recording the post of \(key) in the send ledger failed: \(error)"))
         }
         let clock = ContinuousClock.now
         do {
@@ -571,15 +619,20 @@ public final class CommandDispatcher: Sendable {
             health.update("dispatch:\(account)", ready: true, alive: true, detail: "sending")
             return await recordSent(key: key, account: account, dmEventId: sent.dmEventId, conversationId: sent.conversationId, attempts: claimAttempt)
         } catch let error as XAPIError {
-            return .settled(await afterFailure(error, step: .posting(startedAt: startedAt), received: received, command: command, key: key,
-                                               attempt: attempt, unresolved: unresolved))
+            return .settled(
+                await afterFailure(
+                    error, step: .posting(startedAt: startedAt), received: received, command: command, key: key,
+                    attempt: attempt, unresolved: unresolved))
         } catch {
             // Cancelled mid-request (shutdown past its grace) or an unexpected error: the DM may
             // be posted. The ledger says so: handed back, the next claimer verifies first.
-            logger.warning("post interrupted; outcome unknown, the next attempt looks in the conversation first",
-                           metadata: ["command": "\(key)", "error": "\(error)"])
-            return .settled(await requeueClaimed(key: key, account: account, unresolved: unknownSince,
-                                                 reason: "the post of \(key) was interrupted: \(error)"))
+            logger.warning(
+                "post interrupted; outcome unknown, the next attempt looks in the conversation first",
+                metadata: ["command": "\(key)", "error": "\(error)"])
+            return .settled(
+                await requeueClaimed(
+                    key: key, account: account, unresolved: unknownSince,
+                    reason: "the post of \(key) was interrupted: \(error)"))
         }
     }
 
@@ -587,8 +640,10 @@ public final class CommandDispatcher: Sendable {
     /// flight: the redelivery waits for the claim to go stale, then finds the DM by verifying.
     private func recordSent(key: String, account: String, dmEventId: String, conversationId: String?, attempts: Int) async -> PartOutcome {
         do {
-            if case .rejected(let current) = try await state.completeSend(account: account, key: key, owner: owner,
-                                                                          dmEventId: dmEventId, conversationId: conversationId) {
+            if case .rejected(let current) = try await state.completeSend(
+                account: account, key: key, owner: owner,
+                dmEventId: dmEventId, conversationId: conversationId)
+            {
                 // Our claim was taken over as stale while X answered: the new owner verifies and finds this DM.
                 logger.warning("claim taken over before the DM was recorded", metadata: ["command": "\(key)", "ledger": "\(current?.state.name ?? "none")"])
             }
@@ -600,11 +655,14 @@ public final class CommandDispatcher: Sendable {
 
     // MARK: - Failures
 
-    private func afterFailure(_ error: XAPIError, step: DispatchDecision.FailedStep, received: SendDelivery, command: SendCommand,
-                              key: String, attempt: Int, unresolved: Date?) async -> Settlement {
+    private func afterFailure(
+        _ error: XAPIError, step: DispatchDecision.FailedStep, received: SendDelivery, command: SendCommand,
+        key: String, attempt: Int, unresolved: Date?
+    ) async -> Settlement {
         let account = command.accountId
-        let decision = DispatchDecision.afterFailure(error, step: step, attempt: attempt, unresolvedSince: unresolved, policy: settings.retry,
-                                                     minimumUnknownWait: settings.minimumUnknownWait, now: now(), jitter: jitter())
+        let decision = DispatchDecision.afterFailure(
+            error, step: step, attempt: attempt, unresolvedSince: unresolved, policy: settings.retry,
+            minimumUnknownWait: settings.minimumUnknownWait, now: now(), jitter: jitter())
         switch error {
         case .unauthorized, .refreshRejected:
             health.update("dispatch:\(account)", ready: false, alive: true, detail: "X refuses the credentials: \(error)")
@@ -613,24 +671,29 @@ public final class CommandDispatcher: Sendable {
         }
         switch decision {
         case .retry(let tier, let next, let unverified, let reason):
-            logger.warning("send failed; retrying as attempt \(next) in \(DurationText.format(tier))",
-                           metadata: ["command": "\(key)", "error": "\(error)"])
-            return await requeueCopy(received, command: command, key: key, tier: tier, attempt: next, unverifiedSince: unverified,
-                                     reason: reason, ownsClaim: true)
+            logger.warning(
+                "send failed; retrying as attempt \(next) in \(DurationText.format(tier))",
+                metadata: ["command": "\(key)", "error": "\(error)"])
+            return await requeueCopy(
+                received, command: command, key: key, tier: tier, attempt: next, unverifiedSince: unverified,
+                reason: reason, ownsClaim: true)
         case .holdForRateLimit(let tier, let until, let unverified):
             logger.warning("X rate limit reached; parked until the reset", metadata: ["command": "\(key)", "reset": "\(until)"])
-            return await requeueCopy(received, command: command, key: key, tier: tier, attempt: attempt, unverifiedSince: unverified,
-                                     reason: .rateLimited, ownsClaim: true)
+            return await requeueCopy(
+                received, command: command, key: key, tier: tier, attempt: attempt, unverifiedSince: unverified,
+                reason: .rateLimited, ownsClaim: true)
         case .deadLetter(let failure):
             logger.error("send failed for good; dead-lettered", metadata: ["command": "\(key)", "error": "\(failure)"])
             do {
                 _ = try await state.failSend(account: account, key: key, owner: owner, reason: DispatchDecision.ledgerReason(failure))
             } catch {
-                return await requeueClaimed(key: key, account: account, unresolved: unresolved,
-                                            reason: "recording the failure of \(key) failed: \(error)")
+                return await requeueClaimed(
+                    key: key, account: account, unresolved: unresolved,
+                    reason: "recording the failure of \(key) failed: \(error)")
             }
-            return await deadLetter(received, accountId: account, commandId: command.id, recipientId: command.recipientId,
-                                    failure: failure, attempts: attempt)
+            return await deadLetter(
+                received, accountId: account, commandId: command.id, recipientId: command.recipientId,
+                failure: failure, attempts: attempt)
         }
     }
 
@@ -638,8 +701,10 @@ public final class CommandDispatcher: Sendable {
     /// ack. The claim goes back with `unverifiedSince` in the ledger, so whichever delivery comes
     /// next (the copy, or the original when the ack is lost or the copy's publish failed) looks
     /// in the conversation first when the DM may be posted.
-    private func requeueCopy(_ received: SendDelivery, command: SendCommand, key: String, tier: Duration, attempt: Int,
-                             unverifiedSince: Date?, reason: DispatchDecision.RetryReason, ownsClaim: Bool) async -> Settlement {
+    private func requeueCopy(
+        _ received: SendDelivery, command: SendCommand, key: String, tier: Duration, attempt: Int,
+        unverifiedSince: Date?, reason: DispatchDecision.RetryReason, ownsClaim: Bool
+    ) async -> Settlement {
         let copy = messages.retry(received, accountId: command.accountId, tier: tier, attempt: attempt, unverifiedSince: unverifiedSince)
         let failure = await publish([copy])
         if ownsClaim {
@@ -681,20 +746,28 @@ public final class CommandDispatcher: Sendable {
     }
 
     /// Dead-letters the command and publishes its `failed` report, both confirmed.
-    private func deadLetter(_ received: SendDelivery, accountId: String?, commandId: String, recipientId: String?,
-                            failure: CommandFailure, attempts: Int, keepHeaders: Bool = true) async -> Settlement {
-        let letter = messages.deadLetter(received, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts,
-                                         keepHeaders: keepHeaders)
-        let report = DeliveryReport(commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
-                                    attempts: attempts, at: now(), error: failure.reportError)
+    private func deadLetter(
+        _ received: SendDelivery, accountId: String?, commandId: String, recipientId: String?,
+        failure: CommandFailure, attempts: Int, keepHeaders: Bool = true
+    ) async -> Settlement {
+        let letter = messages.deadLetter(
+            received, accountId: accountId, commandId: commandId, failure: failure, attempts: attempts,
+            keepHeaders: keepHeaders)
+        let report = DeliveryReport(
+            commandId: commandId, status: .failed, accountId: accountId, recipientId: recipientId,
+            attempts: attempts, at: now(), error: failure.reportError)
         var results = await publisher.publish([letter])
         if case .failure(.unencodable(_, _, let why))? = results.first {
             // Even the bounded copy of its properties cannot be encoded: the body and the reason
             // alone, rather than a command that comes back for ever.
-            logger.warning("the dead letter cannot be encoded (\(why)); dead-lettered without the command's headers",
-                           metadata: ["command": "\(BoundedText.cut(commandId, limit: 200))"])
-            results = await publisher.publish([messages.deadLetter(received, accountId: accountId, commandId: commandId, failure: failure,
-                                                                   attempts: attempts, keepHeaders: false)])
+            logger.warning(
+                "the dead letter cannot be encoded (\(why)); dead-lettered without the command's headers",
+                metadata: ["command": "\(BoundedText.cut(commandId, limit: 200))"])
+            results = await publisher.publish([
+                messages.deadLetter(
+                    received, accountId: accountId, commandId: commandId, failure: failure,
+                    attempts: attempts, keepHeaders: false)
+            ])
         }
         if case .failure(let error)? = results.first {
             return .requeue(reason: "the dead letter of \(BoundedText.cut(commandId, limit: 200)) was not confirmed: \(error)")

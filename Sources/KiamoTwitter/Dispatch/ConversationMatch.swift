@@ -35,7 +35,8 @@ public struct ConversationMatch: Sendable {
 
     /// X normalises DM text to NFC and may trim it: compare the same way.
     static func sameText(_ posted: String, _ sent: String) -> Bool {
-        posted == sent || posted.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-            == sent.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        posted == sent
+            || posted.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+                == sent.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

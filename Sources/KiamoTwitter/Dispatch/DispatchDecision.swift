@@ -178,8 +178,10 @@ public enum DispatchDecision {
         switch policy.afterTransientFailure(attempt: attempt, jitter: jitter) {
         case .giveUp:
             let code: CommandFailure.Code = reason == .unauthorized ? .unauthorized : .retriesExhausted
-            return .deadLetter(CommandFailure(code, "gave up after \(attempt) attempt(s) (dispatch.maxAttempts \(policy.maxAttempts)); last error: \(error)",
-                                              httpStatus: error.httpStatus))
+            return .deadLetter(
+                CommandFailure(
+                    code, "gave up after \(attempt) attempt(s) (dispatch.maxAttempts \(policy.maxAttempts)); last error: \(error)",
+                    httpStatus: error.httpStatus))
         case .retry(let delay, let tier):
             let wait = unverified != nil && reason == .outcomeUnknown ? max(delay, minimumUnknownWait) : delay
             return .retry(tier: wait == delay ? tier : policy.tier(for: wait), attempt: attempt + 1, unverifiedSince: unverified, reason: reason)

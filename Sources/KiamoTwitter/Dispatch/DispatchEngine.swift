@@ -46,8 +46,10 @@ public final class DispatchEngine: Service, Sendable {
     private let generation = Atomic<UInt64>(0)
 
     /// `channel` consumes and acknowledges (the dispatcher publishes on its own channel).
-    public init(dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
-                health: any HealthReporter = NoHealthReporter(), logger: Logger, testFault: DispatchTestFault? = nil) {
+    public init(
+        dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
+        health: any HealthReporter = NoHealthReporter(), logger: Logger, testFault: DispatchTestFault? = nil
+    ) {
         self.testFault = testFault
         self.dispatcher = dispatcher
         // Each open lane holds the delivery its drainer handles, plus those waiting behind it.
@@ -70,10 +72,12 @@ public final class DispatchEngine: Service, Sendable {
 
     /// Consumes until graceful shutdown, then returns once the sends in flight are settled.
     public func run() async throws {
-        logger.info("dispatch started", metadata: [
-            "queue": "\(topology.sendQueue)", "prefetch": "\(settings.prefetch)",
-            "concurrencyPerAccount": "\(settings.concurrencyPerAccount)", "accounts": "\(dispatcher.clients.keys.sorted().joined(separator: ","))",
-        ])
+        logger.info(
+            "dispatch started",
+            metadata: [
+                "queue": "\(topology.sendQueue)", "prefetch": "\(settings.prefetch)",
+                "concurrencyPerAccount": "\(settings.concurrencyPerAccount)", "accounts": "\(dispatcher.clients.keys.sorted().joined(separator: ","))",
+            ])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.pruneNowAndThen() }
@@ -124,10 +128,11 @@ public final class DispatchEngine: Service, Sendable {
                 defer { works = [] }
                 return works
             }
-            dispatcher.held.hold(batch.compactMap { work in
-                guard case .valid(let command, _) = work.prepared else { return nil }
-                return (HeldPlaces.Key(work.delivery), LineArrival(account: command.accountId, recipient: command.recipientId, commandId: command.id))
-            })
+            dispatcher.held.hold(
+                batch.compactMap { work in
+                    guard case .valid(let command, _) = work.prepared else { return nil }
+                    return (HeldPlaces.Key(work.delivery), LineArrival(account: command.accountId, recipient: command.recipientId, commandId: command.id))
+                })
             await dispatcher.joinLines(batch.map(\.prepared))
             for work in batch { accept(work, into: &group) }
         }
@@ -221,14 +226,16 @@ public final class DispatchEngine: Service, Sendable {
     /// the retry tier once per reply.
     private func headOfLine(before work: Work, in key: String) async -> Work {
         guard case .valid(let command, _) = work.prepared, lanes.hasWaiting(key),
-              let head = try? await dispatcher.state.recipientLine(account: command.accountId, recipient: command.recipientId).first?.commandId,
-              head != command.id
+            let head = try? await dispatcher.state.recipientLine(account: command.accountId, recipient: command.recipientId).first?.commandId,
+            head != command.id
         else { return work }
         let current = generation.load(ordering: .relaxed)
-        let promoted = lanes.promote(in: key, where: { waiting in
-            if case .valid(let other, _) = waiting.prepared { return other.id == head && waiting.delivery.generation >= current }
-            return false
-        }, puttingBack: work)
+        let promoted = lanes.promote(
+            in: key,
+            where: { waiting in
+                if case .valid(let other, _) = waiting.prepared { return other.id == head && waiting.delivery.generation >= current }
+                return false
+            }, puttingBack: work)
         guard let promoted else { return work }
         logger.debug("the head of the line waited behind a later reply in this lane; handled first", metadata: ["command": "\(head)"])
         return promoted
@@ -327,8 +334,9 @@ public final class DispatchEngine: Service, Sendable {
                 try await dispatcher.state.keepPlaces(arrivals, posting: posting)
             } catch {
                 // Tried again next time; a place lapses only after a whole window without renewal.
-                logger.warning("could not keep the places of \(arrivals.count) waiting command(s) in their recipients' lines",
-                               metadata: ["error": "\(error)"])
+                logger.warning(
+                    "could not keep the places of \(arrivals.count) waiting command(s) in their recipients' lines",
+                    metadata: ["error": "\(error)"])
             }
         }
     }

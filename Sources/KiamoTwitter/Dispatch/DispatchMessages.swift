@@ -26,8 +26,10 @@ public struct DispatchMessages: Sendable {
     /// kept (`boundedCopy`), and every value copied from the command is cut to 1 KiB, so the dead
     /// letter can always be published. `keepHeaders` false: none of them (the last resort when
     /// even the bounded dead letter could not be encoded).
-    public func deadLetter(_ received: SendDelivery, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int,
-                           keepHeaders: Bool = true) -> AMQPMessage {
+    public func deadLetter(
+        _ received: SendDelivery, accountId: String?, commandId: String, failure: CommandFailure, attempts: Int,
+        keepHeaders: Bool = true
+    ) -> AMQPMessage {
         var properties = received.properties
         var (headers, omitted) = keepHeaders ? Self.boundedCopy(properties.headers) : ([:], properties.headers.count)
         headers[WireContract.Header.errorCode] = .string(failure.code.rawValue)
@@ -40,12 +42,14 @@ public struct DispatchMessages: Sendable {
         headers[WireContract.Header.headersOmitted] = omitted > 0 ? .int64(Int64(omitted)) : nil
         properties.headers = headers
         if !keepHeaders {
-            properties = AMQPProperties(contentType: properties.contentType, headers: headers, deliveryMode: .persistent,
-                                        messageId: properties.messageId.map(BoundedText.shortString))
+            properties = AMQPProperties(
+                contentType: properties.contentType, headers: headers, deliveryMode: .persistent,
+                messageId: properties.messageId.map(BoundedText.shortString))
         }
         properties.deliveryMode = .persistent
-        return AMQPMessage(exchange: topology.deadLetterExchange, routingKey: WireContract.RoutingKey.send(account: accountId ?? Self.unknownAccount),
-                           body: received.body, properties: properties, mandatory: true)
+        return AMQPMessage(
+            exchange: topology.deadLetterExchange, routingKey: WireContract.RoutingKey.send(account: accountId ?? Self.unknownAccount),
+            body: received.body, properties: properties, mandatory: true)
     }
 
     /// The command's own headers a dead letter keeps: every entry, sorted by name, until they
@@ -60,11 +64,12 @@ public struct DispatchMessages: Sendable {
         let keys = original.entries.keys.sorted { ($0 == WireContract.Header.accountId ? 0 : 1, $0) < ($1 == WireContract.Header.accountId ? 0 : 1, $1) }
         for key in keys {
             guard var value = original[key], !WireContract.Header.isDispatchOwn(key),
-                  key != WireContract.Header.headersOmitted else { continue }
+                key != WireContract.Header.headersOmitted
+            else { continue }
             if case .string(let text) = value { value = .string(BoundedText.cut(text)) }
             let size = 1 + key.utf8.count + AMQPWireSize.field(value)
             guard key.utf8.count <= AMQPWireSize.shortStringMax, AMQPWireSize.field(value) <= BoundedText.valueLimit + 16,
-                  used + size <= BoundedText.copiedHeadersLimit
+                used + size <= BoundedText.copiedHeadersLimit
             else {
                 omitted += 1
                 continue
@@ -87,8 +92,9 @@ public struct DispatchMessages: Sendable {
         headers[WireContract.Header.unverifiedSince] = unverifiedSince.map { .int64(Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) }
         properties.headers = headers
         properties.deliveryMode = .persistent
-        return AMQPMessage(exchange: topology.retryExchange, routingKey: WireContract.RoutingKey.send(account: accountId),
-                           body: received.body, properties: properties, mandatory: true)
+        return AMQPMessage(
+            exchange: topology.retryExchange, routingKey: WireContract.RoutingKey.send(account: accountId),
+            body: received.body, properties: properties, mandatory: true)
     }
 
     /// A delivery report to the main exchange, routing key `report.<account>.<status>`,
@@ -107,7 +113,8 @@ public struct DispatchMessages: Sendable {
             type: WireContract.MessageType.report,
             appId: appId
         )
-        return AMQPMessage(exchange: topology.exchange, routingKey: WireContract.RoutingKey.report(account: account, status: report.status),
-                           body: try KiamoJSON.encode(report), properties: properties, mandatory: true)
+        return AMQPMessage(
+            exchange: topology.exchange, routingKey: WireContract.RoutingKey.report(account: account, status: report.status),
+            body: try KiamoJSON.encode(report), properties: properties, mandatory: true)
     }
 }

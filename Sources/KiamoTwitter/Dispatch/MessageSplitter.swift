@@ -18,7 +18,7 @@ public enum MessageSplitter {
                 end = rest.index(after: index)
                 if rest[index].isWhitespace, scalars > limit / 2 { lastSpace = end }
             }
-            if end == rest.startIndex { end = rest.index(after: rest.startIndex) }  // one oversized cluster
+            if end == rest.startIndex { end = rest.index(after: rest.startIndex) } // one oversized cluster
             let cut = lastSpace ?? end
             let part = rest[..<cut]
             parts.append(String(part.trimmingTrailingWhitespace()))

@@ -26,7 +26,8 @@ public struct SendDelivery: Sendable {
 
     /// What `delivery` carries.
     public init(_ delivery: AMQPDelivery) {
-        self.init(body: delivery.body, properties: delivery.properties, exchange: delivery.exchange,
-                  routingKey: delivery.routingKey, redelivered: delivery.redelivered)
+        self.init(
+            body: delivery.body, properties: delivery.properties, exchange: delivery.exchange,
+            routingKey: delivery.routingKey, redelivered: delivery.redelivered)
     }
 }

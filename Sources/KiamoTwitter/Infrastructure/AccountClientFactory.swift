@@ -33,14 +33,17 @@ public struct AccountClientFactory: Sendable {
         let credentials: XCredentials
         switch account.credentials {
         case .oauth1(let consumerKey, let consumerSecret, let oauthToken, let oauthTokenSecret):
-            credentials = .oauth1(OAuth1Credentials(
-                consumerKey: consumerKey.reveal(), consumerSecret: consumerSecret.reveal(),
-                oauthToken: oauthToken.reveal(), oauthTokenSecret: oauthTokenSecret.reveal()))
+            credentials = .oauth1(
+                OAuth1Credentials(
+                    consumerKey: consumerKey.reveal(), consumerSecret: consumerSecret.reveal(),
+                    oauthToken: oauthToken.reveal(), oauthTokenSecret: oauthTokenSecret.reveal()))
         case .oauth2(let clientId, let clientSecret, let refreshToken):
             if let refreshToken {
                 // An expired access token: the first call refreshes, under the shared lease.
-                _ = try await state.seedToken(account: account.userId, TokenPair(
-                    accessToken: "", refreshToken: refreshToken.reveal(), expiresAt: Date(timeIntervalSince1970: 0)))
+                _ = try await state.seedToken(
+                    account: account.userId,
+                    TokenPair(
+                        accessToken: "", refreshToken: refreshToken.reveal(), expiresAt: Date(timeIntervalSince1970: 0)))
             }
             let store = SharedOAuth2TokenStore(
                 store: state, clock: clock, account: account.userId,

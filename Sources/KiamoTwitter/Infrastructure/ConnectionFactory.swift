@@ -68,7 +68,8 @@ public struct ConnectionFactory: Sendable {
 
     /// The token-endpoint client of an OAuth 2.0 app (`auth login`, `auth refresh`).
     public func oauth2Client(clientId: String, clientSecret: String?, transport: any XHTTPTransport, logger: Logger) -> OAuth2Client {
-        OAuth2Client(clientId: clientId, clientSecret: clientSecret, tokenURL: oauth2TokenURL, transport: transport,
-                     userAgent: userAgent, timeout: configuration.api.timeout, logger: logger)
+        OAuth2Client(
+            clientId: clientId, clientSecret: clientSecret, tokenURL: oauth2TokenURL, transport: transport,
+            userAgent: userAgent, timeout: configuration.api.timeout, logger: logger)
     }
 }

@@ -24,8 +24,10 @@ public actor Leadership {
         }
     }
 
-    public init(state: any LeaseStorage, account: String, name: String, owner: String, ttl: Duration,
-                admission: (any LeaseAdmission)? = nil) {
+    public init(
+        state: any LeaseStorage, account: String, name: String, owner: String, ttl: Duration,
+        admission: (any LeaseAdmission)? = nil
+    ) {
         self.state = state
         self.account = account
         self.name = name

@@ -45,8 +45,10 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
     private let ledger = Mutex(Ledger())
 
     /// `leases` is where the role's leases are (named as the role): read while under the share.
-    public init(registry: any MemberRegistry, leases: (any LeaseStorage)? = nil, owner: String, role: String = "ingest", accounts: Int,
-                ttl: Duration, logger: Logger) {
+    public init(
+        registry: any MemberRegistry, leases: (any LeaseStorage)? = nil, owner: String, role: String = "ingest", accounts: Int,
+        ttl: Duration, logger: Logger
+    ) {
         self.registry = registry
         self.leases = leases
         self.owner = owner
@@ -97,7 +99,7 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
                 // The holders are read twice per count: a lease whose holder died is tried by its
                 // standby engine (every second) a quarter of a second later on average, not half.
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.countEvery / 2) }
-                try? await readHeldByOthers()   // a failure here is the next count's to report
+                try? await readHeldByOthers() // a failure here is the next count's to report
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.countEvery / 2) }
             } catch {
                 break
@@ -125,12 +127,14 @@ public final class LeaseShareKeeper: Service, LeaseAdmission, Sendable, CustomSt
             return (decision, changed, ledger.held.count)
         }
         if changed {
-            logger.info("\(members) live \(role) process(es): this one's share is \(decision.share) of \(accounts) account(s)",
-                        metadata: ["held": "\(heldCount)"])
+            logger.info(
+                "\(members) live \(role) process(es): this one's share is \(decision.share) of \(accounts) account(s)",
+                metadata: ["held": "\(heldCount)"])
         }
         if !decision.release.isEmpty {
-            logger.info("over the share: releasing \(decision.release.count) lease(s)",
-                        metadata: ["share": "\(decision.share)", "held": "\(heldCount)"])
+            logger.info(
+                "over the share: releasing \(decision.release.count) lease(s)",
+                metadata: ["share": "\(decision.share)", "held": "\(heldCount)"])
         }
     }
 

@@ -41,8 +41,10 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         /// `app_id` of the published messages.
         public var appId: String
 
-        public init(pollInterval: Duration, paginationCount: Int, overlap: Duration, backfill: Duration, leaseTTL: Duration,
-                    publishBatch: Int = 500, appId: String = WireContract.AppID.ingest) {
+        public init(
+            pollInterval: Duration, paginationCount: Int, overlap: Duration, backfill: Duration, leaseTTL: Duration,
+            publishBatch: Int = 500, appId: String = WireContract.AppID.ingest
+        ) {
             self.pollInterval = pollInterval
             self.paginationCount = paginationCount
             self.overlap = overlap
@@ -134,8 +136,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         self.settings = settings
         self.planner = IngestPlanner(overlap: settings.overlap, backfill: settings.backfill)
         self.mapper = KiamoMessageMapper(accountId: account, senderNameTemplate: senderNameTemplate)
-        self.leadership = Leadership(state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL,
-                                     admission: admission)
+        self.leadership = Leadership(
+            state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL,
+            admission: admission)
         self.health = health
         var logger = logger
         logger[metadataKey: "account"] = "\(account)"
@@ -325,8 +328,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 // (it was published: leaving it out would only make the holder publish it again).
                 _ = try? await state.commitInbound(account: account, publishedIds: chunkIds, cursor: nil)
                 Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
-                logger.warning("the ingest lease lapsed while a chunk waited on the broker; publishing no more",
-                               metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
+                logger.warning(
+                    "the ingest lease lapsed while a chunk waited on the broker; publishing no more",
+                    metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
                 throw LeadershipLost(account: account)
             }
             try await commit(chunkIds)
@@ -336,16 +340,19 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         if let failure {
             report.complete = false
             Counter(label: "kiamo_ingest_errors_total", dimensions: [("account", account), ("kind", "publish")]).increment()
-            logger.error("publish failed; the rest of the batch waits for the next poll",
-                         metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(plan.publish.count)"])
+            logger.error(
+                "publish failed; the rest of the batch waits for the next poll",
+                metadata: ["error": "\(failure)", "confirmed": "\(confirmedPrefix)", "batch": "\(plan.publish.count)"])
         }
         if plan.publish.isEmpty {
             // Nothing was published: the cursor (and a first run's baseline) only records what was
             // read and where the clock is, written when it moved far enough (`quietCommitDue`).
             var next = plan.cursor(confirmedPrefix: 0)
             if let cursorCap { next = min(next, cursorCap) }
-            if planner.quietCommitDue(previous: cursor, next: next, newestRead: plan.readIds.last,
-                                      recordsBaseline: !plan.baseline.isEmpty) {
+            if planner.quietCommitDue(
+                previous: cursor, next: next, newestRead: plan.readIds.last,
+                recordsBaseline: !plan.baseline.isEmpty)
+            {
                 try await commit([])
             } else {
                 report.cursor = cursor.map { String($0) }
@@ -371,16 +378,19 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         report.lagSeconds = lag
         Gauge(label: "kiamo_ingest_lag_seconds", dimensions: [("account", account)]).record(lag)
         if report.published > 0 || !report.complete {
-            logger.info("poll published \(report.published) message(s)",
-                        metadata: ["pages": "\(report.pages)", "cursor": "\(report.cursor ?? "none")", "lookups": "\(report.userLookups)"])
+            logger.info(
+                "poll published \(report.published) message(s)",
+                metadata: ["pages": "\(report.pages)", "cursor": "\(report.cursor ?? "none")", "lookups": "\(report.userLookups)"])
         }
         return report
     }
 
     /// The skipped events not counted yet by this process (see `countedSkips`), remembered as
     /// counted.
-    private func countOnce(_ skipped: [(DMEvent, KiamoMessageMapper.Skip)], cursor: UInt64?,
-                           floor: UInt64) -> [(DMEvent, KiamoMessageMapper.Skip)] {
+    private func countOnce(
+        _ skipped: [(DMEvent, KiamoMessageMapper.Skip)], cursor: UInt64?,
+        floor: UInt64
+    ) -> [(DMEvent, KiamoMessageMapper.Skip)] {
         countedSkips.withLock { counted in
             let primed = counted != nil
             var known = counted ?? []

@@ -30,7 +30,8 @@ public struct IngestMessages: Sendable {
             type: WireContract.MessageType.message,
             appId: appId
         )
-        return AMQPMessage(exchange: topology.exchange, routingKey: WireContract.RoutingKey.inbound(account: account),
-                           body: try KiamoJSON.encode(message), properties: properties, mandatory: true)
+        return AMQPMessage(
+            exchange: topology.exchange, routingKey: WireContract.RoutingKey.inbound(account: account),
+            body: try KiamoJSON.encode(message), properties: properties, mandatory: true)
     }
 }

@@ -66,8 +66,9 @@ public struct KiamoMessageMapper: Sendable {
             conversationId: event.conversationId ?? DMEvent.oneToOneConversationId(accountId, senderId),
             attachments: event.mediaKeys.map { key in
                 let item = media[key]
-                return KiamoAttachment(type: item?.type.isEmpty == false ? item?.type ?? "media" : "media",
-                                       url: item?.url ?? item?.previewImageURL, mediaKey: key)
+                return KiamoAttachment(
+                    type: item?.type.isEmpty == false ? item?.type ?? "media" : "media",
+                    url: item?.url ?? item?.previewImageURL, mediaKey: key)
             }
         )
     }

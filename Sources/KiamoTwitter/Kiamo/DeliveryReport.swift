@@ -35,8 +35,10 @@ public struct DeliveryReport: Codable, Sendable, Hashable {
     public var at: String
     public var error: Failure?
 
-    public init(commandId: String, status: Status, dmEventId: String? = nil, conversationId: String? = nil,
-                accountId: String? = nil, recipientId: String? = nil, attempts: Int, at: Date, error: Failure? = nil) {
+    public init(
+        commandId: String, status: Status, dmEventId: String? = nil, conversationId: String? = nil,
+        accountId: String? = nil, recipientId: String? = nil, attempts: Int, at: Date, error: Failure? = nil
+    ) {
         self.commandId = commandId
         self.status = status
         self.dmEventId = dmEventId

@@ -18,8 +18,10 @@ public struct KiamoMessage: Codable, Sendable, Hashable {
     public var conversationId: String
     public var attachments: [KiamoAttachment]
 
-    public init(id: String, createdAt: Int, senderId: String, senderName: String, content: String,
-                accountId: String, conversationId: String, attachments: [KiamoAttachment] = []) {
+    public init(
+        id: String, createdAt: Int, senderId: String, senderName: String, content: String,
+        accountId: String, conversationId: String, attachments: [KiamoAttachment] = []
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.senderId = senderId

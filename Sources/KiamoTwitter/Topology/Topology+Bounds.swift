@@ -14,8 +14,10 @@ extension Topology {
         public var deadLettersMaxLength: Int
         public var deadLettersMaxAge: Duration
 
-        public init(reportsMaxLength: Int = 100_000, reportsMaxAge: Duration = .seconds(7 * 86_400),
-                    deadLettersMaxLength: Int = 100_000, deadLettersMaxAge: Duration = .seconds(14 * 86_400)) {
+        public init(
+            reportsMaxLength: Int = 100_000, reportsMaxAge: Duration = .seconds(7 * 86_400),
+            deadLettersMaxLength: Int = 100_000, deadLettersMaxAge: Duration = .seconds(14 * 86_400)
+        ) {
             self.reportsMaxLength = reportsMaxLength
             self.reportsMaxAge = reportsMaxAge
             self.deadLettersMaxLength = deadLettersMaxLength
@@ -40,10 +42,12 @@ extension Topology {
             ["max-length": .integer(Int64(length)), "message-ttl": .integer(Self.milliseconds(age)), "overflow": .string("drop-head")]
         }
         return [
-            Policy(name: "\(exchange).reports", pattern: Self.anyOf([reportsQueue]),
-                   definition: definition(bounds.reportsMaxLength, bounds.reportsMaxAge), priority: 10),
-            Policy(name: "\(exchange).dead-letters", pattern: Self.anyOf([sendDeadQueue, inboundDeadQueue]),
-                   definition: definition(bounds.deadLettersMaxLength, bounds.deadLettersMaxAge), priority: 10),
+            Policy(
+                name: "\(exchange).reports", pattern: Self.anyOf([reportsQueue]),
+                definition: definition(bounds.reportsMaxLength, bounds.reportsMaxAge), priority: 10),
+            Policy(
+                name: "\(exchange).dead-letters", pattern: Self.anyOf([sendDeadQueue, inboundDeadQueue]),
+                definition: definition(bounds.deadLettersMaxLength, bounds.deadLettersMaxAge), priority: 10),
         ]
     }
 

@@ -14,17 +14,19 @@ extension Topology {
             _ = try await channel.queueDeclare(queue.name, durable: true, arguments: Self.table(queue.arguments))
         }
         for binding in bindings {
-            try await channel.queueBind(queue: binding.queue, exchange: binding.exchange, routingKey: binding.routingKey,
-                                        arguments: Self.table(binding.arguments))
+            try await channel.queueBind(
+                queue: binding.queue, exchange: binding.exchange, routingKey: binding.routingKey,
+                arguments: Self.table(binding.arguments))
         }
     }
 
     static func table(_ arguments: [String: Argument]) -> AMQPTable {
-        AMQPTable(arguments.map { key, value in
-            switch value {
-            case .string(let text): (key, AMQPValue.string(text))
-            case .integer(let number): (key, AMQPValue.int64(number))
-            }
-        })
+        AMQPTable(
+            arguments.map { key, value in
+                switch value {
+                case .string(let text): (key, AMQPValue.string(text))
+                case .integer(let number): (key, AMQPValue.int64(number))
+                }
+            })
     }
 }

@@ -17,19 +17,25 @@ extension Topology {
         let document: [String: Any] = [
             "vhosts": [["name": vhost]],
             "exchanges": exchanges.map { exchange -> [String: Any] in
-                ["name": exchange.name, "vhost": vhost, "type": exchange.type, "durable": true, "auto_delete": false,
-                 "internal": false, "arguments": [String: Any]()]
+                [
+                    "name": exchange.name, "vhost": vhost, "type": exchange.type, "durable": true, "auto_delete": false,
+                    "internal": false, "arguments": [String: Any](),
+                ]
             },
             "queues": queues.map { queue -> [String: Any] in
                 ["name": queue.name, "vhost": vhost, "durable": true, "auto_delete": false, "arguments": arguments(queue.arguments)]
             },
             "bindings": bindings.map { binding -> [String: Any] in
-                ["source": binding.exchange, "vhost": vhost, "destination": binding.queue, "destination_type": "queue",
-                 "routing_key": binding.routingKey, "arguments": arguments(binding.arguments)]
+                [
+                    "source": binding.exchange, "vhost": vhost, "destination": binding.queue, "destination_type": "queue",
+                    "routing_key": binding.routingKey, "arguments": arguments(binding.arguments),
+                ]
             },
             "policies": policies.map { policy -> [String: Any] in
-                ["name": policy.name, "vhost": vhost, "pattern": policy.pattern, "apply-to": "queues",
-                 "priority": policy.priority, "definition": arguments(policy.definition)]
+                [
+                    "name": policy.name, "vhost": vhost, "pattern": policy.pattern, "apply-to": "queues",
+                    "priority": policy.priority, "definition": arguments(policy.definition),
+                ]
             },
         ]
         return try Self.json(document)
@@ -44,18 +50,24 @@ extension Topology {
         let roles = Role.allCases
         let document: [String: Any] = [
             "users": roles.map { role -> [String: Any] in
-                ["name": "{{\(role.rawValue).user}}", "password_hash": "{{\(role.rawValue).passwordHash}}",
-                 "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": permissions(for: role).tags]
+                [
+                    "name": "{{\(role.rawValue).user}}", "password_hash": "{{\(role.rawValue).passwordHash}}",
+                    "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": permissions(for: role).tags,
+                ]
             },
             "permissions": roles.map { role -> [String: Any] in
                 let rights = permissions(for: role)
-                return ["user": "{{\(role.rawValue).user}}", "vhost": vhost,
-                        "configure": rights.configure, "write": rights.write, "read": rights.read]
+                return [
+                    "user": "{{\(role.rawValue).user}}", "vhost": vhost,
+                    "configure": rights.configure, "write": rights.write, "read": rights.read,
+                ]
             },
             "topic_permissions": roles.flatMap { role in
                 permissions(for: role).topics.map { topic -> [String: Any] in
-                    ["user": "{{\(role.rawValue).user}}", "vhost": vhost, "exchange": topic.exchange,
-                     "write": topic.write, "read": topic.read]
+                    [
+                        "user": "{{\(role.rawValue).user}}", "vhost": vhost, "exchange": topic.exchange,
+                        "write": topic.write, "read": topic.read,
+                    ]
                 }
             },
         ]

@@ -27,25 +27,32 @@ extension Topology {
         case .admin:
             return Permissions(configure: ".*", write: ".*", read: ".*", topics: [], tags: ["administrator"])
         case .kiamo:
-            return Permissions(configure: nothing, write: Self.anyOf([exchange]), read: Self.anyOf([inboundQueue]),
-                               topics: [TopicPermission(exchange: exchange, write: "^send\\.[^.]+$", read: nothing)],
-                               tags: [])
+            return Permissions(
+                configure: nothing, write: Self.anyOf([exchange]), read: Self.anyOf([inboundQueue]),
+                topics: [TopicPermission(exchange: exchange, write: "^send\\.[^.]+$", read: nothing)],
+                tags: [])
         case .ingest:
             let declared = declarations(for: .ingest)
-            return Permissions(configure: Self.anyOf(declared.exchanges.map(\.name) + declared.queues.map(\.name)),
-                               write: Self.anyOf([exchange, deadLetterExchange, inboundQueue, inboundDeadQueue]),
-                               read: Self.anyOf([exchange, deadLetterExchange, inboundQueue]),
-                               topics: [TopicPermission(exchange: exchange, write: "^inbound\\.", read: "^inbound\\."),
-                                        TopicPermission(exchange: deadLetterExchange, write: nothing, read: "^inbound\\.")],
-                               tags: [])
+            return Permissions(
+                configure: Self.anyOf(declared.exchanges.map(\.name) + declared.queues.map(\.name)),
+                write: Self.anyOf([exchange, deadLetterExchange, inboundQueue, inboundDeadQueue]),
+                read: Self.anyOf([exchange, deadLetterExchange, inboundQueue]),
+                topics: [
+                    TopicPermission(exchange: exchange, write: "^inbound\\.", read: "^inbound\\."),
+                    TopicPermission(exchange: deadLetterExchange, write: nothing, read: "^inbound\\."),
+                ],
+                tags: [])
         case .dispatch:
             let declared = declarations(for: .dispatch)
-            return Permissions(configure: Self.anyOf(declared.exchanges.map(\.name) + declared.queues.map(\.name)),
-                               write: Self.anyOf([exchange, retryExchange, deadLetterExchange, sendQueue, reportsQueue, sendDeadQueue] + retryQueues),
-                               read: Self.anyOf([exchange, retryExchange, deadLetterExchange, sendQueue] + retryQueues),
-                               topics: [TopicPermission(exchange: exchange, write: "^report\\.", read: "^(send|report)\\."),
-                                        TopicPermission(exchange: deadLetterExchange, write: "^send\\.", read: "^send\\.")],
-                               tags: [])
+            return Permissions(
+                configure: Self.anyOf(declared.exchanges.map(\.name) + declared.queues.map(\.name)),
+                write: Self.anyOf([exchange, retryExchange, deadLetterExchange, sendQueue, reportsQueue, sendDeadQueue] + retryQueues),
+                read: Self.anyOf([exchange, retryExchange, deadLetterExchange, sendQueue] + retryQueues),
+                topics: [
+                    TopicPermission(exchange: exchange, write: "^report\\.", read: "^(send|report)\\."),
+                    TopicPermission(exchange: deadLetterExchange, write: "^send\\.", read: "^send\\."),
+                ],
+                tags: [])
         }
     }
 

@@ -31,8 +31,10 @@ extension Topology {
             exchangeNames = [exchange, retryExchange, deadLetterExchange]
             queueNames = Set([sendQueue, reportsQueue, sendDeadQueue] + retryDelays.map(retryQueue))
         }
-        return (exchanges.filter { exchangeNames.contains($0.name) },
-                queues.filter { queueNames.contains($0.name) },
-                bindings.filter { queueNames.contains($0.queue) })
+        return (
+            exchanges.filter { exchangeNames.contains($0.name) },
+            queues.filter { queueNames.contains($0.name) },
+            bindings.filter { queueNames.contains($0.queue) }
+        )
     }
 }

@@ -10,8 +10,10 @@ public struct Topology: Sendable, Hashable {
     /// Bounds of the reports and dead-letter queues, applied as policies (`policies`).
     public let bounds: QueueBounds
 
-    public init(exchange: String = "kiamo.twitter", queueType: Configuration.QueueType = .classic,
-                retryDelays: [Duration] = [.seconds(1), .seconds(10), .seconds(60), .seconds(600)], bounds: QueueBounds = QueueBounds()) {
+    public init(
+        exchange: String = "kiamo.twitter", queueType: Configuration.QueueType = .classic,
+        retryDelays: [Duration] = [.seconds(1), .seconds(10), .seconds(60), .seconds(600)], bounds: QueueBounds = QueueBounds()
+    ) {
         self.exchange = exchange
         self.queueType = queueType
         self.retryDelays = retryDelays.sorted()
@@ -19,8 +21,9 @@ public struct Topology: Sendable, Hashable {
     }
 
     public init(_ configuration: Configuration) {
-        self.init(exchange: configuration.amqp.exchange, queueType: configuration.amqp.queueType,
-                  retryDelays: configuration.dispatch.retryDelays, bounds: configuration.amqp.bounds)
+        self.init(
+            exchange: configuration.amqp.exchange, queueType: configuration.amqp.queueType,
+            retryDelays: configuration.dispatch.retryDelays, bounds: configuration.amqp.bounds)
     }
 
     // MARK: Names
@@ -121,10 +124,13 @@ public struct Topology: Sendable, Hashable {
             // `all-with-x`, not `all`: RabbitMQ leaves headers starting with `x-` out of an `all`
             // match, so an `all` binding on `x-retry-tier` would match every message and copy
             // each retry into every tier (RabbitMQ 3.10 and later).
-            bindings.append(Binding(queue: retryQueue(tier), exchange: retryExchange, routingKey: "", arguments: [
-                "x-match": .string("all-with-x"),
-                WireContract.Header.retryTier: .string(Self.retryTierHeader(tier)),
-            ]))
+            bindings.append(
+                Binding(
+                    queue: retryQueue(tier), exchange: retryExchange, routingKey: "",
+                    arguments: [
+                        "x-match": .string("all-with-x"),
+                        WireContract.Header.retryTier: .string(Self.retryTierHeader(tier)),
+                    ]))
         }
         return bindings
     }

@@ -51,8 +51,10 @@ public enum WireContract {
         public static let legacyPublishTag = "x-kiamo-publish-tag"
 
         /// The headers the workers write whose meaning the README documents.
-        public static let documented = [accountId, traceparent, tracestate, retryTier, attempt, unverifiedSince, errorCode, errorMessage,
-                                        httpStatus, attempts, commandId, originalRoutingKey, originalExchange, headersOmitted, publishTag]
+        public static let documented = [
+            accountId, traceparent, tracestate, retryTier, attempt, unverifiedSince, errorCode, errorMessage,
+            httpStatus, attempts, commandId, originalRoutingKey, originalExchange, headersOmitted, publishTag,
+        ]
 
         /// Whether `name` is one the dispatch worker writes afresh on a retry copy or a dead letter
         /// (so a copy never carries the previous one's).

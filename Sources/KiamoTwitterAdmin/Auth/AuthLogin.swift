@@ -35,8 +35,10 @@ public struct AuthLogin: Sendable {
     let scopes: [String]
 
     /// A login of `account` (an OAuth 2.0 one) through `session`.
-    public init(session: AdminSession, account: AccountConfiguration, redirectURI: String = AuthLogin.defaultRedirectURI,
-                authorizeURL: String? = nil, scopes: [String] = XAPI.defaultScopes) {
+    public init(
+        session: AdminSession, account: AccountConfiguration, redirectURI: String = AuthLogin.defaultRedirectURI,
+        authorizeURL: String? = nil, scopes: [String] = XAPI.defaultScopes
+    ) {
         self.session = session
         self.account = account
         self.redirectURI = redirectURI
@@ -82,8 +84,9 @@ public struct AuthLogin: Sendable {
         }
         let state = try await session.state()
         let stored = try await Self.replace(token, account: account.userId, in: state)
-        return TokenReport(account: account.userId, method: account.credentials.methodName, action: "login", user: me, token: stored,
-                           stored: true, now: Date())
+        return TokenReport(
+            account: account.userId, method: account.credentials.methodName, action: "login", user: me, token: stored,
+            stored: true, now: Date())
     }
 
     /// Stores `token` over whatever is stored, each attempt a compare-and-set on the version just
@@ -103,9 +106,11 @@ public struct AuthLogin: Sendable {
         guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else { throw AdminError.usage("not an OAuth 2.0 account") }
         let configuration = session.configuration
         var settings = ConnectionFactory(configuration).xAPIConfiguration(
-            credentials: .oauth2(OAuth2Credentials(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(),
-                                                   tokenStore: InMemoryOAuth2TokenStore(token: token))))
-        settings.apiVersion = .v2  // an OAuth 2.0 token is a v2 credential whatever api.version says
+            credentials: .oauth2(
+                OAuth2Credentials(
+                    clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(),
+                    tokenStore: InMemoryOAuth2TokenStore(token: token))))
+        settings.apiVersion = .v2 // an OAuth 2.0 token is a v2 credential whatever api.version says
         let client = try XAPIClient(configuration: settings, transport: try await session.httpClient(), logger: session.logger)
         return try await client.me().value
     }

@@ -27,7 +27,8 @@ public struct CredentialCheck: Sendable {
         if case .oauth2 = account.credentials {
             token = try await session.state().storedToken(account: account.userId)
         }
-        return TokenReport(account: account.userId, method: account.credentials.methodName, action: "check", user: me, token: token,
-                           stored: false, now: Date())
+        return TokenReport(
+            account: account.userId, method: account.credentials.methodName, action: "check", user: me, token: token,
+            stored: false, now: Date())
     }
 }

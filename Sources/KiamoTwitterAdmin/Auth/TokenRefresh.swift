@@ -20,16 +20,18 @@ public struct TokenRefresh: Sendable {
     public func run() async throws -> TokenReport {
         let oauth = try await session.oauth2Client(for: account, command: "auth refresh")
         let configuration = session.configuration
-        _ = try await session.client(for: account)  // seeds the configured refresh token when none is stored
+        _ = try await session.client(for: account) // seeds the configured refresh token when none is stored
         let state = try await session.state()
         guard let current = try await state.storedToken(account: account.userId) else {
             throw StateStoreError.noToken(account: account.userId)
         }
-        let shared = SharedOAuth2TokenStore(store: state, clock: state.options.clock, account: account.userId,
-                                            leaseTTL: ConnectionFactory(configuration).tokenRefreshLeaseTTL, logger: session.logger)
+        let shared = SharedOAuth2TokenStore(
+            store: state, clock: state.options.clock, account: account.userId,
+            leaseTTL: ConnectionFactory(configuration).tokenRefreshLeaseTTL, logger: session.logger)
         _ = try await shared.token(afterRejecting: OAuth2Token(current.token)) { try await oauth.refresh($0) }
         let fresh = try await state.storedToken(account: account.userId)
-        return TokenReport(account: account.userId, method: account.credentials.methodName, action: "refresh", user: nil, token: fresh,
-                           stored: fresh?.version != current.version, now: Date())
+        return TokenReport(
+            account: account.userId, method: account.credentials.methodName, action: "refresh", user: nil, token: fresh,
+            stored: fresh?.version != current.version, now: Date())
     }
 }

@@ -42,8 +42,9 @@ public struct DeadLetterQueue: Sendable {
         let topology = Topology(session.configuration)
         let (channel, queue) = try await open()
         let waiting = Int(try await channel.queueDeclare(queue, passive: true).messageCount)
-        progress("\(queue): \(waiting) dead letter(s); \(dryRun ? "would replay" : "replaying") "
-            + (id.map { "the one with id \($0)" } ?? "every one, at most \(limit)"))
+        progress(
+            "\(queue): \(waiting) dead letter(s); \(dryRun ? "would replay" : "replaying") "
+                + (id.map { "the one with id \($0)" } ?? "every one, at most \(limit)"))
         var kept: [AMQPDelivery] = []
         var replayed: [DeadLetter] = []
         var seen = 0
@@ -63,8 +64,9 @@ public struct DeadLetterQueue: Sendable {
                 if dryRun {
                     kept.append(delivery)
                 } else {
-                    try await channel.publish(exchange: message.exchange, routingKey: message.routingKey, body: message.body,
-                                              properties: message.properties, mandatory: true)
+                    try await channel.publish(
+                        exchange: message.exchange, routingKey: message.routingKey, body: message.body,
+                        properties: message.properties, mandatory: true)
                     try await channel.ack(delivery)
                 }
                 replayed.append(letter)

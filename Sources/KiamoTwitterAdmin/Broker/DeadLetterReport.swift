@@ -14,7 +14,8 @@ public struct DeadLetterReport: AdminReport {
     /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
         if action == "replay" || action == "dry-run" {
-            let head = action == "replay"
+            let head =
+                action == "replay"
                 ? "replayed \(replayed.count) dead letter(s) from \(queue) to the send routing"
                 : "would replay \(replayed.count) dead letter(s) from \(queue) to the send routing (--dry-run: nothing moved)"
             return [head] + replayed.map { "  \($0.id ?? "?") -> send.\($0.account ?? "?")" }

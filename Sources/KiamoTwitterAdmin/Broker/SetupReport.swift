@@ -14,7 +14,9 @@ public struct SetupReport: AdminReport {
     public var lines: [String] {
         ["exchanges: " + exchanges.joined(separator: ", "), "queues:"] + queues.map { "  \($0)" }
             + ["bindings:"] + bindings.map { "  \($0)" } + ["state store ready: \(stateURL)", "topology declared"]
-            + (policies.isEmpty ? [] : ["queue bounds: run once as the broker's administrator (compose's definitions carry them):"]
-                + policies.map { "  \($0)" })
+            + (policies.isEmpty
+                ? []
+                : ["queue bounds: run once as the broker's administrator (compose's definitions carry them):"]
+                    + policies.map { "  \($0)" })
     }
 }

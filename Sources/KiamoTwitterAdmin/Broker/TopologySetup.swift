@@ -21,8 +21,9 @@ public struct TopologySetup: Sendable {
         do {
             try await topology.declare(on: channel)
         } catch let error as AMQPError {
-            throw AdminError.failed("declaring the topology failed: \(error). An existing queue with other arguments must be deleted, "
-                + "or the settings aligned with it (amqp.queueType, dispatch.retryDelays)")
+            throw AdminError.failed(
+                "declaring the topology failed: \(error). An existing queue with other arguments must be deleted, "
+                    + "or the settings aligned with it (amqp.queueType, dispatch.retryDelays)")
         }
         try? await channel.close()
         return SetupReport(

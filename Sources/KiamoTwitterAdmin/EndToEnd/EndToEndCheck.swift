@@ -69,7 +69,8 @@ public struct EndToEndCheck: Sendable {
             step("customer \(recipient) sent DM \(dmId) to \(account.userId)")
             let message = try await wait(on: channel, queue: watch, what: "the Kiamo message of DM \(dmId) from ingest (is the ingest worker running?)") { (delivery: AMQPDelivery) -> KiamoMessage? in
                 guard delivery.routingKey == WireContract.RoutingKey.inbound(account: account.userId), let message = try? KiamoJSON.decode(KiamoMessage.self, from: delivery.body),
-                      message.id == dmId else { return nil }
+                    message.id == dmId
+                else { return nil }
                 return message
             }
             inbound = message
@@ -83,13 +84,15 @@ public struct EndToEndCheck: Sendable {
         let body = try JSONSerialization.data(withJSONObject: ["id": commandId, "to": ["id": recipient], "content": text, "accountId": account.userId])
         try await channel.publish(
             exchange: topology.exchange, routingKey: WireContract.RoutingKey.send(account: account.userId), body: body,
-            properties: AMQPProperties(contentType: WireContract.contentType, headers: [WireContract.Header.accountId: .string(account.userId)],
-                                       deliveryMode: .persistent, messageId: commandId, timestamp: Date()),
+            properties: AMQPProperties(
+                contentType: WireContract.contentType, headers: [WireContract.Header.accountId: .string(account.userId)],
+                deliveryMode: .persistent, messageId: commandId, timestamp: Date()),
             mandatory: true)
         step("send command \(commandId) published to \(WireContract.RoutingKey.send(account: account.userId))")
         let report = try await wait(on: channel, queue: watch, what: "the delivery report of command \(commandId) (is the dispatch worker running?)") { (delivery: AMQPDelivery) -> DeliveryReport? in
             guard delivery.routingKey.hasPrefix(WireContract.RoutingKey.reportPrefix + "."), let report = try? KiamoJSON.decode(DeliveryReport.self, from: delivery.body),
-                  report.commandId == commandId else { return nil }
+                report.commandId == commandId
+            else { return nil }
             return report
         }
         guard report.status == .sent, let dmEventId = report.dmEventId else {
@@ -110,8 +113,10 @@ public struct EndToEndCheck: Sendable {
     }
 
     /// A control call to the emulator, any failure one line naming the emulator and the step.
-    private static func emulator<T>(_ control: EmulatorControlClient, _ step: String,
-                                    _ call: (EmulatorControlClient) async throws -> T) async throws -> T {
+    private static func emulator<T>(
+        _ control: EmulatorControlClient, _ step: String,
+        _ call: (EmulatorControlClient) async throws -> T
+    ) async throws -> T {
         do {
             return try await call(control)
         } catch let failure as EmulatorControlClient.Failure {

@@ -24,7 +24,8 @@ public struct DirectSend: Sendable {
             throw AdminError.usage("--text is empty: X does not post an empty DM")
         }
         let sent = try await session.client(for: account).sendDM(to: recipient, text: text)
-        return SendReport(account: account.userId, recipientId: recipient, dmEventId: sent.dmEventId,
-                          conversationId: sent.conversationId, rateLimit: sent.rateLimit)
+        return SendReport(
+            account: account.userId, recipientId: recipient, dmEventId: sent.dmEventId,
+            conversationId: sent.conversationId, rateLimit: sent.rateLimit)
     }
 }

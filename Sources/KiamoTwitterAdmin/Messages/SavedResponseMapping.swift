@@ -28,7 +28,8 @@ public enum SavedResponseMapping {
         let mapper = KiamoMessageMapper(accountId: accountId, senderNameTemplate: senderNameTemplate)
         let senders = Dictionary(page.users.map { ($0.id, $0) }) { first, _ in first }
         let mapped = MappedEvents(events: page.events, senders: senders, media: page.media, mapper: mapper, undecodable: page.undecodable)
-        return MapReport(file: file, account: accountId, apiVersion: version.rawValue, events: page.events.count,
-                         nextToken: page.nextToken, messages: mapped.messages, skipped: mapped.skipped)
+        return MapReport(
+            file: file, account: accountId, apiVersion: version.rawValue, events: page.events.count,
+            nextToken: page.nextToken, messages: mapped.messages, skipped: mapped.skipped)
     }
 }

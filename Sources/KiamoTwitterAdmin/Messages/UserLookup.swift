@@ -31,7 +31,8 @@ public struct UserLookup: Sendable {
         }
         let configuration = session.configuration
         let mapper = KiamoMessageMapper(accountId: account.userId, senderNameTemplate: configuration.ingest.senderNameTemplate)
-        return UserReport(account: account.userId, user: answer.value, userRecord: mapper.buildUserRecord(answer.value),
-                          isAccount: answer.value.id == account.userId, rateLimit: answer.rateLimit)
+        return UserReport(
+            account: account.userId, user: answer.value, userRecord: mapper.buildUserRecord(answer.value),
+            isAccount: answer.value.id == account.userId, rateLimit: answer.rateLimit)
     }
 }

@@ -1,4 +1,5 @@
 import KiamoTwitter
+
 /// The numbered tests of `kiamo-twitter test --test=NN`, after the original's Command Line Tester
 /// (`php <Connector>.php -f --test=NN`): 00 to 03 are the original's, the others ours. Each
 /// prints what it did and ends with `OK` or `FAILED: <reason>`.

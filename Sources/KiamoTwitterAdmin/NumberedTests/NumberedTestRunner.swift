@@ -85,8 +85,10 @@ public struct NumberedTestRunner: Sendable {
         case "08":
             let account = try await session.account(options.account)
             lines.append("raw: " + Self.samplePage)
-            lines += try SavedResponseMapping.map(Data(Self.samplePage.utf8), apiVersion: .v2, accountId: account.userId,
-                                                  senderNameTemplate: configuration.ingest.senderNameTemplate, file: "built-in sample").lines
+            lines += try SavedResponseMapping.map(
+                Data(Self.samplePage.utf8), apiVersion: .v2, accountId: account.userId,
+                senderNameTemplate: configuration.ingest.senderNameTemplate, file: "built-in sample"
+            ).lines
         default:
             let account = try await session.account(options.account)
             lines += try await RequestPreview(configuration: configuration, account: account)

@@ -31,12 +31,15 @@ public struct RequestPreview: Sendable {
         Operation(name: "userById", parameters: ["id"], required: ["id"], summary: "a user by id"),
         Operation(name: "usersByIds", parameters: ["ids"], required: ["ids"], summary: "users by comma-separated ids"),
         Operation(name: "userByUsername", parameters: ["username"], required: ["username"], summary: "a user by username"),
-        Operation(name: "listDMEvents", parameters: ["max_results", "pagination_token"], required: [],
-                  summary: "the account's DM events, newest first (GET /2/dm_events)"),
-        Operation(name: "conversationEvents", parameters: ["participant_id", "max_results", "pagination_token"], required: ["participant_id"],
-                  summary: "the DM events of the conversation with a participant"),
-        Operation(name: "sendDM", parameters: ["to", "text"], required: ["to", "text"],
-                  summary: "send a DM (POST /2/dm_conversations/with/{to}/messages)"),
+        Operation(
+            name: "listDMEvents", parameters: ["max_results", "pagination_token"], required: [],
+            summary: "the account's DM events, newest first (GET /2/dm_events)"),
+        Operation(
+            name: "conversationEvents", parameters: ["participant_id", "max_results", "pagination_token"], required: ["participant_id"],
+            summary: "the DM events of the conversation with a participant"),
+        Operation(
+            name: "sendDM", parameters: ["to", "text"], required: ["to", "text"],
+            summary: "send a DM (POST /2/dm_conversations/with/{to}/messages)"),
     ]
 
     let configuration: Configuration
@@ -52,8 +55,10 @@ public struct RequestPreview: Sendable {
     }
 
     /// The request of `operationName` with `parameters` (`name=value`, see `operations`).
-    public func build(operationName: String, parameters: [String: String], nonce: String?, timestamp: String?,
-                      showSecrets: Bool) async throws -> RequestReport {
+    public func build(
+        operationName: String, parameters: [String: String], nonce: String?, timestamp: String?,
+        showSecrets: Bool
+    ) async throws -> RequestReport {
         guard let operation = Self.operations.first(where: { $0.name.lowercased() == operationName.lowercased() }) else {
             throw AdminError.usage("unknown operation '\(operationName)'; known: \(Self.operations.map(\.name).joined(separator: ", "))")
         }
@@ -77,8 +82,10 @@ public struct RequestPreview: Sendable {
         let token = accessToken ?? "<no-stored-token>"
         switch account.credentials {
         case .oauth1(let consumerKey, let consumerSecret, let oauthToken, let oauthTokenSecret):
-            credentials = .oauth1(OAuth1Credentials(consumerKey: consumerKey.reveal(), consumerSecret: consumerSecret.reveal(),
-                                                    oauthToken: oauthToken.reveal(), oauthTokenSecret: oauthTokenSecret.reveal()))
+            credentials = .oauth1(
+                OAuth1Credentials(
+                    consumerKey: consumerKey.reveal(), consumerSecret: consumerSecret.reveal(),
+                    oauthToken: oauthToken.reveal(), oauthTokenSecret: oauthTokenSecret.reveal()))
         case .oauth2(let clientId, let clientSecret, _):
             let store = InMemoryOAuth2TokenStore(token: OAuth2Token(accessToken: token, refreshToken: nil, expiresAt: .distantFuture))
             credentials = .oauth2(OAuth2Credentials(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(), tokenStore: store))
@@ -97,26 +104,31 @@ public struct RequestPreview: Sendable {
             guard recorder.request != nil else { throw error }
         }
         guard let request = recorder.request else { throw AdminError.failed("\(operation.name): the client built no request") }
-        return RequestReport(request, steps: try signatureSteps(request), apiVersion: configuration.api.version.rawValue,
-                             account: account.userId, showSecrets: showSecrets)
+        return RequestReport(
+            request, steps: try signatureSteps(request), apiVersion: configuration.api.version.rawValue,
+            account: account.userId, showSecrets: showSecrets)
     }
 
     /// OAuth 1.0a: the base string and signature behind the request's header, recomputed with the
     /// header's own nonce and timestamp (so they agree by construction).
     private func signatureSteps(_ request: HTTPRequest) throws -> OAuth1SignatureSteps? {
         guard case .oauth1(let key, let secret, let token, let tokenSecret) = account.credentials,
-              let header = request.headers["Authorization"] else { return nil }
+            let header = request.headers["Authorization"]
+        else { return nil }
         let fields = RequestReport.oauthFields(header)
-        let signer = OAuth1Signer(credentials: OAuth1Credentials(consumerKey: key.reveal(), consumerSecret: secret.reveal(),
-                                                                 oauthToken: token.reveal(), oauthTokenSecret: tokenSecret.reveal()))
+        let signer = OAuth1Signer(
+            credentials: OAuth1Credentials(
+                consumerKey: key.reveal(), consumerSecret: secret.reveal(),
+                oauthToken: token.reveal(), oauthTokenSecret: tokenSecret.reveal()))
         return try signer.steps(method: request.method.rawValue, url: request.url, timestamp: fields["oauth_timestamp"], nonce: fields["oauth_nonce"])
     }
 
     private static func call(_ name: String, on client: XAPIClient, parameters: [String: String], pageSize: Int) async throws {
-        let maxResults = try parameters["max_results"].map { text -> Int in
-            guard let value = Int(text), value > 0 else { throw AdminError.usage("max_results must be a positive number") }
-            return value
-        } ?? pageSize
+        let maxResults =
+            try parameters["max_results"].map { text -> Int in
+                guard let value = Int(text), value > 0 else { throw AdminError.usage("max_results must be a positive number") }
+                return value
+            } ?? pageSize
         switch name {
         case "me": _ = try await client.me()
         case "userById": _ = try await client.user(id: parameters["id"] ?? "")

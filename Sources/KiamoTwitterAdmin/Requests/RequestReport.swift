@@ -87,8 +87,10 @@ public struct RequestReport: AdminReport {
             lines += ["", "signature base string: \(signatureBaseString)", "signature: \(signature)"]
         }
         lines.append("")
-        lines.append(secretsShown ? "WARNING: this output holds the account's credentials (--show-secrets)"
-                                  : "not sent; secrets masked (--show-secrets shows them)")
+        lines.append(
+            secretsShown
+                ? "WARNING: this output holds the account's credentials (--show-secrets)"
+                : "not sent; secrets masked (--show-secrets shows them)")
         return lines
     }
 }

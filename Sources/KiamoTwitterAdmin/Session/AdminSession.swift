@@ -69,8 +69,9 @@ public actor AdminSession {
     public func state(mustExist: Bool = false) async throws -> any StateStore {
         if let store { return store }
         if mustExist, let path = try missingStateFile() {
-            throw AdminError.failed("state store: the file \(path) does not exist (state.url, KIAMO_TWITTER_STATE_URL); "
-                + "the workers create it on their first start, or `kiamo-twitter setup` does")
+            throw AdminError.failed(
+                "state store: the file \(path) does not exist (state.url, KIAMO_TWITTER_STATE_URL); "
+                    + "the workers create it on their first start, or `kiamo-twitter setup` does")
         }
         let opened = try await StateStoreOpener.open(configuration, logger: logger)
         store = opened
@@ -106,8 +107,9 @@ public actor AdminSession {
     public func client(for account: AccountConfiguration) async throws -> MeteredXClient {
         if let client = clients[account.userId] { return client }
         let state = try await state()
-        let factory = AccountClientFactory(configuration: configuration, state: state, clock: state.options.clock, http: try httpClient(),
-                                           logger: logger)
+        let factory = AccountClientFactory(
+            configuration: configuration, state: state, clock: state.options.clock, http: try httpClient(),
+            logger: logger)
         let client = try await factory.client(for: account)
         clients[account.userId] = client
         return client
@@ -119,8 +121,9 @@ public actor AdminSession {
         guard case .oauth2(let clientId, let clientSecret, _) = account.credentials else {
             throw AdminError.usage("account \(account.userId) uses OAuth 1.0a: `\(command)` is for OAuth 2.0 accounts (configure the account's clientId)")
         }
-        return ConnectionFactory(configuration).oauth2Client(clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(),
-                                                             transport: try httpClient(), logger: logger)
+        return ConnectionFactory(configuration).oauth2Client(
+            clientId: clientId.reveal(), clientSecret: clientSecret?.reveal(),
+            transport: try httpClient(), logger: logger)
     }
 
     /// Closes what was opened.

@@ -1,4 +1,5 @@
 import KiamoTwitter
+
 /// Files written.
 public struct FilesReport: AdminReport {
     var action: String

@@ -17,12 +17,14 @@ public struct StateInspection: Sendable {
         let configuration = session.configuration
         let snapshot = try await session.state(mustExist: true).debugSnapshot()
         let accounts = snapshot.accounts.map { account in
-            StateReport.Account(account: account.account, configured: configuration.account(account.account) != nil, token: account.token,
-                                cursor: account.cursor, cursorUpdatedAt: account.cursorUpdatedAt,
-                                cachedUsers: account.users.count, cachedConversations: account.conversations.count)
+            StateReport.Account(
+                account: account.account, configured: configuration.account(account.account) != nil, token: account.token,
+                cursor: account.cursor, cursorUpdatedAt: account.cursorUpdatedAt,
+                cachedUsers: account.users.count, cachedConversations: account.conversations.count)
         }
-        return StateReport(stateURL: ConfigurationReport.maskedURL(configuration.state.url.reveal()), cache: snapshot.cache,
-                           accounts: accounts, takenAt: snapshot.takenAt)
+        return StateReport(
+            stateURL: ConfigurationReport.maskedURL(configuration.state.url.reveal()), cache: snapshot.cache,
+            accounts: accounts, takenAt: snapshot.takenAt)
     }
 
     /// Writes the four resource files into `folder` (created when missing).

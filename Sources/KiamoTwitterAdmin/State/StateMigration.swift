@@ -38,8 +38,10 @@ public struct StateMigration: Sendable {
     }
 
     /// Copies `from` into `to` (both state URLs); `now` decides which leases are live.
-    public func migrate(from source: String, to target: String, options: StateStoreOptions = StateStoreOptions(),
-                        now: Date = Date()) async throws -> StateMigrationReport {
+    public func migrate(
+        from source: String, to target: String, options: StateStoreOptions = StateStoreOptions(),
+        now: Date = Date()
+    ) async throws -> StateMigrationReport {
         let from = URLRedactor.redact(source)
         let to = URLRedactor.redact(target)
         let sourceLocation = try Self.location(source, option: "--from")
@@ -54,16 +56,18 @@ public struct StateMigration: Sendable {
         let tables = try await sourceStore.exportTables()
         let live = StateMigrationRules.liveLeases(in: tables, at: now)
         if let lease = live.first {
-            throw AdminError.failed("the source holds \(live.count) live lease(s) (e.g. \(lease.name) of account \(lease.account), "
-                + "held by \(lease.owner) until \(AdminJSON.time(lease.expiresAt))): stop every worker, wait for their leases "
-                + "to expire, then run the migration again")
+            throw AdminError.failed(
+                "the source holds \(live.count) live lease(s) (e.g. \(lease.name) of account \(lease.account), "
+                    + "held by \(lease.owner) until \(AdminJSON.time(lease.expiresAt))): stop every worker, wait for their leases "
+                    + "to expire, then run the migration again")
         }
         try await targetStore.importTables(tables)
         let copied = try await targetStore.exportTables()
         let mismatches = StateMigrationRules.mismatches(source: tables, target: copied)
         guard mismatches.isEmpty else {
-            throw AdminError.failed("the copy in \(to) differs from \(from) in \(mismatches.joined(separator: ", ")): "
-                + "do not start the workers on it; drop the target and run the migration again")
+            throw AdminError.failed(
+                "the copy in \(to) differs from \(from) in \(mismatches.joined(separator: ", ")): "
+                    + "do not start the workers on it; drop the target and run the migration again")
         }
         return StateMigrationReport(
             from: from, to: to,

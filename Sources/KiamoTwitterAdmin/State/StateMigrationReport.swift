@@ -1,4 +1,5 @@
 import KiamoTwitter
+
 /// What `state migrate` copied, table by table (counts only: the records hold tokens).
 public struct StateMigrationReport: AdminReport {
     /// One table and how many records it moved.

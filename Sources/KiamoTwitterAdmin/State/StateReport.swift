@@ -24,8 +24,10 @@ public struct StateReport: AdminReport {
 
     /// The report as text, one line each (see `AdminReport`).
     public var lines: [String] {
-        var lines = ["state \(stateURL)",
-                     "cache: \(cache.enabled ? "on" : "off"), checkEveryInSecs \(cache.checkEveryInSecs), expirationInSecs \(cache.expirationInSecs)"]
+        var lines = [
+            "state \(stateURL)",
+            "cache: \(cache.enabled ? "on" : "off"), checkEveryInSecs \(cache.checkEveryInSecs), expirationInSecs \(cache.expirationInSecs)",
+        ]
         if accounts.isEmpty { lines.append("no account has state yet") }
         for account in accounts {
             lines.append("account \(account.account)\(account.configured ? "" : " (not in this configuration)")")

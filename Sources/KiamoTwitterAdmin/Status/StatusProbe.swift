@@ -43,17 +43,19 @@ public struct StatusProbe: Sendable {
             var token: StatusReport.TokenState?
             if case .oauth2 = account.credentials {
                 let stored = try await state.storedToken(account: account.userId)
-                token = StatusReport.TokenState(stored: stored != nil, version: stored?.version, expiresAt: stored?.token.expiresAt,
-                                                expiresInSeconds: stored.map { Int($0.token.expiresAt.timeIntervalSince(now).rounded(.down)) })
+                token = StatusReport.TokenState(
+                    stored: stored != nil, version: stored?.version, expiresAt: stored?.token.expiresAt,
+                    expiresInSeconds: stored.map { Int($0.token.expiresAt.timeIntervalSince(now).rounded(.down)) })
             }
             var budgets: [RateLimitBudget] = []
             for family in RateLimitFamily.allCases {
                 if let budget = try await state.rateLimitBudget(account: account.userId, endpoint: family.rawValue) { budgets.append(budget) }
             }
-            result.append(StatusReport.AccountState(
-                account: account.userId, method: account.credentials.methodName, cursor: cursor, cursorTime: cursorTime,
-                cursorLagSeconds: cursorTime.map { max(0, Int(now.timeIntervalSince($0).rounded(.down))) },
-                ingestLeaseHolder: lease?.owner, ingestLeaseExpiresAt: lease?.expiresAt, token: token, rateLimits: budgets))
+            result.append(
+                StatusReport.AccountState(
+                    account: account.userId, method: account.credentials.methodName, cursor: cursor, cursorTime: cursorTime,
+                    cursorLagSeconds: cursorTime.map { max(0, Int(now.timeIntervalSince($0).rounded(.down))) },
+                    ingestLeaseHolder: lease?.owner, ingestLeaseExpiresAt: lease?.expiresAt, token: token, rateLimits: budgets))
         }
         return result
     }
@@ -64,7 +66,8 @@ public struct StatusProbe: Sendable {
         let queues = try await queues()
         // Before the first worker start there is no state yet: the queues are still worth showing.
         let missing = try await session.missingStateFile()
-        return StatusReport(broker: AMQPConfiguration.redact(configuration.amqp.url.reveal()), queues: queues,
-                            missingStateFile: missing, accounts: missing == nil ? try await accounts(only: account) : [])
+        return StatusReport(
+            broker: AMQPConfiguration.redact(configuration.amqp.url.reveal()), queues: queues,
+            missingStateFile: missing, accounts: missing == nil ? try await accounts(only: account) : [])
     }
 }

@@ -46,8 +46,10 @@ public struct StatusReport: AdminReport {
     public var lines: [String] {
         var lines = ["broker \(broker)"]
         for queue in queues {
-            lines.append(queue.present ? "  \(queue.name): \(queue.messages ?? 0) message(s), \(queue.consumers ?? 0) consumer(s)"
-                                       : "  \(queue.name): MISSING (run `kiamo-twitter setup`)")
+            lines.append(
+                queue.present
+                    ? "  \(queue.name): \(queue.messages ?? 0) message(s), \(queue.consumers ?? 0) consumer(s)"
+                    : "  \(queue.name): MISSING (run `kiamo-twitter setup`)")
         }
         if let missingStateFile { lines.append("state: \(missingStateFile) does not exist yet (created at the first worker start, or by `kiamo-twitter setup`)") }
         for account in accounts {
@@ -66,8 +68,9 @@ public struct StatusReport: AdminReport {
                 }
             }
             for budget in account.rateLimits {
-                lines.append("  rate limit \(budget.endpoint): \(budget.remaining)/\(budget.limit) until \(AdminJSON.time(budget.resetAt))"
-                    + (budget.rejectedUntil.map { ", refused until \(AdminJSON.time($0))" } ?? ""))
+                lines.append(
+                    "  rate limit \(budget.endpoint): \(budget.remaining)/\(budget.limit) until \(AdminJSON.time(budget.resetAt))"
+                        + (budget.rejectedUntil.map { ", refused until \(AdminJSON.time($0))" } ?? ""))
             }
         }
         return lines

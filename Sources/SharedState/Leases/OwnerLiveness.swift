@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Whether a lease holder is known dead, from a lock the kernel frees when its process ends.
@@ -69,10 +70,11 @@ public final class OwnerLiveness: Sendable {
     /// replaced, so an owner id can never name a path outside the folder.
     func path(of owner: String) -> String? {
         guard let directory, !owner.isEmpty else { return nil }
-        let safe = String(owner.unicodeScalars.map { scalar -> Character in
-            let allowed = CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "._-".unicodeScalars.contains(scalar)
-            return allowed ? Character(scalar) : "_"
-        })
+        let safe = String(
+            owner.unicodeScalars.map { scalar -> Character in
+                let allowed = CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "._-".unicodeScalars.contains(scalar)
+                return allowed ? Character(scalar) : "_"
+            })
         return directory + "/" + safe + ".lock"
     }
 }

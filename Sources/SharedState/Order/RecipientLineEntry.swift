@@ -21,8 +21,10 @@ public struct RecipientLineEntry: Sendable, Hashable {
     public var expiresAt: Date
 
     /// An entry.
-    public init(commandId: String, tier: Duration? = nil, parkedAt: Date? = nil, parkedTicket: UInt64 = 0,
-                admittedTicket: UInt64 = 0, admittedAt: Date? = nil, expiresAt: Date) {
+    public init(
+        commandId: String, tier: Duration? = nil, parkedAt: Date? = nil, parkedTicket: UInt64 = 0,
+        admittedTicket: UInt64 = 0, admittedAt: Date? = nil, expiresAt: Date
+    ) {
         self.commandId = commandId
         self.tier = tier
         self.parkedAt = parkedAt

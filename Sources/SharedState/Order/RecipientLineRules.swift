@@ -137,8 +137,10 @@ public enum RecipientLineRules {
     }
 
     /// Records `commandId` as parked in `tier` now: updated where it stands, or at the end.
-    private static func place(_ commandId: String, tier: Duration, ticket: UInt64, now: Date, timing: Timing,
-                              in line: inout [RecipientLineEntry]) {
+    private static func place(
+        _ commandId: String, tier: Duration, ticket: UInt64, now: Date, timing: Timing,
+        in line: inout [RecipientLineEntry]
+    ) {
         let expiresAt = now.addingTimeInterval((tier + timing.grace(for: tier)).seconds)
         if let index = line.firstIndex(where: { $0.commandId == commandId }) {
             line[index].tier = tier

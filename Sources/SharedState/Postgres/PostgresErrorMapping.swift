@@ -44,7 +44,8 @@ enum PostgresErrorMapping {
                     )
                 case "42501":
                     return StateStoreError.cannotConnect(
-                        url: url, reason: "user \(location.user) lacks a privilege the store needs (\(message), SQLSTATE 42501): "
+                        url: url,
+                        reason: "user \(location.user) lacks a privilege the store needs (\(message), SQLSTATE 42501): "
                             + "make it the owner of database \(location.database), or grant it CREATE on its schema and read/write on the state tables"
                     )
                 case "53300":

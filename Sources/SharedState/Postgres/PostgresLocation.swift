@@ -32,9 +32,11 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// A location with the defaults: `sslmode=prefer`, `application_name=kiamo-twitter`, a pool of
     /// 8 connections, statements bounded to 5 s.
-    public init(host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
-                sslMode: PostgresSSLMode = .prefer, sslRootCert: String? = nil, applicationName: String = "kiamo-twitter",
-                poolSize: Int = 8, statementTimeout: Duration = .seconds(5), redacted: String? = nil) {
+    public init(
+        host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
+        sslMode: PostgresSSLMode = .prefer, sslRootCert: String? = nil, applicationName: String = "kiamo-twitter",
+        poolSize: Int = 8, statementTimeout: Duration = .seconds(5), redacted: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.user = user

@@ -63,7 +63,8 @@ actor PostgresOwnerLiveness {
         do {
             let connection = try await lockedConnection()
             for name in owners.subtracting(recorded) {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO lease_owners (owner, lock_key, locked_at) VALUES (\(name), \(key), now())
                     ON CONFLICT (owner) DO UPDATE SET lock_key = excluded.lock_key, locked_at = excluded.locked_at
                     """, logger: logger)
@@ -80,10 +81,12 @@ actor PostgresOwnerLiveness {
     /// ids are unique per process, and so is a key among live processes), unless `forgetting` is
     /// false (a look that takes nothing leaves them to the acquisition that follows).
     static func isGone(_ owner: String, on connection: PostgresConnection, forgetting: Bool = true, logger: Logger) async throws -> Bool {
-        let free = try await connection.query("""
+        let free = try await connection.query(
+            """
             SELECT lock_key, pg_try_advisory_xact_lock(\(PostgresLocks.owners), lock_key) AS free FROM lease_owners
             WHERE owner = \(owner) AND locked_at >= pg_postmaster_start_time()
-            """, logger: logger).rows().first
+            """, logger: logger
+        ).rows().first
         guard let free, try free.value("free", as: Bool.self) else { return false }
         guard forgetting else { return true }
         let key = try free.value("lock_key", as: Int32.self)
@@ -122,13 +125,15 @@ actor PostgresOwnerLiveness {
         }
         recorded = []
         for _ in 0..<8 {
-            let taken = try await current.query(
-                "SELECT pg_try_advisory_lock(\(PostgresLocks.owners), \(key))", logger: logger
-            ).collect(Bool.self).first ?? false
+            let taken =
+                try await current.query(
+                    "SELECT pg_try_advisory_lock(\(PostgresLocks.owners), \(key))", logger: logger
+                ).collect(Bool.self).first ?? false
             if taken {
                 locked = true
                 // Rows of processes gone since (whose lock is free) are of no use to anyone.
-                try await current.query("""
+                try await current.query(
+                    """
                     DELETE FROM lease_owners WHERE lock_key <> \(key) AND pg_try_advisory_xact_lock(\(PostgresLocks.owners), lock_key)
                     """, logger: logger)
                 return current

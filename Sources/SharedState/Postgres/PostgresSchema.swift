@@ -43,15 +43,19 @@ enum PostgresSchema {
             // only thrown by reading them; unread, it would surface as "transaction aborted" on
             // the next statement.
             try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresLocks.migration.0), \(PostgresLocks.migration.1))", logger: logger).drain()
+                "SELECT pg_advisory_xact_lock(\(PostgresLocks.migration.0), \(PostgresLocks.migration.1))", logger: logger
+            ).drain()
             var found = 0
-            let exists = try await connection.query("SELECT to_regclass('kiamo_twitter_schema') IS NOT NULL", logger: logger)
+            let exists =
+                try await connection.query("SELECT to_regclass('kiamo_twitter_schema') IS NOT NULL", logger: logger)
                 .collect(Bool.self).first ?? false
             if exists {
-                found = Int(try await connection.query("SELECT version FROM kiamo_twitter_schema WHERE id = 1", logger: logger)
-                    .collect(Int64.self).first ?? 0)
+                found = Int(
+                    try await connection.query("SELECT version FROM kiamo_twitter_schema WHERE id = 1", logger: logger)
+                        .collect(Int64.self).first ?? 0)
             } else {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     CREATE TABLE kiamo_twitter_schema (
                         id         integer PRIMARY KEY CHECK (id = 1),
                         version    integer NOT NULL,
@@ -79,11 +83,13 @@ enum PostgresSchema {
     /// The tables among `tables` the connected role may not read and write (privileges granted
     /// by hand on a database another role owns can miss one).
     static func missingPrivileges(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT t FROM unnest(\(tables)::text[]) AS t
             WHERE NOT has_table_privilege(t, 'SELECT, INSERT, UPDATE, DELETE')
             ORDER BY t
-            """, logger: logger).collect(String.self)
+            """, logger: logger
+        ).collect(String.self)
     }
 
     /// The live processes of each role (`MemberRegistry`, SQLite's version 5): the ingest
@@ -97,7 +103,7 @@ enum PostgresSchema {
             expires_at   bigint NOT NULL,
             PRIMARY KEY (role, owner)
         )
-        """,
+        """
     ]
 
     private static let migrationToVersion1 = [

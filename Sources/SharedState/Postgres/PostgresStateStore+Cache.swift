@@ -9,14 +9,16 @@ extension PostgresStateStore {
         let (id, name, username) = (user.id, user.name, user.username)
         return try await perform("caching user \(user.id) of account \(account)") { connection in
             // Newer wins (`CacheRules.replaces`), decided inside the statement on the stored row.
-            try await !connection.query("""
+            try await !connection.query(
+                """
                 INSERT INTO cache_users (account, user_id, name, username, updated_at)
                 VALUES (\(account), \(id), \(name), \(username), \(PostgresTime.millis(at)))
                 ON CONFLICT (account, user_id) DO UPDATE SET
                     name = excluded.name, username = excluded.username, updated_at = excluded.updated_at
                 WHERE excluded.updated_at > cache_users.updated_at
                 RETURNING 1
-                """, logger: logger).rows().isEmpty
+                """, logger: logger
+            ).rows().isEmpty
         }
     }
 
@@ -25,14 +27,16 @@ extension PostgresStateStore {
         guard options.cache.enabled else { return false }
         let logger = logger
         return try await perform("caching conversation \(conversation.conversationId) of account \(account)") { connection in
-            try await !connection.query("""
+            try await !connection.query(
+                """
                 INSERT INTO cache_conversations (account, conversation_id, participant_id, updated_at)
                 VALUES (\(account), \(conversation.conversationId), \(conversation.participantId), \(PostgresTime.millis(at)))
                 ON CONFLICT (account, conversation_id) DO UPDATE SET
                     participant_id = excluded.participant_id, updated_at = excluded.updated_at
                 WHERE excluded.updated_at > cache_conversations.updated_at
                 RETURNING 1
-                """, logger: logger).rows().isEmpty
+                """, logger: logger
+            ).rows().isEmpty
         }
     }
 
@@ -42,11 +46,14 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("reading cached user \(userId) of account \(account)") { connection in
-            guard let row = try await connection.query("""
-                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-                SELECT clock.now, u.name, u.username, u.updated_at
-                FROM clock LEFT JOIN cache_users u ON u.account = \(account) AND u.user_id = \(userId)
-                """, logger: logger).rows().first,
+            guard
+                let row = try await connection.query(
+                    """
+                    WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                    SELECT clock.now, u.name, u.username, u.updated_at
+                    FROM clock LEFT JOIN cache_users u ON u.account = \(account) AND u.user_id = \(userId)
+                    """, logger: logger
+                ).rows().first,
                 let updatedAt = try row.value("updated_at", as: Int64?.self),
                 !CacheRules.isExpired(updatedAt: PostgresTime.date(updatedAt), now: PostgresTime.date(try row.value("now", as: Int64.self)), policy: policy)
             else { return nil }
@@ -60,11 +67,14 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("reading cached conversation \(conversationId) of account \(account)") { connection in
-            guard let row = try await connection.query("""
-                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-                SELECT clock.now, c.participant_id, c.updated_at
-                FROM clock LEFT JOIN cache_conversations c ON c.account = \(account) AND c.conversation_id = \(conversationId)
-                """, logger: logger).rows().first,
+            guard
+                let row = try await connection.query(
+                    """
+                    WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                    SELECT clock.now, c.participant_id, c.updated_at
+                    FROM clock LEFT JOIN cache_conversations c ON c.account = \(account) AND c.conversation_id = \(conversationId)
+                    """, logger: logger
+                ).rows().first,
                 let updatedAt = try row.value("updated_at", as: Int64?.self),
                 !CacheRules.isExpired(updatedAt: PostgresTime.date(updatedAt), now: PostgresTime.date(try row.value("now", as: Int64.self)), policy: policy)
             else { return nil }
@@ -79,15 +89,18 @@ extension PostgresStateStore {
         let logger = logger
         return try await perform("reading cached conversation with \(participantId) of account \(account)") { connection in
             // The newest one decides: when it is expired, every older one is too.
-            guard let row = try await connection.query("""
-                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-                SELECT clock.now, c.conversation_id, c.updated_at
-                FROM clock LEFT JOIN LATERAL (
-                    SELECT conversation_id, updated_at FROM cache_conversations
-                    WHERE account = \(account) AND participant_id = \(participantId)
-                    ORDER BY updated_at DESC LIMIT 1
-                ) c ON true
-                """, logger: logger).rows().first,
+            guard
+                let row = try await connection.query(
+                    """
+                    WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                    SELECT clock.now, c.conversation_id, c.updated_at
+                    FROM clock LEFT JOIN LATERAL (
+                        SELECT conversation_id, updated_at FROM cache_conversations
+                        WHERE account = \(account) AND participant_id = \(participantId)
+                        ORDER BY updated_at DESC LIMIT 1
+                    ) c ON true
+                    """, logger: logger
+                ).rows().first,
                 let updatedAt = try row.value("updated_at", as: Int64?.self),
                 !CacheRules.isExpired(updatedAt: PostgresTime.date(updatedAt), now: PostgresTime.date(try row.value("now", as: Int64.self)), policy: policy)
             else { return nil }
@@ -101,10 +114,14 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("cleaning the cache of account \(account)") { connection in
-            guard let row = try await connection.query("""
-                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-                SELECT clock.now, c.cleaned_at FROM clock LEFT JOIN cache_cleanings c ON c.account = \(account)
-                """, logger: logger).rows().first else { throw PostgresErrorMapping.CompareAndSetLost() }
+            guard
+                let row = try await connection.query(
+                    """
+                    WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                    SELECT clock.now, c.cleaned_at FROM clock LEFT JOIN cache_cleanings c ON c.account = \(account)
+                    """, logger: logger
+                ).rows().first
+            else { throw PostgresErrorMapping.CompareAndSetLost() }
             let now = PostgresTime.date(try row.value("now", as: Int64.self))
             let last = try row.value("cleaned_at", as: Int64?.self)
             let lastCleanedAt = PostgresTime.date(last)
@@ -114,12 +131,14 @@ extension PostgresStateStore {
             // Compare-and-set on the last cleaning time read: one cleaner per period.
             let claimed: PostgresRowSequence
             if let last {
-                claimed = try await connection.query("""
+                claimed = try await connection.query(
+                    """
                     UPDATE cache_cleanings SET cleaned_at = \(PostgresTime.millis(now))
                     WHERE account = \(account) AND cleaned_at = \(last) RETURNING 1
                     """, logger: logger)
             } else {
-                claimed = try await connection.query("""
+                claimed = try await connection.query(
+                    """
                     INSERT INTO cache_cleanings (account, cleaned_at) VALUES (\(account), \(PostgresTime.millis(now)))
                     ON CONFLICT (account) DO NOTHING RETURNING 1
                     """, logger: logger)
@@ -128,11 +147,14 @@ extension PostgresStateStore {
             // Two statements, no transaction: a crash between them leaves expired records, which
             // every read already treats as misses, to the next cleaning.
             let cutoff = PostgresTime.millis(CacheRules.expiryCutoff(now: now, policy: policy))
-            let removed = try await connection.query("""
-                WITH users AS (DELETE FROM cache_users WHERE account = \(account) AND updated_at < \(cutoff) RETURNING 1),
-                     conversations AS (DELETE FROM cache_conversations WHERE account = \(account) AND updated_at < \(cutoff) RETURNING 1)
-                SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM conversations)
-                """, logger: logger).collect(Int64.self).first ?? 0
+            let removed =
+                try await connection.query(
+                    """
+                    WITH users AS (DELETE FROM cache_users WHERE account = \(account) AND updated_at < \(cutoff) RETURNING 1),
+                         conversations AS (DELETE FROM cache_conversations WHERE account = \(account) AND updated_at < \(cutoff) RETURNING 1)
+                    SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM conversations)
+                    """, logger: logger
+                ).collect(Int64.self).first ?? 0
             return .cleaned(removed: Int(removed))
         }
     }

@@ -15,9 +15,10 @@ extension PostgresStateStore {
         guard !values.isEmpty else { return [] }
         let logger = logger
         let seen = try await perform("reading the inbound ledger of account \(account)") { connection in
-            Set(try await connection.query(
-                "SELECT event_id FROM inbound_ledger WHERE account = \(account) AND event_id = ANY(\(values)::bigint[])", logger: logger
-            ).collect(Int64.self))
+            Set(
+                try await connection.query(
+                    "SELECT event_id FROM inbound_ledger WHERE account = \(account) AND event_id = ANY(\(values)::bigint[])", logger: logger
+                ).collect(Int64.self))
         }
         return zip(ids, values).filter { !seen.contains($0.1) }.map(\.0)
     }
@@ -31,7 +32,8 @@ extension PostgresStateStore {
         // One transaction: the ids and the cursor move together or not at all.
         return try await transaction("committing inbound ids and cursor of account \(account)") { connection in
             if !values.isEmpty {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO inbound_ledger (account, event_id, published_at)
                     SELECT \(account), id, coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) FROM unnest(\(values)::bigint[]) AS id
                     ON CONFLICT DO NOTHING
@@ -40,7 +42,8 @@ extension PostgresStateStore {
             if let candidate {
                 // Locks the cursor's row whether or not it moves, so the read below is what is stored
                 // until this transaction ends; it only moves forward (`EventIDOrder.advance`).
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO cursors (account, last_read_id, updated_at)
                     VALUES (\(account), \(candidate), coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)))
                     ON CONFLICT (account) DO UPDATE SET last_read_id = excluded.last_read_id, updated_at = excluded.updated_at
@@ -59,13 +62,16 @@ extension PostgresStateStore {
         let retention = PostgresTime.millis(options.inboundRetention)
         let logger = logger
         return try await perform("pruning the inbound ledger of account \(account)") { connection in
-            Int(try await connection.query("""
-                WITH gone AS (
-                    DELETE FROM inbound_ledger
-                    WHERE account = \(account) AND published_at < coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) - \(retention)
-                    RETURNING 1
-                ) SELECT count(*) FROM gone
-                """, logger: logger).collect(Int64.self).first ?? 0)
+            Int(
+                try await connection.query(
+                    """
+                    WITH gone AS (
+                        DELETE FROM inbound_ledger
+                        WHERE account = \(account) AND published_at < coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) - \(retention)
+                        RETURNING 1
+                    ) SELECT count(*) FROM gone
+                    """, logger: logger
+                ).collect(Int64.self).first ?? 0)
         }
     }
 }

@@ -63,11 +63,13 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("reading the holders of lease \(name)") { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
                 SELECT l.account, l.owner FROM leases l, clock
                 WHERE l.name = \(name) AND l.owner <> \(owner) AND l.expires_at > clock.now
-                """, logger: logger).rows()
+                """, logger: logger
+            ).rows()
             // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per
             // owner, leaving its record for that acquisition to find.
             var gone: [String: Bool] = [:]
@@ -82,38 +84,51 @@ extension PostgresStateStore {
     }
 
     /// The lease as stored and the time it is judged at (`PostgresTime`), in one statement.
-    static func fetchLease(_ connection: PostgresConnection, account: String, name: String, now: Int64?,
-                           logger: Logger) async throws -> (Date, Lease?) {
-        guard let row = try await connection.query("""
-            WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-            SELECT clock.now, l.owner, l.acquired_at, l.expires_at
-            FROM clock LEFT JOIN leases l ON l.account = \(account) AND l.name = \(name)
-            """, logger: logger).rows().first else { throw PostgresErrorMapping.CompareAndSetLost() }
+    static func fetchLease(
+        _ connection: PostgresConnection, account: String, name: String, now: Int64?,
+        logger: Logger
+    ) async throws -> (Date, Lease?) {
+        guard
+            let row = try await connection.query(
+                """
+                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                SELECT clock.now, l.owner, l.acquired_at, l.expires_at
+                FROM clock LEFT JOIN leases l ON l.account = \(account) AND l.name = \(name)
+                """, logger: logger
+            ).rows().first
+        else { throw PostgresErrorMapping.CompareAndSetLost() }
         let lease = try row.value("owner", as: String?.self).map { owner in
-            Lease(account: account, name: name, owner: owner,
-                  acquiredAt: PostgresTime.date(try row.value("acquired_at", as: Int64.self)),
-                  expiresAt: PostgresTime.date(try row.value("expires_at", as: Int64.self)))
+            Lease(
+                account: account, name: name, owner: owner,
+                acquiredAt: PostgresTime.date(try row.value("acquired_at", as: Int64.self)),
+                expiresAt: PostgresTime.date(try row.value("expires_at", as: Int64.self)))
         }
         return (PostgresTime.date(try row.value("now", as: Int64.self)), lease)
     }
 
     /// Compare-and-set: writes `lease` only if the row is still `current` as read (nil: absent).
-    private static func saveLease(_ connection: PostgresConnection, _ lease: Lease, replacing current: Lease?,
-                                  logger: Logger) async throws -> Bool {
+    private static func saveLease(
+        _ connection: PostgresConnection, _ lease: Lease, replacing current: Lease?,
+        logger: Logger
+    ) async throws -> Bool {
         let acquiredAt = PostgresTime.millis(lease.acquiredAt), expiresAt = PostgresTime.millis(lease.expiresAt)
         if let current {
-            return try await !connection.query("""
+            return try await !connection.query(
+                """
                 UPDATE leases SET owner = \(lease.owner), acquired_at = \(acquiredAt), expires_at = \(expiresAt)
                 WHERE account = \(lease.account) AND name = \(lease.name)
                   AND owner = \(current.owner) AND expires_at = \(PostgresTime.millis(current.expiresAt))
                 RETURNING 1
-                """, logger: logger).rows().isEmpty
+                """, logger: logger
+            ).rows().isEmpty
         }
-        return try await !connection.query("""
+        return try await !connection.query(
+            """
             INSERT INTO leases (account, name, owner, acquired_at, expires_at)
             VALUES (\(lease.account), \(lease.name), \(lease.owner), \(acquiredAt), \(expiresAt))
             ON CONFLICT (account, name) DO NOTHING
             RETURNING 1
-            """, logger: logger).rows().isEmpty
+            """, logger: logger
+        ).rows().isEmpty
     }
 }

@@ -35,15 +35,18 @@ extension PostgresStateStore {
         }
     }
 
-    public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
-                            fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
+    public func admitToLine(
+        account: String, recipient: String, commandId: String, mayWait: Bool,
+        fallbackTier: Duration, posting: Duration
+    ) async throws -> RecipientLineAdmission {
         let now = nowParameter
         let timing = options.recipientLine
         let logger = logger
         return try await transaction("admitting command \(commandId) to the line of recipient \(recipient) of account \(account)") { connection in
             let (now, ticket, current) = try await Self.lockLine(connection, account: account, recipient: recipient, now: now, logger: logger)
-            let decided = RecipientLineRules.admit(current, commandId: commandId, ticket: ticket, mayWait: mayWait,
-                                                   fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
+            let decided = RecipientLineRules.admit(
+                current, commandId: commandId, ticket: ticket, mayWait: mayWait,
+                fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
             if decided.line != current { try await Self.saveLine(connection, decided.line, account: account, recipient: recipient, logger: logger) }
             return decided.admission
         }
@@ -64,8 +67,9 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         try await transaction("taking command \(commandId) out of the line of recipient \(recipient) of account \(account)") { connection in
-            let (now, _, current) = try await Self.lockLine(connection, account: account, recipient: recipient, now: now,
-                                                             takeTicket: false, logger: logger)
+            let (now, _, current) = try await Self.lockLine(
+                connection, account: account, recipient: recipient, now: now,
+                takeTicket: false, logger: logger)
             let line = RecipientLineRules.finished(current, commandId: commandId, ticket: ticket, now: now)
             if line != current { try await Self.saveLine(connection, line, account: account, recipient: recipient, logger: logger) }
             // Lines of recipients nobody writes to again would otherwise stay for ever.
@@ -78,9 +82,10 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("reading the line of recipient \(recipient) of account \(account)") { connection in
-            let now = PostgresTime.date(try await connection.query(
-                "SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis))", logger: logger
-            ).collect(Int64.self).first ?? 0)
+            let now = PostgresTime.date(
+                try await connection.query(
+                    "SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis))", logger: logger
+                ).collect(Int64.self).first ?? 0)
             return try await Self.fetchLine(connection, account: account, recipient: recipient, logger: logger).filter { $0.expiresAt > now }
         }
     }
@@ -97,8 +102,9 @@ extension PostgresStateStore {
         let byLine = Dictionary(grouping: arrivals) { LineKey(account: $0.account, recipient: $0.recipient) }
         var decidedAt = now
         for key in byLine.keys.sorted() {
-            let (lineNow, _, current) = try await lockLine(connection, account: key.account, recipient: key.recipient, now: decidedAt,
-                                                           takeTicket: false, logger: logger)
+            let (lineNow, _, current) = try await lockLine(
+                connection, account: key.account, recipient: key.recipient, now: decidedAt,
+                takeTicket: false, logger: logger)
             decidedAt = PostgresTime.millis(lineNow)
             let line = (byLine[key] ?? []).reduce(current) { change($0, $1, lineNow) }
             if line != current { try await saveLine(connection, line, account: key.account, recipient: key.recipient, logger: logger) }
@@ -118,24 +124,34 @@ extension PostgresStateStore {
     /// In the caller's transaction: serialises on the recipient's line (an advisory lock until
     /// the transaction ends, so two processes deciding at once take turns), reads the time and
     /// the next store-wide ticket (a sequence: it only grows, across processes), and the line.
-    private static func lockLine(_ connection: PostgresConnection, account: String, recipient: String, now: Int64?,
-                                 takeTicket: Bool = true, logger: Logger) async throws -> (Date, UInt64, [RecipientLineEntry]) {
+    private static func lockLine(
+        _ connection: PostgresConnection, account: String, recipient: String, now: Int64?,
+        takeTicket: Bool = true, logger: Logger
+    ) async throws -> (Date, UInt64, [RecipientLineEntry]) {
         let lineKey = PostgresLocks.key(account + "/" + recipient)
-        guard let row = try await connection.query("""
-            SELECT pg_advisory_xact_lock(\(PostgresLocks.lines), \(lineKey))::text AS locked,
-                   coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now,
-                   CASE WHEN \(takeTicket) THEN nextval('recipient_line_tickets') ELSE 0 END AS ticket
-            """, logger: logger).rows().first else { throw PostgresErrorMapping.CompareAndSetLost() }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT pg_advisory_xact_lock(\(PostgresLocks.lines), \(lineKey))::text AS locked,
+                       coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now,
+                       CASE WHEN \(takeTicket) THEN nextval('recipient_line_tickets') ELSE 0 END AS ticket
+                """, logger: logger
+            ).rows().first
+        else { throw PostgresErrorMapping.CompareAndSetLost() }
         let line = try await fetchLine(connection, account: account, recipient: recipient, logger: logger)
         return (PostgresTime.date(try row.value("now", as: Int64.self)), UInt64(max(0, try row.value("ticket", as: Int64.self))), line)
     }
 
-    private static func fetchLine(_ connection: PostgresConnection, account: String, recipient: String,
-                                  logger: Logger) async throws -> [RecipientLineEntry] {
-        try await connection.query("""
+    private static func fetchLine(
+        _ connection: PostgresConnection, account: String, recipient: String,
+        logger: Logger
+    ) async throws -> [RecipientLineEntry] {
+        try await connection.query(
+            """
             SELECT command_id, tier_ms, parked_at, parked_ticket, admitted_ticket, admitted_at, expires_at
             FROM recipient_lines WHERE account = \(account) AND recipient = \(recipient) ORDER BY position
-            """, logger: logger).rows().map { row in
+            """, logger: logger
+        ).rows().map { row in
             RecipientLineEntry(
                 commandId: try row.value("command_id"),
                 tier: try row.value("tier_ms", as: Int64?.self).map { .milliseconds($0) },
@@ -149,12 +165,15 @@ extension PostgresStateStore {
     }
 
     /// Replaces the recipient's line, in the caller's transaction (which locked and read it).
-    private static func saveLine(_ connection: PostgresConnection, _ line: [RecipientLineEntry], account: String, recipient: String,
-                                 logger: Logger) async throws {
+    private static func saveLine(
+        _ connection: PostgresConnection, _ line: [RecipientLineEntry], account: String, recipient: String,
+        logger: Logger
+    ) async throws {
         try await connection.query("DELETE FROM recipient_lines WHERE account = \(account) AND recipient = \(recipient)", logger: logger)
         for (position, entry) in line.enumerated() {
             let tier: Int64? = entry.tier.map { PostgresTime.millis($0) }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO recipient_lines (account, recipient, position, command_id, tier_ms, parked_at, parked_ticket,
                                              admitted_ticket, admitted_at, expires_at)
                 VALUES (\(account), \(recipient), \(Int64(position)), \(entry.commandId), \(tier), \(entry.parkedAt.map { PostgresTime.millis($0) }),

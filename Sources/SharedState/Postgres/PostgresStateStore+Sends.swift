@@ -76,13 +76,16 @@ extension PostgresStateStore {
         let logger = logger
         return try await perform("pruning the send ledger of account \(account)") { connection in
             // Counts of commands not seen for as long go too (their last delivery long settled or gone).
-            Int(try await connection.query("""
-                WITH cutoff AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) - \(retention) AS at),
-                     sends AS (DELETE FROM send_ledger WHERE account = \(account) AND state IN ('sent', 'failed')
-                               AND updated_at < (SELECT at FROM cutoff) RETURNING 1),
-                     deliveries AS (DELETE FROM send_deliveries WHERE account = \(account) AND updated_at < (SELECT at FROM cutoff) RETURNING 1)
-                SELECT (SELECT count(*) FROM sends) + 0 * (SELECT count(*) FROM deliveries)
-                """, logger: logger).collect(Int64.self).first ?? 0)
+            Int(
+                try await connection.query(
+                    """
+                    WITH cutoff AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) - \(retention) AS at),
+                         sends AS (DELETE FROM send_ledger WHERE account = \(account) AND state IN ('sent', 'failed')
+                                   AND updated_at < (SELECT at FROM cutoff) RETURNING 1),
+                         deliveries AS (DELETE FROM send_deliveries WHERE account = \(account) AND updated_at < (SELECT at FROM cutoff) RETURNING 1)
+                    SELECT (SELECT count(*) FROM sends) + 0 * (SELECT count(*) FROM deliveries)
+                    """, logger: logger
+                ).collect(Int64.self).first ?? 0)
         }
     }
 
@@ -90,13 +93,16 @@ extension PostgresStateStore {
         let now = nowParameter
         let logger = logger
         return try await perform("counting a delivery of command \(commandId) of account \(account)") { connection in
-            Int(try await connection.query("""
-                INSERT INTO send_deliveries (account, command_id, unsettled, updated_at)
-                VALUES (\(account), \(commandId), 1, coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)))
-                ON CONFLICT (account, command_id) DO UPDATE SET
-                    unsettled = send_deliveries.unsettled + 1, updated_at = excluded.updated_at
-                RETURNING unsettled
-                """, logger: logger).collect(Int64.self).first ?? 1)
+            Int(
+                try await connection.query(
+                    """
+                    INSERT INTO send_deliveries (account, command_id, unsettled, updated_at)
+                    VALUES (\(account), \(commandId), 1, coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)))
+                    ON CONFLICT (account, command_id) DO UPDATE SET
+                        unsettled = send_deliveries.unsettled + 1, updated_at = excluded.updated_at
+                    RETURNING unsettled
+                    """, logger: logger
+                ).collect(Int64.self).first ?? 1)
         }
     }
 
@@ -108,7 +114,8 @@ extension PostgresStateStore {
                 try await connection.query(
                     "DELETE FROM send_deliveries WHERE account = \(account) AND command_id = \(commandId)", logger: logger)
             } else {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE send_deliveries SET unsettled = greatest(0, unsettled - 1),
                                                updated_at = coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis))
                     WHERE account = \(account) AND command_id = \(commandId)
@@ -120,9 +127,10 @@ extension PostgresStateStore {
     public func unsettledDeliveries(account: String, commandId: String) async throws -> Int {
         let logger = logger
         return try await perform("reading the deliveries of command \(commandId) of account \(account)") { connection in
-            Int(try await connection.query(
-                "SELECT unsettled FROM send_deliveries WHERE account = \(account) AND command_id = \(commandId)", logger: logger
-            ).collect(Int64.self).first ?? 0)
+            Int(
+                try await connection.query(
+                    "SELECT unsettled FROM send_deliveries WHERE account = \(account) AND command_id = \(commandId)", logger: logger
+                ).collect(Int64.self).first ?? 0)
         }
     }
 
@@ -150,20 +158,25 @@ extension PostgresStateStore {
 
     /// Compare-and-set: inserts `entry` when `current` is nil (failing if a row appeared), else
     /// updates the row only if its revision and state are still `current`'s. True when written.
-    private static func saveSend(_ connection: PostgresConnection, _ entry: SendEntry, replacing current: SendEntry?,
-                                 logger: Logger) async throws -> Bool {
+    private static func saveSend(
+        _ connection: PostgresConnection, _ entry: SendEntry, replacing current: SendEntry?,
+        logger: Logger
+    ) async throws -> Bool {
         let row = SendLedgerRow(entry)
         if let current {
-            return try await !connection.query("""
+            return try await !connection.query(
+                """
                 UPDATE send_ledger SET state = \(row.state), owner = \(row.owner), since = \(row.since), dm_event_id = \(row.dmEventId),
                                        conversation_id = \(row.conversationId), reason = \(row.reason), finished_at = \(row.finishedAt),
                                        attempts = \(row.attempts), revision = \(row.revision), updated_at = \(row.updatedAt),
                                        unverified_since = \(row.unverifiedSince), reported_at = \(row.reportedAt)
                 WHERE account = \(entry.account) AND key = \(entry.key) AND revision = \(current.revision) AND state = \(current.state.name)
                 RETURNING 1
-                """, logger: logger).rows().isEmpty
+                """, logger: logger
+            ).rows().isEmpty
         }
-        return try await !connection.query("""
+        return try await !connection.query(
+            """
             INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
                                      attempts, revision, created_at, updated_at, unverified_since, reported_at)
             VALUES (\(entry.account), \(entry.key), \(row.state), \(row.owner), \(row.since), \(row.dmEventId), \(row.conversationId),
@@ -171,18 +184,25 @@ extension PostgresStateStore {
                     \(row.unverifiedSince), \(row.reportedAt))
             ON CONFLICT (account, key) DO NOTHING
             RETURNING 1
-            """, logger: logger).rows().isEmpty
+            """, logger: logger
+        ).rows().isEmpty
     }
 
     /// The entry as stored and the time it is judged at (`PostgresTime`), in one statement.
-    static func fetchSend(_ connection: PostgresConnection, account: String, key: String, now: Int64?,
-                          logger: Logger) async throws -> (now: Date, entry: SendEntry?) {
-        guard let row = try await connection.query("""
-            WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
-            SELECT clock.now, s.state, s.owner, s.since, s.dm_event_id, s.conversation_id, s.reason, s.finished_at, s.attempts,
-                   s.revision, s.created_at, s.updated_at, s.unverified_since, s.reported_at
-            FROM clock LEFT JOIN send_ledger s ON s.account = \(account) AND s.key = \(key)
-            """, logger: logger).rows().first else { throw PostgresErrorMapping.CompareAndSetLost() }
+    static func fetchSend(
+        _ connection: PostgresConnection, account: String, key: String, now: Int64?,
+        logger: Logger
+    ) async throws -> (now: Date, entry: SendEntry?) {
+        guard
+            let row = try await connection.query(
+                """
+                WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
+                SELECT clock.now, s.state, s.owner, s.since, s.dm_event_id, s.conversation_id, s.reason, s.finished_at, s.attempts,
+                       s.revision, s.created_at, s.updated_at, s.unverified_since, s.reported_at
+                FROM clock LEFT JOIN send_ledger s ON s.account = \(account) AND s.key = \(key)
+                """, logger: logger
+            ).rows().first
+        else { throw PostgresErrorMapping.CompareAndSetLost() }
         let now = PostgresTime.date(try row.value("now", as: Int64.self))
         guard let stateName = try row.value("state", as: String?.self) else { return (now, nil) }
         let entry = SendLedgerRow(

@@ -16,7 +16,8 @@ extension PostgresStateStore {
         return try await perform("storing the token of account \(account)") { connection in
             let returned: PostgresRowSequence
             if let expectedVersion {
-                returned = try await connection.query("""
+                returned = try await connection.query(
+                    """
                     UPDATE tokens SET access_token = \(record.accessToken), refresh_token = \(record.refreshToken),
                                       expires_at = \(record.expiresAt), scope = \(record.scope), version = \(expectedVersion + 1),
                                       updated_at = coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis))
@@ -24,7 +25,8 @@ extension PostgresStateStore {
                     RETURNING \(unescaped: Self.tokenColumns)
                     """, logger: logger)
             } else {
-                returned = try await connection.query("""
+                returned = try await connection.query(
+                    """
                     INSERT INTO tokens (account, access_token, refresh_token, expires_at, scope, version, updated_at)
                     VALUES (\(account), \(record.accessToken), \(record.refreshToken), \(record.expiresAt), \(record.scope), 1,
                             coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)))
@@ -54,8 +56,9 @@ extension PostgresStateStore {
             expiresAt: PostgresTime.date(try row.value("expires_at", as: Int64.self)),
             scope: try row.value("scope", as: String?.self)
         )
-        return StoredToken(account: account, token: token, version: try row.value("version"),
-                           updatedAt: PostgresTime.date(try row.value("updated_at", as: Int64.self)))
+        return StoredToken(
+            account: account, token: token, version: try row.value("version"),
+            updatedAt: PostgresTime.date(try row.value("updated_at", as: Int64.self)))
     }
 
     /// The columns of a token pair as stored.

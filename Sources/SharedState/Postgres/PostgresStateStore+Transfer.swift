@@ -14,9 +14,12 @@ extension PostgresStateStore {
                     PostgresQuery(unsafeSQL: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(keys)"),
                     logger: logger
                 ).rows()
-                tables.append(StateTable(name: table.name, rows: try rows.map { row in
-                    try row.map { cell in try Self.transferValue(cell) }
-                }))
+                tables.append(
+                    StateTable(
+                        name: table.name,
+                        rows: try rows.map { row in
+                            try row.map { cell in try Self.transferValue(cell) }
+                        }))
             }
             return tables
         }
@@ -32,9 +35,10 @@ extension PostgresStateStore {
                 try await connection.withTransaction(logger: logger) { connection in
                     var holding: [String] = []
                     for table in StateTransferSchema.tables {
-                        let exists = try await connection.query(
-                            PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(table.name))"), logger: logger
-                        ).collect(Bool.self).first ?? false
+                        let exists =
+                            try await connection.query(
+                                PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(table.name))"), logger: logger
+                            ).collect(Bool.self).first ?? false
                         if exists { holding.append(table.name) }
                     }
                     guard holding.isEmpty else { throw StateStoreError.notEmpty(store: url, tables: holding) }

@@ -34,8 +34,10 @@ public final class PostgresStateStore: StateStore {
     /// How many times a lost compare-and-set, a serialization failure or a deadlock is run again.
     static let maxAttempts = 16
 
-    private init(location: PostgresLocation, options: StateStoreOptions, client: PostgresClient,
-                 liveness: PostgresOwnerLiveness, logger: Logger) {
+    private init(
+        location: PostgresLocation, options: StateStoreOptions, client: PostgresClient,
+        liveness: PostgresOwnerLiveness, logger: Logger
+    ) {
         self.location = location
         self.options = options
         self.client = client
@@ -52,8 +54,10 @@ public final class PostgresStateStore: StateStore {
     /// Connects, checks the TLS, the login, the database and the privileges, and migrates the
     /// schema. Throws `StateStoreError.cannotConnect` (one line naming `state.url` and what to do)
     /// or `.newerDatabaseSchema`; never changes a newer schema.
-    public static func open(_ location: PostgresLocation, options: StateStoreOptions = StateStoreOptions(),
-                            logger: Logger) async throws -> PostgresStateStore {
+    public static func open(
+        _ location: PostgresLocation, options: StateStoreOptions = StateStoreOptions(),
+        logger: Logger
+    ) async throws -> PostgresStateStore {
         let tls = try tlsConfiguration(location)
         let parameters = startupParameters(location)
         var connectionConfiguration = PostgresConnection.Configuration(
@@ -81,9 +85,11 @@ public final class PostgresStateStore: StateStore {
                 )
             }
             if outcome.foundVersion != outcome.migratedTo {
-                logger.info("state database migrated", metadata: [
-                    "url": "\(location.redacted)", "from": "\(outcome.foundVersion)", "to": "\(outcome.migratedTo)",
-                ])
+                logger.info(
+                    "state database migrated",
+                    metadata: [
+                        "url": "\(location.redacted)", "from": "\(outcome.foundVersion)", "to": "\(outcome.migratedTo)",
+                    ])
             }
         } catch {
             try? await connection.close()
@@ -132,7 +138,7 @@ public final class PostgresStateStore: StateStore {
                 return try await Self.within(callTimeout) { [client] in
                     try await client.withConnection { connection in try await body(connection) }
                 }
-            } catch where PostgresErrorMapping.isRetryable(error) && attempt < Self.maxAttempts {
+            } catch  where PostgresErrorMapping.isRetryable(error) && attempt < Self.maxAttempts {
                 // A little random back-off, so writers that collided do not collide again in step.
                 try await Task.sleep(for: .microseconds(Int.random(in: 50...500) * attempt))
             } catch {

@@ -21,7 +21,8 @@ enum SQLiteErrorMapping {
         let why: String
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            why = "another process held the write lock longer than the busy timeout "
+            why =
+                "another process held the write lock longer than the busy timeout "
                 + "(raise busy_timeout_ms in the state URL, or look for a stuck process)"
         case .SQLITE_FULL:
             why = "the disk is full: free space on the volume holding the file"

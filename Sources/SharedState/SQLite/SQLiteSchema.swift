@@ -65,150 +65,155 @@ enum SQLiteSchema {
     /// dispatch process (`RecipientLineRules`), and the store-wide ticket counter that tells a
     /// handling from a later parking of the same command.
     private static func migrateToVersion3(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE recipient_lines (
-                account          TEXT NOT NULL,
-                recipient        TEXT NOT NULL,
-                position         INTEGER NOT NULL,
-                command_id       TEXT NOT NULL,
-                tier_ms          INTEGER,
-                parked_at        INTEGER,
-                parked_ticket    INTEGER NOT NULL,
-                admitted_ticket  INTEGER NOT NULL,
-                admitted_at      INTEGER,
-                expires_at       INTEGER NOT NULL,
-                PRIMARY KEY (account, recipient, position)
-            ) WITHOUT ROWID;
-            CREATE INDEX recipient_lines_by_expiry ON recipient_lines (account, expires_at);
-            CREATE TABLE recipient_line_tickets (
-                id    INTEGER PRIMARY KEY CHECK (id = 1),
-                last  INTEGER NOT NULL
-            );
-            INSERT INTO recipient_line_tickets (id, last) VALUES (1, 0);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE recipient_lines (
+                    account          TEXT NOT NULL,
+                    recipient        TEXT NOT NULL,
+                    position         INTEGER NOT NULL,
+                    command_id       TEXT NOT NULL,
+                    tier_ms          INTEGER,
+                    parked_at        INTEGER,
+                    parked_ticket    INTEGER NOT NULL,
+                    admitted_ticket  INTEGER NOT NULL,
+                    admitted_at      INTEGER,
+                    expires_at       INTEGER NOT NULL,
+                    PRIMARY KEY (account, recipient, position)
+                ) WITHOUT ROWID;
+                CREATE INDEX recipient_lines_by_expiry ON recipient_lines (account, expires_at);
+                CREATE TABLE recipient_line_tickets (
+                    id    INTEGER PRIMARY KEY CHECK (id = 1),
+                    last  INTEGER NOT NULL
+                );
+                INSERT INTO recipient_line_tickets (id, last) VALUES (1, 0);
+                """)
     }
 
     /// The live processes of each role (`MemberRegistry`), each until it renews or withdraws: the
     /// ingest processes share the accounts' leases by their number (`FairShare`). Older files gain
     /// the empty table; nothing else changes.
     private static func migrateToVersion5(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE members (
-                role         TEXT NOT NULL,
-                owner        TEXT NOT NULL,
-                announced_at INTEGER NOT NULL,
-                expires_at   INTEGER NOT NULL,
-                PRIMARY KEY (role, owner)
-            ) WITHOUT ROWID;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE members (
+                    role         TEXT NOT NULL,
+                    owner        TEXT NOT NULL,
+                    announced_at INTEGER NOT NULL,
+                    expires_at   INTEGER NOT NULL,
+                    PRIMARY KEY (role, owner)
+                ) WITHOUT ROWID;
+                """)
     }
 
     /// Deliveries of a send command that began and were never settled (`send_deliveries`): the
     /// worker died, or its broker connection did, while handling them. A command that does that
     /// every time is set aside after `dispatch.maxDeliveries` instead of coming back for ever.
     private static func migrateToVersion4(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE send_deliveries (
-                account    TEXT NOT NULL,
-                command_id TEXT NOT NULL,
-                unsettled  INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL,
-                PRIMARY KEY (account, command_id)
-            ) WITHOUT ROWID;
-            CREATE INDEX send_deliveries_by_age ON send_deliveries (account, updated_at);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE send_deliveries (
+                    account    TEXT NOT NULL,
+                    command_id TEXT NOT NULL,
+                    unsettled  INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (account, command_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX send_deliveries_by_age ON send_deliveries (account, updated_at);
+                """)
     }
 
     /// The send ledger remembers a post whose outcome is unknown (`unverified_since`), whatever
     /// becomes of the broker delivery that carried it, and whether the `sent` report went out
     /// (`reported_at`), so a redelivery of a reported command is not reported again.
     private static func migrateToVersion2(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE send_ledger ADD COLUMN unverified_since INTEGER;
-            ALTER TABLE send_ledger ADD COLUMN reported_at INTEGER;
-            """)
+        try db.execute(
+            sql: """
+                ALTER TABLE send_ledger ADD COLUMN unverified_since INTEGER;
+                ALTER TABLE send_ledger ADD COLUMN reported_at INTEGER;
+                """)
     }
 
     private static func migrateToVersion1(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE tokens (
-                account       TEXT PRIMARY KEY,
-                access_token  TEXT NOT NULL,
-                refresh_token TEXT,
-                expires_at    INTEGER NOT NULL,
-                scope         TEXT,
-                version       INTEGER NOT NULL,
-                updated_at    INTEGER NOT NULL
-            );
-            CREATE TABLE leases (
-                account     TEXT NOT NULL,
-                name        TEXT NOT NULL,
-                owner       TEXT NOT NULL,
-                acquired_at INTEGER NOT NULL,
-                expires_at  INTEGER NOT NULL,
-                PRIMARY KEY (account, name)
-            ) WITHOUT ROWID;
-            CREATE TABLE cache_users (
-                account    TEXT NOT NULL,
-                user_id    TEXT NOT NULL,
-                name       TEXT NOT NULL,
-                username   TEXT NOT NULL,
-                updated_at INTEGER NOT NULL,
-                PRIMARY KEY (account, user_id)
-            ) WITHOUT ROWID;
-            CREATE INDEX cache_users_by_age ON cache_users (account, updated_at);
-            CREATE TABLE cache_conversations (
-                account         TEXT NOT NULL,
-                conversation_id TEXT NOT NULL,
-                participant_id  TEXT NOT NULL,
-                updated_at      INTEGER NOT NULL,
-                PRIMARY KEY (account, conversation_id)
-            ) WITHOUT ROWID;
-            CREATE INDEX cache_conversations_by_participant ON cache_conversations (account, participant_id, updated_at);
-            CREATE INDEX cache_conversations_by_age ON cache_conversations (account, updated_at);
-            CREATE TABLE cache_cleanings (
-                account    TEXT PRIMARY KEY,
-                cleaned_at INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE cursors (
-                account      TEXT PRIMARY KEY,
-                last_read_id INTEGER NOT NULL,
-                updated_at   INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE inbound_ledger (
-                account      TEXT NOT NULL,
-                event_id     INTEGER NOT NULL,
-                published_at INTEGER NOT NULL,
-                PRIMARY KEY (account, event_id)
-            ) WITHOUT ROWID;
-            CREATE INDEX inbound_ledger_by_age ON inbound_ledger (account, published_at);
-            CREATE TABLE send_ledger (
-                account         TEXT NOT NULL,
-                key             TEXT NOT NULL,
-                state           TEXT NOT NULL CHECK (state IN ('pending', 'inFlight', 'sent', 'failed')),
-                owner           TEXT,
-                since           INTEGER,
-                dm_event_id     TEXT,
-                conversation_id TEXT,
-                reason          TEXT,
-                finished_at     INTEGER,
-                attempts        INTEGER NOT NULL,
-                revision        INTEGER NOT NULL,
-                created_at      INTEGER NOT NULL,
-                updated_at      INTEGER NOT NULL,
-                PRIMARY KEY (account, key)
-            ) WITHOUT ROWID;
-            CREATE INDEX send_ledger_by_age ON send_ledger (account, state, updated_at);
-            CREATE TABLE rate_limits (
-                account          TEXT NOT NULL,
-                endpoint         TEXT NOT NULL,
-                call_limit       INTEGER NOT NULL,
-                remaining        INTEGER NOT NULL,
-                reset_at         INTEGER NOT NULL,
-                rejected_until   INTEGER,
-                last_granted_at  INTEGER,
-                PRIMARY KEY (account, endpoint)
-            ) WITHOUT ROWID;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE tokens (
+                    account       TEXT PRIMARY KEY,
+                    access_token  TEXT NOT NULL,
+                    refresh_token TEXT,
+                    expires_at    INTEGER NOT NULL,
+                    scope         TEXT,
+                    version       INTEGER NOT NULL,
+                    updated_at    INTEGER NOT NULL
+                );
+                CREATE TABLE leases (
+                    account     TEXT NOT NULL,
+                    name        TEXT NOT NULL,
+                    owner       TEXT NOT NULL,
+                    acquired_at INTEGER NOT NULL,
+                    expires_at  INTEGER NOT NULL,
+                    PRIMARY KEY (account, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE cache_users (
+                    account    TEXT NOT NULL,
+                    user_id    TEXT NOT NULL,
+                    name       TEXT NOT NULL,
+                    username   TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (account, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX cache_users_by_age ON cache_users (account, updated_at);
+                CREATE TABLE cache_conversations (
+                    account         TEXT NOT NULL,
+                    conversation_id TEXT NOT NULL,
+                    participant_id  TEXT NOT NULL,
+                    updated_at      INTEGER NOT NULL,
+                    PRIMARY KEY (account, conversation_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX cache_conversations_by_participant ON cache_conversations (account, participant_id, updated_at);
+                CREATE INDEX cache_conversations_by_age ON cache_conversations (account, updated_at);
+                CREATE TABLE cache_cleanings (
+                    account    TEXT PRIMARY KEY,
+                    cleaned_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE cursors (
+                    account      TEXT PRIMARY KEY,
+                    last_read_id INTEGER NOT NULL,
+                    updated_at   INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE inbound_ledger (
+                    account      TEXT NOT NULL,
+                    event_id     INTEGER NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    PRIMARY KEY (account, event_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX inbound_ledger_by_age ON inbound_ledger (account, published_at);
+                CREATE TABLE send_ledger (
+                    account         TEXT NOT NULL,
+                    key             TEXT NOT NULL,
+                    state           TEXT NOT NULL CHECK (state IN ('pending', 'inFlight', 'sent', 'failed')),
+                    owner           TEXT,
+                    since           INTEGER,
+                    dm_event_id     TEXT,
+                    conversation_id TEXT,
+                    reason          TEXT,
+                    finished_at     INTEGER,
+                    attempts        INTEGER NOT NULL,
+                    revision        INTEGER NOT NULL,
+                    created_at      INTEGER NOT NULL,
+                    updated_at      INTEGER NOT NULL,
+                    PRIMARY KEY (account, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX send_ledger_by_age ON send_ledger (account, state, updated_at);
+                CREATE TABLE rate_limits (
+                    account          TEXT NOT NULL,
+                    endpoint         TEXT NOT NULL,
+                    call_limit       INTEGER NOT NULL,
+                    remaining        INTEGER NOT NULL,
+                    reset_at         INTEGER NOT NULL,
+                    rejected_until   INTEGER,
+                    last_granted_at  INTEGER,
+                    PRIMARY KEY (account, endpoint)
+                ) WITHOUT ROWID;
+                """)
     }
 }

@@ -30,8 +30,9 @@ extension SQLiteStateStore {
     public func liveMembers(role: String) async throws -> [String] {
         let now = SQLiteTime.millis(now())
         return try await read("reading the live members of \(role)") { db in
-            try String.fetchAll(db, sql: "SELECT owner FROM members WHERE role = ? AND expires_at > ? ORDER BY owner",
-                                arguments: [role, now])
+            try String.fetchAll(
+                db, sql: "SELECT owner FROM members WHERE role = ? AND expires_at > ? ORDER BY owner",
+                arguments: [role, now])
         }
     }
 }

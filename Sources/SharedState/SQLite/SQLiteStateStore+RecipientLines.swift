@@ -44,8 +44,10 @@ extension SQLiteStateStore {
     /// In the caller's transaction: applies `change` to each line `arrivals` touch, with one read
     /// and one write per line however many of its commands are in the batch (5,000 handed back to
     /// 40 customers must fit in a shutdown's grace).
-    private static func rewriteLines(_ db: Database, of arrivals: [LineArrival],
-                                     _ change: ([RecipientLineEntry], LineArrival) -> [RecipientLineEntry]) throws {
+    private static func rewriteLines(
+        _ db: Database, of arrivals: [LineArrival],
+        _ change: ([RecipientLineEntry], LineArrival) -> [RecipientLineEntry]
+    ) throws {
         let byLine = Dictionary(grouping: arrivals) { [$0.account, $0.recipient] }
         for (key, batch) in byLine {
             let current = try fetchLine(db, account: key[0], recipient: key[1])
@@ -54,15 +56,18 @@ extension SQLiteStateStore {
         }
     }
 
-    public func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
-                            fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission {
+    public func admitToLine(
+        account: String, recipient: String, commandId: String, mayWait: Bool,
+        fallbackTier: Duration, posting: Duration
+    ) async throws -> RecipientLineAdmission {
         let now = now()
         let timing = options.recipientLine
         return try await write("admitting command \(commandId) to the line of recipient \(recipient) of account \(account)") { db in
             let ticket = try Self.nextLineTicket(db)
             let current = try Self.fetchLine(db, account: account, recipient: recipient)
-            let decided = RecipientLineRules.admit(current, commandId: commandId, ticket: ticket, mayWait: mayWait,
-                                                   fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
+            let decided = RecipientLineRules.admit(
+                current, commandId: commandId, ticket: ticket, mayWait: mayWait,
+                fallbackTier: fallbackTier, posting: posting, now: now, timing: timing)
             if decided.line != current { try Self.saveLine(db, decided.line, account: account, recipient: recipient) }
             return decided.admission
         }
@@ -86,8 +91,9 @@ extension SQLiteStateStore {
             let line = RecipientLineRules.finished(current, commandId: commandId, ticket: ticket, now: now)
             if line != current { try Self.saveLine(db, line, account: account, recipient: recipient) }
             // Lines of recipients nobody writes to again would otherwise stay for ever.
-            try db.execute(sql: "DELETE FROM recipient_lines WHERE account = ? AND expires_at <= ?",
-                           arguments: [account, SQLiteTime.millis(now)])
+            try db.execute(
+                sql: "DELETE FROM recipient_lines WHERE account = ? AND expires_at <= ?",
+                arguments: [account, SQLiteTime.millis(now)])
         }
     }
 
@@ -136,9 +142,11 @@ extension SQLiteStateStore {
                                                  admitted_ticket, admitted_at, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [account, recipient, position, entry.commandId, tier, entry.parkedAt.map(SQLiteTime.millis),
-                            Int64(clamping: entry.parkedTicket), Int64(clamping: entry.admittedTicket), entry.admittedAt.map(SQLiteTime.millis),
-                            SQLiteTime.millis(entry.expiresAt)]
+                arguments: [
+                    account, recipient, position, entry.commandId, tier, entry.parkedAt.map(SQLiteTime.millis),
+                    Int64(clamping: entry.parkedTicket), Int64(clamping: entry.admittedTicket), entry.admittedAt.map(SQLiteTime.millis),
+                    SQLiteTime.millis(entry.expiresAt),
+                ]
             )
         }
     }

@@ -104,8 +104,9 @@ extension SQLiteStateStore {
                     """,
                 arguments: [account, commandId, now]
             )
-            return try Int.fetchOne(db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
-                                    arguments: [account, commandId]) ?? 1
+            return try Int.fetchOne(
+                db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
+                arguments: [account, commandId]) ?? 1
         }
     }
 
@@ -125,8 +126,9 @@ extension SQLiteStateStore {
 
     public func unsettledDeliveries(account: String, commandId: String) async throws -> Int {
         try await read("reading the deliveries of command \(commandId) of account \(account)") { db in
-            try Int.fetchOne(db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
-                             arguments: [account, commandId]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
+                arguments: [account, commandId]) ?? 0
         }
     }
 
@@ -157,32 +159,39 @@ extension SQLiteStateStore {
             row.attempts, row.revision, row.createdAt, row.updatedAt, row.unverifiedSince, row.reportedAt,
         ]
         if let current {
-            try db.cachedStatement(sql: """
-                UPDATE send_ledger SET state = ?3, owner = ?4, since = ?5, dm_event_id = ?6, conversation_id = ?7,
-                                       reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13,
-                                       unverified_since = ?14, reported_at = ?15
-                WHERE account = ?1 AND key = ?2 AND revision = ?16 AND state = ?17
-                """).execute(arguments: values + [current.revision, current.state.name])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE send_ledger SET state = ?3, owner = ?4, since = ?5, dm_event_id = ?6, conversation_id = ?7,
+                                           reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13,
+                                           unverified_since = ?14, reported_at = ?15
+                    WHERE account = ?1 AND key = ?2 AND revision = ?16 AND state = ?17
+                    """
+            ).execute(arguments: values + [current.revision, current.state.name])
         } else {
-            try db.cachedStatement(sql: """
-                INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
-                                         attempts, revision, created_at, updated_at, unverified_since, reported_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                ON CONFLICT (account, key) DO NOTHING
-                """).execute(arguments: values)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
+                                             attempts, revision, created_at, updated_at, unverified_since, reported_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                    ON CONFLICT (account, key) DO NOTHING
+                    """
+            ).execute(arguments: values)
         }
         return db.changesCount == 1
     }
 
     static func fetchSend(_ db: Database, account: String, key: String) throws -> SendEntry? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at,
-                       unverified_since, reported_at
-                FROM send_ledger WHERE account = ? AND key = ?
-                """),
-            arguments: [account, key]
-        ) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at,
+                               unverified_since, reported_at
+                        FROM send_ledger WHERE account = ? AND key = ?
+                        """),
+                arguments: [account, key]
+            )
+        else { return nil }
         return SendLedgerRow(
             state: row["state"], owner: row["owner"], since: row["since"], dmEventId: row["dm_event_id"],
             conversationId: row["conversation_id"], reason: row["reason"], finishedAt: row["finished_at"], attempts: row["attempts"],

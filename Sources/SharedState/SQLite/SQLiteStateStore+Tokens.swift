@@ -43,11 +43,13 @@ extension SQLiteStateStore {
     }
 
     static func fetchToken(_ db: Database, account: String) throws -> StoredToken? {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: "SELECT access_token, refresh_token, expires_at, scope, version, updated_at FROM tokens WHERE account = ?",
-            arguments: [account]
-        ) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT access_token, refresh_token, expires_at, scope, version, updated_at FROM tokens WHERE account = ?",
+                arguments: [account]
+            )
+        else { return nil }
         let token = TokenPair(
             accessToken: row["access_token"],
             refreshToken: row["refresh_token"],

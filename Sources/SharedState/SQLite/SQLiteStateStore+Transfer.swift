@@ -7,9 +7,11 @@ extension SQLiteStateStore {
             try StateTransferSchema.tables.map { table in
                 let keys = table.columns.prefix(table.keyColumns).joined(separator: ", ")
                 let rows = try Row.fetchAll(db, sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(keys)")
-                return StateTable(name: table.name, rows: rows.map { row in
-                    (0..<row.count).map { Self.transferValue(row[$0] as DatabaseValue) }
-                })
+                return StateTable(
+                    name: table.name,
+                    rows: rows.map { row in
+                        (0..<row.count).map { Self.transferValue(row[$0] as DatabaseValue) }
+                    })
             }
         }
     }

@@ -86,9 +86,11 @@ public final class SQLiteStateStore: StateStore {
             throw SQLiteErrorMapping.opening(error, file: file)
         }
         if outcome.foundVersion != outcome.migratedTo {
-            logger.info("state file migrated", metadata: [
-                "file": "\(file)", "from": "\(outcome.foundVersion)", "to": "\(outcome.migratedTo)",
-            ])
+            logger.info(
+                "state file migrated",
+                metadata: [
+                    "file": "\(file)", "from": "\(outcome.foundVersion)", "to": "\(outcome.migratedTo)",
+                ])
         }
         return SQLiteStateStore(pool: pool, file: file, options: options, logger: logger)
     }

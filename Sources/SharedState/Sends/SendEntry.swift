@@ -27,8 +27,10 @@ public struct SendEntry: Sendable, Hashable {
     public var reportedAt: Date?
 
     /// An entry as stored.
-    public init(account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date,
-                unverifiedSince: Date? = nil, reportedAt: Date? = nil) {
+    public init(
+        account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date,
+        unverifiedSince: Date? = nil, reportedAt: Date? = nil
+    ) {
         self.account = account
         self.key = key
         self.state = state

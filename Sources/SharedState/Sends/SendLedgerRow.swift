@@ -25,9 +25,11 @@ struct SendLedgerRow: Sendable, Equatable {
         Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 
-    init(state: String, owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?,
-         finishedAt: Int64?, attempts: Int64, revision: Int64, createdAt: Int64, updatedAt: Int64,
-         unverifiedSince: Int64?, reportedAt: Int64?) {
+    init(
+        state: String, owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?,
+        finishedAt: Int64?, attempts: Int64, revision: Int64, createdAt: Int64, updatedAt: Int64,
+        unverifiedSince: Int64?, reportedAt: Int64?
+    ) {
         self.state = state
         self.owner = owner
         self.since = since
@@ -60,10 +62,11 @@ struct SendLedgerRow: Sendable, Equatable {
             reason = why
             finishedAt = Self.millis(at)
         }
-        self.init(state: entry.state.name, owner: owner, since: since, dmEventId: dmEventId, conversationId: conversationId,
-                  reason: reason, finishedAt: finishedAt, attempts: Int64(entry.attempts), revision: entry.revision,
-                  createdAt: Self.millis(entry.createdAt), updatedAt: Self.millis(entry.updatedAt),
-                  unverifiedSince: entry.unverifiedSince.map(Self.millis), reportedAt: entry.reportedAt.map(Self.millis))
+        self.init(
+            state: entry.state.name, owner: owner, since: since, dmEventId: dmEventId, conversationId: conversationId,
+            reason: reason, finishedAt: finishedAt, attempts: Int64(entry.attempts), revision: entry.revision,
+            createdAt: Self.millis(entry.createdAt), updatedAt: Self.millis(entry.updatedAt),
+            unverifiedSince: entry.unverifiedSince.map(Self.millis), reportedAt: entry.reportedAt.map(Self.millis))
     }
 
     /// The entry these columns hold for `key` of `account`.

@@ -121,8 +121,10 @@ public enum SendLedgerRules {
         finish(current, owner: owner, to: .pending, unverifiedSince: outcomeUnknownSince, now: now)
     }
 
-    private static func finish(_ current: SendEntry?, owner: String, to state: SendState, unverifiedSince: Date? = nil,
-                               now: Date) -> Decision {
+    private static func finish(
+        _ current: SendEntry?, owner: String, to state: SendState, unverifiedSince: Date? = nil,
+        now: Date
+    ) -> Decision {
         guard let current, case .inFlight(let holder, _) = current.state, holder == owner else {
             return .unchanged(.rejected(current: current))
         }

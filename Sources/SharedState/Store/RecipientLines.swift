@@ -23,8 +23,10 @@ public protocol RecipientLines: Sendable {
     /// with the next store-wide ticket, in one atomic step. `fallbackTier`: the tier to park in
     /// behind a head that was never parked; `posting`: how long an admitted head is taken to be
     /// still posting.
-    func admitToLine(account: String, recipient: String, commandId: String, mayWait: Bool,
-                     fallbackTier: Duration, posting: Duration) async throws -> RecipientLineAdmission
+    func admitToLine(
+        account: String, recipient: String, commandId: String, mayWait: Bool,
+        fallbackTier: Duration, posting: Duration
+    ) async throws -> RecipientLineAdmission
 
     /// A command admitted to go was parked in `tier`: later replies to `recipient` wait behind it.
     func parkInLine(account: String, recipient: String, commandId: String, tier: Duration) async throws

@@ -35,7 +35,7 @@ public enum StateStoreURL: Sendable, Hashable {
                 reason: "the path must be absolute, written with three slashes: sqlite:///var/lib/kiamo-twitter/state.db"
             )
         }
-        let pathAndQuery = rest.dropFirst(2)  // keeps the path's leading "/"
+        let pathAndQuery = rest.dropFirst(2) // keeps the path's leading "/"
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         guard let rawPath = parts.first, let path = String(rawPath).removingPercentEncoding, path.count > 1 else {
             throw StateStoreError.invalidURL(url: Self.redactingPassword(trimmed), reason: "no file path after sqlite:///")

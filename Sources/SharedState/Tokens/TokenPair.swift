@@ -38,8 +38,10 @@ public struct TokenPair: Sendable, Hashable, CustomStringConvertible, CustomDebu
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "accessToken": "****", "refreshToken": refreshToken == nil ? "none" : "****", "expiresAt": expiresAt, "scope": scope as Any,
-        ])
+        Mirror(
+            self,
+            children: [
+                "accessToken": "****", "refreshToken": refreshToken == nil ? "none" : "****", "expiresAt": expiresAt, "scope": scope as Any,
+            ])
     }
 }

@@ -17,7 +17,8 @@ public enum StateMigrationRules {
         guard let leases = tables.first(where: { $0.name == "leases" }) else { return [] }
         return leases.rows.compactMap { row in
             guard row.count == 5, case .text(let account) = row[0], case .text(let name) = row[1],
-                  case .text(let owner) = row[2], case .integer(let expires) = row[4] else { return nil }
+                case .text(let owner) = row[2], case .integer(let expires) = row[4]
+            else { return nil }
             let expiresAt = Date(timeIntervalSince1970: Double(expires) / 1000)
             return expiresAt > now ? LiveLease(account: account, name: name, owner: owner, expiresAt: expiresAt) : nil
         }

@@ -21,15 +21,19 @@ public enum StateTransferSchema {
         Table(name: "cache_cleanings", columns: ["account", "cleaned_at"], keyColumns: 1),
         Table(name: "cursors", columns: ["account", "last_read_id", "updated_at"], keyColumns: 1),
         Table(name: "inbound_ledger", columns: ["account", "event_id", "published_at"], keyColumns: 2),
-        Table(name: "send_ledger", columns: [
-            "account", "key", "state", "owner", "since", "dm_event_id", "conversation_id", "reason", "finished_at",
-            "attempts", "revision", "created_at", "updated_at", "unverified_since", "reported_at",
-        ], keyColumns: 2),
+        Table(
+            name: "send_ledger",
+            columns: [
+                "account", "key", "state", "owner", "since", "dm_event_id", "conversation_id", "reason", "finished_at",
+                "attempts", "revision", "created_at", "updated_at", "unverified_since", "reported_at",
+            ], keyColumns: 2),
         Table(name: "send_deliveries", columns: ["account", "command_id", "unsettled", "updated_at"], keyColumns: 2),
-        Table(name: "recipient_lines", columns: [
-            "account", "recipient", "position", "command_id", "tier_ms", "parked_at", "parked_ticket",
-            "admitted_ticket", "admitted_at", "expires_at",
-        ], keyColumns: 3),
+        Table(
+            name: "recipient_lines",
+            columns: [
+                "account", "recipient", "position", "command_id", "tier_ms", "parked_at", "parked_ticket",
+                "admitted_ticket", "admitted_at", "expires_at",
+            ], keyColumns: 3),
         Table(name: "rate_limits", columns: ["account", "endpoint", "call_limit", "remaining", "reset_at", "rejected_until", "last_granted_at"], keyColumns: 2),
     ]
 

@@ -15,9 +15,12 @@ enum JSONLogLine {
     /// The object for one event, on one line.
     /// With `trace` (an event logged inside a traced turn, `tracing.endpoint` set), two more keys
     /// follow: `trace_id` and `span_id`, as the collector shows them, to go from a line to its trace.
-    static func line(time: Date, level: Logger.Level, logger: String, message: String, metadata: Logger.Metadata,
-                     trace: (traceID: String, spanID: String)? = nil) -> String {
-        var line = "{\"time\":\(quoted(KiamoLogHandler.timestamp(time))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(logger)),"
+    static func line(
+        time: Date, level: Logger.Level, logger: String, message: String, metadata: Logger.Metadata,
+        trace: (traceID: String, spanID: String)? = nil
+    ) -> String {
+        var line =
+            "{\"time\":\(quoted(KiamoLogHandler.timestamp(time))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(logger)),"
             + "\"message\":\(quoted(message)),\"metadata\":\(encode(.dictionary(metadata)))"
         if let trace { line += ",\"trace_id\":\(quoted(trace.traceID)),\"span_id\":\(quoted(trace.spanID))" }
         return line + "}"

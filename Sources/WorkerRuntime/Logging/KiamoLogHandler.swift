@@ -2,8 +2,8 @@ import Foundation
 import KiamoTwitter
 import Logging
 import OTLPTracing
-import Tracing
 import Synchronization
+import Tracing
 
 /// One line per event on standard output: `2026-11-29T10:00:00.123Z info kiamo.ingest: text key=value`,
 /// or with `logFormat: json` one JSON object (`JSONLogLine`).

@@ -8,7 +8,8 @@ import Logging
 public enum LoggingSetup {
     public static func bootstrap(_ configuration: Configuration) throws {
         let level = configuration.logLevel
-        let files = configuration.logFiles.enabled
+        let files =
+            configuration.logFiles.enabled
             ? try DailyFileWriter(folder: configuration.logFiles.folder, service: configuration.service)
             : nil
         let format = configuration.logFormat

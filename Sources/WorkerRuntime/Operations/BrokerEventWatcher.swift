@@ -32,7 +32,9 @@ final class BrokerEventWatcher: Sendable {
             lostWith.withLock { $0 = event.description }
             health.update("broker", ready: false, detail: event.description)
         case .reconnectScheduled:
-            let lost = lostWith.withLock { lost in defer { lost = nil }; return lost }
+            let lost = lostWith.withLock { lost in
+                defer { lost = nil }; return lost
+            }
             health.update("broker", ready: false, detail: "\(lost.map { $0 + "; " } ?? "")\(event)")
             if let lost { logger.warning("broker \(lost); \(event)") }
         case .connected:
@@ -44,7 +46,9 @@ final class BrokerEventWatcher: Sendable {
             health.update("broker", ready: true, detail: "connected")
             logger.info("reconnected to the broker \(url), node \(node) (connection \(generation) since start)")
         case .closed(let error):
-            let lost = lostWith.withLock { lost in defer { lost = nil }; return lost }
+            let lost = lostWith.withLock { lost in
+                defer { lost = nil }; return lost
+            }
             Self.connected.record(0)
             guard let error else { return }
             health.update("broker", ready: false, alive: false, detail: "broker connection \(event)")

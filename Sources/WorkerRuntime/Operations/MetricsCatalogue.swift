@@ -17,12 +17,14 @@ public enum MetricsCatalogue {
         "kiamo_worker_ready": "1 while the worker is ready (what /readyz answers 200 for), 0 while it is not; set at each scrape.",
         "kiamo_oauth2_token_expiry_timestamp_seconds": "Unix time at which the stored OAuth 2.0 access token of the account expires (refreshed ahead of it, api.tokenRefreshMargin).",
         "kiamo_tracing_spans_exported_total": "Spans sent to the OpenTelemetry collector (tracing.endpoint) and accepted by it.",
-        "kiamo_tracing_spans_dropped_total": "Spans not exported, by reason: queue_full (more ended than the exporter holds) or export_failed (the collector refused them or could not be reached). Tracing never holds a message back.",
+        "kiamo_tracing_spans_dropped_total":
+            "Spans not exported, by reason: queue_full (more ended than the exporter holds) or export_failed (the collector refused them or could not be reached). Tracing never holds a message back.",
         // Ingest.
         "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
         "kiamo_ingest_leases_held": "Accounts whose ingest lease this process holds: at most its fair share, ceil(accounts / live ingest processes).",
-        "kiamo_ingest_lag_seconds": "How far the published stream is behind X, set by every poll that completes: 0 when all it read is published, else the age of the oldest DM left for the next poll (alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
+        "kiamo_ingest_lag_seconds":
+            "How far the published stream is behind X, set by every poll that completes: 0 when all it read is published, else the age of the oldest DM left for the next poll (alert on time() - kiamo_ingest_last_poll_timestamp_seconds for a stalled poller).",
         "kiamo_ingest_last_poll_timestamp_seconds": "Unix time of the last poll that completed.",
         "kiamo_ingest_poll_interval_seconds": "The poll interval in force (ingest.pollInterval, at least 60 s with X API v1.1); the stall alert counts missed polls in it.",
         "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason; each counted once (undecodable ones each time they are read).",

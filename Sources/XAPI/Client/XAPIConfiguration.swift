@@ -60,10 +60,12 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "baseURL": baseURL, "apiVersion": apiVersion, "credentials": credentials, "timeout": timeout,
-            "connectTimeout": connectTimeout, "userAgent": userAgent, "refreshMargin": refreshMargin,
-            "tokenURL": tokenURL as Any,
-        ])
+        Mirror(
+            self,
+            children: [
+                "baseURL": baseURL, "apiVersion": apiVersion, "credentials": credentials, "timeout": timeout,
+                "connectTimeout": connectTimeout, "userAgent": userAgent, "refreshMargin": refreshMargin,
+                "tokenURL": tokenURL as Any,
+            ])
     }
 }

@@ -6,17 +6,20 @@ import XIdentifiers
 enum XArgumentValidation {
     static func userId(_ id: String, argument: String, operation: XOperation) throws {
         guard XID.isValid(id) else {
-            throw XAPIError.invalidArgument(operation: operation, argument: argument,
-                                            reason: "'\(id.prefix(40))' is not a numeric X user id (1 to 19 digits, at most \(Int64.max))")
+            throw XAPIError.invalidArgument(
+                operation: operation, argument: argument,
+                reason: "'\(id.prefix(40))' is not a numeric X user id (1 to 19 digits, at most \(Int64.max))")
         }
     }
 
     /// Usernames are 1 to 15 letters, digits or underscores (leading `@` not allowed).
     static func username(_ username: String, operation: XOperation) throws {
-        let valid = (1...15).contains(username.utf8.count) && username.utf8.allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
-                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
-        }
+        let valid =
+            (1...15).contains(username.utf8.count)
+            && username.utf8.allSatisfy {
+                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                    || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+            }
         guard valid else {
             throw XAPIError.invalidArgument(operation: operation, argument: "username", reason: "'\(username.prefix(40))' is not an X username (1 to 15 letters, digits or _, without @)")
         }

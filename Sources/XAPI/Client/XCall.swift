@@ -15,10 +15,12 @@ struct XCall: Sendable {
         let path = Self.pathOnly(request.url)
         // CurlHTTP guarantees secret-free descriptions (host and port, never headers or queries).
         func failure(_ cause: String, unreachable: Bool = false) -> XAPIError {
-            logger.debug("X call failed", metadata: [
-                "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
-                "duration_ms": "\(Self.milliseconds(clock.now - start))", "cause": "\(cause)",
-            ])
+            logger.debug(
+                "X call failed",
+                metadata: [
+                    "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
+                    "duration_ms": "\(Self.milliseconds(clock.now - start))", "cause": "\(cause)",
+                ])
             return .transient(operation: operation, cause: unreachable ? .unreachable(cause) : .network(cause), rateLimit: nil)
         }
         let response: HTTPResponse
@@ -44,11 +46,13 @@ struct XCall: Sendable {
             throw failure("\(type(of: error))")
         }
         let remaining = RateLimitInfo(headers: response.headers)?.remaining.map(String.init) ?? "-"
-        logger.debug("X call", metadata: [
-            "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
-            "status": "\(response.status)", "duration_ms": "\(Self.milliseconds(clock.now - start))",
-            "rate_limit_remaining": "\(remaining)",
-        ])
+        logger.debug(
+            "X call",
+            metadata: [
+                "operation": "\(operation)", "method": "\(request.method)", "path": "\(path)",
+                "status": "\(response.status)", "duration_ms": "\(Self.milliseconds(clock.now - start))",
+                "rate_limit_remaining": "\(remaining)",
+            ])
         return response
     }
 

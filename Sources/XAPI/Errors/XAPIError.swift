@@ -50,7 +50,7 @@ public enum XAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var operation: XOperation {
         switch self {
         case .rateLimited(let operation, _, _), .transient(let operation, _, _), .rejected(let operation, _, _, _),
-             .unauthorized(let operation, _), .decoding(let operation, _, _), .invalidArgument(let operation, _, _):
+            .unauthorized(let operation, _), .decoding(let operation, _, _), .invalidArgument(let operation, _, _):
             operation
         case .refreshRejected:
             .refreshToken

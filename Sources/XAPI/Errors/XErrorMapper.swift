@@ -1,4 +1,5 @@
 import CurlHTTP
+
 import struct Foundation.Date
 
 /// Turns a non-2xx answer into the `XAPIError` the engines act on: a pure function of the

@@ -15,8 +15,10 @@ public struct DMEventPage: Sendable, Hashable {
     public var undecodable: [UndecodableEvent]
 
     /// A page as the dialects build it.
-    public init(events: [DMEvent], users: [XUser] = [], media: [XMedia] = [], nextToken: String?, rateLimit: RateLimitInfo?,
-                undecodable: [UndecodableEvent] = []) {
+    public init(
+        events: [DMEvent], users: [XUser] = [], media: [XMedia] = [], nextToken: String?, rateLimit: RateLimitInfo?,
+        undecodable: [UndecodableEvent] = []
+    ) {
         self.events = events
         self.users = users
         self.media = media

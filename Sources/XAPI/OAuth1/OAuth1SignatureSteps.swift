@@ -25,9 +25,11 @@ public struct OAuth1SignatureSteps: Sendable, Hashable, CustomStringConvertible,
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "method": method, "normalizedURL": normalizedURL, "parameterString": "****", "baseString": "****", "signature": "****",
-            "authorizationHeader": "****",
-        ])
+        Mirror(
+            self,
+            children: [
+                "method": method, "normalizedURL": normalizedURL, "parameterString": "****", "baseString": "****", "signature": "****",
+                "authorizationHeader": "****",
+            ])
     }
 }

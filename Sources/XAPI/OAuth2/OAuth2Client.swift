@@ -52,7 +52,8 @@ public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugString
         }
         let response = try await post([("grant_type", "refresh_token"), ("refresh_token", refreshToken)], operation: .refreshToken)
         if response.status == 400 || response.status == 401, let body = XErrorBody.parse(response.body),
-           let error = body.error, error == "invalid_grant" || error == "invalid_request" {
+            let error = body.error, error == "invalid_grant" || error == "invalid_request"
+        {
             throw XAPIError.refreshRejected(error: error, detail: body.errorDescription)
         }
         return try tokenPair(from: response, operation: .refreshToken, previousRefreshToken: refreshToken)
@@ -61,9 +62,10 @@ public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugString
     /// The first pair, from the code X sent to `redirectURI` and the verifier whose challenge was
     /// in the authorize URL (`grant_type=authorization_code`).
     public func exchange(code: String, pkce: PKCE, redirectURI: String) async throws -> OAuth2Token {
-        let response = try await post([
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("code_verifier", pkce.verifier),
-        ], operation: .exchangeCode)
+        let response = try await post(
+            [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("code_verifier", pkce.verifier),
+            ], operation: .exchangeCode)
         return try tokenPair(from: response, operation: .exchangeCode, previousRefreshToken: nil)
     }
 
@@ -76,11 +78,12 @@ public struct OAuth2Client: Sendable, CustomStringConvertible, CustomDebugString
         scopes: [String] = XAPI.defaultScopes,
         authorizeURL: String = XAPI.defaultAuthorizeURL
     ) -> String {
-        authorizeURL + "?" + PercentEncoding.formEncode([
-            ("response_type", "code"), ("client_id", clientId), ("redirect_uri", redirectURI),
-            ("scope", scopes.joined(separator: " ")), ("state", state),
-            ("code_challenge", pkce.challenge), ("code_challenge_method", pkce.method),
-        ])
+        authorizeURL + "?"
+            + PercentEncoding.formEncode([
+                ("response_type", "code"), ("client_id", clientId), ("redirect_uri", redirectURI),
+                ("scope", scopes.joined(separator: " ")), ("state", state),
+                ("code_challenge", pkce.challenge), ("code_challenge_method", pkce.method),
+            ])
     }
 
     private func post(_ form: [(name: String, value: String)], operation: XOperation) async throws -> HTTPResponse {

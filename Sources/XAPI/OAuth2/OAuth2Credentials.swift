@@ -27,10 +27,12 @@ public struct OAuth2Credentials: Sendable, CustomStringConvertible, CustomDebugS
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "clientId": clientId,
-            "clientSecret": clientSecret == nil ? "none" : "****",
-            "tokenStore": "\(type(of: tokenStore))",
-        ])
+        Mirror(
+            self,
+            children: [
+                "clientId": clientId,
+                "clientSecret": clientSecret == nil ? "none" : "****",
+                "tokenStore": "\(type(of: tokenStore))",
+            ])
     }
 }

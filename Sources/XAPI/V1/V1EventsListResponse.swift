@@ -15,7 +15,8 @@ struct V1EventsListResponse: Decodable, Sendable {
     func page(rateLimit: RateLimitInfo?) -> DMEventPage {
         let (events, undecodable) = LossyElement.split(self.events ?? [])
         let next = nextCursor.flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
-        return DMEventPage(events: events.compactMap(\.event), users: [], media: events.compactMap(\.media), nextToken: next, rateLimit: rateLimit,
-                           undecodable: undecodable)
+        return DMEventPage(
+            events: events.compactMap(\.event), users: [], media: events.compactMap(\.media), nextToken: next, rateLimit: rateLimit,
+            undecodable: undecodable)
     }
 }

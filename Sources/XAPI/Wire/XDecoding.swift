@@ -13,7 +13,8 @@ enum XDecoding {
             // Invalid UTF-8 or a lone surrogate would fail every later read of the same page:
             // read it with the broken characters replaced instead.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let repaired = JSONRepair.repaired(data),
-               let value = try? jsonDecoder.decode(type, from: repaired) {
+                let value = try? jsonDecoder.decode(type, from: repaired)
+            {
                 return value
             }
             throw mapped(error, operation: operation)

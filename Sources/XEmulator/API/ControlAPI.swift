@@ -31,9 +31,17 @@ struct ControlAPI: Sendable {
             switch (request.method, path) {
             case ("GET", "/health"):
                 let account = store.configuration.account
-                return .json(200, .object([("status", "ok"), ("account", .object([
-                    ("id", .string(account.id)), ("username", .string(account.username)), ("name", .string(account.name)),
-                ]))]))
+                return .json(
+                    200,
+                    .object([
+                        ("status", "ok"),
+                        (
+                            "account",
+                            .object([
+                                ("id", .string(account.id)), ("username", .string(account.username)), ("name", .string(account.name)),
+                            ])
+                        ),
+                    ]))
             case ("POST", "/users"): return try addUser(try body(request))
             case ("GET", "/users"): return try encode(200, ["users": store.users])
             case ("POST", "/dms"): return try postDM(try body(request))
@@ -46,8 +54,9 @@ struct ControlAPI: Sendable {
                 guard let count = body["count"]?.integerValue, let senders = body["senders"]?.integerValue else {
                     throw EmulatorStoreError.invalidRequest("bulk needs integer count and senders")
                 }
-                let result = try store.bulk(count: Int(count), senders: Int(senders), to: Self.id(body["to"]) ?? store.configuration.account.id,
-                                            createdAt: try Self.time(body["createdAt"]))
+                let result = try store.bulk(
+                    count: Int(count), senders: Int(senders), to: Self.id(body["to"]) ?? store.configuration.account.id,
+                    createdAt: try Self.time(body["createdAt"]))
                 return try encode(201, result)
             case ("GET", "/sent"):
                 let account = request.queryPairs?.first { $0.0 == "account" }?.1
@@ -83,24 +92,27 @@ struct ControlAPI: Sendable {
             throw EmulatorStoreError.invalidRequest("a user needs string name and username")
         }
         let id = try Self.id(body["id"]) ?? store.withState { $0.newUserID(nowMilliseconds: store.nowMilliseconds) }
-        let user = try store.addUser(EmulatorUser(
-            id: id, name: name, username: username, description: body["description"]?.stringValue ?? "",
-            location: body["location"]?.stringValue, url: body["url"]?.stringValue,
-            protected: body["protected"]?.boolValue ?? false, verified: body["verified"]?.boolValue ?? false,
-            acceptsDirectMessages: body["acceptsDirectMessages"]?.boolValue ?? true))
+        let user = try store.addUser(
+            EmulatorUser(
+                id: id, name: name, username: username, description: body["description"]?.stringValue ?? "",
+                location: body["location"]?.stringValue, url: body["url"]?.stringValue,
+                protected: body["protected"]?.boolValue ?? false, verified: body["verified"]?.boolValue ?? false,
+                acceptsDirectMessages: body["acceptsDirectMessages"]?.boolValue ?? true))
         return try encode(201, user)
     }
 
     private func postDM(_ body: JSONValue) throws -> EmulatorResponse {
         let createdAt = try Self.time(body["createdAt"])
-        let attachments = try body["attachments"].map { value -> [DMAttachment] in
-            try JSONDecoder().decode([DMAttachment].self, from: Data(value.encoded))
-        } ?? []
+        let attachments =
+            try body["attachments"].map { value -> [DMAttachment] in
+                try JSONDecoder().decode([DMAttachment].self, from: Data(value.encoded))
+            } ?? []
         let posted: PostedDirectMessage
         if let type = body["type"]?.stringValue, type != DMEventKind.messageCreate.rawValue {
             guard let conversation = body["conversationId"]?.stringValue else { throw EmulatorStoreError.invalidRequest("\(type) needs conversationId") }
-            posted = try store.postParticipantsEvent(type: type, conversationID: conversation, participants: try Self.ids(body["participants"], "participants"),
-                                                     by: try Self.id(body["from"]), createdAt: createdAt)
+            posted = try store.postParticipantsEvent(
+                type: type, conversationID: conversation, participants: try Self.ids(body["participants"], "participants"),
+                by: try Self.id(body["from"]), createdAt: createdAt)
         } else {
             guard let from = try Self.id(body["from"]) else { throw EmulatorStoreError.invalidRequest("a DM needs from") }
             let text = body["text"]?.stringValue ?? ""
@@ -111,10 +123,12 @@ struct ControlAPI: Sendable {
                 posted = try store.postDM(from: from, to: to, text: text, attachments: attachments, createdAt: createdAt)
             }
         }
-        return .json(201, .object([
-            ("id", .string(posted.id)), ("conversationId", .string(posted.conversationID)),
-            ("createdAt", .string(XTimestamp.iso8601(milliseconds: XTimestamp.milliseconds(posted.createdAt)))),
-        ]))
+        return .json(
+            201,
+            .object([
+                ("id", .string(posted.id)), ("conversationId", .string(posted.conversationID)),
+                ("createdAt", .string(XTimestamp.iso8601(milliseconds: XTimestamp.milliseconds(posted.createdAt)))),
+            ]))
     }
 
     // MARK: Helpers

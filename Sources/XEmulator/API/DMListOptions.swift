@@ -54,7 +54,7 @@ struct DMListOptions: Sendable {
                 options.expandMedia = true
                 fields.insert(.attachments)
             default:
-                break  // referenced posts: DMs here never reference any
+                break // referenced posts: DMs here never reference any
             }
         }
         options.fields = fields.sorted { $0.rawValue < $1.rawValue }

@@ -79,9 +79,11 @@ struct OAuth2Endpoints: Sendable {
         let code = RandomToken.make(bytes: 30)
         let userID = EmulatorUser.numericID(configuration.account.id) ?? 0
         store.withState { state in
-            state.auth.addCode(code, grant: AuthState.CodeGrant(
-                userID: userID, clientID: configuration.clientID, redirectURI: redirect, challenge: challenge,
-                challengeMethod: method, scopes: scopes, expiresAt: now + configuration.authorizationCodeLifetime.seconds))
+            state.auth.addCode(
+                code,
+                grant: AuthState.CodeGrant(
+                    userID: userID, clientID: configuration.clientID, redirectURI: redirect, challenge: challenge,
+                    challengeMethod: method, scopes: scopes, expiresAt: now + configuration.authorizationCodeLifetime.seconds))
             state.stats.authorizationCodesIssued += 1
         }
         var target = components

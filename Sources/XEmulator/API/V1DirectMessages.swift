@@ -25,8 +25,10 @@ struct V1DirectMessages: Sendable {
         let now = configuration.clock.now()
         let oldest = Snowflake.lowerBound(milliseconds: XTimestamp.milliseconds(now.addingTimeInterval(-configuration.historyWindow.seconds)))
         let (page, users) = store.withState { state -> (Timeline.Page, [UInt64: EmulatorUser]) in
-            let page = state.events.timeline(of: caller)?.page(Timeline.Query(
-                kinds: [.messageCreate], limit: count, token: token, oldestVisibleID: oldest, oneToOneOnly: true))
+            let page =
+                state.events.timeline(of: caller)?.page(
+                    Timeline.Query(
+                        kinds: [.messageCreate], limit: count, token: token, oldestVisibleID: oldest, oneToOneOnly: true))
                 ?? Timeline.Page(events: [], hasOlder: false, hasNewer: false)
             return (page, Self.mentionedUsers(page.events, state: state))
         }
@@ -107,9 +109,10 @@ struct V1DirectMessages: Sendable {
             } catch {
                 throw Refusal(XErrors.v1(400, code: 214, "\(error)"))
             }
-            state.sent.append(SentDirectMessage(
-                account: String(caller), recipientID: String(recipient), conversationID: created.conversationID,
-                dmEventID: created.idString, text: text, mediaIDs: mediaIDs, createdAt: now, api: "v1.1"))
+            state.sent.append(
+                SentDirectMessage(
+                    account: String(caller), recipientID: String(recipient), conversationID: created.conversationID,
+                    dmEventID: created.idString, text: text, mediaIDs: mediaIDs, createdAt: now, api: "v1.1"))
             state.stats.dmsSent += 1
             let users = Self.mentionedUsers([created], state: state)
             return .json(200, .object([("event", self.event(json: created, users: users, media: state.media))]))
@@ -138,20 +141,33 @@ struct V1DirectMessages: Sendable {
         if let key = event.mediaKeys.first {
             let id = key.split(separator: "_").last.map(String.init) ?? key
             let url = media[key]?.url ?? "https://pbs.twimg.com/dm_media/\(id).jpg"
-            data.append(("attachment", .object([("type", "media"), ("media", .object([
-                ("id", .integer(Int64(id) ?? 0)), ("id_str", .string(id)), ("media_url_https", .string(url)),
-                ("type", .string(media[key]?.attachment.type ?? "photo")),
-            ]))])))
+            data.append(
+                (
+                    "attachment",
+                    .object([
+                        ("type", "media"),
+                        (
+                            "media",
+                            .object([
+                                ("id", .integer(Int64(id) ?? 0)), ("id_str", .string(id)), ("media_url_https", .string(url)),
+                                ("type", .string(media[key]?.attachment.type ?? "photo")),
+                            ])
+                        ),
+                    ])
+                ))
         }
         return .object([
             ("type", "message_create"),
             ("id", .string(event.idString)),
             ("created_timestamp", .string(String(event.createdAtMilliseconds))),
-            ("message_create", .object([
-                ("target", .object([("recipient_id", .string(String(event.recipientID ?? 0)))])),
-                ("sender_id", .string(String(event.senderID))),
-                ("message_data", .object(data)),
-            ])),
+            (
+                "message_create",
+                .object([
+                    ("target", .object([("recipient_id", .string(String(event.recipientID ?? 0)))])),
+                    ("sender_id", .string(String(event.senderID))),
+                    ("message_data", .object(data)),
+                ])
+            ),
         ])
     }
 
@@ -182,16 +198,24 @@ struct V1DirectMessages: Sendable {
         return .object([
             ("hashtags", .array(entities.hashtags.map { .object([("text", .string($0.text)), ("indices", indices($0))]) })),
             ("symbols", .array(entities.cashtags.map { .object([("text", .string($0.text)), ("indices", indices($0))]) })),
-            ("user_mentions", .array(entities.mentions.map { mention in
-                var members: [(String, JSONValue)] = [("screen_name", .string(mention.text))]
-                if let user = byName[mention.text.lowercased()] {
-                    members += [("name", .string(user.name)), ("id", .integer(Int64(user.id) ?? 0)), ("id_str", .string(user.id))]
-                }
-                return .object(members + [("indices", indices(mention))])
-            })),
-            ("urls", .array(entities.urls.map {
-                .object([("url", .string($0.text)), ("expanded_url", .string($0.text)), ("display_url", .string(DMEvent.displayURL($0.text))), ("indices", indices($0))])
-            })),
+            (
+                "user_mentions",
+                .array(
+                    entities.mentions.map { mention in
+                        var members: [(String, JSONValue)] = [("screen_name", .string(mention.text))]
+                        if let user = byName[mention.text.lowercased()] {
+                            members += [("name", .string(user.name)), ("id", .integer(Int64(user.id) ?? 0)), ("id_str", .string(user.id))]
+                        }
+                        return .object(members + [("indices", indices(mention))])
+                    })
+            ),
+            (
+                "urls",
+                .array(
+                    entities.urls.map {
+                        .object([("url", .string($0.text)), ("expanded_url", .string($0.text)), ("display_url", .string(DMEvent.displayURL($0.text))), ("indices", indices($0))])
+                    })
+            ),
         ])
     }
 

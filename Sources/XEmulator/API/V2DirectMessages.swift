@@ -62,8 +62,17 @@ struct V2DirectMessages: Sendable {
             return DMSnapshot.expand([timeline.events[index]], options: options, state: state)
         }
         guard let snapshot else {
-            return .json(200, .object([("errors", .array([XErrors.notFound(
-                resourceType: "dm_event", parameter: "event_id", value: id, detail: "Could not find dm_event with event_id: [\(id)].")]))]))
+            return .json(
+                200,
+                .object([
+                    (
+                        "errors",
+                        .array([
+                            XErrors.notFound(
+                                resourceType: "dm_event", parameter: "event_id", value: id, detail: "Could not find dm_event with event_id: [\(id)].")
+                        ])
+                    )
+                ]))
         }
         return .json(200, bytes: V2Encoder.single(snapshot, options: options))
     }
@@ -99,7 +108,9 @@ struct V2DirectMessages: Sendable {
                     event = try state.postMessage(from: caller, to: recipient, text: message.text, mediaKeys: keys, createdAt: created)
                 case .sendToConversation(let conversation):
                     guard Self.isConversationID(conversation) else {
-                        throw Refusal(XErrors.invalidRequest(XErrors.Invalid("dm_conversation_id", conversation, "The `dm_conversation_id` path parameter value [\(conversation)] is not a valid conversation id")))
+                        throw Refusal(
+                            XErrors.invalidRequest(
+                                XErrors.Invalid("dm_conversation_id", conversation, "The `dm_conversation_id` path parameter value [\(conversation)] is not a valid conversation id")))
                     }
                     guard let record = state.events.conversations[conversation], record.participants.contains(caller) else {
                         throw Refusal(XErrors.blank(403, detail: "You are not permitted to send Direct Messages to this conversation."))
@@ -118,14 +129,22 @@ struct V2DirectMessages: Sendable {
             } catch {
                 throw Refusal(XErrors.blank(500))
             }
-            state.sent.append(SentDirectMessage(
-                account: String(caller), recipientID: event.recipientID.map(String.init) ?? event.conversationID,
-                conversationID: event.conversationID, dmEventID: event.idString, text: event.text,
-                mediaIDs: message.mediaIDs, createdAt: now, api: "v2"))
+            state.sent.append(
+                SentDirectMessage(
+                    account: String(caller), recipientID: event.recipientID.map(String.init) ?? event.conversationID,
+                    conversationID: event.conversationID, dmEventID: event.idString, text: event.text,
+                    mediaIDs: message.mediaIDs, createdAt: now, api: "v2"))
             state.stats.dmsSent += 1
-            return .json(201, .object([("data", .object([
-                ("dm_conversation_id", .string(event.conversationID)), ("dm_event_id", .string(event.idString)),
-            ]))]))
+            return .json(
+                201,
+                .object([
+                    (
+                        "data",
+                        .object([
+                            ("dm_conversation_id", .string(event.conversationID)), ("dm_event_id", .string(event.idString)),
+                        ])
+                    )
+                ]))
         }
     }
 

@@ -9,7 +9,8 @@ enum OAuth1Signature {
     /// and the `oauth_*` ones except `oauth_signature`. They are encoded, then sorted by name and
     /// value (byte order), then joined (RFC 5849 §3.4.1.3.2).
     static func baseString(method: String, baseURI: String, parameters: [(String, String)]) -> String {
-        let normalized = parameters
+        let normalized =
+            parameters
             .map { (PercentEncoding.encode($0.0), PercentEncoding.encode($0.1)) }
             .sorted { $0.0 == $1.0 ? Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) : Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
             .map { "\($0.0)=\($0.1)" }

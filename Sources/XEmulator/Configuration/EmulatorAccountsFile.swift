@@ -53,8 +53,9 @@ public enum EmulatorAccountsFile {
             if (entry.accessToken == nil) != (entry.accessTokenSecret == nil) {
                 throw EmulatorStoreError.invalidRequest("accounts file \(url.path): entry \(index) (id \(entry.id)) needs both accessToken and accessTokenSecret, or neither")
             }
-            return EmulatorAccount(id: entry.id, username: entry.username, name: entry.name ?? entry.username,
-                                   accessToken: entry.accessToken, accessTokenSecret: entry.accessTokenSecret, refreshToken: entry.refreshToken)
+            return EmulatorAccount(
+                id: entry.id, username: entry.username, name: entry.name ?? entry.username,
+                accessToken: entry.accessToken, accessTokenSecret: entry.accessTokenSecret, refreshToken: entry.refreshToken)
         }
     }
 }

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// The Hummingbird responder of the emulator: converts each request for `EmulatorService` and

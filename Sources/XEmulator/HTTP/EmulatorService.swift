@@ -50,8 +50,10 @@ final class EmulatorService: Sendable {
         case .drop?:
             outcome = .drop
         case .malformed?:
-            outcome = .respond(EmulatorResponse(status: 200, headers: [("content-type", EmulatorResponse.jsonType)],
-                                                body: Array("{\"data\":[{\"id\":\"1582838593371127812\",\"text\":\"Hel".utf8)))
+            outcome = .respond(
+                EmulatorResponse(
+                    status: 200, headers: [("content-type", EmulatorResponse.jsonType)],
+                    body: Array("{\"data\":[{\"id\":\"1582838593371127812\",\"text\":\"Hel".utf8)))
         case .delay?:
             try? await Task.sleep(for: .milliseconds(fault?.delayMs ?? 0))
             outcome = .respond(serve(request, route: route))
@@ -88,7 +90,8 @@ final class EmulatorService: Sendable {
         default:
             break
         }
-        let form = request.mediaType == "application/x-www-form-urlencoded"
+        let form =
+            request.mediaType == "application/x-www-form-urlencoded"
             ? PercentEncoding.formPairs(String(decoding: request.body, as: UTF8.self)[...]) ?? []
             : []
         let caller: UInt64

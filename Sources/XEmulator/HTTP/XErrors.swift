@@ -29,13 +29,15 @@ enum XErrors {
                 ("message", .string(problem.message)),
             ])
         }
-        return .json(400, .object([
-            ("errors", .array(errors)),
-            ("title", "Invalid Request"),
-            ("detail", "One or more parameters to your request was invalid."),
-            ("type", .string(problemBase + "invalid-request")),
-            ("status", 400),
-        ]), contentType: EmulatorResponse.problemType)
+        return .json(
+            400,
+            .object([
+                ("errors", .array(errors)),
+                ("title", "Invalid Request"),
+                ("detail", "One or more parameters to your request was invalid."),
+                ("type", .string(problemBase + "invalid-request")),
+                ("status", 400),
+            ]), contentType: EmulatorResponse.problemType)
     }
 
     static func invalidRequest(_ problem: Invalid) -> EmulatorResponse {
@@ -45,12 +47,14 @@ enum XErrors {
     /// X's `about:blank` problem for a status: 401, 403, 404, 429, 5xx.
     static func blank(_ status: Int, detail: String? = nil) -> EmulatorResponse {
         let title = reason(status)
-        return .json(status, .object([
-            ("title", .string(title)),
-            ("detail", .string(detail ?? title)),
-            ("type", "about:blank"),
-            ("status", .integer(Int64(status))),
-        ]), contentType: EmulatorResponse.problemType)
+        return .json(
+            status,
+            .object([
+                ("title", .string(title)),
+                ("detail", .string(detail ?? title)),
+                ("type", "about:blank"),
+                ("status", .integer(Int64(status))),
+            ]), contentType: EmulatorResponse.problemType)
     }
 
     /// `401 {"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`.

@@ -108,10 +108,17 @@ final class DMEvent: Sendable {
         if !entities.cashtags.isEmpty { members.append(("cashtags", tags(entities.cashtags, key: "tag"))) }
         if !entities.mentions.isEmpty { members.append(("mentions", tags(entities.mentions, key: "username"))) }
         if !entities.urls.isEmpty {
-            members.append(("urls", .array(entities.urls.map {
-                .object([("start", .integer(Int64($0.start))), ("end", .integer(Int64($0.end))), ("url", .string($0.text)),
-                         ("expanded_url", .string($0.text)), ("display_url", .string(Self.displayURL($0.text)))])
-            })))
+            members.append(
+                (
+                    "urls",
+                    .array(
+                        entities.urls.map {
+                            .object([
+                                ("start", .integer(Int64($0.start))), ("end", .integer(Int64($0.end))), ("url", .string($0.text)),
+                                ("expanded_url", .string($0.text)), ("display_url", .string(Self.displayURL($0.text))),
+                            ])
+                        })
+                ))
         }
         JSONValue.object(members).write(to: &writer)
     }

@@ -125,10 +125,11 @@ struct EmulatorState: Sendable {
         let conversations = senderIDs.map { events.oneToOne($0, recipient) }
         for index in 0..<count {
             let slot = index % senders
-            batch.append(DMEvent(
-                id: ids.next(milliseconds: createdAt), kind: .messageCreate, createdAtMilliseconds: createdAt,
-                conversationID: conversations[slot], senderID: senderIDs[slot], recipientID: recipient, participantIDs: [],
-                text: "Bulk message \(index + 1) from customer \(slot + 1)", mediaKeys: []))
+            batch.append(
+                DMEvent(
+                    id: ids.next(milliseconds: createdAt), kind: .messageCreate, createdAtMilliseconds: createdAt,
+                    conversationID: conversations[slot], senderID: senderIDs[slot], recipientID: recipient, participantIDs: [],
+                    text: "Bulk message \(index + 1) from customer \(slot + 1)", mediaKeys: []))
         }
         events.addBatch(batch)
         return BulkResult(created: count, senders: senderIDs.map(String.init), firstID: batch.first.map(\.idString), lastID: batch.last.map(\.idString))

@@ -175,10 +175,11 @@ public final class EmulatorStore: Sendable {
         let account = configuration.account.id
         for user in seed.users {
             let id = user.id ?? state.withLock { $0.newUserID(nowMilliseconds: XTimestamp.milliseconds(now)) }
-            try addUser(EmulatorUser(
-                id: id, name: user.name, username: user.username, description: user.description ?? "",
-                location: user.location, url: user.url, protected: user.protected ?? false, verified: user.verified ?? false,
-                acceptsDirectMessages: user.acceptsDirectMessages ?? true))
+            try addUser(
+                EmulatorUser(
+                    id: id, name: user.name, username: user.username, description: user.description ?? "",
+                    location: user.location, url: user.url, protected: user.protected ?? false, verified: user.verified ?? false,
+                    acceptsDirectMessages: user.acceptsDirectMessages ?? true))
         }
         for (index, conversation) in seed.conversations.enumerated() {
             func resolve(_ id: String) -> String { id == "account" ? account : id }
@@ -204,8 +205,9 @@ public final class EmulatorStore: Sendable {
                             type: type, conversationID: group, participants: (message.participants ?? []).map(resolve),
                             by: message.from.map(resolve), createdAt: try time(message))
                     } else {
-                        try postMessage(from: resolve(message.from ?? members[1 % members.count]), conversationID: group,
-                                        text: message.text ?? "", attachments: message.attachments ?? [], createdAt: try time(message))
+                        try postMessage(
+                            from: resolve(message.from ?? members[1 % members.count]), conversationID: group,
+                            text: message.text ?? "", attachments: message.attachments ?? [], createdAt: try time(message))
                     }
                 }
             } else {
@@ -215,7 +217,8 @@ public final class EmulatorStore: Sendable {
     }
 
     private static func posted(_ event: DMEvent) -> PostedDirectMessage {
-        PostedDirectMessage(id: event.idString, conversationID: event.conversationID,
-                            createdAt: Date(timeIntervalSince1970: Double(event.createdAtMilliseconds) / 1000))
+        PostedDirectMessage(
+            id: event.idString, conversationID: event.conversationID,
+            createdAt: Date(timeIntervalSince1970: Double(event.createdAtMilliseconds) / 1000))
     }
 }

@@ -11,7 +11,7 @@ struct IDGenerator: Sendable {
                 nextSequence[ms] = sequence + 1
                 return Snowflake.id(milliseconds: ms, sequence: sequence)
             }
-            ms += 1  // 4 million things in one millisecond: borrow the next one
+            ms += 1 // 4 million things in one millisecond: borrow the next one
         }
     }
 }

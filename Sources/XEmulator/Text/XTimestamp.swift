@@ -19,7 +19,7 @@ enum XTimestamp {
     static func v1(milliseconds ms: Int64) -> String {
         let (days, msOfDay) = ms.floorDivided(by: 86_400_000)
         let (year, month, day) = civil(fromDays: days)
-        let weekday = Int((days % 7 + 11) % 7)  // 1970-01-01 was a Thursday
+        let weekday = Int((days % 7 + 11) % 7) // 1970-01-01 was a Thursday
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let time = "\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2))"

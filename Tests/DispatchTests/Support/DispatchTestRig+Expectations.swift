@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 extension DispatchTestRig {
     /// A command as the tests publish it.
@@ -18,10 +18,12 @@ extension DispatchTestRig {
     /// Every command of `commands` is one DM (none lost, none twice), and nothing was dead-lettered.
     func expectEachPostedOnce(_ commands: [Command], sourceLocation: SourceLocation = #_sourceLocation) {
         let posts = postsByText()
-        #expect(posts.count == Set(commands.map(\.text)).count, "commands without a DM: \(Set(commands.map(\.text)).subtracting(posts.keys).sorted().prefix(10))",
-                sourceLocation: sourceLocation)
-        #expect(posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted().prefix(10))",
-                sourceLocation: sourceLocation)
+        #expect(
+            posts.count == Set(commands.map(\.text)).count, "commands without a DM: \(Set(commands.map(\.text)).subtracting(posts.keys).sorted().prefix(10))",
+            sourceLocation: sourceLocation)
+        #expect(
+            posts.values.allSatisfy { $0 == 1 }, "DMs posted twice: \(posts.filter { $0.value > 1 }.keys.sorted().prefix(10))",
+            sourceLocation: sourceLocation)
         #expect(deadLetters.isEmpty, "\(deadLetters.count) dead letters", sourceLocation: sourceLocation)
     }
 

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 extension DispatchTestRig {
     /// Messages (ready and unacknowledged) in each of the rig's queues, read with
@@ -18,8 +18,10 @@ extension DispatchTestRig {
 
     /// Waits until every queue of the rig is empty, nothing unacknowledged either: every command,
     /// every retry copy, report and dead letter has been settled.
-    func waitUntilSettled(timeout: Duration = .seconds(60), workers: [RunningProcess],
-                          _ ctl: ([String]) async throws -> String) async throws {
+    func waitUntilSettled(
+        timeout: Duration = .seconds(60), workers: [RunningProcess],
+        _ ctl: ([String]) async throws -> String
+    ) async throws {
         try await waitFor("every queue of the rig empty and acknowledged", timeout: timeout, workers: workers) {
             let depths = try await queueDepths(ctl)
             return depths.count == topology.queues.count && depths.values.allSatisfy { $0 == 0 }

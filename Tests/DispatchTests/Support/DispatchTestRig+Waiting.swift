@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 extension DispatchTestRig {
     /// `eventually`, and when it times out, the end of each worker's log in the failure: a

@@ -49,9 +49,10 @@ final class DispatchTestRig: Sendable {
         let amqpURL = try broker?.url ?? TestBroker.url()
         let account = TestAccount()
         let configuration = EmulatorConfiguration(
-            account: EmulatorAccount(id: account.userId, username: account.username, name: "Kiamo Support",
-                                     accessToken: account.accessToken, accessTokenSecret: account.accessTokenSecret,
-                                     refreshToken: account.refreshToken),
+            account: EmulatorAccount(
+                id: account.userId, username: account.username, name: "Kiamo Support",
+                accessToken: account.accessToken, accessTokenSecret: account.accessTokenSecret,
+                refreshToken: account.refreshToken),
             consumerKey: account.consumerKey, consumerSecret: account.consumerSecret,
             clientID: account.clientId, clientSecret: account.clientSecret, rateLimits: rateLimits)
         let emulator = try await TestEmulator.start(configuration: configuration)
@@ -70,8 +71,10 @@ final class DispatchTestRig: Sendable {
     }
 
     /// Runs `body` with a started rig and always stops it afterwards.
-    static func with(rateLimits: RateLimitPolicy = unlimited(), broker: PrivateBroker? = nil,
-                     _ body: (DispatchTestRig) async throws -> Void) async throws {
+    static func with(
+        rateLimits: RateLimitPolicy = unlimited(), broker: PrivateBroker? = nil,
+        _ body: (DispatchTestRig) async throws -> Void
+    ) async throws {
         let rig = try await start(rateLimits: rateLimits, broker: broker)
         do {
             try await body(rig)
@@ -118,8 +121,10 @@ final class DispatchTestRig: Sendable {
     func addCustomers(_ count: Int, acceptingDMs: Bool = true) throws -> [String] {
         try (0..<count).map { index in
             let id = String(2_000_000_000 + UInt64.random(in: 0..<1_000_000_000))
-            try emulator.store.addUser(EmulatorUser(id: id, name: "Customer \(index)", username: "c\(id.suffix(9))",
-                                                    acceptsDirectMessages: acceptingDMs))
+            try emulator.store.addUser(
+                EmulatorUser(
+                    id: id, name: "Customer \(index)", username: "c\(id.suffix(9))",
+                    acceptsDirectMessages: acceptingDMs))
             return id
         }
     }
@@ -132,9 +137,10 @@ final class DispatchTestRig: Sendable {
     /// Publishes commands in order, persistent and confirmed, with routing key `send.<account>`.
     func publish(_ commands: [(id: String, recipient: String, text: String)]) async throws {
         let messages = commands.map { command in
-            AMQPMessage(exchange: topology.exchange, routingKey: WireContract.RoutingKey.send(account: account.userId),
-                        body: Self.command(id: command.id, to: command.recipient, text: command.text),
-                        properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent, messageId: command.id))
+            AMQPMessage(
+                exchange: topology.exchange, routingKey: WireContract.RoutingKey.send(account: account.userId),
+                body: Self.command(id: command.id, to: command.recipient, text: command.text),
+                properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent, messageId: command.id))
         }
         for start in stride(from: 0, to: messages.count, by: 500) {
             for result in await channel.publish(Array(messages[start..<min(start + 500, messages.count)])) { try result.get() }
@@ -143,8 +149,9 @@ final class DispatchTestRig: Sendable {
 
     /// Publishes one raw message to the main exchange (or `exchange`), confirmed.
     func publishRaw(_ body: Data, routingKey: String? = nil, exchange: String? = nil, properties: AMQPProperties = AMQPProperties(deliveryMode: .persistent)) async throws {
-        try await channel.publish(exchange: exchange ?? topology.exchange, routingKey: routingKey ?? WireContract.RoutingKey.send(account: account.userId),
-                                  body: body, properties: properties)
+        try await channel.publish(
+            exchange: exchange ?? topology.exchange, routingKey: routingKey ?? WireContract.RoutingKey.send(account: account.userId),
+            body: body, properties: properties)
     }
 
     // MARK: What came out

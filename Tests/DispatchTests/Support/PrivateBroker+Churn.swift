@@ -15,7 +15,7 @@ extension PrivateBroker {
                     closed += 1
                 }
             }
-            try await Task.sleep(for: every)  // the schedule of the fault
+            try await Task.sleep(for: every) // the schedule of the fault
         }
         return closed
     }

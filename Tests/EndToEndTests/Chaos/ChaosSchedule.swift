@@ -65,14 +65,18 @@ struct ChaosSchedule: Sendable, CustomStringConvertible {
             return .closeConnection(dispatch, times: Int.random(in: 4...12, using: &random), everyMs: Int.random(in: 80...250, using: &random))
         case 44..<56:
             let endpoint = [nil, "dm-send", "dm-read"][Int.random(in: 0..<3, using: &random)]
-            return .xFault(EmulatorFault(endpoint: endpoint, kind: .status, status: [500, 502, 503][Int.random(in: 0..<3, using: &random)],
-                                         count: Int.random(in: 1...4, using: &random)))
+            return .xFault(
+                EmulatorFault(
+                    endpoint: endpoint, kind: .status, status: [500, 502, 503][Int.random(in: 0..<3, using: &random)],
+                    count: Int.random(in: 1...4, using: &random)))
         case 56..<63:
             let endpoint = ["dm-send", "dm-read"][Int.random(in: 0..<2, using: &random)]
             return .xFault(EmulatorFault(endpoint: endpoint, kind: .drop, count: Int.random(in: 1...2, using: &random)))
         case 63..<72:
-            return .xFault(EmulatorFault(endpoint: "dm-send", kind: .lateAnswer,
-                                         delayMs: apiTimeoutMs + Int.random(in: 300...2000, using: &random), count: 1))
+            return .xFault(
+                EmulatorFault(
+                    endpoint: "dm-send", kind: .lateAnswer,
+                    delayMs: apiTimeoutMs + Int.random(in: 300...2000, using: &random), count: 1))
         case 72..<79:
             return .xFault(EmulatorFault(endpoint: "dm-send", kind: .lostAnswer, count: 1))
         case 79..<85:
@@ -82,8 +86,9 @@ struct ChaosSchedule: Sendable, CustomStringConvertible {
             // The request reaches X only after the client gave up: X stores it late.
             return .xFault(EmulatorFault(endpoint: "dm-send", kind: .delay, delayMs: apiTimeoutMs + Int.random(in: 200...1500, using: &random), count: 1))
         default:
-            return .lateAnswerThenBrokerRestart(delayMs: apiTimeoutMs + Int.random(in: 500...2000, using: &random),
-                                                restartAfterMs: Int.random(in: 300...1200, using: &random))
+            return .lateAnswerThenBrokerRestart(
+                delayMs: apiTimeoutMs + Int.random(in: 500...2000, using: &random),
+                restartAfterMs: Int.random(in: 300...1200, using: &random))
         }
     }
 

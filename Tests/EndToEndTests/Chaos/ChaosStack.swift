@@ -66,8 +66,10 @@ actor ChaosStack {
         let stack = ChaosStack(broker: broker, emulator: emulator, http: http, folder: folder)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for slot in [WorkerSlot(kind: .dispatch, replica: 1), WorkerSlot(kind: .dispatch, replica: 2),
-                         WorkerSlot(kind: .ingest, replica: 1), WorkerSlot(kind: .ingest, replica: 2)] {
+            for slot in [
+                WorkerSlot(kind: .dispatch, replica: 1), WorkerSlot(kind: .dispatch, replica: 2),
+                WorkerSlot(kind: .ingest, replica: 1), WorkerSlot(kind: .ingest, replica: 2),
+            ] {
                 try await stack.startWorker(slot)
             }
             try await stack.startAgent()

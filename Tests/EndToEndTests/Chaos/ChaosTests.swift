@@ -20,8 +20,9 @@ import XEmulatorControl
     /// How long, after the faults stop, everything may take to drain.
     static let drainTimeout: Duration = .seconds(60)
 
-    @Test(.enabled(if: ChaosSeeds.enabled, "set KIAMO_CHAOS=1 or a KIAMO_CHAOS_SEED(S)/RUNS: scripts/test-chaos"),
-          arguments: ChaosSeeds.current)
+    @Test(
+        .enabled(if: ChaosSeeds.enabled, "set KIAMO_CHAOS=1 or a KIAMO_CHAOS_SEED(S)/RUNS: scripts/test-chaos"),
+        arguments: ChaosSeeds.current)
     func everyDMReachesKiamoOnceAndEveryReplyIsPostedOnceInOrderUnderRandomFaults(seed: UInt64) async throws {
         let schedule = ChaosSchedule(seed: seed)
         print("chaos: seed \(seed); replay with KIAMO_CHAOS_SEED=\(seed) scripts/test-chaos\n\(schedule)")
@@ -33,13 +34,15 @@ import XEmulatorControl
         do {
             observation = try await run(schedule, on: stack, journal: journal)
         } catch {
-            Issue.record("chaos seed \(seed) could not run: \(error)\nreplay: KIAMO_CHAOS_SEED=\(seed) scripts/test-chaos\n\(schedule)\nas run:\n\(await journal.text)\nlogs:\n\(await stack.logFiles())")
+            Issue.record(
+                "chaos seed \(seed) could not run: \(error)\nreplay: KIAMO_CHAOS_SEED=\(seed) scripts/test-chaos\n\(schedule)\nas run:\n\(await journal.text)\nlogs:\n\(await stack.logFiles())")
             await stack.tearDown(keepFiles: true)
             throw error
         }
         let verdict = ChaosVerdict(observation)
         let took = clock.now - began
-        let summary = "chaos seed \(seed): \(verdict.passed ? "passed" : "FAILED (\(verdict.failures.count) findings)") in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
+        let summary =
+            "chaos seed \(seed): \(verdict.passed ? "passed" : "FAILED (\(verdict.failures.count) findings)") in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
         print(([summary] + verdict.failures.map { "  ✗ \($0)" } + verdict.notes.map { "  · \($0)" }).joined(separator: "\n"))
         if verdict.passed {
             await stack.tearDown(keepFiles: false)
@@ -48,7 +51,8 @@ import XEmulatorControl
             for command in verdict.doubledCommands.prefix(4) {
                 traces.append("command \(command), posted more than once:\n" + (await stack.logLines(mentioning: command)).map { "  \($0)" }.joined(separator: "\n"))
             }
-            Issue.record("""
+            Issue.record(
+                """
                 \(summary)
                 replay: KIAMO_CHAOS_SEED=\(seed) scripts/test-chaos
                 \(verdict.failures.map { "✗ \($0)" }.joined(separator: "\n"))
@@ -166,9 +170,10 @@ import XEmulatorControl
             let applied = try await stack.control.stats().faultsApplied
             try await stack.control.fault(EmulatorFault(endpoint: "dm-send", kind: .lateAnswer, delayMs: delayMs, count: 1))
             // Restart once a post is held (or after a while, if no reply was being sent).
-            let held = (try? await eventually("a reply's post held by X", timeout: .seconds(5), every: .milliseconds(20)) {
-                try await stack.control.stats().faultsApplied > applied
-            }) != nil
+            let held =
+                (try? await eventually("a reply's post held by X", timeout: .seconds(5), every: .milliseconds(20)) {
+                    try await stack.control.stats().faultsApplied > applied
+                }) != nil
             try await Task.sleep(for: .milliseconds(restartAfterMs))
             try await stack.restartBroker()
             return held ? "a post was held" : "no post was held"
@@ -177,8 +182,10 @@ import XEmulatorControl
 
     /// Waits until every DM was answered, every reply is at X with a report, and the work queues
     /// are empty; gives up after `drainTimeout` and says what was missing.
-    private func drain(_ posted: [PostedDM], on stack: ChaosStack, reader: BrokerReader, journal: ChaosJournal,
-                       start: ContinuousClock.Instant) async throws -> ChaosObservation {
+    private func drain(
+        _ posted: [PostedDM], on stack: ChaosStack, reader: BrokerReader, journal: ChaosJournal,
+        start: ContinuousClock.Instant
+    ) async throws -> ChaosObservation {
         let ids = Set(posted.map(\.id))
         var taken: [DeliveryReport] = []
         var waitingFor = ""
@@ -215,8 +222,9 @@ import XEmulatorControl
             }
             return ChaosObservation(posted: posted, agent: nil, sent: [], reports: taken, depths: [:], exits: [:], diedOnTheirOwn: [], ledger: [:])
         } catch let error as DeadlineExceeded {
-            return ChaosObservation(posted: posted, agent: nil, sent: [], reports: taken, depths: [:], exits: [:], diedOnTheirOwn: [], ledger: [:],
-                                    drainProblem: "\(error), still waiting for \(waitingFor)")
+            return ChaosObservation(
+                posted: posted, agent: nil, sent: [], reports: taken, depths: [:], exits: [:], diedOnTheirOwn: [], ledger: [:],
+                drainProblem: "\(error), still waiting for \(waitingFor)")
         }
     }
 
@@ -228,7 +236,8 @@ import XEmulatorControl
         let topology = stack.topology
         var depths: [String: UInt32] = [:]
         for queue in [topology.inboundQueue, topology.sendQueue, topology.reportsQueue, topology.sendDeadQueue, topology.inboundDeadQueue]
-            + ChaosStack.retryDelays.map(topology.retryQueue) {
+            + ChaosStack.retryDelays.map(topology.retryQueue)
+        {
             depths[queue] = try await reader.depth(queue)
         }
         return depths

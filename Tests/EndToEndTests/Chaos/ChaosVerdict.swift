@@ -42,8 +42,9 @@ struct ChaosVerdict: Sendable {
         let doubled = posted.filter { counts[$0.id, default: 0] > 1 }
         let missing = posted.filter { counts[$0.id] == nil }
         if !doubled.isEmpty {
-            failures.append("\(doubled.count) DM(s) reached Kiamo more than once: "
-                + doubled.map { "\($0.id) ×\(counts[$0.id, default: 0])" }.joined(separator: ", "))
+            failures.append(
+                "\(doubled.count) DM(s) reached Kiamo more than once: "
+                    + doubled.map { "\($0.id) ×\(counts[$0.id, default: 0])" }.joined(separator: ", "))
         }
         if !missing.isEmpty {
             failures.append("\(missing.count) DM(s) never reached Kiamo: " + missing.map(\.id).joined(separator: ", "))
@@ -125,8 +126,9 @@ struct ChaosVerdict: Sendable {
         // Reports are at least once (README "Exactly one DM per command"): a repeat that says the
         // same (status and DM, same message_id) is allowed and shown; one that differs is in `wrong`.
         if !repeated.isEmpty {
-            notes.append("\(repeated.count) command(s) reported more than once, each time with the same status and DM (reports are at least once): "
-                + repeated.joined(separator: ", "))
+            notes.append(
+                "\(repeated.count) command(s) reported more than once, each time with the same status and DM (reports are at least once): "
+                    + repeated.joined(separator: ", "))
         }
         let known = Set(agent.replies.map(\.command))
         let uncertainTexts = Set(agent.replies.filter { agent.uncertain.contains($0.message) }.map(\.text))

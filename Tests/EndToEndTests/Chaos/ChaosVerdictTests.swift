@@ -82,8 +82,10 @@ struct ChaosVerdictTests {
         let agent = try AgentState.read(file.path)
         let sent = try sentOrder.enumerated().map { position, index in
             // As the control API lists it (the type has no public initializer).
-            let json: [String: Any] = ["account": "1", "recipientID": "900", "conversationID": "1-900", "dmEventID": "x\(position)",
-                                       "text": replies[index].text, "mediaIDs": [String](), "createdAt": 0, "api": "v2"]
+            let json: [String: Any] = [
+                "account": "1", "recipientID": "900", "conversationID": "1-900", "dmEventID": "x\(position)",
+                "text": replies[index].text, "mediaIDs": [String](), "createdAt": 0, "api": "v2",
+            ]
             return try JSONDecoder().decode(SentDirectMessage.self, from: JSONSerialization.data(withJSONObject: json))
         }
         let reports = sent.map { dm in
@@ -93,7 +95,8 @@ struct ChaosVerdictTests {
         for reply in replies {
             if let dm = sent.first(where: { $0.text == reply.text }) { ledger[reply.command] = .sent(dmEventId: dm.dmEventID, conversationId: nil, at: Date()) }
         }
-        return ChaosObservation(posted: posted, agent: agent, sent: sent, reports: reports,
-                                depths: ["kiamo.twitter.send": 0], exits: [:], diedOnTheirOwn: [], ledger: ledger)
+        return ChaosObservation(
+            posted: posted, agent: agent, sent: sent, reports: reports,
+            depths: ["kiamo.twitter.send": 0], exits: [:], diedOnTheirOwn: [], ledger: ledger)
     }
 }

@@ -38,8 +38,10 @@ actor EndToEndStack {
     /// Short tiers so that a command parked behind a dead worker's claim comes round quickly.
     static let retryDelays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(10), .seconds(60)]
 
-    private init(broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL, state: (url: String, database: String?),
-                 ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess) {
+    private init(
+        broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL, state: (url: String, database: String?),
+        ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess
+    ) {
         self.broker = broker
         self.emulator = emulator
         self.http = http
@@ -74,8 +76,9 @@ actor EndToEndStack {
             let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment)
             let ingest = try await startIngest(name: "e2e-ingest-1", environment: environment)
             let agent = try await startAgent(name: "e2e-agent-1", environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile))
-            return EndToEndStack(broker: broker, emulator: emulator, http: http, folder: folder, state: state,
-                                 ingest: ingest, dispatch: dispatch, agent: agent)
+            return EndToEndStack(
+                broker: broker, emulator: emulator, http: http, folder: folder, state: state,
+                ingest: ingest, dispatch: dispatch, agent: agent)
         } catch {
             await broker.stop()
             if let database { try? await TestPostgres.dropDatabase(named: database) }
@@ -236,8 +239,9 @@ actor EndToEndStack {
     }
 
     private static func startIngest(name: String, environment: [String: String]) async throws -> RunningProcess {
-        try await WorkerProcess.start("kiamo-twitter-ingest", name: name, environment: environment,
-                                      readyLine: "polling as the active ingest process")
+        try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: name, environment: environment,
+            readyLine: "polling as the active ingest process")
     }
 
     private static func startDispatch(name: String, environment: [String: String]) async throws -> RunningProcess {

@@ -49,8 +49,9 @@ final class FakeXClient: XDirectMessageClient {
 
     func conversationEvents(with participantId: String, pageToken: String?, maxResults: Int) async throws -> DMEventPage {
         let page = try await listDMEvents(pageToken: pageToken, maxResults: maxResults)
-        return DMEventPage(events: page.events.filter { $0.participantIds.contains(participantId) || $0.senderId == participantId },
-                           users: page.users, nextToken: page.nextToken, rateLimit: nil)
+        return DMEventPage(
+            events: page.events.filter { $0.participantIds.contains(participantId) || $0.senderId == participantId },
+            users: page.users, nextToken: page.nextToken, rateLimit: nil)
     }
 
     func sendDM(to participantId: String, text: String) async throws -> SentDM {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import XEmulator
+
 @testable import XAPI
 
 /// The emulator's injected faults become the right typed errors, and the client keeps working.

@@ -1,7 +1,8 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import XAPI
 
 /// Every fault a network or a server can produce, over real HTTP (CurlHTTP against a loopback

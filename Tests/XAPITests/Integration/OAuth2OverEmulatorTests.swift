@@ -1,8 +1,9 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import XEmulator
+
 @testable import XAPI
 
 @Suite("OAuth 2.0 against the emulator")

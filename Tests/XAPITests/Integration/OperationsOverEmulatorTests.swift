@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import XEmulator
+
 @testable import XAPI
 
 /// Every operation of the client, in both dialects and with both authentication methods, against

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import XEmulator
+
 @testable import XAPI
 
 @Suite("Rate limits against the emulator")

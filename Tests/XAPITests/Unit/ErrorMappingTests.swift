@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+
 @testable import XAPI
 
 @Suite("Error mapping from X's answers")
@@ -37,7 +38,10 @@ struct ErrorMappingTests {
         #expect(!error.isRetryable)
 
         let forbidden = Self.map(403, Fixtures.v2Forbidden)
-        #expect(forbidden == .rejected(operation: .sendDM, httpStatus: 403, problem: XProblem(title: "Forbidden", detail: "You are not permitted to send messages to this user.", type: "about:blank"), rateLimit: nil))
+        #expect(
+            forbidden
+                == .rejected(
+                    operation: .sendDM, httpStatus: 403, problem: XProblem(title: "Forbidden", detail: "You are not permitted to send messages to this user.", type: "about:blank"), rateLimit: nil))
         #expect(forbidden.description.contains("You are not permitted to send messages to this user."))
     }
 
@@ -50,7 +54,7 @@ struct ErrorMappingTests {
     @Test func unauthorizedServerErrorsAndOddStatusesMapToTheirKinds() {
         #expect(Self.map(401, Fixtures.v1Unauthorized) == .unauthorized(operation: .sendDM, detail: "Could not authenticate you."))
         #expect(Self.map(500, "<html>oops</html>") == .transient(operation: .sendDM, cause: .httpStatus(500), rateLimit: nil))
-        #expect(Self.map(503, "") .isRetryable)
+        #expect(Self.map(503, "").isRetryable)
         #expect(Self.map(302, "") == .transient(operation: .sendDM, cause: .httpStatus(302), rateLimit: nil))
         #expect(Self.map(404, "not json at all") == .rejected(operation: .sendDM, httpStatus: 404, problem: XProblem(), rateLimit: nil))
     }

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+
 @testable import XAPI
 
 @Suite("OAuth 2.0 token endpoint")
@@ -12,7 +13,9 @@ struct OAuth2ClientTests {
     @Test func publicClientRefreshesWithClientIdInTheForm() async throws {
         let transport = CannedTransport(status: 200, json: Fixtures.tokenResponse)
         let fresh = try await Self.client(transport).refresh(UnitClients.token())
-        #expect(fresh == OAuth2Token(accessToken: "access-2", refreshToken: "refresh-2", expiresAt: UnitClients.now.addingTimeInterval(7200), scope: "dm.read dm.write tweet.read users.read offline.access"))
+        #expect(
+            fresh
+                == OAuth2Token(accessToken: "access-2", refreshToken: "refresh-2", expiresAt: UnitClients.now.addingTimeInterval(7200), scope: "dm.read dm.write tweet.read users.read offline.access"))
         let request = try #require(transport.requests.first)
         #expect(request.method == .post && request.path == "/2/oauth2/token")
         #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
@@ -66,10 +69,11 @@ struct OAuth2ClientTests {
         let pkce = try PKCE(verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
         let token = try await Self.client(transport).exchange(code: "the-code", pkce: pkce, redirectURI: "http://127.0.0.1:8765/cb")
         #expect(token.accessToken == "access-2" && token.refreshToken == "refresh-2")
-        #expect(transport.requests.first?.formFields == [
-            "grant_type": "authorization_code", "code": "the-code", "redirect_uri": "http://127.0.0.1:8765/cb",
-            "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "client_id": "client-id",
-        ])
+        #expect(
+            transport.requests.first?.formFields == [
+                "grant_type": "authorization_code", "code": "the-code", "redirect_uri": "http://127.0.0.1:8765/cb",
+                "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "client_id": "client-id",
+            ])
     }
 }
 

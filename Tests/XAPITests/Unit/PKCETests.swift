@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XAPI
 
 @Suite("PKCE and the authorize URL")
@@ -34,10 +35,11 @@ struct PKCETests {
         #expect(url.hasPrefix("https://x.com/i/oauth2/authorize?"))
         let query = try #require(PercentEncoding.parseForm(String(url.split(separator: "?", maxSplits: 1)[1])))
         let fields = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        #expect(fields == [
-            "response_type": "code", "client_id": "my client", "redirect_uri": "http://127.0.0.1:8765/callback",
-            "scope": "dm.read dm.write tweet.read users.read offline.access", "state": "s t",
-            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
-        ])
+        #expect(
+            fields == [
+                "response_type": "code", "client_id": "my client", "redirect_uri": "http://127.0.0.1:8765/callback",
+                "scope": "dm.read dm.write tweet.read users.read offline.access", "state": "s t",
+                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XAPI
 
 @Suite("RFC 3986 percent-encoding")

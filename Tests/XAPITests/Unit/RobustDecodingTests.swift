@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import XAPI
 
 /// One bad event, or a broken character, must not make a whole page (and so every later poll) fail.
 @Suite struct RobustDecodingTests {
     @Test func aV2PageKeepsItsGoodEventsAndReportsTheBadOne() throws {
-        let body = Data("""
+        let body = Data(
+            """
             {"data":[
               {"id":"1582838593371127812","event_type":"MessageCreate","text":"ok","sender_id":"906948460078698496","created_at":"2022-10-19T14:17:15.000Z"},
               {"id":"1582838593371127813","event_type":"MessageCreate","text":42,"sender_id":"906948460078698496"},
@@ -23,7 +25,8 @@ import Testing
     }
 
     @Test func aV1PageKeepsItsGoodEventsAndReportsTheBadOne() throws {
-        let body = Data("""
+        let body = Data(
+            """
             {"events":[
               {"type":"message_create","id":"1582838593371127812","created_timestamp":"1666189035123",
                "message_create":{"sender_id":"906948460078698496","target":{"recipient_id":"1234"},"message_data":{"text":"Hi"}}},

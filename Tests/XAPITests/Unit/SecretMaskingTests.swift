@@ -2,14 +2,17 @@ import CurlHTTP
 import Foundation
 import TestSupport
 import Testing
+
 @testable import XAPI
 
 @Suite("No secret in descriptions, mirrors, errors or logs")
 struct SecretMaskingTests {
     /// Secrets made of the characters that end URL parts and trip naive maskers (`/ ? # @ : %`),
     /// not only letters: a leak may show them raw or percent-encoded, and both are looked for.
-    static let secrets = ["CKEY/?#@:%secret-1", "CSECRET:%2F@secret-2", "1234-TOKEN#?secret-3", "TSECRET@/:secret-4",
-                          "CLIENTSECRET%?#secret-5", "ACCESS/@:secret-6", "REFRESH#%/secret-7"]
+    static let secrets = [
+        "CKEY/?#@:%secret-1", "CSECRET:%2F@secret-2", "1234-TOKEN#?secret-3", "TSECRET@/:secret-4",
+        "CLIENTSECRET%?#secret-5", "ACCESS/@:secret-6", "REFRESH#%/secret-7",
+    ]
 
     /// Each secret as it may appear: raw, and percent-encoded as OAuth and URLs encode it.
     static let leakForms: [String] = secrets.flatMap { secret in
@@ -90,8 +93,9 @@ struct SecretMaskingTests {
             #expect(!line.contains("oauth_signature"))
         }
         // The debug lines say what happened.
-        #expect(capture.lines.contains {
-            $0.contains("operation=sendDM") && $0.contains("status=") && $0.contains("duration_ms=") && $0.contains("rate_limit_remaining=")
-        })
+        #expect(
+            capture.lines.contains {
+                $0.contains("operation=sendDM") && $0.contains("status=") && $0.contains("duration_ms=") && $0.contains("rate_limit_remaining=")
+            })
     }
 }

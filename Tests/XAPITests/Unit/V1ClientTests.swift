@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+
 @testable import XAPI
 
 @Suite("v1.1 dialect over canned answers")

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+
 @testable import XAPI
 
 @Suite("v2 dialect over canned answers")
@@ -11,22 +12,25 @@ struct V2ClientTests {
         let request = try #require(transport.requests.first)
         #expect(request.method == .get)
         #expect(request.path == "/2/dm_events")
-        #expect(request.queryFields == [
-            "event_types": "MessageCreate",
-            "dm_event.fields": "id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids",
-            "expansions": "sender_id,attachments.media_keys",
-            "user.fields": "id,name,username",
-            "media.fields": "media_key,type,url,preview_image_url",
-            "max_results": "100",
-            "pagination_token": "18LAA581J5II7LA00C00ZZZZ",
-        ])
+        #expect(
+            request.queryFields == [
+                "event_types": "MessageCreate",
+                "dm_event.fields": "id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids",
+                "expansions": "sender_id,attachments.media_keys",
+                "user.fields": "id,name,username",
+                "media.fields": "media_key,type,url,preview_image_url",
+                "max_results": "100",
+                "pagination_token": "18LAA581J5II7LA00C00ZZZZ",
+            ])
         #expect(request.url.contains("dm_event.fields=id%2Ctext%2C"))
     }
 
     @Test func eventsDecodeWithTextIntactIncludesAndNextToken() async throws {
-        let transport = CannedTransport(status: 200, json: Fixtures.v2EventsPage, headers: [
-            "x-rate-limit-limit": "300", "x-rate-limit-remaining": "299", "x-rate-limit-reset": "1666190000",
-        ])
+        let transport = CannedTransport(
+            status: 200, json: Fixtures.v2EventsPage,
+            headers: [
+                "x-rate-limit-limit": "300", "x-rate-limit-remaining": "299", "x-rate-limit-reset": "1666190000",
+            ])
         let page = try await UnitClients.v2OAuth1(transport).listDMEvents(pageToken: nil, maxResults: 100)
         #expect(page.events.map(\.id) == ["1582838593371127812", "1582838593371127811", "1582838593371127810"])
         #expect(page.events[0].text == "Hello \"agent\" 👋\nsecond line")
@@ -38,10 +42,11 @@ struct V2ClientTests {
         #expect(page.events[1].mediaKeys == ["3_1582838590000000000"])
         let bare = page.events[2]
         #expect(bare.text == "" && bare.createdAt == nil && bare.senderId == nil && bare.mediaKeys.isEmpty)
-        #expect(page.users == [
-            XUser(id: "906948460078698496", name: "Jane \"JD\" Doe 🌟", username: "janedoe"),
-            XUser(id: "1234", name: "Support", username: "support"),
-        ])
+        #expect(
+            page.users == [
+                XUser(id: "906948460078698496", name: "Jane \"JD\" Doe 🌟", username: "janedoe"),
+                XUser(id: "1234", name: "Support", username: "support"),
+            ])
         #expect(page.media == [XMedia(mediaKey: "3_1582838590000000000", type: "photo", url: "https://pbs.twimg.com/media/x.jpg")])
         #expect(page.nextToken == "18LAA581J5II7LA00C00ZZZZ")
         #expect(page.rateLimit == RateLimitInfo(limit: 300, remaining: 299, resetAt: Date(timeIntervalSince1970: 1_666_190_000)))

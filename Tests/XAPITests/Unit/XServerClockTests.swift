@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XAPI
 
 /// X's clock from the `Date` headers of its answers (what a verification compares with X's `created_at`).
