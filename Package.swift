@@ -280,6 +280,7 @@ let package = Package(
                 "KiamoTwitter", "WorkerRuntime", "OTLPTracing", "TestSupport",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.

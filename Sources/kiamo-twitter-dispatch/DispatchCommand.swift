@@ -48,7 +48,8 @@ struct DispatchCommand: AsyncParsableCommand {
             )
             return [
                 DispatchEngine(
-                    dispatcher: dispatcher, channel: consumeChannel, topology: context.topology, settings: settings,
+                    dispatcher: dispatcher, source: AMQPSendQueue(channel: consumeChannel, queue: context.topology.sendQueue),
+                    topology: context.topology, settings: settings,
                     health: context.health, logger: context.logger, testFault: DispatchTestFault.fromEnvironment())
             ]
         }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import SharedState
 import Synchronization
 
-/// The dispatch worker's engine: one consumer on the send queue, each command carried to its
+/// The dispatch worker's engine: one consumer on the send queue (a `SendCommandSource`: the
+/// broker's `AMQPSendQueue`, or an in-memory queue in unit tests), each command carried to its
 /// settlement by `CommandDispatcher`, then acknowledged or handed back.
 ///
 /// Deliveries (at most `prefetch` unacknowledged) go to per-recipient lanes (`SerialLanes`), so
@@ -21,14 +22,16 @@ import Synchronization
 public final class DispatchEngine: Service, Sendable {
     /// One delivery on its way.
     struct Work: Sendable {
-        let delivery: AMQPDelivery
-        let received: SendDelivery
+        let delivery: QueuedCommand
         let prepared: CommandDispatcher.Prepared
+        var received: SendDelivery { delivery.received }
     }
 
     /// Carries each command to its settlement.
     public let dispatcher: CommandDispatcher
-    let channel: AMQPChannel
+    /// An existential rather than a generic parameter: the engine's types (its `Work` above all,
+    /// copied through the lanes for every delivery) stay concrete, which debug builds make fast.
+    let source: any SendCommandSource
     let topology: Topology
     let settings: DispatchSettings
     let health: any HealthReporter
@@ -38,16 +41,16 @@ public final class DispatchEngine: Service, Sendable {
     let gate = SuspectGate()
     /// Tests only (nil in production): a fault the worker honours once a delivery is counted.
     let testFault: DispatchTestFault?
-    private let consumer = Mutex<AMQPConsumer?>(nil)
     /// Deliveries received and not yet placed in their lines and lanes (`consume`).
     private let inbox = Mutex<[Work]>([])
     /// The channel generation of the newest delivery: deliveries of older ones were requeued by
     /// the broker when their connection closed and come again.
     private let generation = Atomic<UInt64>(0)
 
-    /// `channel` consumes and acknowledges (the dispatcher publishes on its own channel).
+    /// `source` delivers the commands and takes their settlements (the dispatcher publishes on a
+    /// channel of its own).
     public init(
-        dispatcher: CommandDispatcher, channel: AMQPChannel, topology: Topology, settings: DispatchSettings,
+        dispatcher: CommandDispatcher, source: any SendCommandSource, topology: Topology, settings: DispatchSettings,
         health: any HealthReporter = NoHealthReporter(), logger: Logger, testFault: DispatchTestFault? = nil
     ) {
         self.testFault = testFault
@@ -59,7 +62,7 @@ public final class DispatchEngine: Service, Sendable {
                 return counts.lanes + counts.waiting
             }
         }
-        self.channel = channel
+        self.source = source
         self.topology = topology
         self.settings = settings
         self.health = health
@@ -76,7 +79,7 @@ public final class DispatchEngine: Service, Sendable {
             "dispatch started",
             metadata: [
                 "queue": "\(topology.sendQueue)", "prefetch": "\(settings.prefetch)",
-                "concurrencyPerAccount": "\(settings.concurrencyPerAccount)", "accounts": "\(dispatcher.clients.keys.sorted().joined(separator: ","))",
+                "concurrencyPerAccount": "\(settings.concurrencyPerAccount)", "accounts": "\(dispatcher.accounts.joined(separator: ","))",
             ])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -96,7 +99,6 @@ public final class DispatchEngine: Service, Sendable {
         guard !dispatcher.isStopping else { return }
         dispatcher.stop()
         health.update(healthName, ready: false, alive: true, detail: "stopping")
-        let consumer = self.consumer.withLock { $0 }
         // Only deliveries of the current channel can be handed back; the broker already holds
         // the others again. The lanes hold at most `prefetch` current ones (see `accept`).
         let current = generation.load(ordering: .relaxed)
@@ -104,7 +106,7 @@ public final class DispatchEngine: Service, Sendable {
         logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
         Task {
             let clock = ContinuousClock.now
-            try? await consumer?.cancel()
+            await self.source.stopConsuming()
             await self.dispatcher.withdrawFromLines(waiting.map(\.prepared))
             await withDiscardingTaskGroup { group in
                 for work in waiting { group.addTask { await self.settle(work, .handBack) } }
@@ -146,13 +148,11 @@ public final class DispatchEngine: Service, Sendable {
         var failures = 0
         while !dispatcher.isStopping, !Task.isCancelled {
             do {
-                try await channel.qos(prefetchCount: UInt16(clamping: settings.prefetch))
-                let consumer = try await channel.consume(queue: topology.sendQueue)
-                self.consumer.withLock { $0 = consumer }
-                if dispatcher.isStopping { try? await consumer.cancel() }
+                let commands = try await source.consume(prefetch: settings.prefetch)
+                if dispatcher.isStopping { await source.stopConsuming() }
                 health.update(healthName, ready: true, alive: true, detail: "consuming \(topology.sendQueue)")
                 failures = 0
-                for try await delivery in consumer {
+                for try await delivery in commands {
                     let work = read(delivery)
                     inbox.withLock { $0.append(work) }
                     ring.yield()
@@ -168,9 +168,8 @@ public final class DispatchEngine: Service, Sendable {
     }
 
     /// Reads and validates a delivery.
-    private func read(_ delivery: AMQPDelivery) -> Work {
-        let received = SendDelivery(delivery)
-        return Work(delivery: delivery, received: received, prepared: dispatcher.prepare(received))
+    private func read(_ delivery: QueuedCommand) -> Work {
+        Work(delivery: delivery, prepared: dispatcher.prepare(delivery.received))
     }
 
     /// Puts a delivery in its lane (a valid command) or handles it at once (an invalid one).
@@ -226,7 +225,7 @@ public final class DispatchEngine: Service, Sendable {
     /// the retry tier once per reply.
     private func headOfLine(before work: Work, in key: String) async -> Work {
         guard case .valid(let command, _) = work.prepared, lanes.hasWaiting(key),
-            let head = try? await dispatcher.state.recipientLine(account: command.accountId, recipient: command.recipientId).first?.commandId,
+            let head = await dispatcher.headOfLine(command),
             head != command.id
         else { return work }
         let current = generation.load(ordering: .relaxed)
@@ -248,7 +247,7 @@ public final class DispatchEngine: Service, Sendable {
         }
         // A command with an earlier delivery that began and never settled is handled alone, so a
         // further loss is counted against it only, not against good commands beside it.
-        let earlier = (try? await dispatcher.state.unsettledDeliveries(account: command.accountId, commandId: command.id)) ?? 0
+        let earlier = await dispatcher.unsettledDeliveries(of: command)
         let kind: SuspectGate.Kind = earlier > 0 ? .suspect : .ordinary
         do {
             try await gate.enter(kind)
@@ -265,7 +264,7 @@ public final class DispatchEngine: Service, Sendable {
         // and the next clean delivery finishes it; a command that kills each delivery climbs.
         let deliveries: Int
         do {
-            deliveries = try await dispatcher.state.beginDelivery(account: command.accountId, commandId: command.id)
+            deliveries = try await dispatcher.beginDelivery(of: command)
         } catch {
             logger.warning("could not count the delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(error)"])
             deliveries = 1
@@ -288,18 +287,18 @@ public final class DispatchEngine: Service, Sendable {
         do {
             switch settlement {
             case .ack:
-                try await channel.ack(work.delivery)
+                try await source.ack(work.delivery)
             case .handBack:
-                try await channel.nack(work.delivery, requeue: true)
+                try await source.handBack(work.delivery)
             case .requeue(let reason):
                 logger.warning("command handed back to the queue: \(reason)")
                 if !dispatcher.isStopping {
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.requeueDelay) }
                 }
-                try await channel.nack(work.delivery, requeue: true)
+                try await source.handBack(work.delivery)
             }
             if counted { await settled(work, finished: settlement == .ack) }
-        } catch AMQPError.staleDelivery {
+        } catch SendCommandSourceError.staleDelivery {
             logger.debug("delivery from before a reconnect; the broker delivers it again", metadata: ["tag": "\(work.delivery.deliveryTag)"])
         } catch {
             logger.warning("could not settle a delivery; the broker delivers it again when the channel closes", metadata: ["error": "\(error)"])
@@ -310,7 +309,7 @@ public final class DispatchEngine: Service, Sendable {
     private func settled(_ work: Work, finished: Bool) async {
         guard case .valid(let command, _) = work.prepared else { return }
         if let failure = await StateWriteRetry(within: .seconds(10), stopping: { [dispatcher] in dispatcher.isStopping }).run({
-            try await dispatcher.state.settleDelivery(account: command.accountId, commandId: command.id, finished: finished)
+            try await dispatcher.settleDelivery(of: command, finished: finished)
         }) {
             logger.warning("could not record the settled delivery in the send ledger", metadata: ["command": "\(command.id)", "error": "\(failure)"])
         }
@@ -331,7 +330,7 @@ public final class DispatchEngine: Service, Sendable {
             let arrivals = dispatcher.held.arrivals
             guard !arrivals.isEmpty, !dispatcher.isStopping else { continue }
             do {
-                try await dispatcher.state.keepPlaces(arrivals, posting: posting)
+                try await dispatcher.keepPlaces(arrivals, posting: posting)
             } catch {
                 // Tried again next time; a place lapses only after a whole window without renewal.
                 logger.warning(
@@ -344,9 +343,9 @@ public final class DispatchEngine: Service, Sendable {
     /// Forgets old ledger entries of every account now and then (`dispatch.sentRetention`).
     private func pruneNowAndThen() async {
         while !dispatcher.isStopping {
-            for account in dispatcher.clients.keys.sorted() {
+            for account in dispatcher.accounts {
                 do {
-                    let pruned = try await dispatcher.state.pruneSends(account: account)
+                    let pruned = try await dispatcher.pruneSends(account: account)
                     if pruned > 0 { logger.info("send ledger: \(pruned) old entries forgotten", metadata: ["account": "\(account)"]) }
                 } catch {
                     logger.warning("pruning the send ledger failed", metadata: ["account": "\(account)", "error": "\(error)"])

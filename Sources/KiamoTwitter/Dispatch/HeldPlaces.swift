@@ -20,9 +20,9 @@ final class HeldPlaces: Sendable {
         var generation: UInt64
         var deliveryTag: UInt64
 
-        init(_ delivery: AMQPDelivery) {
-            generation = delivery.generation
-            deliveryTag = delivery.deliveryTag
+        init(_ command: QueuedCommand) {
+            generation = command.generation
+            deliveryTag = command.deliveryTag
         }
     }
 
