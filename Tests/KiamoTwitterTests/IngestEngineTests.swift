@@ -59,6 +59,33 @@ import XAPI
         try publisher.messages.map { try KiamoJSON.decode(KiamoMessage.self, from: $0.body) }
     }
 
+    @Test func theInboundLedgerForgetsWhatIsOlderThanItsRetentionAnHourAtATime() async throws {
+        // The ledger of published ids only guards the overlap read-back and X's 30 days; kept
+        // for ever it grew by every DM ever received (nothing called pruneInbound).
+        let clock = TestClock(Date())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString).db").path
+        let state = try await SQLiteStateStore.open(SQLiteLocation(path: path), options: StateStoreOptions(clock: clock), logger: Logger(label: "test"))
+        let old = dm(40 * 86_400)
+        try await state.commitInbound(account: account, publishedIds: [old.id], cursor: nil)
+        clock.advance(seconds: 31 * 86_400)
+        let elapsed = Mutex(Duration.zero)
+        let start = ContinuousClock.now
+        let engine = engine(FakeXClient(), state, RecordingPublisher(), sweepClock: { start.advanced(by: elapsed.withLock { $0 }) })
+
+        _ = try await engine.pollOnce()
+        #expect(try await state.filterUnseen(account: account, ids: [old.id]) == [old.id], "past the 30-day retention: forgotten")
+
+        // An hour later, not before, the next clean-up.
+        try await state.commitInbound(account: account, publishedIds: [old.id], cursor: nil)
+        clock.advance(seconds: 31 * 86_400)
+        elapsed.withLock { $0 = .seconds(1800) }
+        _ = try await engine.pollOnce()
+        #expect(try await state.filterUnseen(account: account, ids: [old.id]) == [], "half an hour later: not cleaned again yet")
+        elapsed.withLock { $0 = .seconds(3601) }
+        _ = try await engine.pollOnce()
+        #expect(try await state.filterUnseen(account: account, ids: [old.id]) == [old.id])
+    }
+
     @Test func firstRunStartsFromNowThenPublishesNewDMsOldestFirstWithContractProperties() async throws {
         let client = FakeXClient()
         client.add(user: customer)

@@ -106,6 +106,11 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// the cursor cap); nil until its first sweep read down to its floor, and again after it lost
     /// the lease (the first poll as holder is a sweep).
     private let lastSweep = Mutex<(instant: ContinuousClock.Instant, date: Date)?>(nil)
+    /// When this process last cleaned the account's inbound ledger (`sweepClock`); nil until its
+    /// first poll as holder.
+    private let lastLedgerPrune = Mutex<ContinuousClock.Instant?>(nil)
+    /// How often the holder forgets published ids past the state store's `inboundRetention`.
+    static let ledgerPruneInterval = Duration.seconds(3600)
     /// The skipped events this process has counted (`kiamo_ingest_skipped_total`) that a poll may
     /// still read: quick polls re-read the cursor's page and sweeps the whole overlap, so without it
     /// one self-sent DM counted on every poll for minutes. Ids at or below the floor are dropped
@@ -240,6 +245,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     public func pollOnce() async throws -> PollReport {
         let started = now()
         let startedInstant = sweepClock()
+        await pruneLedgerIfDue(at: startedInstant)
         let cursor = try await state.cursor(account: account).flatMap(Snowflake.parse)
         let sweep = planner.sweepDue(sinceLastSweep: lastSweep.withLock { $0.map { startedInstant - $0.instant } })
         let fetched = try await cancelWhenGracefulShutdown { [self] in
@@ -383,6 +389,26 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 metadata: ["pages": "\(report.pages)", "cursor": "\(report.cursor ?? "none")", "lookups": "\(report.userLookups)"])
         }
         return report
+    }
+
+    /// Forgets the published ids older than the state store's `inboundRetention` (30 days, X's
+    /// history), once an hour while this process holds the account: the ledger only has to cover
+    /// what a read can bring back (the overlap, a backfill within X's 30 days), and the cursor
+    /// keeps older DMs out whatever the ledger remembers. A failure costs disk, never a message:
+    /// logged, tried again next hour.
+    private func pruneLedgerIfDue(at instant: ContinuousClock.Instant) async {
+        let due = lastLedgerPrune.withLock { last in
+            guard last.map({ instant - $0 >= Self.ledgerPruneInterval }) ?? true else { return false }
+            last = instant
+            return true
+        }
+        guard due else { return }
+        do {
+            let pruned = try await state.pruneInbound(account: account)
+            if pruned > 0 { logger.info("inbound ledger: \(pruned) old entries forgotten", metadata: ["account": "\(account)"]) }
+        } catch {
+            logger.warning("pruning the inbound ledger failed; trying again in an hour", metadata: ["account": "\(account)", "error": "\(error)"])
+        }
     }
 
     /// The skipped events not counted yet by this process (see `countedSkips`), remembered as
