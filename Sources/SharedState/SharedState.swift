@@ -11,7 +11,7 @@
 // backend (`PostgresStateStore`) processes on several hosts (leases with TTLs and compare-and-set,
 // never file locks or transactions held across network calls; time read from the server).
 //
-// Dependencies: URLRedaction, GRDB and swift-log, nothing else. The module stores its own
+// Dependencies: URLRedaction, XIdentifiers, GRDB, PostgresNIO and swift-log, nothing else. The module stores its own
 // records (`TokenPair`, `CachedUser`, `RateLimitObservation`) and knows no X client: the core
 // adapts the X client to it (`KiamoTwitter/State`: `SharedOAuth2TokenStore` and the
 // conversions), so the module map reads one way.

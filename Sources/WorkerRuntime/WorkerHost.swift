@@ -26,7 +26,7 @@ public struct WorkerContext: Sendable {
 /// clear line and exit 2 when it is wrong), bootstrap logging and metrics, serve `/metrics`,
 /// `/healthz` and `/readyz` at once, open the state store, connect to the broker (retrying with
 /// backoff while it is unreachable, saying so), declare the topology, check every account's
-/// credentials with X (exit 1 when X refuses them or they belong to another user), then run the
+/// credentials with X (exit 2 when X refuses them or they belong to another user), then run the
 /// engines in a ServiceGroup until SIGTERM or SIGINT, finishing or handing back in-flight work
 /// within `shutdownGrace`.
 public enum WorkerHost {

@@ -37,8 +37,7 @@ struct DispatchCommand: AsyncParsableCommand {
                     make the stale-claim timeout a few times the request timeout
                     """)
             }
-            var settings = DispatchSettings(configuration)
-            settings.appId = "\(context.configuration.service)-dispatch"
+            let settings = DispatchSettings(configuration)
             let consumeChannel = try await context.amqp.openChannel()
             let publishChannel = try await context.amqp.openChannel()
             let dispatcher = CommandDispatcher(

@@ -54,6 +54,15 @@ import Testing
         #expect(php.contains("'\(WireContract.Header.traceparent)'"))
     }
 
+    @Test func bothWorkersNameTheirAppIdAfterTheService() throws {
+        let standard = try ConfigurationLoader(environment: [:]).load()
+        #expect(IngestEngine.Settings(standard).appId == WireContract.AppID.ingest)
+        #expect(DispatchSettings(standard).appId == WireContract.AppID.dispatch)
+        let acme = try ConfigurationLoader(environment: ["KIAMO_TWITTER_SERVICE": "acme-x"]).load()
+        #expect(IngestEngine.Settings(acme).appId == "acme-x-ingest", "ingest used the fixed name whatever the service")
+        #expect(DispatchSettings(acme).appId == "acme-x-dispatch")
+    }
+
     @Test func sendRoutingKeysNameOneAccount() {
         #expect(WireContract.RoutingKey.sendAccount("send.1234") == "1234")
         #expect(WireContract.RoutingKey.sendAccount("send.") == "")

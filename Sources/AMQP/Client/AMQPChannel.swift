@@ -107,7 +107,7 @@ public final class AMQPChannel: Sendable {
     /// exchange), `timeout` when the connection stayed down or blocked for `operationTimeout`
     /// before it could be written. Many calls may be in flight at once on one channel; that is
     /// how throughput is reached. A mandatory message carries an extra header
-    /// `x-kiamo-publish-tag` (its confirm tag) so a return is matched to its publish.
+    /// `x-publish-tag` (`AMQPMessage.publishTagHeader`, its confirm tag) so a return is matched to its publish.
     public func publish(
         exchange: String = "", routingKey: String, body: Data,
         properties: AMQPProperties = AMQPProperties(), mandatory: Bool = false

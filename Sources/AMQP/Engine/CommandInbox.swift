@@ -2,7 +2,7 @@ import DequeModule
 import Synchronization
 
 /// The queue between async callers and the connection thread: callers append under a mutex and
-/// wake the thread through the eventfd only when it may be asleep, so a burst of publishes costs
+/// wake the thread through its wake-up pipe (`WakeSignal`) only when it may be asleep, so a burst of publishes costs
 /// one wake-up, not one syscall each.
 final class CommandInbox: Sendable {
     private struct State {

@@ -58,7 +58,8 @@ public struct DispatchSettings: Sendable {
             maxDeliveries: dispatch.maxDeliveries,
             splitLongMessages: dispatch.splitLongMessages,
             maxCommandBytes: dispatch.maxCommandBytes,
-            minimumUnknownWait: configuration.api.timeout
+            minimumUnknownWait: configuration.api.timeout,
+            appId: "\(configuration.service)-dispatch"
         )
     }
 }

@@ -61,7 +61,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             self.init(
                 pollInterval: legacy ? max(ingest.pollInterval, .seconds(60)) : ingest.pollInterval,
                 paginationCount: legacy ? min(ingest.paginationCount, 50) : ingest.paginationCount,
-                overlap: ingest.overlap, backfill: ingest.backfill, leaseTTL: ingest.leaseTTL
+                overlap: ingest.overlap, backfill: ingest.backfill, leaseTTL: ingest.leaseTTL,
+                appId: "\(configuration.service)-ingest" // as dispatch's is <service>-dispatch
             )
         }
     }

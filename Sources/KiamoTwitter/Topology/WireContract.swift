@@ -2,7 +2,7 @@ import AMQP
 
 /// The wire contract between the workers, Kiamo's connector and anyone else on the broker
 /// (README "Wire contract"): header names, routing keys, message types, app ids. Declared here and
-/// nowhere else in the Swift code; `WireContractReadmeTests` checks the README's tables against it,
+/// nowhere else in the Swift code; `WireContractTests` checks the README's tables against it,
 /// and the PHP connector's constants are tested against the same names. The exchange and queue
 /// names derive from the configured exchange (`Topology`).
 public enum WireContract {
@@ -93,7 +93,8 @@ public enum WireContract {
         public static let send = "kiamo.send"
     }
 
-    /// The AMQP `app_id` property of what each worker publishes.
+    /// The AMQP `app_id` property of what each worker publishes with the default `service`
+    /// (`kiamo-twitter`); with another service name, `<service>-ingest` and `<service>-dispatch`.
     public enum AppID {
         public static let ingest = "kiamo-twitter-ingest"
         public static let dispatch = "kiamo-twitter-dispatch"
