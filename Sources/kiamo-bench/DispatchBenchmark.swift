@@ -80,6 +80,8 @@ enum DispatchBenchmark: Benchmark {
     ) async throws {
         // Started and consuming, nothing sent yet: what the process costs before any work.
         let idleRSS = worker.memoryMiB("VmRSS")
+        let idle = ProcessMemory.read(pid: worker.process.processIdentifier) ?? ProcessMemory()
+        let sampler = MemorySampler(pid: worker.process.processIdentifier)
         let connection = try AMQPConnection(url: context.amqpURL, logger: logger)
         try await connection.connect()
         defer { Task { await connection.close() } }
@@ -127,6 +129,8 @@ enum DispatchBenchmark: Benchmark {
         BenchReport.emit(bench: name, metric: "worker_peak_rss", value: worker.memoryMiB("VmHWM"), unit: "MiB", goal: 40)
         BenchReport.emit(bench: name, metric: "worker_rss_idle", value: idleRSS, unit: "MiB")
         BenchReport.emit(bench: name, metric: "worker_anonymous_rss_end", value: worker.memoryMiB("RssAnon"), unit: "MiB")
+        idle.emit(bench: name, role: "worker", phase: "idle", anonGoal: 8)
+        sampler.stop().emit(bench: name, role: "worker", phase: "peak", anonGoal: 24)
         let duplicates = all.count - Set(all.map(\.text)).count
         if duplicates != 0 || all.count != burst + paced {
             throw BenchError.failed("\(all.count) DMs for \(burst + paced) commands, \(duplicates) posted twice")

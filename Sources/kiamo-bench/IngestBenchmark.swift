@@ -70,11 +70,15 @@ enum IngestBenchmark: Benchmark {
                 .merging(environment) { $1 },
             readyLine: "polling as the active ingest process")
         defer { worker.stop() }
+        // Started, the backlog not yet read: the worker's own cost before any work.
+        let idle = ProcessMemory.read(pid: worker.pid) ?? ProcessMemory()
+        let sampler = MemorySampler(pid: worker.pid)
         var peakAnonymous = 0.0
         try await ChildProgram.waitFor("\(drainCount) messages in the inbound queue", timeout: 300) {
             peakAnonymous = max(peakAnonymous, worker.anonymousResidentMiB() ?? 0)
             return consumer.count >= drainCount
         }
+        let drainPeak = sampler.stop()
         let (first, last) = consumer.window
         let peak = worker.peakResidentMiB() ?? 0
 
@@ -104,6 +108,10 @@ enum IngestBenchmark: Benchmark {
         // RSS counts the code pages the kernel maps in (shared with every process running the
         // binary); the anonymous part is what the worker itself allocated.
         BenchReport.emit(bench: name, metric: "worker_peak_anonymous_rss", value: peakAnonymous, unit: "MiB")
+        // The split issue 17 asks for: anonymous (the worker's own), file-backed (the binary and
+        // libraries) and PSS, before any work and at the drain's peak.
+        idle.emit(bench: name, role: "worker", phase: "idle", anonGoal: 8)
+        drainPeak.emit(bench: name, role: "worker", phase: "drain_peak", anonGoal: 24)
         BenchReport.emit(bench: name, metric: "duplicates", value: Double(consumer.count - consumer.distinct), unit: "messages", goal: 0)
     }
 
