@@ -130,7 +130,7 @@ enum DispatchBenchmark: Benchmark {
         BenchReport.emit(bench: name, metric: "worker_rss_idle", value: idleRSS, unit: "MiB")
         BenchReport.emit(bench: name, metric: "worker_anonymous_rss_end", value: worker.memoryMiB("RssAnon"), unit: "MiB")
         idle.emit(bench: name, role: "worker", phase: "idle", anonGoal: 8)
-        sampler.stop().emit(bench: name, role: "worker", phase: "peak", anonGoal: 24)
+        sampler.stop().emit(bench: name, role: "worker", phase: "busy_peak", anonGoal: 24)
         let duplicates = all.count - Set(all.map(\.text)).count
         if duplicates != 0 || all.count != burst + paced {
             throw BenchError.failed("\(all.count) DMs for \(burst + paced) commands, \(duplicates) posted twice")
