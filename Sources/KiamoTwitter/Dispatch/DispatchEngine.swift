@@ -46,6 +46,9 @@ public final class DispatchEngine: Service, Sendable {
     /// The channel generation of the newest delivery: deliveries of older ones were requeued by
     /// the broker when their connection closed and come again.
     private let generation = Atomic<UInt64>(0)
+    /// Commands handed back since the shutdown began: those waiting in lanes, and those the
+    /// broker still delivered while the consumer was being cancelled.
+    private let handedBackOnStop = Atomic<Int>(0)
 
     /// `source` delivers the commands and takes their settlements (the dispatcher publishes on a
     /// channel of its own).
@@ -91,7 +94,7 @@ public final class DispatchEngine: Service, Sendable {
             self.beginShutdown()
         }
         health.update(healthName, ready: false, alive: true, detail: "stopped")
-        logger.info("dispatch stopped")
+        logger.info("dispatch stopped; \(handedBackOnStop.load(ordering: .relaxed)) command(s) handed back in all")
     }
 
     /// Stops taking deliveries and hands back every command still waiting in a lane.
@@ -290,6 +293,7 @@ public final class DispatchEngine: Service, Sendable {
                 try await source.ack(work.delivery)
             case .handBack:
                 try await source.handBack(work.delivery)
+                if dispatcher.isStopping { handedBackOnStop.add(1, ordering: .relaxed) }
             case .requeue(let reason):
                 logger.warning("command handed back to the queue: \(reason)")
                 if !dispatcher.isStopping {
