@@ -3,8 +3,11 @@ import PostgresNIO
 
 extension PostgresStateStore {
     public func acquireLease(account: String, name: String, owner: String, ttl: Duration) async throws -> Lease? {
-        // Before the lease can name this owner, its liveness lock is held: nobody ever finds a
-        // holder of a lease gone while it lives.
+        // Before the lease can name this owner, its liveness lock is taken, so that nobody finds
+        // a holder gone while it lives. A connection that died unnoticed (PostgresNIO has not
+        // seen the socket close yet) passes for held here; the next call after the close takes
+        // the lock again, and until then the holder is the cut-off case PostgresOwnerLiveness
+        // describes.
         await liveness.markAlive(owner)
         let now = nowParameter
         let logger = logger
