@@ -139,6 +139,20 @@ import XAPI
         #expect(plan.publish.map(\.id) == [a.id, b.id])
     }
 
+    /// A DM read twice in one poll (the page boundary moved under a sweep) is one event, and the
+    /// later reading wins, as it did when the planner kept a dictionary of events by id.
+    @Test func anIdReadTwiceKeepsItsLastReadingAndCountsOnceForTheCursor() {
+        let cursor = id(event(600))
+        let first = event(20)
+        var edited = first
+        edited.text = "read again"
+        let b = event(10)
+        let plan = planner.plan(events: [b, first, edited], cursor: cursor, now: now, mapper: mapper) { _ in false }
+        #expect(plan.publish.map(\.text) == ["read again", b.text])
+        #expect(plan.readIds == [id(first), id(b)])
+        #expect(plan.cursor(confirmedPrefix: 1) == id(first))
+    }
+
     @Test func idsOfDifferentLengthsOrderAsNumbers() {
         let planner = IngestPlanner(overlap: .seconds(120), backfill: .zero)
         let short = DMEvent(id: "999", text: "a", createdAt: now, senderId: "5", conversationId: nil)

@@ -249,7 +249,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         await pruneLedgerIfDue(at: startedInstant)
         let cursor = try await state.cursor(account: account).flatMap(Snowflake.parse)
         let sweep = planner.sweepDue(sinceLastSweep: lastSweep.withLock { $0.map { startedInstant - $0.instant } })
-        let fetched = try await cancelWhenGracefulShutdown { [self] in
+        var fetched = try await cancelWhenGracefulShutdown { [self] in
             try await fetch(cursor: cursor, now: started, sweep: sweep)
         }
         if sweep { lastSweep.withLock { $0 = (startedInstant, started) } }
@@ -260,6 +260,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         let candidates = fetched.events.filter { mapper.skipReason($0) == nil }.map(\.id)
         let unseen = Set(try await state.filterUnseen(account: account, ids: candidates))
         let plan = planner.plan(events: fetched.events, cursor: cursor, now: started, mapper: mapper) { !unseen.contains($0) }
+        // The plan holds what goes out; a drain's read list (tens of thousands) is not kept beside it.
+        fetched.events = []
         let newlySkipped = countOnce(plan.skipped, cursor: cursor, floor: planner.floor(cursor: cursor, now: started))
         report.skipped = newlySkipped.count + fetched.undecodable.count
         for failure in fetched.undecodable {
@@ -307,7 +309,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         while start < plan.publish.count, failure == nil {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
             let routingKey = WireContract.RoutingKey.inbound(account: account)
-            let traces = events.map { IngestTurnTrace(event: $0, read: fetched.reads[$0.id], account: account, exchange: topology.exchange, routingKey: routingKey) }
+            let traces = events.map { IngestTurnTrace(event: $0, read: fetched.read(of: $0.id), account: account, exchange: topology.exchange, routingKey: routingKey) }
             let chunk = try zip(events, traces).map { event, trace in
                 try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media), trace: trace.publish.context)
             }
@@ -439,9 +441,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         var undecodable: [UndecodableEvent] = []
         var users: [String: XUser] = [:]
         var media: [String: XMedia] = [:]
-        /// The page each event was read from (the start of its turn's trace).
-        var reads: [String: PageRead] = [:]
+        /// The pages read, newest first, and the one each event came from (the start of its
+        /// turn's trace): an index per event, not a copy of its page's read.
+        var pages: [PageRead] = []
+        var pageOf: [String: Int32] = [:]
         var report: PollReport
+
+        func read(of event: String) -> PageRead? { pageOf[event].map { pages[Int($0)] } }
     }
 
     /// Pages newest first until the planner's floor (a quick poll: the cursor), within the shared
@@ -457,7 +463,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let page = try await client.listDMEvents(pageToken: token, maxResults: settings.paginationCount)
             fetched.report.pages += 1
             let read = PageRead(started: readStarted, ended: .now, page: fetched.report.pages, rateLimitRemaining: page.rateLimit?.remaining)
-            for event in page.events { fetched.reads[event.id] = read }
+            fetched.pages.append(read)
+            for event in page.events { fetched.pageOf[event.id] = Int32(fetched.pages.count - 1) }
             fetched.events += page.events
             fetched.undecodable += page.undecodable
             for user in page.users { fetched.users[user.id] = user }
