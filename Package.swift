@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // The one redactor for every URL the project prints (no dependency, so every module can use it).
@@ -191,6 +193,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Child processes for the tests and the benchmarks (swift-subprocess); no worker links it.
+        .target(
+            name: "ChildProcesses",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // The X emulator's control API: its types and a typed client over CurlHTTP.
         .target(
             name: "XEmulatorControl",
@@ -223,6 +233,7 @@ let package = Package(
         .executableTarget(
             name: "kiamo-bench",
             dependencies: [
+                "ChildProcesses",
                 "AMQP",
                 "CurlHTTP",
                 "XAPI",
@@ -238,6 +249,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "ChildProcesses",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 "CurlHTTP",
                 "SharedState",
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -291,6 +305,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
+                "ChildProcesses",
+                .product(name: "SystemPackage", package: "swift-system"),
                 "KiamoTwitter",
                 "KiamoTwitterAdmin",
                 "SharedState",

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// A release product (`x-emulator`, a worker) run by a benchmark as its own process, its output in
@@ -5,9 +6,9 @@ import Foundation
 final class ChildProgram: Sendable {
     let name: String
     let log: URL
-    private let process: Process
+    private let process: SpawnedChild
 
-    private init(name: String, log: URL, process: Process) {
+    private init(name: String, log: URL, process: SpawnedChild) {
         self.name = name
         self.log = log
         self.process = process
@@ -20,16 +21,10 @@ final class ChildProgram: Sendable {
         readyLine: String, timeout: Double = 60
     ) async throws -> ChildProgram {
         let log = context.scratch.appendingPathComponent("\(product)-\(UUID().uuidString.prefix(6)).log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError.failed("cannot create \(log.path)") }
-        let output = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = executable ?? context.products.appendingPathComponent(product)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let output = try SpawnedChild.file(log.path)
+        let process = try await SpawnedChild.start(
+            (executable ?? context.products.appendingPathComponent(product)).path, arguments: arguments,
+            environment: SpawnedChild.environment(adding: environment), input: try SpawnedChild.null(), output: output, error: try output.duplicate())
         let child = ChildProgram(name: product, log: log, process: process)
         do {
             try await waitFor("\(product) to print '\(readyLine)'", timeout: timeout) {
@@ -44,7 +39,7 @@ final class ChildProgram: Sendable {
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// The first `http://host:port` the program printed.
     func url() throws -> String {
@@ -74,10 +69,10 @@ final class ChildProgram: Sendable {
 
     func stop() {
         guard process.isRunning else { return }
-        kill(pid, SIGTERM)
+        process.send(SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
+        process.send(SIGKILL)
     }
 
     static func waitFor(_ what: String, timeout: Double, _ condition: () -> Bool) async throws {

@@ -1,4 +1,5 @@
 import AMQP
+import ChildProcesses
 import CurlHTTP
 import Foundation
 import Logging
@@ -80,8 +81,8 @@ enum DispatchBenchmark: Benchmark {
     ) async throws {
         // Started and consuming, nothing sent yet: what the process costs before any work.
         let idleRSS = worker.memoryMiB("VmRSS")
-        let idle = ProcessMemory.read(pid: worker.process.processIdentifier) ?? ProcessMemory()
-        let sampler = MemorySampler(pid: worker.process.processIdentifier)
+        let idle = ProcessMemory.read(pid: worker.process.pid) ?? ProcessMemory()
+        let sampler = MemorySampler(pid: worker.process.pid)
         let connection = try AMQPConnection(url: context.amqpURL, logger: logger)
         try await connection.connect()
         defer { Task { await connection.close() } }
@@ -207,27 +208,25 @@ extension DispatchBenchmark {
 
     /// A release product run as a child process, its output in a file; killed when stopped.
     final class Child: Sendable {
-        let process: Process
+        let process: SpawnedChild
+        let name: String
         /// The output line `start` waited for.
         let readyText: String
 
-        private init(process: Process, readyText: String) {
+        private init(process: SpawnedChild, name: String, readyText: String) {
+            self.name = name
             self.process = process
             self.readyText = readyText
         }
 
         /// Starts `executable` and returns once its output holds `readyLine`.
         static func start(_ executable: String, arguments: [String], environment: [String: String], log: URL, readyLine: String) async throws -> Child {
-            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError.failed("cannot create \(log.path)") }
-            let output = try FileHandle(forWritingTo: log)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let child = Child(process: process, readyText: "")
+            let output = try SpawnedChild.file(log.path)
+            let process = try await SpawnedChild.start(
+                executable, arguments: arguments, environment: SpawnedChild.environment(adding: environment),
+                input: try SpawnedChild.null(), output: output, error: try output.duplicate())
+            let name = (executable as NSString).lastPathComponent
+            let child = Child(process: process, name: name, readyText: "")
             var line: String?
             do {
                 try await waitFor("\(log.lastPathComponent): '\(readyLine)'", timeout: 30) {
@@ -239,13 +238,13 @@ extension DispatchBenchmark {
                 throw error
             }
             guard let line else { throw BenchError.failed("\(executable) exited before '\(readyLine)'; see \(log.path)") }
-            return Child(process: process, readyText: line)
+            return Child(process: process, name: name, readyText: line)
         }
 
         /// A memory field of its `/proc/PID/status` (`VmHWM`: peak resident set; `VmRSS`;
         /// `RssAnon`: its own heap and stacks, without the mapped executable and libraries), in MiB.
         func memoryMiB(_ field: String) -> Double {
-            guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
                 let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
             else { return 0 }
@@ -255,9 +254,9 @@ extension DispatchBenchmark {
         /// SIGTERM, then SIGKILL if it is still running after 10 s.
         func stop() async {
             guard process.isRunning else { return }
-            process.terminate()
-            try? await waitFor("\(process.executableURL?.lastPathComponent ?? "a child") to exit", timeout: 10) { !process.isRunning }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.send(SIGTERM)
+            try? await waitFor("\(name) to exit", timeout: 10) { !process.isRunning }
+            process.send(SIGKILL)
         }
 
         /// Runs `body`, then stops the child whatever happened.

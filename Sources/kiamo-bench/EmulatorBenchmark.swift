@@ -1,3 +1,4 @@
+import ChildProcesses
 import CurlHTTP
 import Foundation
 import Logging
@@ -27,18 +28,11 @@ enum EmulatorBenchmark: Benchmark {
 
     static func run(_ context: BenchContext) async throws {
         let log = context.scratch.appendingPathComponent("x-emulator.log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError.failed("cannot create \(log.path)") }
-        let output = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = context.products.appendingPathComponent("x-emulator")
-        process.arguments = ["--port", "0", "--rate-limits", "off"]
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        defer {
-            if process.isRunning { process.terminate() }
-            try? output.close()
-        }
+        let output = try SpawnedChild.file(log.path)
+        let process = try await SpawnedChild.start(
+            context.products.appendingPathComponent("x-emulator").path, arguments: ["--port", "0", "--rate-limits", "off"],
+            environment: .inherit, input: try SpawnedChild.null(), output: output, error: try output.duplicate())
+        defer { process.send(SIGTERM) }
         let baseURL = try await waitForURL(in: log, process: process)
 
         var httpConfiguration = HTTPClient.Configuration()
@@ -83,13 +77,13 @@ enum EmulatorBenchmark: Benchmark {
         BenchReport.emit(bench: name, metric: "events_per_second_8_clients", value: Double(pages * 100) / seconds, unit: "events/s")
         BenchReport.emit(bench: name, metric: "page_latency_p50", value: percentile(0.5), unit: "ms")
         BenchReport.emit(bench: name, metric: "page_latency_p99", value: percentile(0.99), unit: "ms")
-        if let rss = peakResidentMiB(pid: process.processIdentifier) {
+        if let rss = peakResidentMiB(pid: process.pid) {
             BenchReport.emit(bench: name, metric: "emulator_peak_rss", value: rss, unit: "MiB")
         }
 
-        process.terminate()
+        process.send(SIGTERM)
         try await waitFor("x-emulator to exit") { !process.isRunning }
-        guard process.terminationStatus == 0 else { throw BenchError.failed("x-emulator exited with \(process.terminationStatus) on SIGTERM") }
+        guard process.ending == .exited(0) else { throw BenchError.failed("x-emulator ended \(String(describing: process.ending)) on SIGTERM") }
     }
 
     private struct ClientResult: Sendable {
@@ -134,7 +128,7 @@ enum EmulatorBenchmark: Benchmark {
         return String(decoding: rest[rest.startIndex..<close], as: UTF8.self)
     }
 
-    private static func waitForURL(in log: URL, process: Process) async throws -> String {
+    private static func waitForURL(in log: URL, process: SpawnedChild) async throws -> String {
         var url: String?
         try await waitFor("x-emulator to print its URL") {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Logging
 import SharedState
@@ -58,19 +59,18 @@ enum StateBenchmark: Benchmark {
 
     private static func measureLedger(_ context: BenchContext, url: String, backend: String, run: String) async throws {
         let go = context.scratch.appendingPathComponent("go").path
-        var processes: [(Process, URL)] = []
+        var processes: [(SpawnedChild, URL)] = []
         for index in 0..<workers {
             let result = context.scratch.appendingPathComponent("worker-\(index).json")
-            let process = Process()
-            process.executableURL = context.products.appendingPathComponent("kiamo-bench")
-            process.arguments = [name]
-            process.environment = ProcessInfo.processInfo.environment.merging([
-                Worker.index: "\(index)", Worker.url: url, Worker.go: go, Worker.result: result.path, Worker.run: run,
-            ]) { $1 }
-            try process.run()
+            let process = try await SpawnedChild.start(
+                context.products.appendingPathComponent("kiamo-bench").path, arguments: [name],
+                environment: SpawnedChild.environment(adding: [
+                    Worker.index: "\(index)", Worker.url: url, Worker.go: go, Worker.result: result.path, Worker.run: run,
+                ]),
+                input: try SpawnedChild.null(), output: try SpawnedChild.standardOutput(), error: try SpawnedChild.standardError())
             processes.append((process, result))
         }
-        defer { for (process, _) in processes where process.isRunning { process.terminate() } }
+        defer { for (process, _) in processes { process.send(SIGTERM) } }
         // Every worker has opened the store when its ready file exists; then they start together.
         for (_, result) in processes {
             try await waitFor("a worker to open the store") { FileManager.default.fileExists(atPath: result.path + ".ready") }
@@ -78,7 +78,7 @@ enum StateBenchmark: Benchmark {
         guard FileManager.default.createFile(atPath: go, contents: nil) else { throw BenchError.failed("cannot create \(go)") }
         for (process, _) in processes {
             try await waitFor("a worker to finish", timeout: seconds + 30) { !process.isRunning }
-            guard process.terminationStatus == 0 else { throw BenchError.failed("a state worker exited with \(process.terminationStatus)") }
+            guard process.ending == .exited(0) else { throw BenchError.failed("a state worker ended \(String(describing: process.ending))") }
         }
 
         var transitions = 0

@@ -61,7 +61,7 @@ import Testing
     @Test func interactiveLoginReadsTheRedirectURLFromStandardInput() async throws {
         let emulator = try await CLIEmulator()
         let environment = try environment(emulator)
-        let login = try environment.start(["auth", "login", "--redirect-uri", "http://localhost:9999/done"])
+        let login = try await environment.start(["auth", "login", "--redirect-uri", "http://localhost:9999/done"])
         let url = try await login.waitForError(containing: "/i/oauth2/authorize?")
         let redirect = try await emulator.authorize(url.trimmingCharacters(in: .whitespaces))
         #expect(redirect.hasPrefix("http://localhost:9999/done?"))

@@ -31,7 +31,7 @@ import Testing
         let command = "\(PackagePaths.executable("kiamo-twitter")) test --test=07 --timeout 20"
         var terminalEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KIAMO_TWITTER_") }
         terminalEnvironment.merge(environment.variables) { _, new in new }
-        let onTerminal = try await ChildProcess.runOffThePool("/usr/bin/script", ["-qec", command, "/dev/null"], environment: terminalEnvironment)
+        let onTerminal = try await ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: terminalEnvironment)
         let screen = onTerminal.output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
         #expect(onTerminal.status == 0 && screen.contains("OK"), "\(onTerminal.output)")
         let repeated = Dictionary(grouping: screen, by: { $0 }).filter { $0.value.count > 1 }.keys

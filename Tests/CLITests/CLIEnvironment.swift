@@ -33,7 +33,7 @@ struct CLIEnvironment {
         try await CLIProcess.run(arguments, environment: variables.merging(extra) { _, new in new }, input: input, timeout: timeout)
     }
 
-    func start(_ arguments: [String]) throws -> CLIProcess {
-        try CLIProcess(arguments, environment: variables)
+    func start(_ arguments: [String]) async throws -> CLIProcess {
+        try await CLIProcess(arguments, environment: variables)
     }
 }

@@ -1,4 +1,6 @@
+import ChildProcesses
 import Foundation
+import SystemPackage
 import TestSupport
 
 #if canImport(Glibc)
@@ -8,37 +10,32 @@ import TestSupport
 /// The built `kiamo-twitter` run as a process, configured by the environment only (the test
 /// process's own `KIAMO_TWITTER_*` variables are left out), with standard output and error kept
 /// apart and standard input writable (`auth login` reads the redirect URL from it).
-final class CLIProcess: @unchecked Sendable {
-    // `Process` is only touched through its thread-safe accessors once started.
-    private let process = Process()
-    private let input = Pipe()
+final class CLIProcess: Sendable {
+    private let child: SpawnedChild
+    private let arguments: [String]
+    /// The write end of the child's standard input (closed by `closeInput`).
+    private let input: FileHandle
     private let outFile: URL
     private let errFile: URL
 
-    init(_ arguments: [String], environment: [String: String]) throws {
+    init(_ arguments: [String], environment: [String: String]) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-cli-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         outFile = folder.appendingPathComponent("stdout")
         errFile = folder.appendingPathComponent("stderr")
-        guard FileManager.default.createFile(atPath: outFile.path, contents: nil), FileManager.default.createFile(atPath: errFile.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path])
-        }
         var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KIAMO_TWITTER_") }
         base["KIAMO_TWITTER_CONFIG"] = ""
-        process.executableURL = URL(fileURLWithPath: PackagePaths.executable("kiamo-twitter"))
-        process.arguments = arguments
-        process.environment = base.merging(environment) { _, given in given }
-        process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
-        try process.run()
+        let pipe = try FileDescriptor.pipe()
+        input = FileHandle(fileDescriptor: pipe.writeEnd.rawValue, closeOnDealloc: true)
+        self.arguments = arguments
+        child = try await SpawnedChild.start(
+            PackagePaths.executable("kiamo-twitter"), arguments: arguments,
+            environment: SpawnedChild.environment(only: base.merging(environment) { _, given in given }),
+            input: pipe.readEnd, output: try SpawnedChild.file(outFile.path), error: try SpawnedChild.file(errFile.path))
     }
 
     deinit {
-        if process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        child.send(SIGKILL)
     }
 
     /// Runs to completion with `input` (if any) on standard input, then end of input.
@@ -46,18 +43,18 @@ final class CLIProcess: @unchecked Sendable {
         _ arguments: [String], environment: [String: String], input: String? = nil,
         timeout: Duration = .seconds(30)
     ) async throws -> CLIResult {
-        let process = try CLIProcess(arguments, environment: environment)
+        let process = try await CLIProcess(arguments, environment: environment)
         if let input { process.write(input) }
         process.closeInput()
         return try await process.wait(timeout: timeout)
     }
 
     func write(_ text: String) {
-        input.fileHandleForWriting.write(Data(text.utf8))
+        input.write(Data(text.utf8))
     }
 
     func closeInput() {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
     }
 
     var stdout: String { (try? String(contentsOf: outFile, encoding: .utf8)) ?? "" }
@@ -71,9 +68,15 @@ final class CLIProcess: @unchecked Sendable {
     }
 
     func wait(timeout: Duration = .seconds(30)) async throws -> CLIResult {
-        try await eventually("kiamo-twitter \(process.arguments?.joined(separator: " ") ?? "") to exit", timeout: timeout, every: .milliseconds(10)) {
-            !process.isRunning
+        let ending = try await eventuallyValue("kiamo-twitter \(arguments.joined(separator: " ")) to exit", timeout: timeout, every: .milliseconds(10)) {
+            child.ending
         }
-        return CLIResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        let status: Int32 =
+            switch ending {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            case .notStarted: -1
+            }
+        return CLIResult(status: status, stdout: stdout, stderr: stderr)
     }
 }

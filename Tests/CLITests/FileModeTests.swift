@@ -34,7 +34,7 @@ struct FileModeTests {
             extra: ["KIAMO_TWITTER_LOG_FILES_ENABLED": "true", "KIAMO_TWITTER_LOG_FILES_FOLDER": logFolder])
 
         // X unreachable: the worker has its state open and logs, and retries the credential check.
-        let worker = try RunningProcess(
+        let worker = try await RunningProcess(
             name: "ingest-umask-\(umask)", executable: "/bin/sh",
             arguments: Self.underUmask(umask, "kiamo-twitter-ingest"), environment: environment)
         _ = try await worker.waitForLine(containing: "cannot check account", timeout: .seconds(60))
@@ -46,7 +46,7 @@ struct FileModeTests {
         for log in logs { try Self.expectMode(logFolder + "/" + log, 0o600) }
 
         let exportFolder = base + "/export/data"
-        let export = try RunningProcess(
+        let export = try await RunningProcess(
             name: "export-umask-\(umask)", executable: "/bin/sh",
             arguments: Self.underUmask(umask, "kiamo-twitter", ["state", "export", "--dir", exportFolder]),
             environment: environment.merging(["KIAMO_TWITTER_LOG_FILES_ENABLED": "false"]) { $1 })

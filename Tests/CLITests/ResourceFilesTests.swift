@@ -19,7 +19,7 @@ struct ResourceFilesTests {
                 "KIAMO_TWITTER_SERVICE": "TwitterConnector", "KIAMO_TWITTER_POLL_INTERVAL": "1s",
             ])
         let command = "umask 022; exec '\(PackagePaths.executable("kiamo-twitter-ingest"))'"
-        let worker = try RunningProcess(name: "ingest-resources", executable: "/bin/sh", arguments: ["-c", command], environment: environment)
+        let worker = try await RunningProcess(name: "ingest-resources", executable: "/bin/sh", arguments: ["-c", command], environment: environment)
         let names = ["TwitterConnector.json", "customers.json", "conversations.json", "cursors.json"]
         try await eventually("the resource files in \(folder)", timeout: .seconds(30), every: .milliseconds(100)) {
             names.allSatisfy { FileManager.default.fileExists(atPath: folder + "/" + $0) }

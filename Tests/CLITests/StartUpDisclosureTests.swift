@@ -10,7 +10,7 @@ struct StartUpDisclosureTests {
         let environment = WorkerProcess.environment(
             amqpURL: "amqps://kiamo:pw@127.0.0.1:1/?verify=verify_none", stateFile: try WorkerProcess.temporaryStateFile(),
             apiBaseURL: "http://127.0.0.1:1", exchange: "tls-warning", extra: ["KIAMO_TWITTER_LOG_LEVEL": "warning"])
-        let worker = try RunningProcess(name: "ingest-verify-none", executable: PackagePaths.executable("kiamo-twitter-ingest"), environment: environment)
+        let worker = try await RunningProcess(name: "ingest-verify-none", executable: PackagePaths.executable("kiamo-twitter-ingest"), environment: environment)
         let line = try await worker.waitForLine(containing: "verify=verify_none", timeout: .seconds(60))
         #expect(line.contains("warning") && line.contains("cacertfile"), "\(line)")
         // The unreachable broker is retried; the warning is said once, not at every attempt.
@@ -24,7 +24,7 @@ struct StartUpDisclosureTests {
         let environment = WorkerProcess.environment(
             amqpURL: "amqps://kiamo:pw@127.0.0.1:1/", stateFile: try WorkerProcess.temporaryStateFile(),
             apiBaseURL: "http://127.0.0.1:1", exchange: "tls-warning", extra: ["KIAMO_TWITTER_LOG_LEVEL": "warning"])
-        let worker = try RunningProcess(name: "ingest-verify-peer", executable: PackagePaths.executable("kiamo-twitter-ingest"), environment: environment)
+        let worker = try await RunningProcess(name: "ingest-verify-peer", executable: PackagePaths.executable("kiamo-twitter-ingest"), environment: environment)
         _ = try await worker.waitForLine(containing: "broker unreachable", timeout: .seconds(60))
         worker.terminate()
         _ = try await worker.waitForExit(timeout: .seconds(30))
@@ -37,7 +37,7 @@ struct StartUpDisclosureTests {
         let secretFile = folder.appendingPathComponent("client_secret").path
         try "Qzv-client-secret-from-file\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         let given = ["Qzv-consumer-key", "Qzv-consumer-secret", "Qzv-access-token", "Qzv-token-secret", "Qzv-refresh", "Qzv-client-secret-from-file"]
-        let emulator = try RunningProcess(
+        let emulator = try await RunningProcess(
             name: "x-emulator-secrets", executable: PackagePaths.executable("x-emulator"),
             environment: [
                 "X_EMULATOR_PORT": "0",
@@ -52,7 +52,7 @@ struct StartUpDisclosureTests {
     }
 
     @Test func theEmulatorStillPrintsItsBuiltInTestCredentials() async throws {
-        let emulator = try RunningProcess(name: "x-emulator-defaults", executable: PackagePaths.executable("x-emulator"), environment: ["X_EMULATOR_PORT": "0"])
+        let emulator = try await RunningProcess(name: "x-emulator-defaults", executable: PackagePaths.executable("x-emulator"), environment: ["X_EMULATOR_PORT": "0"])
         let banner = try await emulator.waitForLine(containing: "listening on", timeout: .seconds(60))
         emulator.terminate()
         _ = try await emulator.waitForExit(timeout: .seconds(30))

@@ -14,7 +14,7 @@ import Testing
     }
 
     static func workerLine(_ executable: String, environment: [String: String]) async throws -> (RunningProcess.Exit, String?) {
-        let process = try RunningProcess(
+        let process = try await RunningProcess(
             name: executable, executable: PackagePaths.executable(executable), arguments: [],
             environment: environment)
         let exit = try await process.waitForExit(timeout: .seconds(60))

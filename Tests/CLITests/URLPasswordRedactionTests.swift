@@ -29,7 +29,7 @@ struct URLPasswordRedactionTests {
 
     /// Runs `executable` to completion and returns its exit and output (standard output and error).
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (RunningProcess.Exit, String) {
-        let process = try RunningProcess(
+        let process = try await RunningProcess(
             name: executable, executable: PackagePaths.executable(executable), arguments: arguments,
             environment: environment)
         let exit = try await process.waitForExit(timeout: .seconds(60))

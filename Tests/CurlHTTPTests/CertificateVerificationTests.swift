@@ -18,7 +18,7 @@ struct CertificateVerificationTests {
         guard let ca = ProcessInfo.processInfo.environment["KIAMO_TEST_TLS_CA"], !ca.isEmpty else { throw MissingCA() }
         let folder = (ca as NSString).deletingLastPathComponent
         let port = Int.random(in: 30_000...60_000)
-        let server = try RunningProcess(
+        let server = try await RunningProcess(
             name: "openssl-s_server", executable: "/usr/bin/openssl",
             arguments: [
                 "s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", folder + "/server.pem", "-key", folder + "/server-key.pem",

@@ -189,14 +189,14 @@ struct IngestWorkerTests {
 
     @Test func wrongCredentialsOrAnotherUsersIdStopTheWorkerWithOneClearLine() async throws {
         let harness = try await IngestHarness.start()
-        let wrong = try RunningProcess(
+        let wrong = try await RunningProcess(
             name: "ingest-bad-secret", executable: PackagePaths.executable("kiamo-twitter-ingest"),
             environment: harness.environment(["KIAMO_TWITTER_CONSUMER_SECRET": "not-the-secret"]))
         #expect(try await wrong.waitForExit(timeout: .seconds(30)) == .exited(2))
         #expect(wrong.output().contains("accounts[0]"))
         #expect(!wrong.output().contains("not-the-secret"))
 
-        let other = try RunningProcess(
+        let other = try await RunningProcess(
             name: "ingest-other-user", executable: PackagePaths.executable("kiamo-twitter-ingest"),
             environment: harness.environment(["KIAMO_TWITTER_USER_ID": "999999"]))
         #expect(try await other.waitForExit(timeout: .seconds(30)) == .exited(2))
@@ -207,7 +207,7 @@ struct IngestWorkerTests {
     @Test func anUnreachableBrokerIsRetriedWithBackoffAndSaidSo() async throws {
         let harness = try await IngestHarness.start()
         let port = try LoopbackHTTPServer.unusedPort()
-        let worker = try RunningProcess(
+        let worker = try await RunningProcess(
             name: "ingest-no-broker", executable: PackagePaths.executable("kiamo-twitter-ingest"),
             environment: harness.environment(["KIAMO_TWITTER_AMQP_URL": "amqp://guest:guest@127.0.0.1:\(port)/"]))
         _ = try await worker.waitForLine(containing: "retrying in", timeout: .seconds(20))

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SharedState
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import KiamoTwitter
@@ -151,14 +152,6 @@ import Testing
         #expect(try await engines[0].confirm() == false)
         #expect(keeper.held == 0)
         #expect(try await engines[1].hold())
-    }
-}
-
-extension Array {
-    fileprivate func asyncMap<T>(_ transform: (Element) async -> T) async -> [T] {
-        var values: [T] = []
-        for element in self { values.append(await transform(element)) }
-        return values
     }
 }
 

@@ -41,8 +41,8 @@ import XEmulator
         // every expiry reaches X as a 401 and goes through `token(afterRejecting:)`; the seeded
         // pair, expired from the start, goes through `validToken` in every probe's first call.
         let started = ContinuousClock.now
-        let probes = try (0..<8).map { index in
-            try ProbeProcess.start(
+        let probes = try await (0..<8).asyncMap { index in
+            try await ProbeProcess.start(
                 "tokens-\(index)",
                 [
                     "tokens", "--state", state, "--account", Credentials.accountID, "--base-url", emulator.baseURL,
@@ -104,8 +104,8 @@ import XEmulator
         for round in 0..<4 {
             let state = try await StoreFixture.freshURL(backend, in: folder, name: "fresh-\(round).db")
             let go = folder.path("go-\(round)")
-            let probes = try (0..<8).map { index in
-                try ProbeProcess.start("open-\(round)-\(index)", ["open", "--state", state, "--go", go])
+            let probes = try await (0..<8).asyncMap { index in
+                try await ProbeProcess.start("open-\(round)-\(index)", ["open", "--state", state, "--go", go])
             }
             for probe in probes { try await probe.waitForLine(containing: "ready") }
             #expect(FileManager.default.createFile(atPath: go, contents: nil))
@@ -121,8 +121,8 @@ import XEmulator
         let state = try await StoreFixture.freshURL(backend, in: folder)
         let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         let go = folder.path("go")
-        let probes = try (0..<4).map { index in
-            try ProbeProcess.start("claim-\(index)", ["claim", "--state", state, "--account", "1", "--keys", "1000", "--go", go])
+        let probes = try await (0..<4).asyncMap { index in
+            try await ProbeProcess.start("claim-\(index)", ["claim", "--state", state, "--account", "1", "--keys", "1000", "--go", go])
         }
         for probe in probes { try await probe.waitForLine(containing: "ready") }
         #expect(FileManager.default.createFile(atPath: go, contents: nil))
@@ -159,9 +159,9 @@ import XEmulator
         let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         let ttl = Duration.seconds(2)
         let arguments = ["lease", "--state", state, "--account", "1", "--name", "ingest", "--ttl-ms", "2000"]
-        let holder = try ProbeProcess.start("lease-holder", arguments)
+        let holder = try await ProbeProcess.start("lease-holder", arguments)
         let holderLine = try await holder.waitForLine(containing: "holder ")
-        let standby = try ProbeProcess.start("lease-standby", arguments)
+        let standby = try await ProbeProcess.start("lease-standby", arguments)
         let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
         // The standby keeps trying while the holder renews: it must not get the lease.
         let attemptsBefore = standby.lines().count
@@ -187,9 +187,9 @@ import XEmulator
         let state = try await StoreFixture.freshURL(backend, in: folder)
         let store = try await openStateStore(url: state, logger: StoreFixture.logger)
         let arguments = ["lease", "--state", state, "--account", "1", "--name", "ingest", "--ttl-ms", "30000"]
-        let holder = try ProbeProcess.start("lease-holder", arguments)
+        let holder = try await ProbeProcess.start("lease-holder", arguments)
         let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
-        let standby = try ProbeProcess.start("lease-standby", arguments)
+        let standby = try await ProbeProcess.start("lease-standby", arguments)
         let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
         // A live holder keeps it: asked from this process too, the lease stays the holder's.
         #expect(try await store.acquireLease(account: "1", name: "ingest", owner: "test-process", ttl: .seconds(30)) == nil)
@@ -213,7 +213,7 @@ import XEmulator
         let batch: Int64 = 7
         var lastCursor = start
         for round in 0..<5 {
-            let probe = try ProbeProcess.start(
+            let probe = try await ProbeProcess.start(
                 "cursor-\(round)",
                 [
                     "cursor", "--state", state, "--account", "1", "--start", "\(start)", "--batch", "\(batch)",

@@ -10,7 +10,7 @@ import Testing
         try await PostgresFixture.withEmptyDatabase { url in
             let folder = try TemporaryFolder()
             let go = folder.path("go")
-            let probes = try (0..<8).map { try ProbeProcess.start("open-\($0)", ["open", "--state", url, "--go", go]) }
+            let probes = try await (0..<8).asyncMap { try await ProbeProcess.start("open-\($0)", ["open", "--state", url, "--go", go]) }
             for probe in probes { _ = try await probe.waitForLine(containing: "ready") }
             _ = FileManager.default.createFile(atPath: go, contents: Data())
             for probe in probes {
@@ -27,9 +27,9 @@ import Testing
     @Test func aLeaseHolderKilledWithSIGKILLIsReplacedWellBeforeTheTTL() async throws {
         try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
             let arguments = ["lease", "--state", fixture.url, "--account", "1", "--name", "ingest", "--ttl-ms", "30000"]
-            let holder = try ProbeProcess.start("lease-holder", arguments)
+            let holder = try await ProbeProcess.start("lease-holder", arguments)
             let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
-            let standby = try ProbeProcess.start("lease-standby", arguments)
+            let standby = try await ProbeProcess.start("lease-standby", arguments)
             let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
             // A live holder keeps it, asked from this process too.
             #expect(try await fixture.store.acquireLease(account: "1", name: "ingest", owner: "test-process", ttl: .seconds(30)) == nil)
@@ -53,7 +53,7 @@ import Testing
     @Test func aStandbyWhoseClockIs30SecondsAheadNeverStealsALiveLease() async throws {
         try await PostgresFixture.with(systemClock: true) { (fixture: PostgresFixture) async throws in
             let arguments = ["lease", "--state", fixture.url, "--account", "1", "--name", "ingest", "--ttl-ms", "5000"]
-            let holder = try ProbeProcess.start("lease-holder", arguments)
+            let holder = try await ProbeProcess.start("lease-holder", arguments)
             let holderOwner = try await holder.waitForLine(containing: "holder ").replacingOccurrences(of: "holder ", with: "")
             let standby = try await Self.skewed("lease-standby-ahead", seconds: 30, arguments)
             let standbyOwner = try await standby.waitForLine(containing: "started ").replacingOccurrences(of: "started ", with: "")
@@ -97,7 +97,7 @@ import Testing
     /// The state probe with its wall clock moved by `seconds` (the `clock_skew` shim, built here).
     private static func skewed(_ name: String, seconds: Int, _ arguments: [String]) async throws -> RunningProcess {
         let library = try await ClockSkewShim.build()
-        return try RunningProcess(
+        return try await RunningProcess(
             name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments,
             environment: ["LD_PRELOAD": library, "KIAMO_CLOCK_SKEW_S": "\(seconds)"]
         )

@@ -4,13 +4,13 @@ import TestSupport
 /// Starts the `state-probe` executable (built with the tests) in one of its modes.
 enum ProbeProcess {
     /// `environment` is added to this process's (the token mode reads its client secret there).
-    static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProcess {
-        try RunningProcess(name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments, environment: environment)
+    static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> RunningProcess {
+        try await RunningProcess(name: name, executable: PackagePaths.executable("state-probe"), arguments: arguments, environment: environment)
     }
 
     /// Runs a probe mode to completion and returns its last output line.
     static func run(_ name: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> String {
-        let probe = try start(name, arguments)
+        let probe = try await start(name, arguments)
         let exit = try await probe.waitForExit(timeout: timeout)
         guard exit == .exited(0), let last = probe.lines().last else {
             throw ProbeFailed(name: name, exit: exit, output: probe.output())

@@ -44,7 +44,7 @@ import Testing
 
     @Test func aDatabaseStillInUseIsDroppedAndItsSessionsCut() async throws {
         let name = try await TestPostgres.createDatabase()
-        let session = try RunningProcess(
+        let session = try await RunningProcess(
             name: "psql-holding-\(name)", executable: try TestPostgres.psqlPath(),
             arguments: ["-X", "-q", "-d", try TestPostgres.url(ofDatabase: name), "-c", "SELECT pg_sleep(120)"]
         )

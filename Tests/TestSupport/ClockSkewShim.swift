@@ -2,33 +2,28 @@ import Foundation
 import Synchronization
 
 /// Builds `Tests/ClockSkew/clock_skew.c` once per test run into the products folder, with the
-/// system's C compiler (`cc`, which the Swift toolchain needs anyway). The compiler runs on a
-/// thread of its own, never on the cooperative pool.
+/// system's C compiler (`cc`, which the Swift toolchain needs anyway), awaited as any child is
+/// (`ChildProcess`), never blocking the cooperative pool.
 public enum ClockSkewShim {
-    private static let built = Mutex<String?>(nil)
+    /// The one build of this test run, awaited by every test that needs the library.
+    private static let built = Mutex<Task<String, any Error>?>(nil)
 
     public static func build() async throws -> String {
-        try await OffThePool.run("cc clock_skew") { try buildOnce() }
+        let build = built.withLock { built in
+            if let built { return built }
+            let build = Task { try await buildOnce() }
+            built = build
+            return build
+        }
+        return try await build.value
     }
 
-    private static func buildOnce() throws -> String {
-        try built.withLock { built in
-            if let built { return built }
-            let source = PackagePaths.root.appendingPathComponent("Tests/ClockSkew/clock_skew.c").path
-            let library = PackagePaths.products.appendingPathComponent("libkiamo_clock_skew.so").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", library, source, "-ldl"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw Failed(output: text) }
-            built = library
-            return library
-        }
+    private static func buildOnce() async throws -> String {
+        let source = PackagePaths.root.appendingPathComponent("Tests/ClockSkew/clock_skew.c").path
+        let library = PackagePaths.products.appendingPathComponent("libkiamo_clock_skew.so").path
+        let result = try await ChildProcess.run("/usr/bin/env", ["cc", "-shared", "-fPIC", "-O2", "-o", library, source, "-ldl"])
+        guard result.status == 0 else { throw Failed(output: result.output) }
+        return library
     }
 
     struct Failed: Error, CustomStringConvertible {

@@ -23,7 +23,7 @@ public final class EmulatorProcess: Sendable {
             "--access-token", C.accessToken, "--access-token-secret", C.accessTokenSecret,
             "--client-id", C.clientID, "--refresh-token", C.refreshToken,
         ]
-        let process = try RunningProcess(
+        let process = try await RunningProcess(
             name: "x-emulator", executable: PackagePaths.executable("x-emulator"),
             arguments: defaults + arguments, environment: environment)
         let line = try await process.waitForLine(containing: "listening on http://")

@@ -24,7 +24,7 @@ public final class PrivateBroker: Sendable {
         await PrivateBrokerSlots.shared.acquire()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-broker-\(UUID().uuidString.prefix(8))").path
         do {
-            let result = try await ChildProcess.runOffThePool(script, ["start", directory])
+            let result = try await ChildProcess.run(script, ["start", directory])
             guard result.status == 0 else {
                 throw ChildProcess.Failure(command: "scripts/test-broker start", status: result.status, output: result.output)
             }
@@ -34,7 +34,7 @@ public final class PrivateBroker: Sendable {
             }
             return PrivateBroker(directory: directory, url: String(line.dropFirst("KIAMO_TEST_AMQP_URL=".count)))
         } catch {
-            _ = try? await ChildProcess.runOffThePool(script, ["stop", directory])
+            _ = try? await ChildProcess.run(script, ["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
             await PrivateBrokerSlots.shared.release()
             throw error
@@ -50,7 +50,7 @@ public final class PrivateBroker: Sendable {
     /// `rabbitmqctl` against this broker, the arguments as an array.
     @discardableResult
     public func ctl(_ arguments: [String]) async throws -> String {
-        let result = try await ChildProcess.runOffThePool(Self.script, ["ctl", directory] + arguments)
+        let result = try await ChildProcess.run(Self.script, ["ctl", directory] + arguments)
         guard result.status == 0 else {
             throw ChildProcess.Failure(command: "rabbitmqctl \(arguments.joined(separator: " "))", status: result.status, output: result.output)
         }
@@ -66,7 +66,7 @@ public final class PrivateBroker: Sendable {
 
     /// Stops the broker and removes its files; safe to call twice.
     public func stop() async {
-        _ = try? await ChildProcess.runOffThePool(Self.script, ["stop", directory])
+        _ = try? await ChildProcess.run(Self.script, ["stop", directory])
         try? FileManager.default.removeItem(atPath: directory)
         let first = released.withLock { released in
             defer { released = true }

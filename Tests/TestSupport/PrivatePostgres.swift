@@ -21,7 +21,7 @@ public final class PrivatePostgres: Sendable {
         // Under /tmp: the server runs as the postgres user, who must reach the folder.
         let directory = "/tmp/kiamo-postgres-\(UUID().uuidString.prefix(8))"
         do {
-            let result = try await ChildProcess.runOffThePool(script, ["start", directory])
+            let result = try await ChildProcess.run(script, ["start", directory])
             guard result.status == 0 else {
                 throw ChildProcess.Failure(command: "scripts/test-postgres start", status: result.status, output: result.output)
             }
@@ -32,7 +32,7 @@ public final class PrivatePostgres: Sendable {
             }
             return PrivatePostgres(directory: directory, url: String(line.dropFirst(prefix.count)))
         } catch {
-            _ = try? await ChildProcess.runOffThePool(script, ["stop", directory])
+            _ = try? await ChildProcess.run(script, ["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
@@ -41,7 +41,7 @@ public final class PrivatePostgres: Sendable {
     /// `pg_ctl restart -m fast`: every connection is cut, committed data is kept, and the server
     /// listens again on the same port once this returns.
     public func restart() async throws {
-        let result = try await ChildProcess.runOffThePool(Self.script, ["restart", directory])
+        let result = try await ChildProcess.run(Self.script, ["restart", directory])
         guard result.status == 0 else {
             throw ChildProcess.Failure(command: "scripts/test-postgres restart", status: result.status, output: result.output)
         }
@@ -49,7 +49,7 @@ public final class PrivatePostgres: Sendable {
 
     /// Stops the server and removes its files; safe to call twice.
     public func stop() async {
-        _ = try? await ChildProcess.runOffThePool(Self.script, ["stop", directory])
+        _ = try? await ChildProcess.run(Self.script, ["stop", directory])
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

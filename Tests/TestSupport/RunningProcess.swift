@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 #if canImport(Glibc)
@@ -9,9 +10,11 @@ import Foundation
 /// A long-running child process a test starts, signals, and waits for: a worker, the emulator,
 /// a probe. Its standard output and error go to a log file the test can read at any time.
 ///
-/// The child is always killed (SIGKILL) when the `RunningProcess` is released, so a failing or
-/// throwing test never leaves processes behind: keep it in a local `let` for the test's length.
-public final class RunningProcess: @unchecked Sendable {
+/// Spawned through swift-subprocess (`SpawnedChild`: no descriptor of this process but the
+/// standard streams reaches it; awaited off the cooperative pool). The child is always killed
+/// (SIGKILL) when the `RunningProcess` is released, so a failing or throwing test never leaves
+/// processes behind: keep it in a local `let` for the test's length.
+public final class RunningProcess: Sendable {
     /// How the child ended.
     public struct Exit: Sendable, Equatable, CustomStringConvertible {
         /// The exit status, or the signal number when `signaled`.
@@ -28,48 +31,42 @@ public final class RunningProcess: @unchecked Sendable {
         /// An end by `signal` (SIGKILL, or SIGTERM left unhandled).
         public static func killed(by signal: Int32) -> Exit { Exit(status: signal, signaled: true) }
 
+        init(_ ending: SpawnedChild.Ending) {
+            switch ending {
+            case .exited(let code): self = .exited(code)
+            case .signaled(let signal): self = .killed(by: signal)
+            case .notStarted: self = .exited(-1)
+            }
+        }
+
         public var description: String { signaled ? "killed by signal \(status)" : "exited with \(status)" }
     }
 
     public let name: String
     /// Where the child's standard output and error go.
     public let logFile: URL
-    // `Process` is only touched through its thread-safe accessors (isRunning, processIdentifier,
-    // termination status after exit); the class holds no other mutable state.
-    private let process: Process
-    private let log: FileHandle
+    private let child: SpawnedChild
 
     /// Starts `executable` with `arguments`; `environment` is added to this process's environment.
-    /// `name` labels the log file and failure messages.
-    public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// `name` labels the log file and failure messages. Returns once the child runs.
+    public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:]) async throws {
         self.name = name
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-test-logs", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         logFile = folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
-        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: logFile.path])
-        }
-        log = try FileHandle(forWritingTo: logFile)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let log = try SpawnedChild.file(logFile.path)
+        child = try await SpawnedChild.start(
+            executable, arguments: arguments, environment: SpawnedChild.environment(adding: environment),
+            input: try SpawnedChild.null(), output: log, error: try log.duplicate())
     }
 
     deinit {
-        if process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? log.close()
+        child.send(SIGKILL)
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { child.pid }
+    /// Whether the child runs still (or has ended and is about to be reaped).
+    public var isRunning: Bool { child.isRunning }
 
     /// Asks the child to stop gracefully.
     public func terminate() { send(SIGTERM) }
@@ -79,14 +76,13 @@ public final class RunningProcess: @unchecked Sendable {
 
     /// Sends `signal` if the child still runs.
     public func send(_ signal: Int32) {
-        if process.isRunning { _ = kill(process.processIdentifier, signal) }
+        child.send(signal)
     }
 
     /// Waits for the child to end, at most `timeout`.
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(10)) async throws -> Exit {
-        try await eventually("\(name) (pid \(pid)) to exit", timeout: timeout, every: .milliseconds(5)) { !process.isRunning }
-        return Exit(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal)
+        try await eventuallyValue("\(name) (pid \(pid)) to exit", timeout: timeout, every: .milliseconds(5)) { child.ending.map(Exit.init) }
     }
 
     /// Everything the child wrote so far.
@@ -108,7 +104,7 @@ public final class RunningProcess: @unchecked Sendable {
     public func waitForLine(containing text: String, timeout: Duration = .seconds(10)) async throws -> String {
         try await eventuallyValue("\(name) to print '\(text)'", timeout: timeout, every: .milliseconds(5)) {
             if let line = lines().first(where: { $0.contains(text) }) { return line }
-            guard !process.isRunning else { return nil }
+            guard !isRunning else { return nil }
             // Exited: read once more, the line may have landed just before the exit.
             if let line = lines().first(where: { $0.contains(text) }) { return line }
             throw ExitedEarly(name: name, output: output())

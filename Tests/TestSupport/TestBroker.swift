@@ -37,7 +37,7 @@ public enum TestBroker {
 
     @discardableResult
     public static func ctl(_ arguments: [String]) async throws -> String {
-        let result = try await ChildProcess.runOffThePool(
+        let result = try await ChildProcess.run(
             PackagePaths.root.appendingPathComponent("scripts/test-broker").path,
             ["ctl", try directory()] + arguments
         )

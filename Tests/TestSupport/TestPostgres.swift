@@ -80,7 +80,7 @@ public enum TestPostgres {
         let url = try (url ?? self.url()).replacingOccurrences(
             of: #"[?&](pool_size|statement_timeout_ms)=[^&]*"#, with: "", options: .regularExpression)
         let client = try psqlPath()
-        let result = try await ChildProcess.runOffThePool(
+        let result = try await ChildProcess.run(
             client, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
             environment: ProcessInfo.processInfo.environment.merging(["PGCONNECT_TIMEOUT": "10"]) { $1 }
         )

@@ -91,7 +91,7 @@ public enum WorkerProcess {
         readyLine: String,
         timeout: Duration = .seconds(30)
     ) async throws -> RunningProcess {
-        let process = try RunningProcess(name: name, executable: PackagePaths.executable(executable), environment: environment)
+        let process = try await RunningProcess(name: name, executable: PackagePaths.executable(executable), environment: environment)
         _ = try await process.waitForLine(containing: readyLine, timeout: timeout)
         return process
     }

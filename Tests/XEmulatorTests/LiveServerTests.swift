@@ -96,10 +96,10 @@ struct LiveServerTests {
     }
 
     @Test func theExecutableRefusesABadFlagWithOneLine() async throws {
-        let result = try await ChildProcess.runOffThePool(PackagePaths.executable("x-emulator"), ["--rate-limits", "sometimes"])
+        let result = try await ChildProcess.run(PackagePaths.executable("x-emulator"), ["--rate-limits", "sometimes"])
         #expect(result.status != 0)
         #expect(result.output.contains("--rate-limits=sometimes is not a valid value"))
-        let env = try await ChildProcess.runOffThePool(PackagePaths.executable("x-emulator"), [], environment: ["X_EMULATOR_PORT": "http"])
+        let env = try await ChildProcess.run(PackagePaths.executable("x-emulator"), [], environment: ["X_EMULATOR_PORT": "http"])
         #expect(env.status != 0 && env.output.contains("X_EMULATOR_PORT=http"))
     }
 }

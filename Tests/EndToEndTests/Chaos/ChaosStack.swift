@@ -247,7 +247,7 @@ actor ChaosStack {
             "E2E_AGENT_THINK_MS": "100",
             "E2E_AGENT_IDLE_MS": "100",
         ]
-        let process = try RunningProcess(name: "chaos-agent", executable: try Self.php(), arguments: [script], environment: environment)
+        let process = try await RunningProcess(name: "chaos-agent", executable: try Self.php(), arguments: [script], environment: environment)
         agent = process
         _ = try await process.waitForLine(containing: #""event":"started""#, timeout: .seconds(20))
     }

@@ -250,7 +250,7 @@ actor EndToEndStack {
 
     private static func startAgent(name: String, environment: [String: String]) async throws -> RunningProcess {
         let script = PackagePaths.root.appendingPathComponent("Tests/EndToEndTests/agent.php").path
-        let process = try RunningProcess(name: name, executable: try php(), arguments: [script], environment: environment)
+        let process = try await RunningProcess(name: name, executable: try php(), arguments: [script], environment: environment)
         _ = try await process.waitForLine(containing: #""event":"started""#, timeout: .seconds(20))
         return process
     }
