@@ -144,15 +144,15 @@ public final class AMQPChannel: Sendable {
     /// bound what it buffers.
     public func consume(queue: String, consumerTag: String? = nil, exclusive: Bool = false, arguments: AMQPTable = [:]) async throws -> AMQPConsumer {
         let tag = consumerTag ?? "kiamo-\(UUID().uuidString.lowercased())"
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: (any Error).self)
+        let buffer = DeliveryBuffer()
         let core = self.core
         let number = self.number
-        continuation.onTermination = { termination in
-            if case .cancelled = termination { core.submit(.abandonConsumer(channel: number, tag: tag)) }
-        }
-        core.submit(.registerConsumer(channel: number, ConsumerRegistration(tag: tag, queue: queue, exclusive: exclusive, arguments: arguments, stream: continuation)))
+        buffer.onCancel { core.submit(.abandonConsumer(channel: number, tag: tag)) }
+        // Made before the consumer starts: if starting it fails, the holder's release cancels it.
+        let consumer = AMQPConsumer(tag: tag, queue: queue, channel: self, buffer: buffer)
+        core.submit(.registerConsumer(channel: number, ConsumerRegistration(tag: tag, queue: queue, exclusive: exclusive, arguments: arguments, deliveries: buffer)))
         _ = try await rpc(.consume(queue: queue, tag: tag, exclusive: exclusive, arguments: arguments))
-        return AMQPConsumer(tag: tag, queue: queue, channel: self, stream: stream)
+        return consumer
     }
 
     /// Fetches one message (`basic.get`, manual ack), or nil when the queue is empty.

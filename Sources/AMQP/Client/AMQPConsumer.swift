@@ -15,15 +15,42 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
     public let queue: String
     /// The channel its deliveries are settled on.
     public let channel: AMQPChannel
-    let stream: AsyncThrowingStream<AMQPDelivery, any Error>
+    /// Shared by every copy of this value and every iterator: when the last of them goes, the
+    /// consumer is cancelled on the broker.
+    let holder: DeliveryHolder
+
+    init(tag: String, queue: String, channel: AMQPChannel, buffer: DeliveryBuffer) {
+        self.tag = tag
+        self.queue = queue
+        self.channel = channel
+        holder = DeliveryHolder(buffer)
+    }
 
     /// Iterates the deliveries; iterate it from one task.
-    public func makeAsyncIterator() -> AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator {
-        stream.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(holder: holder)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let holder: DeliveryHolder
+
+        public mutating func next() async throws -> AMQPDelivery? {
+            try await holder.buffer.next()
+        }
     }
 
     /// Cancels the consumer on the broker; the sequence ends after what was already delivered.
     public func cancel() async throws {
         try await channel.cancel(consumerTag: tag)
     }
+}
+
+/// The consumer side's hold on a `DeliveryBuffer`: released by the last `AMQPConsumer` copy and
+/// iterator, it cancels the buffer (and so the consumer on the broker).
+final class DeliveryHolder: Sendable {
+    let buffer: DeliveryBuffer
+
+    init(_ buffer: DeliveryBuffer) { self.buffer = buffer }
+
+    deinit { buffer.cancel() }
 }

@@ -32,9 +32,9 @@ final class ChannelState {
         guard let consumer = consumers.removeValue(forKey: tag) else { return }
         consumerOrder.removeAll { $0 == tag }
         if let error {
-            consumer.registration.stream.finish(throwing: error)
+            consumer.registration.deliveries.finish(throwing: error)
         } else {
-            consumer.registration.stream.finish()
+            consumer.registration.deliveries.finish()
         }
     }
 }

@@ -22,7 +22,7 @@ enum Command: Sendable {
         case .publish(let request): request.completion.fail(error)
         case .publishBatch(_, let messages, _, let promise): promise.succeed(messages.map { _ in .failure(error) })
         case .settle(let request): request.promise.fail(error)
-        case .registerConsumer(_, let registration): registration.stream.finish(throwing: error)
+        case .registerConsumer(_, let registration): registration.deliveries.finish(throwing: error)
         case .abandonConsumer: break
         case .close(let promise): promise?.succeed() // nothing runs: the connection is closed already
         }

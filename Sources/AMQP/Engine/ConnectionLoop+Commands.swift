@@ -32,7 +32,7 @@ extension ConnectionLoop {
             settle(request)
         case .registerConsumer(let number, let registration):
             guard let channel = channels[number] else {
-                registration.stream.finish(throwing: AMQPError.channelClosedByApplication(channel: number))
+                registration.deliveries.finish(throwing: AMQPError.channelClosedByApplication(channel: number))
                 return
             }
             channel.addConsumer(registration)

@@ -141,7 +141,9 @@ extension ConnectionLoop {
     }
 
     private func confirm(_ channel: ChannelState, tag: UInt64, multiple: Bool, ack: Bool) {
-        for (waiter, outcome) in channel.confirms.settle(tag: tag, multiple: multiple, ack: ack) {
+        // Completing a waiter only hands its result over (a promise, a batch's slot): nothing in
+        // it reaches back into this channel's confirms while they settle.
+        channel.confirms.settle(tag: tag, multiple: multiple, ack: ack) { waiter, outcome in
             switch outcome {
             case .acked: waiter.completion.succeed()
             case .returned(let error): waiter.completion.fail(error)
@@ -207,9 +209,7 @@ extension ConnectionLoop {
                 body: content.body, properties: content.properties, exchange: exchange, routingKey: routingKey,
                 redelivered: redelivered, deliveryTag: deliveryTag, consumerTag: consumerTag, messageCount: nil,
                 channelNumber: channel.number, generation: channel.generation)
-            guard let consumer = channel.consumers[consumerTag],
-                case .enqueued = consumer.registration.stream.yield(delivery)
-            else {
+            guard let consumer = channel.consumers[consumerTag], consumer.registration.deliveries.yield(delivery) else {
                 // Nobody listens any more (cancel in flight): hand it back to the queue.
                 transmit("basic.reject") { amqp_basic_reject($0, channel.number, deliveryTag, 1) }
                 return

@@ -5,5 +5,5 @@ struct ConsumerRegistration: Sendable {
     let queue: String
     let exclusive: Bool
     let arguments: AMQPTable
-    let stream: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
+    let deliveries: DeliveryBuffer
 }
