@@ -22,6 +22,22 @@ public final class SpawnedChild: Sendable {
         case signaled(Int32)
         /// It could not be started (`start` threw).
         case notStarted
+
+        public init(_ termination: TerminationStatus) {
+            switch termination {
+            case .exited(let code): self = .exited(code)
+            case .signaled(let signal): self = .signaled(signal)
+            }
+        }
+
+        /// The status as a shell reports it: the code, or 128 + the signal (-1: not started).
+        public var shellStatus: Int32 {
+            switch self {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            case .notStarted: -1
+            }
+        }
     }
 
     public let pid: Int32
@@ -54,12 +70,7 @@ public final class SpawnedChild: Sendable {
                 ) { execution in
                     starting.yield(.success(execution.processIdentifier.value))
                 }
-                state.ending.withLock {
-                    switch result.terminationStatus {
-                    case .exited(let code): $0 = .exited(code)
-                    case .signaled(let signal): $0 = .signaled(signal)
-                    }
-                }
+                state.ending.withLock { $0 = Ending(result.terminationStatus) }
             } catch {
                 state.ending.withLock { $0 = .notStarted }
                 starting.yield(.failure(error))

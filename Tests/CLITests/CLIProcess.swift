@@ -71,12 +71,6 @@ final class CLIProcess: Sendable {
         let ending = try await eventuallyValue("kiamo-twitter \(arguments.joined(separator: " ")) to exit", timeout: timeout, every: .milliseconds(10)) {
             child.ending
         }
-        let status: Int32 =
-            switch ending {
-            case .exited(let code): code
-            case .signaled(let signal): 128 + signal
-            case .notStarted: -1
-            }
-        return CLIResult(status: status, stdout: stdout, stderr: stderr)
+        return CLIResult(status: ending.shellStatus, stdout: stdout, stderr: stderr)
     }
 }

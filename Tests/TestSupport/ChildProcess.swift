@@ -36,14 +36,7 @@ public enum ChildProcess {
         } catch {
             throw Failure(command: executable, status: -1, output: "could not run: \(error)")
         }
-        return (status(result.terminationStatus), String(decoding: result.standardOutput, as: UTF8.self))
+        return (SpawnedChild.Ending(result.terminationStatus).shellStatus, String(decoding: result.standardOutput, as: UTF8.self))
     }
 
-    /// An exit status as a shell reports it: the code, or 128 + the signal.
-    static func status(_ termination: TerminationStatus) -> Int32 {
-        switch termination {
-        case .exited(let code): code
-        case .signaled(let signal): 128 + signal
-        }
-    }
 }
