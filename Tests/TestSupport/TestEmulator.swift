@@ -118,6 +118,11 @@ public final class TestEmulator: Sendable {
         try store.addFault(fault)
     }
 
+    /// Drops the pending faults (DMs, stats and tokens stay).
+    public func clearFaults() {
+        store.clearFaults()
+    }
+
     /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) {
         store.reset(options)

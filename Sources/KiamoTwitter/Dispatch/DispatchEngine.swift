@@ -49,6 +49,11 @@ public final class DispatchEngine: Service, Sendable {
     /// Commands handed back since the shutdown began: those waiting in lanes, and those the
     /// broker still delivered while the consumer was being cancelled.
     private let handedBackOnStop = Atomic<Int>(0)
+    /// The hand-back of the commands waiting at shutdown. `run` returns only after it: the posts
+    /// in flight can finish first, and a process that exits then leaves the hand-backs unsent
+    /// (the broker requeues them with the closed channel, but the lines keep their places until
+    /// they lapse) and its count short.
+    private let handingBack = Mutex<Task<Void, Never>?>(nil)
 
     /// `source` delivers the commands and takes their settlements (the dispatcher publishes on a
     /// channel of its own).
@@ -93,28 +98,33 @@ public final class DispatchEngine: Service, Sendable {
         } onGracefulShutdown: {
             self.beginShutdown()
         }
+        await handingBack.withLock { $0 }?.value
         health.update(healthName, ready: false, alive: true, detail: "stopped")
         logger.info("dispatch stopped; \(handedBackOnStop.load(ordering: .relaxed)) command(s) handed back in all")
     }
 
     /// Stops taking deliveries and hands back every command still waiting in a lane.
     private func beginShutdown() {
-        guard !dispatcher.isStopping else { return }
-        dispatcher.stop()
-        health.update(healthName, ready: false, alive: true, detail: "stopping")
-        // Only deliveries of the current channel can be handed back; the broker already holds
-        // the others again. The lanes hold at most `prefetch` current ones (see `accept`).
-        let current = generation.load(ordering: .relaxed)
-        let waiting = lanes.removeAllWaiting().filter { $0.delivery.generation >= current }
-        logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
-        Task {
-            let clock = ContinuousClock.now
-            await self.source.stopConsuming()
-            await self.dispatcher.withdrawFromLines(waiting.map(\.prepared))
-            await withDiscardingTaskGroup { group in
-                for work in waiting { group.addTask { await self.settle(work, .handBack) } }
+        // Under the lock from the stop on: the consumer can end as soon as it sees the stop,
+        // and `run` must then find the hand-back to wait for.
+        handingBack.withLock { handingBack in
+            guard !dispatcher.isStopping else { return }
+            dispatcher.stop()
+            health.update(healthName, ready: false, alive: true, detail: "stopping")
+            // Only deliveries of the current channel can be handed back; the broker already holds
+            // the others again. The lanes hold at most `prefetch` current ones (see `accept`).
+            let current = generation.load(ordering: .relaxed)
+            let waiting = lanes.removeAllWaiting().filter { $0.delivery.generation >= current }
+            logger.info("stopping: consumer cancelled, \(waiting.count) waiting command(s) handed back, sends in flight finishing")
+            handingBack = Task {
+                let clock = ContinuousClock.now
+                await self.source.stopConsuming()
+                await self.dispatcher.withdrawFromLines(waiting.map(\.prepared))
+                await withDiscardingTaskGroup { group in
+                    for work in waiting { group.addTask { await self.settle(work, .handBack) } }
+                }
+                logger.info("stopping: \(waiting.count) waiting command(s) handed back in \(DurationText.format(ContinuousClock.now - clock))")
             }
-            logger.info("stopping: \(waiting.count) waiting command(s) handed back in \(DurationText.format(ContinuousClock.now - clock))")
         }
     }
 

@@ -68,7 +68,7 @@ struct ControlAPI: Sendable {
                 return .json(201, .object([("pending", .integer(Int64(store.faults().count)))]))
             case ("GET", "/faults"): return try encode(200, ["faults": store.faults()])
             case ("DELETE", "/faults"):
-                store.withState { $0.faults = [] }
+                store.clearFaults()
                 return .json(200, .object([("pending", 0)]))
             case ("POST", "/reset"):
                 let options = request.body.isEmpty ? ResetOptions() : try decode(ResetOptions.self, request)

@@ -151,6 +151,11 @@ public final class EmulatorStore: Sendable {
         state.withLock { $0.faults }
     }
 
+    /// Drops the pending faults; requests already waiting out a delay still finish it.
+    public func clearFaults() {
+        state.withLock { $0.faults = [] }
+    }
+
     /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) {
         state.withLock { $0.reset(options, configuration: configuration) }
