@@ -42,6 +42,20 @@ let package = Package(
         // X's id rule, one type shared by the X client, the state module and the core.
         .target(name: "XIdentifiers"),
 
+        // Customers' media kept where agents can open them: a storage interface with a folder
+        // backend, signed expiring links, and the HTTP service that serves them.
+        .target(
+            name: "MediaStore",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // C libraries chosen by the user, reached through one Swift module each.
         .systemLibrary(
             name: "CCurl",
@@ -261,6 +275,14 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(
+            name: "MediaStoreTests",
+            dependencies: [
+                "MediaStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "URLRedaction", "TestSupport"]),
         .testTarget(name: "XAPITests", dependencies: ["XAPI", "XEmulator", "TestSupport"]),
         .testTarget(
