@@ -16,6 +16,9 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration?
     /// Time allowed to establish the connection (TCP and TLS); `nil` uses the client's default.
     public var connectTimeout: Duration?
+    /// The largest body accepted (after decoding), in bytes; a larger one fails the request with
+    /// `tooLarge` as soon as it crosses the limit. `nil` uses the client's `maxResponseSize`.
+    public var maxResponseSize: Int?
 
     /// A request; only `url` is required (a GET with the client's timeouts).
     public init(
@@ -24,7 +27,8 @@ public struct HTTPRequest: Sendable {
         headers: HTTPHeaders = [:],
         body: Data? = nil,
         timeout: Duration? = nil,
-        connectTimeout: Duration? = nil
+        connectTimeout: Duration? = nil,
+        maxResponseSize: Int? = nil
     ) {
         self.method = method
         self.url = url
@@ -32,5 +36,6 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxResponseSize = maxResponseSize
     }
 }

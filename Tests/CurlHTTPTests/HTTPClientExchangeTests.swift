@@ -166,6 +166,25 @@ import Testing
         #expect(client.liveHandleCount == 0)
     }
 
+    /// A request's own limit (a media download's) replaces the client's, either way.
+    @Test func aRequestsOwnSizeLimitReplacesTheClients() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(LoopbackHTTPServer.Response(body: Data(repeating: 0x61, count: 5_000))) }
+        defer { server.stop() }
+        let client = try TestClients.make { $0.maxResponseSize = 1_000 }
+        defer { client.shutdown() }
+        let larger = try await client.execute(HTTPRequest(url: server.url("/big"), maxResponseSize: 5_000))
+        #expect(larger.body.count == 5_000)
+        let smaller = await #expect(throws: HTTPClientError.self) {
+            try await client.execute(HTTPRequest(url: server.url("/big"), maxResponseSize: 100))
+        }
+        #expect(smaller == .tooLarge(limit: 100))
+        let invalid = await #expect(throws: HTTPClientError.self) {
+            try await client.execute(HTTPRequest(url: server.url("/big"), maxResponseSize: 0))
+        }
+        #expect(invalid?.description.contains("maxResponseSize") == true)
+        #expect(client.liveHandleCount == 0)
+    }
+
     @Test func redirectsAreReturnedAsIsUnlessTheClientFollowsThem() async throws {
         let server = try LoopbackHTTPServer { request in
             request.path == "/old"

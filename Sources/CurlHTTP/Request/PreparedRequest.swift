@@ -74,7 +74,8 @@ struct PreparedRequest: Sendable {
         guard connectTimeout > .zero, timeout > .zero else {
             throw .invalidRequest(reason: "timeouts must be positive (connect \(connectTimeout), total \(timeout))")
         }
-        maxResponseSize = configuration.maxResponseSize
+        maxResponseSize = request.maxResponseSize ?? configuration.maxResponseSize
+        guard maxResponseSize > 0 else { throw .invalidRequest(reason: "maxResponseSize must be positive (got \(maxResponseSize))") }
     }
 
     /// RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.
