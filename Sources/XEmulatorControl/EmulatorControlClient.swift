@@ -61,12 +61,12 @@ public struct EmulatorControlClient: Sendable {
         return try await decode(EmulatorUser.self, try await call("POST", "/users", json: body, expect: 201))
     }
 
-    /// Posts a DM; returns the event id.
+    /// Posts a DM (a customer's photo with `attachments`, see `DMAttachment`); returns the event id.
     @discardableResult
-    public func postDM(from: String, to: String? = nil, text: String, createdAt: Date? = nil) async throws -> String {
-        var body: [String: String] = ["from": from, "text": text]
-        body["to"] = to
-        body["createdAt"] = createdAt.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+    public func postDM(from: String, to: String? = nil, text: String, attachments: [DMAttachment] = [], createdAt: Date? = nil) async throws -> String {
+        let body = DMBody(
+            from: from, to: to, text: text, attachments: attachments.isEmpty ? nil : attachments,
+            createdAt: createdAt.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) })
         let answer = try await call("POST", "/dms", json: body, expect: 201)
         return try JSONDecoder().decode([String: String].self, from: answer.body)["id"] ?? ""
     }
@@ -111,6 +111,15 @@ public struct EmulatorControlClient: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// The body of `POST /_emulator/dms`.
+    private struct DMBody: Encodable {
+        var from: String
+        var to: String?
+        var text: String
+        var attachments: [DMAttachment]?
+        var createdAt: String?
+    }
 
     private enum AnyCodable: Encodable {
         case int(Int)

@@ -23,13 +23,13 @@ struct EmulatorHarness: Sendable {
 
     init(
         rateLimits: RateLimitPolicy = .x, tokenLifetime: Duration = .seconds(7200), clientSecret: String? = nil,
-        additionalAccounts: [EmulatorAccount] = []
+        additionalAccounts: [EmulatorAccount] = [], scopes: [String] = EmulatorAccount.defaultScopes
     ) throws {
         clock = ManualClock()
         let configuration = EmulatorConfiguration(
             account: EmulatorAccount(
                 id: Self.accountID, username: "kiamo_support", name: "Kiamo Support",
-                accessToken: Self.accessToken, accessTokenSecret: Self.accessTokenSecret, refreshToken: Self.refreshToken),
+                accessToken: Self.accessToken, accessTokenSecret: Self.accessTokenSecret, refreshToken: Self.refreshToken, scopes: scopes),
             additionalAccounts: additionalAccounts,
             consumerKey: Self.consumerKey, consumerSecret: Self.consumerSecret,
             clientID: Self.clientID, clientSecret: clientSecret,

@@ -3,8 +3,9 @@ struct DMSnapshot: Sendable {
     var events: [DMEvent]
     /// Users the expansions name, in order of first appearance.
     var users: [EmulatorUser]
-    /// Media the expansions name, in order of first appearance.
-    var media: [MediaItem]
+    /// Media the expansions name, in order of first appearance, with the DM that first named it
+    /// (media URLs are per DM: `/2/dm_conversations/media/:dm_id/...`).
+    var media: [(item: MediaItem, dmID: UInt64)]
     var nextToken: String?
     var previousToken: String?
 
@@ -21,7 +22,7 @@ struct DMSnapshot: Sendable {
     /// The events with their expanded users and media.
     static func expand(_ events: [DMEvent], options: DMListOptions, state: EmulatorState) -> DMSnapshot {
         var users: [EmulatorUser] = []
-        var media: [MediaItem] = []
+        var media: [(item: MediaItem, dmID: UInt64)] = []
         if options.expandSenders || options.expandParticipants || options.expandMedia {
             var seenUsers = Set<UInt64>()
             var seenMedia = Set<String>()
@@ -34,7 +35,7 @@ struct DMSnapshot: Sendable {
                 if options.expandParticipants { event.participantIDs.forEach(addUser) }
                 if options.expandMedia {
                     for key in event.mediaKeys where seenMedia.insert(key).inserted {
-                        if let item = state.media[key] { media.append(item) }
+                        if let item = state.media[key] { media.append((item, event.id)) }
                     }
                 }
             }

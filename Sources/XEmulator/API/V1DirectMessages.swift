@@ -24,15 +24,16 @@ struct V1DirectMessages: Sendable {
         }
         let now = configuration.clock.now()
         let oldest = Snowflake.lowerBound(milliseconds: XTimestamp.milliseconds(now.addingTimeInterval(-configuration.historyWindow.seconds)))
-        let (page, users) = store.withState { state -> (Timeline.Page, [UInt64: EmulatorUser]) in
+        let (page, users, media) = store.withState { state -> (Timeline.Page, [UInt64: EmulatorUser], [String: MediaItem]) in
             let page =
                 state.events.timeline(of: caller)?.page(
                     Timeline.Query(
                         kinds: [.messageCreate], limit: count, token: token, oldestVisibleID: oldest, oneToOneOnly: true))
                 ?? Timeline.Page(events: [], hasOlder: false, hasNewer: false)
-            return (page, Self.mentionedUsers(page.events, state: state))
+            return (page, Self.mentionedUsers(page.events, state: state), Self.attachedMedia(page.events, state: state))
         }
-        var members: [(String, JSONValue)] = [("events", .array(page.events.map { event(json: $0, users: users) }))]
+        let base = request.baseURL
+        var members: [(String, JSONValue)] = [("events", .array(page.events.map { event(json: $0, users: users, media: media, baseURL: base) }))]
         if page.hasOlder, let last = page.events.last { members.append(("next_cursor", .string(PageToken(direction: .older, anchor: last.id).encoded))) }
         return .json(200, .object(members))
     }
@@ -42,15 +43,15 @@ struct V1DirectMessages: Sendable {
         let values = try Self.parameters(request)
         guard let id = values["id"], !id.isEmpty else { throw Refusal(XErrors.v1(400, code: 38, "id parameter is missing.")) }
         guard let eventID = EmulatorUser.numericID(id) else { throw Refusal(XErrors.v1NotFound) }
-        let found = store.withState { state -> (DMEvent, [UInt64: EmulatorUser])? in
+        let found = store.withState { state -> (DMEvent, [UInt64: EmulatorUser], [String: MediaItem])? in
             guard let timeline = state.events.timeline(of: caller) else { return nil }
             let index = timeline.lowerBound(eventID)
             guard index < timeline.events.count, timeline.events[index].id == eventID, timeline.events[index].isOneToOne else { return nil }
             let event = timeline.events[index]
-            return (event, Self.mentionedUsers([event], state: state))
+            return (event, Self.mentionedUsers([event], state: state), Self.attachedMedia([event], state: state))
         }
-        guard let (event, users) = found else { throw Refusal(XErrors.v1NotFound) }
-        return .json(200, .object([("event", self.event(json: event, users: users))]))
+        guard let (event, users, media) = found else { throw Refusal(XErrors.v1NotFound) }
+        return .json(200, .object([("event", self.event(json: event, users: users, media: media, baseURL: request.baseURL))]))
     }
 
     /// `POST /1.1/direct_messages/events/new.json` with the JSON event body.
@@ -100,7 +101,9 @@ struct V1DirectMessages: Sendable {
             }
             let keys = mediaIDs.map { id -> String in
                 let key = "3_\(id)"
-                if state.media[key] == nil { state.media[key] = MediaItem(mediaKey: key, mediaID: UInt64(id) ?? 0, attachment: DMAttachment()) }
+                if state.media[key] == nil {
+                    state.insertMedia(MediaItem(mediaID: UInt64(id) ?? 0, type: "photo", content: MediaContent(generated: DMAttachment.placeholderSize, format: .jpeg)))
+                }
                 return key
             }
             let created: DMEvent
@@ -115,7 +118,7 @@ struct V1DirectMessages: Sendable {
                     dmEventID: created.idString, text: text, mediaIDs: mediaIDs, createdAt: now, api: "v1.1"))
             state.stats.dmsSent += 1
             let users = Self.mentionedUsers([created], state: state)
-            return .json(200, .object([("event", self.event(json: created, users: users, media: state.media))]))
+            return .json(200, .object([("event", self.event(json: created, users: users, media: Self.attachedMedia([created], state: state), baseURL: request.baseURL))]))
         }
     }
 
@@ -136,25 +139,22 @@ struct V1DirectMessages: Sendable {
 
     // MARK: Shapes
 
-    func event(json event: DMEvent, users: [UInt64: EmulatorUser], media: [String: MediaItem] = [:]) -> JSONValue {
+    /// A v1.1 event. Its `attachment.media.media_url_https` leads to the bytes of a photo (the
+    /// download path of this DM unless a seed gave a URL); a video's or GIF's is its still image,
+    /// and its bytes are under `video_info.variants`, as v1.1 writes them.
+    func event(json event: DMEvent, users: [UInt64: EmulatorUser], media: [String: MediaItem], baseURL: String) -> JSONValue {
         var data: [(String, JSONValue)] = [("text", .string(event.text)), ("entities", Self.entities(event.entities, users: users))]
-        if let key = event.mediaKeys.first {
-            let id = key.split(separator: "_").last.map(String.init) ?? key
-            let url = media[key]?.url ?? "https://pbs.twimg.com/dm_media/\(id).jpg"
-            data.append(
-                (
-                    "attachment",
-                    .object([
-                        ("type", "media"),
-                        (
-                            "media",
-                            .object([
-                                ("id", .integer(Int64(id) ?? 0)), ("id_str", .string(id)), ("media_url_https", .string(url)),
-                                ("type", .string(media[key]?.attachment.type ?? "photo")),
-                            ])
-                        ),
-                    ])
-                ))
+        if let key = event.mediaKeys.first, let item = media[key] {
+            var described: [(String, JSONValue)] = [
+                ("id", .integer(Int64(item.mediaID))), ("id_str", .string(String(item.mediaID))),
+                ("media_url_https", .string(item.type == "photo" ? item.url(dmID: event.id, baseURL: baseURL) : item.previewImageURL)),
+                ("type", .string(item.type)),
+            ]
+            if item.type != "photo" {
+                let variant: JSONValue = .object([("content_type", .string(item.content.contentType)), ("url", .string(item.url(dmID: event.id, baseURL: baseURL)))])
+                described.append(("video_info", .object([("variants", .array([variant]))])))
+            }
+            data.append(("attachment", .object([("type", "media"), ("media", .object(described))])))
         }
         return .object([
             ("type", "message_create"),
@@ -217,6 +217,13 @@ struct V1DirectMessages: Sendable {
                     })
             ),
         ])
+    }
+
+    /// The media the events carry, by key.
+    private static func attachedMedia(_ events: [DMEvent], state: EmulatorState) -> [String: MediaItem] {
+        var media: [String: MediaItem] = [:]
+        for key in events.flatMap(\.mediaKeys) { media[key] = state.media[key] }
+        return media
     }
 
     /// The users mentioned in the events' texts, for `user_mentions`.

@@ -45,7 +45,7 @@ struct V2DirectMessages: Sendable {
             }
             return DMSnapshot.read(timeline, options: options, oldestVisibleID: oldest, state: state)
         }
-        return .json(200, bytes: V2Encoder.page(snapshot, options: options))
+        return .json(200, bytes: V2Encoder.page(snapshot, options: options, baseURL: request.baseURL))
     }
 
     /// `GET /2/dm_events/:event_id`: the event when the caller can see it, else 200 with X's
@@ -74,7 +74,7 @@ struct V2DirectMessages: Sendable {
                     )
                 ]))
         }
-        return .json(200, bytes: V2Encoder.single(snapshot, options: options))
+        return .json(200, bytes: V2Encoder.single(snapshot, options: options, baseURL: request.baseURL))
     }
 
     /// `POST /2/dm_conversations/with/:participant_id/messages` and
@@ -89,7 +89,9 @@ struct V2DirectMessages: Sendable {
             do {
                 let keys = message.mediaIDs.map { id -> String in
                     let key = "3_\(id)"
-                    if state.media[key] == nil { state.media[key] = MediaItem(mediaKey: key, mediaID: UInt64(id) ?? 0, attachment: DMAttachment()) }
+                    if state.media[key] == nil {
+                        state.insertMedia(MediaItem(mediaID: UInt64(id) ?? 0, type: "photo", content: MediaContent(generated: DMAttachment.placeholderSize, format: .jpeg)))
+                    }
                     return key
                 }
                 switch route {

@@ -1,8 +1,8 @@
 /// Writes v2 bodies by hand: DM pages (the hot path), users and media.
 enum V2Encoder {
     /// `{"data":[...],"includes":{...},"meta":{...}}` of a DM list page; `data` and `includes`
-    /// are left out when the page is empty, as X leaves them out.
-    static func page(_ snapshot: DMSnapshot, options: DMListOptions) -> [UInt8] {
+    /// are left out when the page is empty, as X leaves them out. Media URLs start with `baseURL`.
+    static func page(_ snapshot: DMSnapshot, options: DMListOptions, baseURL: String) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + snapshot.events.count * 320)
         writer.byte(UInt8(ascii: "{"))
         if !snapshot.events.isEmpty {
@@ -12,7 +12,7 @@ enum V2Encoder {
                 event.writeV2(fields: options.fields, to: &writer)
             }
             writer.raw("],")
-            includes(snapshot, options: options, to: &writer)
+            includes(snapshot, options: options, baseURL: baseURL, to: &writer)
         }
         writer.raw("\"meta\":{\"result_count\":")
         writer.integer(snapshot.events.count)
@@ -29,19 +29,19 @@ enum V2Encoder {
     }
 
     /// `{"data":{...},"includes":{...}}` of one event.
-    static func single(_ snapshot: DMSnapshot, options: DMListOptions) -> [UInt8] {
+    static func single(_ snapshot: DMSnapshot, options: DMListOptions, baseURL: String) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
         writer.raw("{\"data\":")
         snapshot.events[0].writeV2(fields: options.fields, to: &writer)
         writer.byte(UInt8(ascii: ","))
-        includes(snapshot, options: options, to: &writer)
+        includes(snapshot, options: options, baseURL: baseURL, to: &writer)
         writer.removeTrailingComma()
         writer.byte(UInt8(ascii: "}"))
         return writer.bytes
     }
 
     /// `"includes":{...},` when an expansion found something.
-    private static func includes(_ snapshot: DMSnapshot, options: DMListOptions, to writer: inout JSONWriter) {
+    private static func includes(_ snapshot: DMSnapshot, options: DMListOptions, baseURL: String, to writer: inout JSONWriter) {
         guard !snapshot.users.isEmpty || !snapshot.media.isEmpty else { return }
         writer.raw("\"includes\":{")
         if !snapshot.users.isEmpty {
@@ -55,9 +55,9 @@ enum V2Encoder {
         if !snapshot.media.isEmpty {
             if !snapshot.users.isEmpty { writer.byte(UInt8(ascii: ",")) }
             writer.raw("\"media\":[")
-            for (index, item) in snapshot.media.enumerated() {
+            for (index, entry) in snapshot.media.enumerated() {
                 if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                media(item, fields: options.mediaFields, to: &writer)
+                media(entry.item, dmID: entry.dmID, baseURL: baseURL, fields: options.mediaFields, to: &writer)
             }
             writer.byte(UInt8(ascii: "]"))
         }
@@ -115,28 +115,37 @@ enum V2Encoder {
     }
 
     /// A media object: `media_key` and `type` always, other fields when asked for and known.
-    static func media(_ item: MediaItem, fields: Set<String>, to writer: inout JSONWriter) {
+    /// A photo's `url` and a video's or GIF's `variants` lead to its bytes (the download path
+    /// of DM `dmID` unless a seed gave a URL); `preview_image_url` is a video's or GIF's still.
+    static func media(_ item: MediaItem, dmID: UInt64, baseURL: String, fields: Set<String>, to writer: inout JSONWriter) {
         writer.byte(UInt8(ascii: "{"))
         writer.field("media_key", item.mediaKey)
         writer.byte(UInt8(ascii: ","))
-        writer.field("type", item.attachment.type)
-        if fields.contains("url"), item.attachment.type == "photo" {
+        writer.field("type", item.type)
+        if fields.contains("url"), item.type == "photo" {
             writer.raw(",")
-            writer.field("url", item.url)
+            writer.field("url", item.url(dmID: dmID, baseURL: baseURL))
         }
-        if fields.contains("preview_image_url"), item.attachment.type != "photo" {
+        if fields.contains("preview_image_url"), item.type != "photo" {
             writer.raw(",")
-            writer.field("preview_image_url", item.url)
+            writer.field("preview_image_url", item.previewImageURL)
         }
-        if fields.contains("width"), let width = item.attachment.width {
+        if fields.contains("variants"), item.type != "photo" {
+            writer.raw(",\"variants\":[{")
+            writer.field("content_type", item.content.contentType)
+            writer.raw(",")
+            writer.field("url", item.url(dmID: dmID, baseURL: baseURL))
+            writer.raw("}]")
+        }
+        if fields.contains("width"), let width = item.width {
             writer.raw(",\"width\":")
             writer.integer(width)
         }
-        if fields.contains("height"), let height = item.attachment.height {
+        if fields.contains("height"), let height = item.height {
             writer.raw(",\"height\":")
             writer.integer(height)
         }
-        if fields.contains("alt_text"), let alt = item.attachment.altText {
+        if fields.contains("alt_text"), let alt = item.altText {
             writer.raw(",")
             writer.field("alt_text", alt)
         }

@@ -18,18 +18,24 @@ enum AuthFailure: Error, Sendable, Equatable {
     case bearerNotAccepted
     /// A bearer token without the scopes the endpoint needs.
     case missingScopes
+    /// OAuth 1.0a user context on an endpoint that takes OAuth 2.0 user tokens only.
+    case oauth1NotAccepted
 
     /// X's answer for this failure in `dialect`.
     func response(_ dialect: Route.Dialect) -> EmulatorResponse {
         switch dialect {
         case .v2, .oauth:
-            return self == .missingScopes ? XErrors.blank(403) : XErrors.unauthorized
+            switch self {
+            case .missingScopes: return XErrors.blank(403)
+            case .oauth1NotAccepted: return XErrors.unsupportedAuthentication(used: "OAuth 1.0a User Context", supported: ["OAuth 2.0 User Context"])
+            default: return XErrors.unauthorized
+            }
         case .v1:
             switch self {
             case .missing, .malformed: return XErrors.v1(400, code: 215, "Bad Authentication data.")
             case .unknownToken, .invalidBearer: return XErrors.v1(401, code: 89, "Invalid or expired token.")
             case .staleTimestamp: return XErrors.v1(401, code: 135, "Timestamp out of bounds.")
-            case .bearerNotAccepted, .missingScopes: return XErrors.v1(403, code: 220, "Your credentials do not allow access to this resource.")
+            case .bearerNotAccepted, .missingScopes, .oauth1NotAccepted: return XErrors.v1(403, code: 220, "Your credentials do not allow access to this resource.")
             case .unknownConsumerKey, .badSignature, .replayedNonce: return XErrors.v1CouldNotAuthenticate
             }
         }

@@ -9,7 +9,7 @@ struct RequestAuthenticator: Sendable {
     /// The user id of the caller of `request` on `route`, or why X would refuse it.
     /// `formParameters` are the decoded pairs of an `application/x-www-form-urlencoded` body
     /// (part of the OAuth 1.0a signature). An OAuth 1.0a caller carries the app's full
-    /// permissions; a bearer token must hold the route's scopes.
+    /// permissions, on the routes that take it; a bearer token must hold the route's scopes.
     func authenticate(_ request: EmulatorRequest, route: Route, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {
         guard let header = request.header("authorization") else { return .failure(.missing) }
         let trimmed = header.drop { $0 == " " }
@@ -27,7 +27,10 @@ struct RequestAuthenticator: Sendable {
         } catch {
             return .failure(.malformed)
         }
-        return verify(oauth, request: request, formParameters: formParameters)
+        // Checked after the signature: a forged header is unauthorized whatever the endpoint.
+        let verified = verify(oauth, request: request, formParameters: formParameters)
+        if case .success = verified, !route.acceptsOAuth1 { return .failure(.oauth1NotAccepted) }
+        return verified
     }
 
     private func verify(_ oauth: OAuth1Header, request: EmulatorRequest, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {

@@ -16,4 +16,7 @@ public enum EndpointFamily: String, Sendable, CaseIterable, Codable, Hashable {
     case v1EventsNew = "v1-events-new"
     /// `GET /1.1/users/show.json` (900 / 15 min).
     case v1UsersShow = "v1-users-show"
+    /// `GET /2/dm_conversations/media/:dm_id/:media_id/:resource_id` (X documents no limit; the
+    /// emulator counts 900 / 15 min, so a client still meets one and paces by its headers).
+    case dmMediaDownload = "dm-media-download"
 }

@@ -26,7 +26,8 @@ public struct RateLimitPolicy: Sendable, Equatable {
         self.windows = windows
     }
 
-    /// X's documented per-user limits.
+    /// X's documented per-user limits (and, for the DM media download, which X documents none
+    /// for, 900 / 15 min: the most X allows a user on its other read endpoints).
     public static let xWindows: [EndpointFamily: [Window]] = [
         .dmRead: [Window(limit: 300, seconds: 900)],
         .dmSend: [Window(limit: 200, seconds: 900), Window(limit: 1000, seconds: 86_400)],
@@ -36,6 +37,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
         .v1EventsShow: [Window(limit: 15, seconds: 900)],
         .v1EventsNew: [Window(limit: 1000, seconds: 86_400)],
         .v1UsersShow: [Window(limit: 900, seconds: 900)],
+        .dmMediaDownload: [Window(limit: 900, seconds: 900)],
     ]
 
     /// X's limits, enforced.

@@ -37,6 +37,12 @@ struct EmulatorRequest: Sendable {
         header("content-type").map { $0.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: " \t").lowercased() }
     }
 
+    /// `http://host[:port]` as the client addressed the emulator: the base of the URLs it hands
+    /// out (media downloads), so a client can follow them whatever name it reached it by.
+    var baseURL: String {
+        "http://" + (authority ?? "localhost")
+    }
+
     /// Decoded query pairs in order; `nil` when an escape is malformed.
     var queryPairs: [(String, String)]? {
         guard let query else { return [] }

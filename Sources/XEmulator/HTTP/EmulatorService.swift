@@ -11,6 +11,7 @@ final class EmulatorService: Sendable {
     private let users: V2Users
     private let legacy: V1DirectMessages
     private let oauth2: OAuth2Endpoints
+    private let mediaDownload: V2DMMediaDownload
     private let control: ControlAPI
 
     init(store: EmulatorStore, logger: Logger) {
@@ -21,6 +22,7 @@ final class EmulatorService: Sendable {
         users = V2Users(store: store)
         legacy = V1DirectMessages(store: store)
         oauth2 = OAuth2Endpoints(store: store)
+        mediaDownload = V2DMMediaDownload(store: store)
         control = ControlAPI(store: store)
     }
 
@@ -132,6 +134,8 @@ final class EmulatorService: Sendable {
                 return try legacy.new(request, caller: caller)
             case .v1UsersShow:
                 return try legacy.showUser(request)
+            case .dmMediaDownload(let dmID, let mediaID, let resourceID):
+                return try mediaDownload.download(request, dmID: dmID, mediaID: mediaID, resourceID: resourceID, caller: caller)
             case .oauth2Token, .oauth2Authorize:
                 throw Refusal(XErrors.blank(404))
             }

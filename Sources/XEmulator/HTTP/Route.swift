@@ -16,6 +16,7 @@ enum Route: Sendable, Equatable {
     case v1UsersShow
     case oauth2Token
     case oauth2Authorize
+    case dmMediaDownload(dmID: String, mediaID: String, resourceID: String)
 
     /// Which error shapes a route answers with.
     enum Dialect: Sendable {
@@ -43,6 +44,8 @@ enum Route: Sendable, Equatable {
             return .sendToParticipant(decoded(parts[3]))
         case ("POST", 4) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[3] == "messages":
             return .sendToConversation(decoded(parts[2]))
+        case ("GET", 6) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "media":
+            return .dmMediaDownload(dmID: decoded(parts[3]), mediaID: decoded(parts[4]), resourceID: decoded(parts[5]))
         case ("GET", 3) where parts == ["2", "users", "me"]: return .usersMe
         case ("GET", 2) where parts == ["2", "users"]: return .usersByIDs
         case ("GET", 3) where parts[0] == "2" && parts[1] == "users": return .userByID(decoded(parts[2]))
@@ -77,6 +80,7 @@ enum Route: Sendable, Equatable {
         case .v1UsersShow: "GET /1.1/users/show.json"
         case .oauth2Token: "POST /2/oauth2/token"
         case .oauth2Authorize: "GET /i/oauth2/authorize"
+        case .dmMediaDownload: "GET /2/dm_conversations/media/:dm_id/:media_id/:resource_id"
         }
     }
 
@@ -90,6 +94,7 @@ enum Route: Sendable, Equatable {
         case .v1EventsShow: .v1EventsShow
         case .v1EventsNew: .v1EventsNew
         case .v1UsersShow: .v1UsersShow
+        case .dmMediaDownload: .dmMediaDownload
         case .oauth2Token, .oauth2Authorize: nil
         }
     }
@@ -108,7 +113,15 @@ enum Route: Sendable, Equatable {
         case .dmRead: ["dm.read", "tweet.read", "users.read"]
         case .dmSend: ["dm.write", "tweet.read", "users.read"]
         case .usersMe, .userLookup: ["tweet.read", "users.read"]
+        case .dmMediaDownload: ["dm.read"]
         default: []
         }
+    }
+
+    /// Whether OAuth 1.0a user context is accepted: the schema lists it (`UserToken`) on every
+    /// endpoint but the DM media download, which takes an OAuth 2.0 user token only.
+    var acceptsOAuth1: Bool {
+        if case .dmMediaDownload = self { return false }
+        return true
     }
 }

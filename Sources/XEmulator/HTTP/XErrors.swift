@@ -76,6 +76,29 @@ enum XErrors {
         ])
     }
 
+    /// A 404 `resource-not-found` problem: a path names something that does not exist (or that
+    /// the caller may not see, which X does not tell apart).
+    static func resourceNotFound(resourceType: String, parameter: String, value: String, detail: String) -> EmulatorResponse {
+        guard case .object(let members) = notFound(resourceType: resourceType, parameter: parameter, value: value, detail: detail) else { return blank(404) }
+        return .json(404, .object(members + [("status", 404)]), contentType: EmulatorResponse.problemType)
+    }
+
+    /// X's 403 for credentials of a kind the endpoint does not take (an app-only token where a
+    /// user's is needed, OAuth 1.0a where OAuth 2.0 is).
+    static func unsupportedAuthentication(used: String, supported: [String]) -> EmulatorResponse {
+        .json(
+            403,
+            .object([
+                ("title", "Unsupported Authentication"),
+                (
+                    "detail",
+                    .string("Authenticating with \(used) is forbidden for this endpoint.  Supported authentication types are [\(supported.joined(separator: ", "))].")
+                ),
+                ("type", .string(problemBase + "unsupported-authentication")),
+                ("status", 403),
+            ]), contentType: EmulatorResponse.problemType)
+    }
+
     // MARK: v1.1
 
     /// `{"errors":[{"code":N,"message":"..."}]}`.
@@ -131,6 +154,7 @@ enum XErrors {
         case 409: "Conflict"
         case 413: "Payload Too Large"
         case 415: "Unsupported Media Type"
+        case 416: "Range Not Satisfiable"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
         case 502: "Bad Gateway"

@@ -6,6 +6,8 @@ struct EmulatorState: Sendable {
     var directory = UserDirectory()
     var events = EventLog()
     var media: [String: MediaItem] = [:]
+    /// Media id → media key, for the endpoints that name media by id.
+    var mediaKeyByID: [UInt64: String] = [:]
     var sent: [SentDirectMessage] = []
     var stats = EmulatorStats()
     var faults: [EmulatorFault] = []
@@ -31,14 +33,24 @@ struct EmulatorState: Sendable {
     mutating func storeMedia(_ attachments: [DMAttachment], milliseconds: Int64) throws(EmulatorStoreError) -> [String] {
         guard attachments.count <= 1 else { throw .invalidAttachment("X allows one attachment per DM") }
         return try attachments.map { (attachment) throws(EmulatorStoreError) -> String in
-            guard ["photo", "video", "animated_gif"].contains(attachment.type) else {
-                throw .invalidAttachment("type \(attachment.type) is not photo, video or animated_gif")
-            }
-            let id = ids.next(milliseconds: milliseconds)
-            let key = "\(attachment.keyPrefix)_\(id)"
-            media[key] = MediaItem(mediaKey: key, mediaID: id, attachment: attachment)
-            return key
+            let content = try attachment.content()
+            let item = MediaItem(
+                mediaID: ids.next(milliseconds: milliseconds), type: attachment.type, content: content, givenURL: attachment.url,
+                width: attachment.width, height: attachment.height, altText: attachment.altText)
+            insertMedia(item)
+            return item.mediaKey
         }
+    }
+
+    /// Stores a media object under its key and its id.
+    mutating func insertMedia(_ item: MediaItem) {
+        media[item.mediaKey] = item
+        mediaKeyByID[item.mediaID] = item.mediaKey
+    }
+
+    /// The media object with that id, or `nil`.
+    func media(id: UInt64) -> MediaItem? {
+        mediaKeyByID[id].flatMap { media[$0] }
     }
 
     /// Creates a one-to-one message; ids come from `createdAt`, so an older time gives a smaller
@@ -140,6 +152,7 @@ struct EmulatorState: Sendable {
     mutating func reset(_ options: ResetOptions, configuration: EmulatorConfiguration) {
         events = EventLog()
         media = [:]
+        mediaKeyByID = [:]
         sent = []
         stats = EmulatorStats()
         faults = []
