@@ -8,10 +8,11 @@ import Logging
 /// Immutable and `Sendable`: share one per account. OAuth 2.0 tokens come from the configured
 /// store before every call (refreshed within `refreshMargin` of expiry); a 401 triggers one
 /// refresh and one retry, and a second 401 throws `XAPIError.unauthorized`.
-public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, CustomReflectable {
+public final class XAPIClient: XDirectMessageClient, XMediaDownloading, CustomStringConvertible, CustomReflectable {
     /// The configuration the client was built from.
     public let configuration: XAPIConfiguration
     private let dialect: any XDirectMessageClient
+    private let executor: XRequestExecutor
     /// X's clock as the `Date` headers of its answers show it.
     public let serverClock: XServerClock
 
@@ -50,6 +51,7 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
         )
         self.serverClock = serverClock
         self.configuration = configuration
+        self.executor = executor
         switch configuration.apiVersion {
         case .v2: dialect = V2Dialect(executor: executor)
         case .v1_1:
@@ -94,6 +96,15 @@ public final class XAPIClient: XDirectMessageClient, CustomStringConvertible, Cu
 
     /// See `XDirectMessageClient`.
     public func user(username: String) async throws -> XResponse<XUser> { try await dialect.user(username: username) }
+
+    /// See `XMediaDownloading`. The same path for both dialects: X serves DM media there to
+    /// OAuth 2.0 (`dm.read`) and OAuth 1.0a callers alike.
+    public func downloadDMMedia(_ media: XDMMediaReference, maxBytes: Int) async throws -> XMediaDownload {
+        guard maxBytes > 0 else { throw XAPIError.invalidArgument(operation: .downloadDMMedia, argument: "maxBytes", reason: "must be positive (got \(maxBytes))") }
+        let answer = try await executor.perform(
+            .downloadDMMedia, .init(method: .get, path: media.path, accept: "*/*", maxResponseSize: maxBytes))
+        return XMediaDownload(bytes: answer.body, contentType: answer.contentType, rateLimit: answer.rateLimit)
+    }
 
     public var description: String { "XAPIClient(\(configuration))" }
 

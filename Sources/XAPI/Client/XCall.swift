@@ -35,6 +35,9 @@ struct XCall: Sendable {
             case .invalidURL, .invalidRequest:
                 // Nothing was sent and the same request would fail the same way: not transient.
                 throw XAPIError.invalidArgument(operation: operation, argument: "request", reason: error.description)
+            case .tooLarge(let limit):
+                // The same request gets the same answer: too large for the caller's limit.
+                throw XAPIError.invalidArgument(operation: operation, argument: "maxBytes", reason: "X's answer is larger than \(limit) bytes")
             case .resolve, .connect, .timeout(.connect, _, _, _, _):
                 // No connection was made: the request never left, whatever it asked.
                 throw failure(String(describing: error), unreachable: true)

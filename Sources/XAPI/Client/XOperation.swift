@@ -12,6 +12,8 @@ public struct XOperation: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let conversationEvents = XOperation(rawValue: "conversationEvents")
     /// Sending a DM to a participant.
     public static let sendDM = XOperation(rawValue: "sendDM")
+    /// Downloading a DM's media (`GET /2/dm_conversations/media/...`).
+    public static let downloadDMMedia = XOperation(rawValue: "downloadDMMedia")
     /// The authenticated user.
     public static let me = XOperation(rawValue: "me")
     /// One user by id.

@@ -12,6 +12,10 @@ struct XRequestExecutor: Sendable {
         var path: String
         var query: [(name: String, value: String)] = []
         var jsonBody: Data? = nil
+        /// What the answer may be (`Accept`).
+        var accept = "application/json"
+        /// The largest body accepted; nil: the HTTP client's limit.
+        var maxResponseSize: Int? = nil
     }
 
     /// A 2xx answer's body and budget.
@@ -19,6 +23,7 @@ struct XRequestExecutor: Sendable {
         var status: Int
         var body: Data
         var rateLimit: RateLimitInfo?
+        var contentType: String? = nil
     }
 
     let configuration: XAPIConfiguration
@@ -33,10 +38,10 @@ struct XRequestExecutor: Sendable {
         if !endpoint.query.isEmpty { url += "?" + PercentEncoding.formEncode(endpoint.query) }
         var request = HTTPRequest(
             method: endpoint.method, url: url, body: endpoint.jsonBody,
-            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout
+            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, maxResponseSize: endpoint.maxResponseSize
         )
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: endpoint.accept)
         if endpoint.jsonBody != nil { request.headers.add(name: "Content-Type", value: "application/json") }
 
         let sentAt = serverClock.localNow()
@@ -64,7 +69,8 @@ struct XRequestExecutor: Sendable {
         guard (200...299).contains(response.status) else {
             throw XErrorMapper.error(for: response, operation: operation, now: clock())
         }
-        return Answer(status: response.status, body: response.body, rateLimit: RateLimitInfo(headers: response.headers))
+        return Answer(
+            status: response.status, body: response.body, rateLimit: RateLimitInfo(headers: response.headers), contentType: response.headers["content-type"])
     }
 
     private static func bearer(_ request: HTTPRequest, _ token: OAuth2Token) -> HTTPRequest {

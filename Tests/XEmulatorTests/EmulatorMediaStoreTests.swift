@@ -4,7 +4,7 @@ import Testing
 @testable import XEmulator
 
 @Suite("DM media in the store")
-struct MediaStoreTests {
+struct EmulatorMediaStoreTests {
     @Test func recognisesFormatsBySignatureAndReadsImageDimensions() {
         #expect(MediaFormat.sniff(MediaSamples.png()) == .png)
         #expect(MediaFormat.sniff(MediaSamples.jpeg()) == .jpeg)

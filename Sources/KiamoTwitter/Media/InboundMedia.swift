@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import MediaStore
+import Metrics
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import XAPI
+
+/// Customers' media on their way to agents: before a DM is published, ingest fetches each of its
+/// media items with the account's credentials into the media store, and the message carries a
+/// signed link to it (`KiamoAttachment.url`) and a line in its text (`AttachmentLines`).
+///
+/// A DM is never held back for its media: an item X does not hand over within `fetchTimeout`
+/// goes out `pending`, with the link it will have, and is fetched again in the background
+/// (`retries` times, `retryDelay` doubled each time); the link works from the moment that
+/// succeeds. An item that would fail the same way again (too large, refused by X, a type that is
+/// not kept) goes out `unavailable` with the reason. A message published again (a chunk after a
+/// crash) finds what was stored and does not fetch it twice.
+///
+/// As a `Service` it runs the background fetches and deletes media older than `retention`
+/// every hour; pending fetches are dropped at shutdown (their items stay pending).
+public final class InboundMedia: Service, Sendable {
+    /// One background fetch.
+    struct Retry: Sendable {
+        let client: any XMediaDownloading
+        let reference: XDMMediaReference
+        let key: MediaKey
+        let attempt: Int
+    }
+
+    public let settings: MediaSettings
+    let storage: any MediaStorage
+    let signer: MediaLinkSigner
+    let lines: AttachmentLines
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let retries: AsyncStream<Retry>
+    private let scheduled: AsyncStream<Retry>.Continuation
+    /// Background fetches scheduled and not finished (a gauge for operators and tests).
+    private let pendingCount = Atomic<Int>(0)
+
+    public init(
+        settings: MediaSettings, storage: (any MediaStorage)? = nil, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.settings = settings
+        self.storage = storage ?? FolderMediaStore(root: settings.folder)
+        self.signer = MediaLinkSigner(secret: Data(settings.linkSecret.reveal().utf8), publicURL: settings.publicURL)
+        self.lines = AttachmentLines(template: settings.textTemplate)
+        self.logger = logger
+        self.now = now
+        (retries, scheduled) = AsyncStream.makeStream(of: Retry.self)
+    }
+
+    /// Background fetches not yet done.
+    public var pendingFetches: Int { pendingCount.load(ordering: .relaxed) }
+
+    /// The media service on this store (its own port: `/metrics` stays off the agents' network).
+    public func server() -> some Service {
+        MediaServer.make(
+            host: settings.host, port: settings.port, storage: storage, signer: signer, logger: logger, now: now
+        ) { [logger, settings] port in
+            logger.info("media service on http://\(settings.host):\(port) (links start with \(settings.publicURL)/media/)")
+        }
+    }
+
+    // MARK: - Collecting a message's media
+
+    /// `message` with its attachments fetched, stored and linked, and a line per item added to
+    /// its text. Items without a media URL X serves DM media at are unavailable.
+    public func collect(_ message: KiamoMessage, account: String, client: any XMediaDownloading) async -> KiamoMessage {
+        guard !message.attachments.isEmpty else { return message }
+        let expires = now().addingTimeInterval(Double(settings.linkLifetime.components.seconds))
+        let collected = await withTaskGroup(of: (Int, KiamoAttachment, String).self) { group in
+            for (index, attachment) in message.attachments.enumerated() {
+                group.addTask {
+                    let (item, line) = await self.collect(attachment, of: message.id, account: account, client: client, expires: expires)
+                    return (index, item, line)
+                }
+            }
+            var results: [(Int, KiamoAttachment, String)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
+        var linked = message
+        linked.attachments = collected.map { $0.1 }
+        linked.content = lines.content(message.content, adding: collected.map { $0.2 })
+        return linked
+    }
+
+    private func collect(
+        _ attachment: KiamoAttachment, of dmId: String, account: String, client: any XMediaDownloading, expires: Date
+    ) async -> (KiamoAttachment, String) {
+        var item = attachment
+        let kind = AttachmentLines.kind(xType: attachment.type)
+        guard let mediaKey = attachment.mediaKey, let key = MediaKey(segments: [account, dmId, mediaKey]),
+            let reference = attachment.url.flatMap({ XDMMediaReference(mediaURL: $0, dmId: dmId) })
+        else {
+            let outcome = AttachmentOutcome.unavailable(reason: "X gave no address its DM media are served at")
+            Self.count(outcome)
+            item.url = nil
+            item.status = outcome.status
+            if case .unavailable(let reason) = outcome { item.reason = reason }
+            return (item, lines.line(kind: kind, url: nil, outcome: outcome))
+        }
+        let outcome = await fetch(reference, as: key, client: client)
+        Self.count(outcome)
+        item.status = outcome.status
+        switch outcome {
+        case .available(let media):
+            item.url = signer.link(to: key, expires: expires)
+            item.contentType = media.contentType
+            item.size = media.size
+            item.sha256 = media.sha256
+            item.expiresAt = Int(expires.timeIntervalSince1970)
+        case .pending(let reason):
+            item.url = signer.link(to: key, expires: expires)
+            item.reason = reason
+            item.expiresAt = Int(expires.timeIntervalSince1970)
+            schedule(Retry(client: client, reference: reference, key: key, attempt: 1))
+        case .unavailable(let reason):
+            item.url = nil
+            item.reason = reason
+        }
+        logger.debug("media \(outcome.status)", metadata: ["dm": "\(dmId)", "media": "\(mediaKey)", "reason": "\(item.reason ?? "")"])
+        return (item, lines.line(kind: AttachmentLines.kind(xType: attachment.type, contentType: item.contentType), url: item.url, outcome: outcome))
+    }
+
+    /// What is stored under `key`, else a fetch within `fetchTimeout`.
+    private func fetch(_ reference: XDMMediaReference, as key: MediaKey, client: any XMediaDownloading) async -> AttachmentOutcome {
+        do {
+            if let stored = try await storage.find(key) { return .available(stored) }
+            let timeout = settings.fetchTimeout
+            return try await withThrowingTaskGroup(of: AttachmentOutcome?.self) { group in
+                group.addTask { try await self.download(reference, as: key, client: client) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let outcome = first else { throw AttachmentOutcome.FetchTimeout() }
+                return outcome
+            }
+        } catch {
+            return .failed(error, maxBytes: settings.maxBytes)
+        }
+    }
+
+    /// Downloads and stores one item; throws what `AttachmentOutcome.failed` reads.
+    private func download(_ reference: XDMMediaReference, as key: MediaKey, client: any XMediaDownloading) async throws -> AttachmentOutcome {
+        let download = try await client.downloadDMMedia(reference, maxBytes: settings.maxBytes)
+        guard !download.bytes.isEmpty else { return .unavailable(reason: "X served an empty file") }
+        let type = MediaSniffer.contentType(of: download.bytes, declared: download.contentType)
+        return .available(try await storage.store(ByteBuffer(bytes: download.bytes), as: key, contentType: type))
+    }
+
+    private func schedule(_ retry: Retry) {
+        pendingCount.add(1, ordering: .relaxed)
+        scheduled.yield(retry)
+    }
+
+    private static func count(_ outcome: AttachmentOutcome) {
+        Counter(label: "kiamo_ingest_media_total", dimensions: [("status", outcome.status)]).increment()
+    }
+
+    // MARK: - Service
+
+    /// Runs the background fetches and the hourly purge until graceful shutdown.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.purgeNowAndThen() }
+                for await retry in retries {
+                    group.addTask { await self.retry(retry) }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.scheduled.finish()
+        }
+        let dropped = pendingCount.load(ordering: .relaxed)
+        if dropped > 0 { logger.info("\(dropped) background media fetch(es) dropped at shutdown; their items stay pending") }
+    }
+
+    private func retry(_ retry: Retry) async {
+        let delay = settings.retryDelay * (1 << min(retry.attempt - 1, 10))
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            return
+        }
+        let outcome = await fetch(retry.reference, as: retry.key, client: retry.client)
+        pendingCount.subtract(1, ordering: .relaxed)
+        switch outcome {
+        case .available:
+            Self.count(outcome)
+            logger.info("media fetched in the background; its link works now", metadata: ["media": "\(retry.key)", "attempt": "\(retry.attempt)"])
+        case .pending(let reason) where retry.attempt < settings.retries:
+            logger.info("media still not fetched; trying again", metadata: ["media": "\(retry.key)", "attempt": "\(retry.attempt)", "reason": "\(reason)"])
+            schedule(Retry(client: retry.client, reference: retry.reference, key: retry.key, attempt: retry.attempt + 1))
+        case .pending(let reason), .unavailable(let reason):
+            Self.count(.unavailable(reason: reason))
+            logger.warning("media given up; its link will not work", metadata: ["media": "\(retry.key)", "attempts": "\(retry.attempt)", "reason": "\(reason)"])
+        }
+    }
+
+    /// Deletes media older than `retention`, now and every hour.
+    private func purgeNowAndThen() async {
+        while !Task.isCancelled {
+            let cutoff = now().addingTimeInterval(-Double(settings.retention.components.seconds))
+            do {
+                let removed = try await storage.purge(storedBefore: cutoff)
+                if removed > 0 { logger.info("\(removed) media item(s) older than media.retention deleted") }
+            } catch {
+                logger.warning("purging old media failed; trying again in an hour", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                return
+            }
+        }
+    }
+}
