@@ -127,6 +127,7 @@ let package = Package(
         .target(
             name: "KiamoTwitter",
             dependencies: [
+                "MediaStore",
                 "XIdentifiers",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "XAPI",

@@ -34,6 +34,12 @@ struct IngestCommand: AsyncParsableCommand {
                 registry: context.state, leases: context.state, owner: context.owner, role: "ingest", accounts: accounts.count,
                 ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
             var engines: [any Service] = [keeper]
+            // Customers' media, fetched into the media store and served to agents by link.
+            let media = context.configuration.media.map { InboundMedia(settings: $0, logger: context.logger) }
+            if let media {
+                engines.append(media)
+                if media.settings.port > 0 { engines.append(media.server()) }
+            }
             for account in accounts {
                 guard let client = context.clients[account.userId] else { continue }
                 let channel = try await context.amqp.openChannel()
@@ -42,7 +48,7 @@ struct IngestCommand: AsyncParsableCommand {
                         account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
                         settings: IngestEngine.Settings(context.configuration),
                         senderNameTemplate: context.configuration.ingest.senderNameTemplate,
-                        owner: context.owner, health: context.health, admission: keeper, logger: context.logger
+                        owner: context.owner, health: context.health, admission: keeper, media: media, logger: context.logger
                     ))
             }
             return engines

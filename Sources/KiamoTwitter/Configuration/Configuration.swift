@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
     public var resources: Resources
     public var ingest: IngestSettings
     public var dispatch: DispatchSettings
+    /// Customers' media kept and linked for agents (`media.*`); nil when `media.folder` is empty.
+    public var media: MediaSettings? = nil
     public var shutdownGrace: Duration
     public var accounts: [AccountConfiguration]
 

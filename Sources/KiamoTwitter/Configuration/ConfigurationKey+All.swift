@@ -154,6 +154,45 @@ extension ConfigurationKey {
             "How long the send ledger remembers a command (a redelivery within it never sends a second DM)."),
 
         ConfigurationKey(
+            "media.folder", env: "KIAMO_TWITTER_MEDIA_FOLDER", .string, default: "",
+            "Folder of the media store: ingest fetches each DM's media (photos, videos, files) with the account's credentials into it, and messages link to them (\"Customers' media\"). Empty: media off, messages carry X's URLs (which do not open without X credentials). Several ingest hosts need one shared volume here."
+        ),
+        ConfigurationKey(
+            "media.publicUrl", env: "KIAMO_TWITTER_MEDIA_PUBLIC_URL", .string, default: "",
+            "Address agents reach the media service at (`https://media.example.com`, behind your TLS proxy); the links in messages start with it. Required with media.folder."),
+        ConfigurationKey(
+            "media.linkSecret", env: "KIAMO_TWITTER_MEDIA_LINK_SECRET", .secret, default: "",
+            "Key that signs the media links (HMAC-SHA256), at least 32 characters (`openssl rand -hex 32`); every ingest process of a deployment uses the same. Changing it invalidates the links already sent."
+        ),
+        ConfigurationKey(
+            "media.linkLifetime", env: "KIAMO_TWITTER_MEDIA_LINK_LIFETIME", .duration, default: "7d",
+            "How long a media link works after its message is published."),
+        ConfigurationKey(
+            "media.maxBytes", env: "KIAMO_TWITTER_MEDIA_MAX_BYTES", .integer(1...536_870_912), default: "20000000",
+            "Largest media item fetched, in bytes (X allows 5 MB photos, 15 MB GIFs, 512 MB videos); a larger one is marked unavailable in the message."),
+        ConfigurationKey(
+            "media.fetchTimeout", env: "KIAMO_TWITTER_MEDIA_FETCH_TIMEOUT", .duration, default: "20s",
+            "Time allowed to fetch one item before its message is published without it; the fetch goes on in the background and the message's link works once it succeeds."),
+        ConfigurationKey(
+            "media.retries", env: "KIAMO_TWITTER_MEDIA_RETRIES", .integer(0...20), default: "5",
+            "Background fetches of an item that could not be fetched in time, before it is given up."),
+        ConfigurationKey(
+            "media.retryDelay", env: "KIAMO_TWITTER_MEDIA_RETRY_DELAY", .duration, default: "30s",
+            "Wait before the first background fetch, doubled after each failure."),
+        ConfigurationKey(
+            "media.retention", env: "KIAMO_TWITTER_MEDIA_RETENTION", .duration, default: "30d",
+            "Age after which stored media are deleted (customers' photos are personal data); checked every hour."),
+        ConfigurationKey(
+            "media.textTemplate", env: "KIAMO_TWITTER_MEDIA_TEXT_TEMPLATE", .string, default: "[{kind}] {url}",
+            "Line added to the message's text for each media item, since Kiamo shows text: `{kind}` (photo, gif, video, file), `{url}`, `{type}`, `{size}`."),
+        ConfigurationKey(
+            "media.host", env: "KIAMO_TWITTER_MEDIA_HOST", .string, default: "0.0.0.0",
+            "Address the ingest worker's media service listens on."),
+        ConfigurationKey(
+            "media.port", env: "KIAMO_TWITTER_MEDIA_PORT", .integer(0...65_535), default: "8090",
+            "Port of the media service (0: this process does not serve media; another one on the same store does)."),
+
+        ConfigurationKey(
             "shutdownGrace", env: "KIAMO_TWITTER_SHUTDOWN_GRACE", .duration, default: "8s",
             "On SIGTERM: time allowed to finish or hand back the work in flight before exiting."),
 

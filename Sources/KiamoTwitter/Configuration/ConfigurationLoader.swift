@@ -196,7 +196,7 @@ public struct ConfigurationLoader: Sendable {
 
     private func build(globals: [String: RawValue], accounts rawAccounts: [[String: RawValue]]) throws -> Configuration {
         let values = TypedValues(globals: globals)
-        let configuration = Configuration(
+        var configuration = Configuration(
             service: try values.string("service"),
             logLevel: Logger.Level(rawValue: try values.choice("logLevel")) ?? .info,
             logFiles: .init(enabled: try values.bool("logFiles.enabled"), folder: try values.string("logFiles.folder")),
@@ -252,6 +252,7 @@ public struct ConfigurationLoader: Sendable {
             shutdownGrace: try values.duration("shutdownGrace"),
             accounts: try rawAccounts.enumerated().map { try Self.account($0.element, index: $0.offset) }
         )
+        configuration.media = try Self.media(values, globals: globals)
         try Self.check(configuration, globals: globals)
         return configuration
     }
@@ -300,6 +301,35 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Rules that involve more than one key.
+    /// The media settings, checked; nil when `media.folder` is empty (media off).
+    private static func media(_ values: TypedValues, globals: [String: RawValue]) throws -> MediaSettings? {
+        let folder = (try values.optionalString("media.folder") ?? "").trimmingCharacters(in: .whitespaces)
+        guard !folder.isEmpty else { return nil }
+        let publicURL = (try values.optionalString("media.publicUrl") ?? "").trimmingCharacters(in: .whitespaces)
+        let parts = URLComponents(string: publicURL)
+        guard let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), !(parts?.host ?? "").isEmpty, parts?.query == nil else {
+            throw ConfigurationError(
+                key: "media.publicUrl", origin: globals["media.publicUrl"]?.origin.text,
+                problem:
+                    "'\(ConfigurationReport.maskedURL(publicURL))' is not the http(s) address agents reach the media service at (`https://media.example.com`); it is needed when media.folder is set")
+        }
+        guard let secret = try values.optionalSecret("media.linkSecret"), secret.reveal().utf8.count >= 32 else {
+            throw ConfigurationError(
+                key: "media.linkSecret", origin: globals["media.linkSecret"]?.origin.text,
+                problem: "at least 32 characters are needed to sign the media links (`openssl rand -hex 32`)")
+        }
+        let template = try values.string("media.textTemplate")
+        guard template.contains("{url}") else {
+            throw ConfigurationError(
+                key: "media.textTemplate", origin: globals["media.textTemplate"]?.origin.text, problem: "must contain {url}: the agent opens the media through it")
+        }
+        return MediaSettings(
+            folder: folder, publicURL: publicURL, linkSecret: secret, linkLifetime: try values.duration("media.linkLifetime"),
+            maxBytes: try values.int("media.maxBytes"), fetchTimeout: try values.duration("media.fetchTimeout"), retries: try values.int("media.retries"),
+            retryDelay: try values.duration("media.retryDelay"), retention: try values.duration("media.retention"), textTemplate: template,
+            host: try values.string("media.host"), port: try values.int("media.port"))
+    }
+
     private static func check(_ configuration: Configuration, globals: [String: RawValue]) throws {
         if brokerPassword(in: configuration.amqp.url.reveal()) == placeholderPassword {
             throw ConfigurationError(

@@ -97,6 +97,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     let settings: Settings
     let planner: IngestPlanner
     let mapper: KiamoMessageMapper
+    /// Fetches and links the DMs' media before they are published (`media.folder`); nil: messages
+    /// carry X's media URLs.
+    let media: InboundMedia?
     let leadership: Leadership
     let health: any HealthReporter
     let logger: Logger
@@ -130,6 +133,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         owner: String = OwnerID.make(),
         health: any HealthReporter = NoHealthReporter(),
         admission: (any LeaseAdmission)? = nil,
+        media: InboundMedia? = nil,
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
         sweepClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
@@ -142,6 +146,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         self.settings = settings
         self.planner = IngestPlanner(overlap: settings.overlap, backfill: settings.backfill)
         self.mapper = KiamoMessageMapper(accountId: account, senderNameTemplate: senderNameTemplate)
+        self.media = media
         self.leadership = Leadership(
             state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL,
             admission: admission)
@@ -310,9 +315,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
             let routingKey = WireContract.RoutingKey.inbound(account: account)
             let traces = events.map { IngestTurnTrace(event: $0, read: fetched.read(of: $0.id), account: account, exchange: topology.exchange, routingKey: routingKey) }
-            let chunk = try zip(events, traces).map { event, trace in
-                try outgoing(mapper.buildMessageRecord(event, sender: senders[event.senderId ?? ""], media: fetched.media), trace: trace.publish.context)
-            }
+            let messages = await withMedia(events.map { mapper.buildMessageRecord($0, sender: senders[$0.senderId ?? ""], media: fetched.media) })
+            let chunk = try zip(messages, traces).map { message, trace in try outgoing(message, trace: trace.publish.context) }
             let (results, held) = await leadership.whileHeld { await publisher.publish(chunk.map(\.message)) }
             var chunkIds: [String] = []
             var recorded = false
@@ -525,6 +529,29 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     }
 
     /// The AMQP message of a Kiamo message, carrying the turn's trace context.
+    /// `messages` with their media fetched and linked (`InboundMedia`), eight messages at a time;
+    /// as they are without the media store.
+    private func withMedia(_ messages: [KiamoMessage]) async -> [KiamoMessage] {
+        guard let media, let downloader = client as? any XMediaDownloading, messages.contains(where: { !$0.attachments.isEmpty }) else { return messages }
+        return await withTaskGroup(of: (Int, KiamoMessage).self) { group in
+            var linked = messages
+            var next = 0
+            func start() {
+                while next < messages.count, messages[next].attachments.isEmpty { next += 1 }
+                guard next < messages.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await media.collect(messages[index], account: self.account, client: downloader)) }
+            }
+            for _ in 0..<8 { start() }
+            while let (index, message) = await group.next() {
+                linked[index] = message
+                start()
+            }
+            return linked
+        }
+    }
+
     private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> (id: String, message: AMQPMessage) {
         var built = try IngestMessages(topology: topology, account: account, appId: settings.appId).message(message)
         built.properties.headers = built.properties.headers.carryingTrace(of: trace)

@@ -34,16 +34,43 @@ public struct KiamoMessage: Codable, Sendable, Hashable {
 }
 
 /// A media item of a DM: its type (`photo`, `video`, `animated_gif`) and where to fetch it.
+///
+/// With the media store on (`media.folder`), `url` is a signed link an agent opens without X's
+/// credentials, and `status` says whether it works: `available` (with `contentType`, `size`,
+/// `sha256`), `pending` (X did not hand it over in time; the link works once the background
+/// fetch succeeds) or `unavailable` (`reason` says why; no link). Without it, the fields after
+/// `mediaKey` are absent and `url` is X's.
 public struct KiamoAttachment: Codable, Sendable, Hashable {
     public var type: String
     /// The media URL (for videos and GIFs, the preview image when X gives no direct URL); `nil` when X gave none.
     public var url: String?
     /// X's media key, for look-ups through the API.
     public var mediaKey: String?
+    /// `available`, `pending` or `unavailable` (media store on only).
+    public var status: String?
+    /// Why the item is pending or unavailable.
+    public var reason: String?
+    /// The stored file's type (`image/jpeg`, ...).
+    public var contentType: String?
+    /// The stored file's size in bytes.
+    public var size: Int?
+    /// The SHA-256 of the stored file, lowercase hexadecimal.
+    public var sha256: String?
+    /// When the link stops working (Unix seconds).
+    public var expiresAt: Int?
 
-    public init(type: String, url: String?, mediaKey: String? = nil) {
+    public init(
+        type: String, url: String?, mediaKey: String? = nil, status: String? = nil, reason: String? = nil, contentType: String? = nil,
+        size: Int? = nil, sha256: String? = nil, expiresAt: Int? = nil
+    ) {
         self.type = type
         self.url = url
         self.mediaKey = mediaKey
+        self.status = status
+        self.reason = reason
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.expiresAt = expiresAt
     }
 }

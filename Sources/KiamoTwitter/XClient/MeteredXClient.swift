@@ -9,7 +9,7 @@ import XAPI
 /// budget of the account (so every worker paces itself on what any of them learnt), and each call
 /// is counted by operation and outcome in `kiamo_x_api_calls_total` (`status`: one word per
 /// outcome, `statusLabel(for:)`).
-public struct MeteredXClient: XDirectMessageClient {
+public struct MeteredXClient: XDirectMessageClient, XMediaDownloading {
     public let base: any XDirectMessageClient
     public let account: String
     public let state: any RateLimitBudgets
@@ -38,6 +38,15 @@ public struct MeteredXClient: XDirectMessageClient {
 
     public func sendDM(to participantId: String, text: String) async throws -> SentDM {
         try await observe(.sendDM, rateLimit: \.rateLimit) { try await base.sendDM(to: participantId, text: text) }
+    }
+
+    /// See `XMediaDownloading`; a base client that cannot download media says so as an invalid
+    /// argument (not retryable).
+    public func downloadDMMedia(_ media: XDMMediaReference, maxBytes: Int) async throws -> XMediaDownload {
+        guard let base = base as? any XMediaDownloading else {
+            throw XAPIError.invalidArgument(operation: .downloadDMMedia, argument: "client", reason: "this X client cannot download media")
+        }
+        return try await observe(.downloadDMMedia, rateLimit: \.rateLimit) { try await base.downloadDMMedia(media, maxBytes: maxBytes) }
     }
 
     public func me() async throws -> XResponse<XUser> {

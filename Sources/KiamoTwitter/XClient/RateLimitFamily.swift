@@ -9,11 +9,14 @@ public enum RateLimitFamily: String, Sendable, CaseIterable {
     case dmSend = "dm_send"
     /// User look-ups.
     case users
+    /// Downloads of DM media (ingest with `media.folder`).
+    case dmMedia = "dm_media"
 
     public init(_ operation: XOperation) {
         switch operation {
         case .listDMEvents, .conversationEvents: self = .dmRead
         case .sendDM: self = .dmSend
+        case .downloadDMMedia: self = .dmMedia
         default: self = .users
         }
     }
