@@ -323,7 +323,10 @@ let package = Package(
         // The ingest worker as its own process against the emulator, RabbitMQ and SQLite.
         .testTarget(
             name: "IngestTests",
-            dependencies: ["KiamoTwitter", "SharedState", "AMQP", "XEmulator", "TestSupport", "kiamo-twitter-ingest"]
+            dependencies: [
+                "KiamoTwitter", "SharedState", "AMQP", "XEmulator", "XEmulatorControl", "CurlHTTP", "TestSupport", "kiamo-twitter-ingest",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "CLITests",

@@ -24,7 +24,7 @@ enum EmulatorBenchmark: Benchmark {
     static let query =
         "max_results=100&event_types=MessageCreate"
         + "&dm_event.fields=id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids"
-        + "&expansions=sender_id,attachments.media_keys&user.fields=id,name,username&media.fields=media_key,type,url,preview_image_url"
+        + "&expansions=sender_id,attachments.media_keys&user.fields=id,name,username&media.fields=media_key,type,url,preview_image_url,variants"
 
     static func run(_ context: BenchContext) async throws {
         let log = context.scratch.appendingPathComponent("x-emulator.log")

@@ -315,7 +315,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
             let routingKey = WireContract.RoutingKey.inbound(account: account)
             let traces = events.map { IngestTurnTrace(event: $0, read: fetched.read(of: $0.id), account: account, exchange: topology.exchange, routingKey: routingKey) }
-            let messages = await withMedia(events.map { mapper.buildMessageRecord($0, sender: senders[$0.senderId ?? ""], media: fetched.media) })
+            let messages = await withMedia(
+                events.map { mapper.buildMessageRecord($0, sender: senders[$0.senderId ?? ""], media: fetched.media) }, media: fetched.media)
             let chunk = try zip(messages, traces).map { message, trace in try outgoing(message, trace: trace.publish.context) }
             let (results, held) = await leadership.whileHeld { await publisher.publish(chunk.map(\.message)) }
             var chunkIds: [String] = []
@@ -531,7 +532,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// The AMQP message of a Kiamo message, carrying the turn's trace context.
     /// `messages` with their media fetched and linked (`InboundMedia`), eight messages at a time;
     /// as they are without the media store.
-    private func withMedia(_ messages: [KiamoMessage]) async -> [KiamoMessage] {
+    private func withMedia(_ messages: [KiamoMessage], media items: [String: XMedia]) async -> [KiamoMessage] {
         guard let media, let downloader = client as? any XMediaDownloading, messages.contains(where: { !$0.attachments.isEmpty }) else { return messages }
         return await withTaskGroup(of: (Int, KiamoMessage).self) { group in
             var linked = messages
@@ -541,7 +542,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 guard next < messages.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await media.collect(messages[index], account: self.account, client: downloader)) }
+                group.addTask { (index, await media.collect(messages[index], media: items, account: self.account, client: downloader)) }
             }
             for _ in 0..<8 { start() }
             while let (index, message) = await group.next() {

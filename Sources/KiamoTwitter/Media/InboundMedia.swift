@@ -67,14 +67,16 @@ public final class InboundMedia: Service, Sendable {
     // MARK: - Collecting a message's media
 
     /// `message` with its attachments fetched, stored and linked, and a line per item added to
-    /// its text. Items without a media URL X serves DM media at are unavailable.
-    public func collect(_ message: KiamoMessage, account: String, client: any XMediaDownloading) async -> KiamoMessage {
+    /// its text. `media` are the page's media (a video's file is among its variants, not at its
+    /// `url`); items without a URL X serves DM media at are unavailable.
+    public func collect(_ message: KiamoMessage, media: [String: XMedia] = [:], account: String, client: any XMediaDownloading) async -> KiamoMessage {
         guard !message.attachments.isEmpty else { return message }
         let expires = now().addingTimeInterval(Double(settings.linkLifetime.components.seconds))
         let collected = await withTaskGroup(of: (Int, KiamoAttachment, String).self) { group in
             for (index, attachment) in message.attachments.enumerated() {
                 group.addTask {
-                    let (item, line) = await self.collect(attachment, of: message.id, account: account, client: client, expires: expires)
+                    let file = attachment.mediaKey.flatMap { media[$0]?.fileURL } ?? attachment.url
+                    let (item, line) = await self.collect(attachment, file: file, of: message.id, account: account, client: client, expires: expires)
                     return (index, item, line)
                 }
             }
@@ -89,12 +91,12 @@ public final class InboundMedia: Service, Sendable {
     }
 
     private func collect(
-        _ attachment: KiamoAttachment, of dmId: String, account: String, client: any XMediaDownloading, expires: Date
+        _ attachment: KiamoAttachment, file: String?, of dmId: String, account: String, client: any XMediaDownloading, expires: Date
     ) async -> (KiamoAttachment, String) {
         var item = attachment
         let kind = AttachmentLines.kind(xType: attachment.type)
         guard let mediaKey = attachment.mediaKey, let key = MediaKey(segments: [account, dmId, mediaKey]),
-            let reference = attachment.url.flatMap({ XDMMediaReference(mediaURL: $0, dmId: dmId) })
+            let reference = file.flatMap({ XDMMediaReference(mediaURL: $0, dmId: dmId) })
         else {
             let outcome = AttachmentOutcome.unavailable(reason: "X gave no address its DM media are served at")
             Self.count(outcome)

@@ -10,13 +10,27 @@ struct V1Event: Decodable, Sendable {
         struct MessageData: Decodable, Sendable {
             struct Attachment: Decodable, Sendable {
                 struct Media: Decodable, Sendable {
+                    struct VideoInfo: Decodable, Sendable {
+                        struct Variant: Decodable, Sendable {
+                            var url: String?
+                            var contentType: String?
+                            var bitrate: Int?
+                            private enum CodingKeys: String, CodingKey {
+                                case url, bitrate
+                                case contentType = "content_type"
+                            }
+                        }
+                        var variants: [LossyElement<Variant>]?
+                    }
                     var idStr: String?
                     var type: String?
                     var mediaURLHTTPS: String?
+                    var videoInfo: VideoInfo?
                     private enum CodingKeys: String, CodingKey {
                         case type
                         case idStr = "id_str"
                         case mediaURLHTTPS = "media_url_https"
+                        case videoInfo = "video_info"
                     }
                 }
 
@@ -53,7 +67,10 @@ struct V1Event: Decodable, Sendable {
     /// The attached media, when there is one with an id.
     var media: XMedia? {
         guard let media = messageCreate?.messageData?.attachment?.media, let key = media.idStr else { return nil }
-        return XMedia(mediaKey: key, type: media.type ?? "", url: media.mediaURLHTTPS)
+        let variants = (media.videoInfo?.variants ?? []).compactMap(\.value).compactMap { variant in
+            variant.url.map { XMedia.Variant(url: $0, contentType: variant.contentType, bitRate: variant.bitrate) }
+        }
+        return XMedia(mediaKey: key, type: media.type ?? "", url: media.mediaURLHTTPS, variants: variants)
     }
 
     /// The event in the common shape; `nil` for anything but a message (v2 is asked for

@@ -15,7 +15,7 @@ struct V2Dialect: XDirectMessageClient {
         ("dm_event.fields", "id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids"),
         ("expansions", "sender_id,attachments.media_keys"),
         ("user.fields", "id,name,username"),
-        ("media.fields", "media_key,type,url,preview_image_url"),
+        ("media.fields", "media_key,type,url,preview_image_url,variants"),
     ]
 
     static let userFields: (name: String, value: String) = ("user.fields", "id,name,username")

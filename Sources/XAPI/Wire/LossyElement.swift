@@ -8,6 +8,12 @@ struct LossyElement<Element: Decodable & Sendable>: Decodable, Sendable {
 
     var outcome: Outcome
 
+    /// The element, when it decoded.
+    var value: Element? {
+        if case .decoded(let element) = outcome { return element }
+        return nil
+    }
+
     private struct IdKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

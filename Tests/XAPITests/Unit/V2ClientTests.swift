@@ -18,7 +18,7 @@ struct V2ClientTests {
                 "dm_event.fields": "id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids",
                 "expansions": "sender_id,attachments.media_keys",
                 "user.fields": "id,name,username",
-                "media.fields": "media_key,type,url,preview_image_url",
+                "media.fields": "media_key,type,url,preview_image_url,variants",
                 "max_results": "100",
                 "pagination_token": "18LAA581J5II7LA00C00ZZZZ",
             ])
