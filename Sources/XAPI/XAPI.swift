@@ -17,8 +17,9 @@ public enum XAPI {
     /// Where a person grants the application access (OAuth 2.0 authorization-code flow).
     public static let defaultAuthorizeURL = "https://x.com/i/oauth2/authorize"
 
-    /// The scopes kiamo-twitter needs: read and write DMs, read users, and a refresh token.
-    public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "offline.access"]
+    /// The scopes kiamo-twitter needs: read and write DMs, read users, upload replies' media, and
+    /// a refresh token.
+    public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "media.write", "offline.access"]
 
     /// Longest DM text X accepts, in Unicode code points after NFC normalization.
     public static let maxDMTextLength = 10_000

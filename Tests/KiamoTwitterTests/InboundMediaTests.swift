@@ -117,7 +117,7 @@ import XAPI
     /// X slow past `fetchTimeout`: the message goes out pending with its link, and the background
     /// fetch makes that link work.
     @Test func anItemXIsSlowToHandOverGoesOutPendingAndItsLinkWorksOnceFetched() async throws {
-        try await Self.withMedia(fetchTimeout: .milliseconds(100)) { media, store, signer in
+        try await Self.withMedia(fetchTimeout: .milliseconds(500)) { media, store, signer in
             let x = ScriptedX { call in
                 if call == 1 { try await Task.sleep(for: .seconds(30)) }
                 if call == 2 { throw XAPIError.transient(operation: .downloadDMMedia, cause: .httpStatus(503), rateLimit: nil) }

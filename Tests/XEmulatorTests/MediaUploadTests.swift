@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Media upload")
 struct MediaUploadTests {
-    static let scopes = EmulatorAccount.defaultScopes + ["media.write"]
+    static let scopes = EmulatorAccount.defaultScopes
 
     /// The `data` object of a reply.
     static func data(_ reply: HarnessClient.Reply) -> [String: Any] {
@@ -120,7 +120,8 @@ struct MediaUploadTests {
     }
 
     @Test func refusesEveryStepWithoutCredentialsOrTheMediaWriteScope() async throws {
-        let harness = try EmulatorHarness() // the project's scopes: no media.write
+        // The project's scopes without media.write (an account authorized before replies carried media).
+        let harness = try EmulatorHarness(scopes: EmulatorAccount.defaultScopes.filter { $0 != "media.write" })
         try await harness.run { client in
             let token = try await client.bearer().access
             var form = MultipartBody()

@@ -128,32 +128,33 @@ public final class InboundMedia: Service, Sendable {
         return (item, lines.line(kind: AttachmentLines.kind(xType: attachment.type, contentType: item.contentType), url: item.url, outcome: outcome))
     }
 
-    /// What is stored under `key`, else a fetch within `fetchTimeout`.
+    /// What is stored under `key`, else X's file (within `fetchTimeout`: the time is X's to keep,
+    /// not the store's) stored.
     private func fetch(_ reference: XDMMediaReference, as key: MediaKey, client: any XMediaDownloading) async -> AttachmentOutcome {
         do {
             if let stored = try await storage.find(key) { return .available(stored) }
-            let timeout = settings.fetchTimeout
-            return try await withThrowingTaskGroup(of: AttachmentOutcome?.self) { group in
-                group.addTask { try await self.download(reference, as: key, client: client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let outcome = first else { throw AttachmentOutcome.FetchTimeout() }
-                return outcome
-            }
+            let download = try await download(reference, client: client)
+            guard !download.bytes.isEmpty else { return .unavailable(reason: "X served an empty file") }
+            let type = MediaSniffer.contentType(of: download.bytes, declared: download.contentType)
+            return .available(try await storage.store(ByteBuffer(bytes: download.bytes), as: key, contentType: type))
         } catch {
             return .failed(error, maxBytes: settings.maxBytes)
         }
     }
 
-    /// Downloads and stores one item; throws what `AttachmentOutcome.failed` reads.
-    private func download(_ reference: XDMMediaReference, as key: MediaKey, client: any XMediaDownloading) async throws -> AttachmentOutcome {
-        let download = try await client.downloadDMMedia(reference, maxBytes: settings.maxBytes)
-        guard !download.bytes.isEmpty else { return .unavailable(reason: "X served an empty file") }
-        let type = MediaSniffer.contentType(of: download.bytes, declared: download.contentType)
-        return .available(try await storage.store(ByteBuffer(bytes: download.bytes), as: key, contentType: type))
+    /// X's file, or `FetchTimeout` past `fetchTimeout` (the download is cancelled).
+    private func download(_ reference: XDMMediaReference, client: any XMediaDownloading) async throws -> XMediaDownload {
+        let (timeout, maxBytes) = (settings.fetchTimeout, settings.maxBytes)
+        return try await withThrowingTaskGroup(of: XMediaDownload?.self) { group in
+            group.addTask { try await client.downloadDMMedia(reference, maxBytes: maxBytes) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let download = first else { throw AttachmentOutcome.FetchTimeout() }
+            return download
+        }
     }
 
     private func schedule(_ retry: Retry) {

@@ -9,7 +9,7 @@ import XAPI
 /// budget of the account (so every worker paces itself on what any of them learnt), and each call
 /// is counted by operation and outcome in `kiamo_x_api_calls_total` (`status`: one word per
 /// outcome, `statusLabel(for:)`).
-public struct MeteredXClient: XDirectMessageClient, XMediaDownloading {
+public struct MeteredXClient: XDirectMessageClient, XMediaDownloading, XMediaUploading {
     public let base: any XDirectMessageClient
     public let account: String
     public let state: any RateLimitBudgets
@@ -47,6 +47,20 @@ public struct MeteredXClient: XDirectMessageClient, XMediaDownloading {
             throw XAPIError.invalidArgument(operation: .downloadDMMedia, argument: "client", reason: "this X client cannot download media")
         }
         return try await observe(.downloadDMMedia, rateLimit: \.rateLimit) { try await base.downloadDMMedia(media, maxBytes: maxBytes) }
+    }
+
+    public func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
+        try await observe(.sendDM, rateLimit: \.rateLimit) { try await base.sendDM(to: participantId, text: text, mediaIds: mediaIds) }
+    }
+
+    /// See `XMediaUploading`; a base client that cannot upload says so as an invalid argument.
+    public func uploadMedia(_ bytes: Data, mediaType: String, category: XMediaCategory, processingTimeout: Duration) async throws -> XUploadedMedia {
+        guard let base = base as? any XMediaUploading else {
+            throw XAPIError.invalidArgument(operation: .uploadMedia, argument: "client", reason: "this X client cannot upload media")
+        }
+        return try await observe(.uploadMedia, rateLimit: { (_: XUploadedMedia) in nil }) {
+            try await base.uploadMedia(bytes, mediaType: mediaType, category: category, processingTimeout: processingTimeout)
+        }
     }
 
     public func me() async throws -> XResponse<XUser> {

@@ -11,12 +11,15 @@ public enum RateLimitFamily: String, Sendable, CaseIterable {
     case users
     /// Downloads of DM media (ingest with `media.folder`).
     case dmMedia = "dm_media"
+    /// Uploads of media for replies (dispatch).
+    case mediaUpload = "media_upload"
 
     public init(_ operation: XOperation) {
         switch operation {
         case .listDMEvents, .conversationEvents: self = .dmRead
         case .sendDM: self = .dmSend
         case .downloadDMMedia: self = .dmMedia
+        case .uploadMedia: self = .mediaUpload
         default: self = .users
         }
     }

@@ -29,6 +29,8 @@ public enum MetricsCatalogue {
         "kiamo_ingest_poll_interval_seconds": "The poll interval in force (ingest.pollInterval, at least 60 s with X API v1.1); the stall alert counts missed polls in it.",
         "kiamo_ingest_skipped_total": "DM events read from X and not published, by reason; each counted once (undecodable ones each time they are read).",
         "kiamo_ingest_errors_total": "Ingest failures by kind (X, broker, state store, publish).",
+        "kiamo_ingest_media_total":
+            "Customers' media items by outcome (media.folder): available (stored and linked), pending (published before X handed it over; fetched again in the background), unavailable (given up, with the reason in the message).",
         // Dispatch.
         "kiamo_dispatch_commands_consumed_total": "Send commands taken from the send queue.",
         "kiamo_dispatch_sent_total": "DMs posted to X and recorded sent.",

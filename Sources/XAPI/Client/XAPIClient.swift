@@ -8,7 +8,7 @@ import Logging
 /// Immutable and `Sendable`: share one per account. OAuth 2.0 tokens come from the configured
 /// store before every call (refreshed within `refreshMargin` of expiry); a 401 triggers one
 /// refresh and one retry, and a second 401 throws `XAPIError.unauthorized`.
-public final class XAPIClient: XDirectMessageClient, XMediaDownloading, CustomStringConvertible, CustomReflectable {
+public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUploading, CustomStringConvertible, CustomReflectable {
     /// The configuration the client was built from.
     public let configuration: XAPIConfiguration
     private let dialect: any XDirectMessageClient
@@ -83,6 +83,10 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, CustomSt
     }
 
     /// See `XDirectMessageClient`.
+    public func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
+        try await dialect.sendDM(to: participantId, text: text, mediaIds: mediaIds)
+    }
+
     public func serverNow() -> Date { serverClock.now() }
 
     /// See `XDirectMessageClient`.
@@ -104,6 +108,58 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, CustomSt
         let answer = try await executor.perform(
             .downloadDMMedia, .init(method: .get, path: media.path, accept: "*/*", maxResponseSize: maxBytes))
         return XMediaDownload(bytes: answer.body, contentType: answer.contentType, rateLimit: answer.rateLimit)
+    }
+
+    /// See `XMediaUploading`. Always the chunked flow, JSON bodies with base64 segments: one
+    /// path for every size, and each step is a request X answers on its own.
+    public func uploadMedia(_ bytes: Data, mediaType: String, category: XMediaCategory, processingTimeout: Duration) async throws -> XUploadedMedia {
+        guard !bytes.isEmpty else { throw XAPIError.invalidArgument(operation: .uploadMedia, argument: "media", reason: "the file is empty") }
+        guard bytes.count <= category.maxBytes else {
+            throw XAPIError.invalidArgument(
+                operation: .uploadMedia, argument: "media", reason: "\(bytes.count) bytes, more than X's \(category.maxBytes) for \(category.rawValue)")
+        }
+        let encoder = JSONEncoder()
+        func call(_ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = [], body: (some Encodable)?) async throws -> V2MediaUpload.Response.Data {
+            let answer = try await executor.perform(
+                .uploadMedia, .init(method: method, path: path, query: query, jsonBody: try body.map { try encoder.encode($0) }))
+            guard let data = try XDecoding.decode(V2MediaUpload.Response.self, from: answer.body, operation: .uploadMedia).data else {
+                throw XAPIError.decoding(operation: .uploadMedia, field: "data", reason: "X's answer has no data")
+            }
+            return data
+        }
+        let started = try await call(
+            .post, "/2/media/upload/initialize",
+            body: V2MediaUpload.InitializeRequest(mediaType: mediaType, mediaCategory: category.rawValue, totalBytes: bytes.count))
+        let id = started.id
+        guard id.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), !id.isEmpty else {
+            throw XAPIError.decoding(operation: .uploadMedia, field: "data.id", reason: "not a numeric media id")
+        }
+        var offset = 0
+        var index = 0
+        while offset < bytes.count {
+            let end = min(offset + V2MediaUpload.segmentBytes, bytes.count)
+            let segment = bytes[bytes.startIndex + offset..<bytes.startIndex + end].base64EncodedString()
+            _ = try await executor.perform(
+                .uploadMedia,
+                .init(method: .post, path: "/2/media/upload/\(id)/append", jsonBody: try encoder.encode(V2MediaUpload.AppendRequest(media: segment, segmentIndex: index))))
+            offset = end
+            index += 1
+        }
+        var state = try await call(.post, "/2/media/upload/\(id)/finalize", body: String?.none)
+        let deadline = ContinuousClock.now + processingTimeout
+        while let processing = state.processingInfo, processing.state != "succeeded" {
+            if processing.state == "failed" {
+                let reason = processing.error?.message ?? processing.error?.name ?? "X could not process the file"
+                throw XAPIError.invalidArgument(operation: .uploadMedia, argument: "media", reason: reason)
+            }
+            let wait = Duration.seconds(max(1, min(processing.checkAfterSecs ?? 1, 60)))
+            guard ContinuousClock.now + wait <= deadline else {
+                throw XAPIError.transient(operation: .uploadMedia, cause: .network("X was still processing the upload after \(processingTimeout)"), rateLimit: nil)
+            }
+            try await Task.sleep(for: wait)
+            state = try await call(.get, "/2/media/upload", query: [("command", "STATUS"), ("media_id", id)], body: String?.none)
+        }
+        return XUploadedMedia(mediaId: id, mediaKey: started.mediaKey ?? state.mediaKey, expiresAfterSeconds: state.expiresAfterSecs ?? started.expiresAfterSecs)
     }
 
     public var description: String { "XAPIClient(\(configuration))" }

@@ -25,8 +25,8 @@ enum XArgumentValidation {
         }
     }
 
-    static func dmText(_ text: String, operation: XOperation) throws {
-        guard !text.isEmpty else {
+    static func dmText(_ text: String, operation: XOperation, withMedia: Bool = false) throws {
+        guard !text.isEmpty || withMedia else {
             throw XAPIError.invalidArgument(operation: operation, argument: "text", reason: "a DM needs some text")
         }
         let length = dmTextLength(text)
@@ -39,6 +39,16 @@ enum XArgumentValidation {
     /// counts (an emoji with a skin tone counts 2, `e` + combining accent counts 1).
     static func dmTextLength(_ text: String) -> Int {
         text.precomposedStringWithCanonicalMapping.unicodeScalars.count
+    }
+
+    /// X attaches one uploaded media item to a DM, by its numeric id.
+    static func mediaIds(_ ids: [String], operation: XOperation) throws {
+        guard ids.count <= 1 else {
+            throw XAPIError.invalidArgument(operation: operation, argument: "mediaIds", reason: "\(ids.count) media, X attaches one per DM")
+        }
+        for id in ids where id.isEmpty || id.utf8.count > 19 || !id.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            throw XAPIError.invalidArgument(operation: operation, argument: "mediaIds", reason: "'\(id)' is not a media id (1 to 19 digits)")
+        }
     }
 
     static func userIds(_ ids: [String], operation: XOperation) throws {

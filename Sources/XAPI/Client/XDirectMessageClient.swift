@@ -21,6 +21,10 @@ public protocol XDirectMessageClient: Sendable {
     /// Sends `text` (1 to 10,000 characters, any Unicode) to `participantId` (a numeric user id).
     func sendDM(to participantId: String, text: String) async throws -> SentDM
 
+    /// Sends `text` (empty allowed when there is media) with `mediaIds` (at most one, uploaded by
+    /// the account: `XMediaUploading`) attached.
+    func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM
+
     /// X's time now, as its answers' `Date` headers show it (`XServerClock`): what to compare with
     /// X's `created_at`, whatever this host's clock says.
     func serverNow() -> Date
@@ -39,6 +43,14 @@ public protocol XDirectMessageClient: Sendable {
 }
 
 extension XDirectMessageClient {
+    /// Clients that carry no media (test doubles) send text alone and refuse media.
+    public func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
+        guard mediaIds.isEmpty else {
+            throw XAPIError.invalidArgument(operation: .sendDM, argument: "mediaIds", reason: "this X client cannot attach media")
+        }
+        return try await sendDM(to: participantId, text: text)
+    }
+
     /// The newest page of the account's message events, as many as the dialect allows per page.
     public func listDMEvents(pageToken: String? = nil) async throws -> DMEventPage {
         try await listDMEvents(pageToken: pageToken, maxResults: 100)

@@ -14,6 +14,8 @@ public struct XOperation: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let sendDM = XOperation(rawValue: "sendDM")
     /// Downloading a DM's media (`GET /2/dm_conversations/media/...`).
     public static let downloadDMMedia = XOperation(rawValue: "downloadDMMedia")
+    /// Uploading a file for a DM (the chunked `/2/media/upload` flow).
+    public static let uploadMedia = XOperation(rawValue: "uploadMedia")
     /// The authenticated user.
     public static let me = XOperation(rawValue: "me")
     /// One user by id.

@@ -46,9 +46,14 @@ struct V1Dialect: XDirectMessageClient {
     }
 
     func sendDM(to participantId: String, text: String) async throws -> SentDM {
+        try await sendDM(to: participantId, text: text, mediaIds: [])
+    }
+
+    func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
         try XArgumentValidation.userId(participantId, argument: "participantId", operation: .sendDM)
-        try XArgumentValidation.dmText(text, operation: .sendDM)
-        let body = try Self.encoder.encode(V1NewEventRequest(recipientId: participantId, text: text))
+        try XArgumentValidation.mediaIds(mediaIds, operation: .sendDM)
+        try XArgumentValidation.dmText(text, operation: .sendDM, withMedia: !mediaIds.isEmpty)
+        let body = try Self.encoder.encode(V1NewEventRequest(recipientId: participantId, text: text, mediaId: mediaIds.first))
         let answer = try await executor.perform(
             .sendDM, .init(method: .post, path: "/1.1/direct_messages/events/new.json", jsonBody: body)
         )

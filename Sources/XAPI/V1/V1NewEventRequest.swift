@@ -9,7 +9,14 @@ struct V1NewEventRequest: Encodable, Sendable {
             }
 
             struct MessageData: Encodable, Sendable {
+                struct Attachment: Encodable, Sendable {
+                    struct Media: Encodable, Sendable { var id: String }
+                    var type = "media"
+                    var media: Media
+                }
                 var text: String
+                /// One uploaded media item (v1.1 takes one per message).
+                var attachment: Attachment?
             }
 
             var target: Target
@@ -30,7 +37,10 @@ struct V1NewEventRequest: Encodable, Sendable {
 
     var event: Event
 
-    init(recipientId: String, text: String) {
-        event = Event(messageCreate: .init(target: .init(recipientId: recipientId), messageData: .init(text: text)))
+    init(recipientId: String, text: String, mediaId: String? = nil) {
+        event = Event(
+            messageCreate: .init(
+                target: .init(recipientId: recipientId),
+                messageData: .init(text: text, attachment: mediaId.map { .init(media: .init(id: $0)) })))
     }
 }

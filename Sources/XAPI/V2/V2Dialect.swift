@@ -32,9 +32,14 @@ struct V2Dialect: XDirectMessageClient {
     }
 
     func sendDM(to participantId: String, text: String) async throws -> SentDM {
+        try await sendDM(to: participantId, text: text, mediaIds: [])
+    }
+
+    func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
         try XArgumentValidation.userId(participantId, argument: "participantId", operation: .sendDM)
-        try XArgumentValidation.dmText(text, operation: .sendDM)
-        let body = try Self.encoder.encode(V2SendRequest(text: text))
+        try XArgumentValidation.mediaIds(mediaIds, operation: .sendDM)
+        try XArgumentValidation.dmText(text, operation: .sendDM, withMedia: !mediaIds.isEmpty)
+        let body = try Self.encoder.encode(V2SendRequest(text: text, mediaIds: mediaIds))
         let answer = try await executor.perform(
             .sendDM, .init(method: .post, path: "/2/dm_conversations/with/\(participantId)/messages", jsonBody: body)
         )

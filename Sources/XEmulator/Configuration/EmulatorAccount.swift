@@ -16,8 +16,8 @@ public struct EmulatorAccount: Sendable, Equatable {
     /// Scopes of tokens obtained through `refreshToken`.
     public var scopes: [String]
 
-    /// The scopes the project asks for: `dm.read dm.write tweet.read users.read offline.access`.
-    public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "offline.access"]
+    /// The scopes the project asks for: `dm.read dm.write tweet.read users.read media.write offline.access`.
+    public static let defaultScopes = ["dm.read", "dm.write", "tweet.read", "users.read", "media.write", "offline.access"]
 
     /// An account; without OAuth 1.0a credentials it can only be used through OAuth 2.0, and the reverse.
     public init(

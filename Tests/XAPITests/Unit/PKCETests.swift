@@ -38,7 +38,7 @@ struct PKCETests {
         #expect(
             fields == [
                 "response_type": "code", "client_id": "my client", "redirect_uri": "http://127.0.0.1:8765/callback",
-                "scope": "dm.read dm.write tweet.read users.read offline.access", "state": "s t",
+                "scope": "dm.read dm.write tweet.read users.read media.write offline.access", "state": "s t",
                 "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
             ])
     }
