@@ -31,6 +31,15 @@ enum V2Vocabulary {
         "suggested_source_links", "suggested_source_links_with_counts", "text", "withheld",
     ]
     static let eventTypes = DMEventKind.allCases.map(\.rawValue)
+    /// `media_type` of an initialize (the schema's enum; the categories accept fewer).
+    static let uploadMediaTypes = [
+        "video/mp4", "video/webm", "video/mp2t", "video/quicktime", "text/srt", "text/vtt", "image/jpeg", "image/gif", "image/bmp", "image/png",
+        "image/webp", "image/pjpeg", "image/tiff", "model/gltf-binary", "model/vnd.usdz+zip",
+    ]
+    /// `media_category` of an initialize (the schema's enum).
+    static let initializeCategories = MediaCategory.allCases.map(\.rawValue)
+    /// `media_category` of a one-request upload (the schema's enum: no `amplify_video`).
+    static let uploadCategories = MediaCategory.allCases.filter { $0 != .amplifyVideo }.map(\.rawValue)
 
     /// Query parameters of the DM list endpoints.
     static let dmListParameters = [

@@ -19,4 +19,14 @@ public enum EndpointFamily: String, Sendable, CaseIterable, Codable, Hashable {
     /// `GET /2/dm_conversations/media/:dm_id/:media_id/:resource_id` (X documents no limit; the
     /// emulator counts 900 / 15 min, so a client still meets one and paces by its headers).
     case dmMediaDownload = "dm-media-download"
+    /// `POST /2/media/upload`, a file in one request (500 / 15 min).
+    case mediaUpload = "media-upload"
+    /// `GET /2/media/upload?command=STATUS` (1,000 / 15 min).
+    case mediaUploadStatus = "media-upload-status"
+    /// `POST /2/media/upload/initialize` (1,875 / 15 min).
+    case mediaUploadInit = "media-upload-init"
+    /// `POST /2/media/upload/:id/append` (1,875 / 15 min).
+    case mediaUploadAppend = "media-upload-append"
+    /// `POST /2/media/upload/:id/finalize` (1,875 / 15 min).
+    case mediaUploadFinalize = "media-upload-finalize"
 }

@@ -38,6 +38,11 @@ public struct RateLimitPolicy: Sendable, Equatable {
         .v1EventsNew: [Window(limit: 1000, seconds: 86_400)],
         .v1UsersShow: [Window(limit: 900, seconds: 900)],
         .dmMediaDownload: [Window(limit: 900, seconds: 900)],
+        .mediaUpload: [Window(limit: 500, seconds: 900)],
+        .mediaUploadStatus: [Window(limit: 1000, seconds: 900)],
+        .mediaUploadInit: [Window(limit: 1875, seconds: 900)],
+        .mediaUploadAppend: [Window(limit: 1875, seconds: 900)],
+        .mediaUploadFinalize: [Window(limit: 1875, seconds: 900)],
     ]
 
     /// X's limits, enforced.

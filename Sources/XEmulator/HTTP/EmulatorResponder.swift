@@ -8,7 +8,8 @@ public struct EmulatorResponder: HTTPResponder {
     /// The context that keeps the connection, for `drop` faults.
     public typealias Context = EmulatorRequestContext
 
-    /// Bodies above this size are refused with 413 before any handler runs.
+    /// Bodies above this size are refused with 413 before any handler runs (media uploads take
+    /// more: `Route.maximumBodySize`).
     static let maximumBodySize = 1 << 20
 
     let service: EmulatorService
@@ -16,15 +17,18 @@ public struct EmulatorResponder: HTTPResponder {
     /// X's answer to `request`; throws only after closing the connection for a `drop` fault.
     public func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
+        let target = request.head.path ?? "/"
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let limit = Route.match(method: request.method.rawValue, path: path)?.maximumBodySize ?? Self.maximumBodySize
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: Self.maximumBodySize)
+            body = try await request.collectBody(upTo: limit)
         } catch {
             return Self.response(XErrors.blank(413))
         }
         let emulatorRequest = EmulatorRequest(
             method: request.method.rawValue,
-            target: request.head.path ?? "/",
+            target: target,
             headers: request.headers.map { ($0.name.canonicalName, $0.value) },
             authority: request.head.authority,
             body: Array(buffer: body))

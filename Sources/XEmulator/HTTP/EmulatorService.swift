@@ -12,6 +12,7 @@ final class EmulatorService: Sendable {
     private let legacy: V1DirectMessages
     private let oauth2: OAuth2Endpoints
     private let mediaDownload: V2DMMediaDownload
+    private let mediaUpload: V2MediaUpload
     private let control: ControlAPI
 
     init(store: EmulatorStore, logger: Logger) {
@@ -23,6 +24,7 @@ final class EmulatorService: Sendable {
         legacy = V1DirectMessages(store: store)
         oauth2 = OAuth2Endpoints(store: store)
         mediaDownload = V2DMMediaDownload(store: store)
+        mediaUpload = V2MediaUpload(store: store)
         control = ControlAPI(store: store)
     }
 
@@ -136,6 +138,16 @@ final class EmulatorService: Sendable {
                 return try legacy.showUser(request)
             case .dmMediaDownload(let dmID, let mediaID, let resourceID):
                 return try mediaDownload.download(request, dmID: dmID, mediaID: mediaID, resourceID: resourceID, caller: caller)
+            case .mediaUpload:
+                return try mediaUpload.upload(request, caller: caller)
+            case .mediaUploadInitialize:
+                return try mediaUpload.initialize(request, caller: caller)
+            case .mediaUploadAppend(let id):
+                return try mediaUpload.append(request, id: id, caller: caller)
+            case .mediaUploadFinalize(let id):
+                return try mediaUpload.finalize(request, id: id, caller: caller)
+            case .mediaUploadStatus:
+                return try mediaUpload.status(request, caller: caller)
             case .oauth2Token, .oauth2Authorize:
                 throw Refusal(XErrors.blank(404))
             }

@@ -17,6 +17,11 @@ enum Route: Sendable, Equatable {
     case oauth2Token
     case oauth2Authorize
     case dmMediaDownload(dmID: String, mediaID: String, resourceID: String)
+    case mediaUpload
+    case mediaUploadStatus
+    case mediaUploadInitialize
+    case mediaUploadAppend(String)
+    case mediaUploadFinalize(String)
 
     /// Which error shapes a route answers with.
     enum Dialect: Sendable {
@@ -46,6 +51,13 @@ enum Route: Sendable, Equatable {
             return .sendToConversation(decoded(parts[2]))
         case ("GET", 6) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "media":
             return .dmMediaDownload(dmID: decoded(parts[3]), mediaID: decoded(parts[4]), resourceID: decoded(parts[5]))
+        case ("POST", 3) where parts == ["2", "media", "upload"]: return .mediaUpload
+        case ("GET", 3) where parts == ["2", "media", "upload"]: return .mediaUploadStatus
+        case ("POST", 4) where parts == ["2", "media", "upload", "initialize"]: return .mediaUploadInitialize
+        case ("POST", 5) where parts[0] == "2" && parts[1] == "media" && parts[2] == "upload" && parts[4] == "append":
+            return .mediaUploadAppend(decoded(parts[3]))
+        case ("POST", 5) where parts[0] == "2" && parts[1] == "media" && parts[2] == "upload" && parts[4] == "finalize":
+            return .mediaUploadFinalize(decoded(parts[3]))
         case ("GET", 3) where parts == ["2", "users", "me"]: return .usersMe
         case ("GET", 2) where parts == ["2", "users"]: return .usersByIDs
         case ("GET", 3) where parts[0] == "2" && parts[1] == "users": return .userByID(decoded(parts[2]))
@@ -81,6 +93,11 @@ enum Route: Sendable, Equatable {
         case .oauth2Token: "POST /2/oauth2/token"
         case .oauth2Authorize: "GET /i/oauth2/authorize"
         case .dmMediaDownload: "GET /2/dm_conversations/media/:dm_id/:media_id/:resource_id"
+        case .mediaUpload: "POST /2/media/upload"
+        case .mediaUploadStatus: "GET /2/media/upload"
+        case .mediaUploadInitialize: "POST /2/media/upload/initialize"
+        case .mediaUploadAppend: "POST /2/media/upload/:id/append"
+        case .mediaUploadFinalize: "POST /2/media/upload/:id/finalize"
         }
     }
 
@@ -95,6 +112,11 @@ enum Route: Sendable, Equatable {
         case .v1EventsNew: .v1EventsNew
         case .v1UsersShow: .v1UsersShow
         case .dmMediaDownload: .dmMediaDownload
+        case .mediaUpload: .mediaUpload
+        case .mediaUploadStatus: .mediaUploadStatus
+        case .mediaUploadInitialize: .mediaUploadInit
+        case .mediaUploadAppend: .mediaUploadAppend
+        case .mediaUploadFinalize: .mediaUploadFinalize
         case .oauth2Token, .oauth2Authorize: nil
         }
     }
@@ -114,7 +136,19 @@ enum Route: Sendable, Equatable {
         case .dmSend: ["dm.write", "tweet.read", "users.read"]
         case .usersMe, .userLookup: ["tweet.read", "users.read"]
         case .dmMediaDownload: ["dm.read"]
+        case .mediaUpload, .mediaUploadStatus, .mediaUploadInit, .mediaUploadAppend, .mediaUploadFinalize: ["media.write"]
         default: []
+        }
+    }
+
+    /// The largest body the route takes; a larger one is refused with 413 before it is read whole.
+    /// Media uploads carry files: a GIF of 15 MB in one request (20 MB as base64 in JSON), a
+    /// segment of 8 MB (11 MB as base64); everything else is small JSON or a form.
+    var maximumBodySize: Int {
+        switch self {
+        case .mediaUpload: 24 << 20
+        case .mediaUploadAppend: 12 << 20
+        default: 1 << 20
         }
     }
 

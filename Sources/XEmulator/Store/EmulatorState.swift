@@ -8,6 +8,8 @@ struct EmulatorState: Sendable {
     var media: [String: MediaItem] = [:]
     /// Media id → media key, for the endpoints that name media by id.
     var mediaKeyByID: [UInt64: String] = [:]
+    /// Chunked uploads between initialize and finalize, by media id.
+    var uploads: [UInt64: MediaUpload] = [:]
     var sent: [SentDirectMessage] = []
     var stats = EmulatorStats()
     var faults: [EmulatorFault] = []
@@ -153,6 +155,7 @@ struct EmulatorState: Sendable {
         events = EventLog()
         media = [:]
         mediaKeyByID = [:]
+        uploads = [:]
         sent = []
         stats = EmulatorStats()
         faults = []

@@ -1,5 +1,6 @@
-/// One stored media object, addressed by its media key (`3_<id>` for a photo): its bytes, and what
-/// `includes.media` and the v1.1 `attachment` say of it.
+/// One stored media object, addressed by its media key (`3_<id>` for a photo): its bytes, what
+/// `includes.media` and the v1.1 `attachment` say of it, and, for media uploaded through the API,
+/// who may still attach it to a DM.
 struct MediaItem: Sendable {
     let mediaKey: String
     let mediaID: UInt64
@@ -11,10 +12,12 @@ struct MediaItem: Sendable {
     let width: Int?
     let height: Int?
     let altText: String?
+    /// How it was uploaded through the API; `nil` for media a customer sent (control API, seed).
+    var upload: MediaUploadRecord?
 
     init(
         mediaID: UInt64, type: String, content: MediaContent, givenURL: String? = nil, width: Int? = nil, height: Int? = nil, altText: String? = nil,
-        keyPrefix: String? = nil
+        keyPrefix: String? = nil, upload: MediaUploadRecord? = nil
     ) {
         self.mediaKey = "\(keyPrefix ?? MediaCategory.keyPrefix(mediaType: type))_\(mediaID)"
         self.mediaID = mediaID
@@ -25,6 +28,7 @@ struct MediaItem: Sendable {
         self.width = width ?? dimensions?.width
         self.height = height ?? dimensions?.height
         self.altText = altText
+        self.upload = upload
     }
 
     /// The last segment of the download path: X's legacy DM media URLs end with
