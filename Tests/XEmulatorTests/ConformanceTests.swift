@@ -74,7 +74,11 @@ struct ConformanceTests {
             try await capture("GET", "/2/dm_conversations/1-2-3/dm_events", expect: 400)
             // POST /2/dm_conversations/with/{participant_id}/messages
             try await capture("POST", "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"text":"reply"}"#, expect: 201)
-            try await capture("POST", "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"attachments":[{"media_id":"123"}]}"#, auth: .bearer(token), expect: 201)
+            let upload = try await client.postJSON("/2/media/upload", #"{"media":"\#(Data(MediaSamples.png()).base64EncodedString())","media_category":"dm_image"}"#)
+            let mediaID = try #require((upload.json["data"] as? [String: Any])?["id"] as? String)
+            try await capture(
+                "POST", "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"attachments":[{"media_id":"\#(mediaID)"}]}"#, auth: .bearer(token), expect: 201)
+            try await capture("POST", "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"attachments":[{"media_id":"123"}]}"#, expect: 400)
             try await capture("POST", "/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"text":""}"#, expect: 400)
             try await capture("POST", "/2/dm_conversations/with/\(EmulatorHarness.accountID)/messages", #"{"text":"self"}"#, expect: 400)
             // POST /2/dm_conversations/{dm_conversation_id}/messages

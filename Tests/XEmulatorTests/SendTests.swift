@@ -30,13 +30,15 @@ struct SendTests {
     @Test func sendsToAConversationByIdAndWithAnAttachment() async throws {
         let harness = try EmulatorHarness()
         try await harness.run { client in
-            let reply = try await client.postJSON("/2/dm_conversations/1234-906948460078698496/messages", #"{"attachments":[{"media_id":"1455952740635586573"}]}"#)
+            let upload = try await client.postJSON("/2/media/upload", #"{"media":"\#(Data(MediaSamples.png()).base64EncodedString())","media_category":"dm_image"}"#)
+            let mediaID = try #require((upload.json["data"] as? [String: Any])?["id"] as? String, "\(upload.text)")
+            let reply = try await client.postJSON("/2/dm_conversations/1234-906948460078698496/messages", #"{"attachments":[{"media_id":"\#(mediaID)"}]}"#)
             // The conversation does not exist yet: X refuses sends to conversations you are not in.
             #expect(reply.status == 403)
             #expect(try await client.postJSON(Self.sendPath, #"{"text":"first"}"#).status == 201)
-            let again = try await client.postJSON("/2/dm_conversations/1234-906948460078698496/messages", #"{"text":"pic","attachments":[{"media_id":"1455952740635586573"}]}"#)
+            let again = try await client.postJSON("/2/dm_conversations/1234-906948460078698496/messages", #"{"text":"pic","attachments":[{"media_id":"\#(mediaID)"}]}"#)
             #expect(again.status == 201)
-            #expect(harness.store.sent().last?.mediaIDs == ["1455952740635586573"])
+            #expect(harness.store.sent().last?.mediaIDs == [mediaID])
         }
     }
 

@@ -99,12 +99,10 @@ struct V1DirectMessages: Sendable {
             guard recipient != caller, user.acceptsDirectMessages else {
                 throw Refusal(XErrors.v1(403, code: 349, "You cannot send messages to this user."))
             }
-            let keys = mediaIDs.map { id -> String in
-                let key = "3_\(id)"
-                if state.media[key] == nil {
-                    state.insertMedia(MediaItem(mediaID: UInt64(id) ?? 0, type: "photo", content: MediaContent(generated: DMAttachment.placeholderSize, format: .jpeg)))
-                }
-                return key
+            // The media must be the sender's, uploaded less than a day ago, processed, unused unless
+            // shared: v1.1 refuses any other with one error for every reason.
+            guard case .success(let keys) = state.attachableMedia(mediaIDs, sender: caller, now: now.timeIntervalSince1970) else {
+                throw Refusal(XErrors.v1(400, code: 324, "The validation of media ids failed."))
             }
             let created: DMEvent
             do {
@@ -112,6 +110,7 @@ struct V1DirectMessages: Sendable {
             } catch {
                 throw Refusal(XErrors.v1(400, code: 214, "\(error)"))
             }
+            state.recordUse(of: keys)
             state.sent.append(
                 SentDirectMessage(
                     account: String(caller), recipientID: String(recipient), conversationID: created.conversationID,

@@ -84,16 +84,11 @@ struct V2DirectMessages: Sendable {
         let message = try Self.parseBody(request)
         let now = configuration.clock.now()
         let created = XTimestamp.milliseconds(now)
+        let seconds = now.timeIntervalSince1970
         return try store.withState { (state: inout EmulatorState) throws(Refusal) -> EmulatorResponse in
             let event: DMEvent
+            var keys: [String] = []
             do {
-                let keys = message.mediaIDs.map { id -> String in
-                    let key = "3_\(id)"
-                    if state.media[key] == nil {
-                        state.insertMedia(MediaItem(mediaID: UInt64(id) ?? 0, type: "photo", content: MediaContent(generated: DMAttachment.placeholderSize, format: .jpeg)))
-                    }
-                    return key
-                }
                 switch route {
                 case .sendToParticipant(let participant):
                     if let problem = V2Vocabulary.numericPathParameter("participant_id", participant) { throw Refusal(XErrors.invalidRequest(problem)) }
@@ -107,6 +102,7 @@ struct V2DirectMessages: Sendable {
                     guard user.acceptsDirectMessages else {
                         throw Refusal(XErrors.blank(403, detail: "You are not permitted to send Direct Messages to this user."))
                     }
+                    keys = try Self.mediaKeys(message.mediaIDs, state: state, sender: caller, now: seconds)
                     event = try state.postMessage(from: caller, to: recipient, text: message.text, mediaKeys: keys, createdAt: created)
                 case .sendToConversation(let conversation):
                     guard Self.isConversationID(conversation) else {
@@ -120,6 +116,7 @@ struct V2DirectMessages: Sendable {
                     if !record.isGroup, let other = record.participants.first(where: { $0 != caller }), state.directory.user(other)?.acceptsDirectMessages == false {
                         throw Refusal(XErrors.blank(403, detail: "You are not permitted to send Direct Messages to this user."))
                     }
+                    keys = try Self.mediaKeys(message.mediaIDs, state: state, sender: caller, now: seconds)
                     event = try state.postGroupMessage(from: caller, conversation: conversation, text: message.text, mediaKeys: keys, createdAt: created)
                 default:
                     throw Refusal(XErrors.blank(404))
@@ -131,6 +128,7 @@ struct V2DirectMessages: Sendable {
             } catch {
                 throw Refusal(XErrors.blank(500))
             }
+            state.recordUse(of: keys)
             state.sent.append(
                 SentDirectMessage(
                     account: String(caller), recipientID: event.recipientID.map(String.init) ?? event.conversationID,
@@ -204,6 +202,16 @@ struct V2DirectMessages: Sendable {
         }
         if !problems.isEmpty { throw Refusal(XErrors.invalidRequest(problems)) }
         return Message(text: text, mediaIDs: mediaIDs)
+    }
+
+    /// The media keys of the attachments, or X's refusal of the media: it must be media the
+    /// sender uploaded (or was named an additional owner of) with a `dm_*` category, less than a
+    /// day ago, processed, and not attached to a DM already unless uploaded `shared`.
+    static func mediaKeys(_ ids: [String], state: EmulatorState, sender: UInt64, now: Double) throws(Refusal) -> [String] {
+        switch state.attachableMedia(ids, sender: sender, now: now) {
+        case .success(let keys): return keys
+        case .failure(let refusal): throw Refusal(XErrors.invalidRequest(XErrors.Invalid("attachments.media_id", refusal.mediaID, refusal.description)))
+        }
     }
 
     /// `^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$`, the schema's conversation id.
