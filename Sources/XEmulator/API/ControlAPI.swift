@@ -21,11 +21,15 @@ import Foundation
 /// Ids may be JSON strings or numbers; `to` defaults to the configured account; times are
 /// ISO 8601 strings or Unix milliseconds. An attachment (at most one) is
 /// `{type: photo|video|animated_gif, data?, contentType?, bytes?, url?, width?, height?, altText?}`:
-/// its bytes are `data` (base64), or `bytes` generated ones, or a placeholder (see `DMAttachment`);
+/// its bytes are `data` (base64; the body may then be up to 24 MB), or `bytes` generated ones, or
+/// a placeholder (see `DMAttachment`);
 /// the DM's events then lead to them at `GET /2/dm_conversations/media/...`. Errors: 400/404
 /// `{"error": "..."}`.
 struct ControlAPI: Sendable {
     static let prefix = "/_emulator"
+    /// The largest `POST /_emulator/dms` body: a 15 MB GIF as base64 `data` fits; bigger media
+    /// (a video) is generated with `bytes` instead.
+    static let maximumDMBodySize = 24 << 20
 
     let store: EmulatorStore
 
