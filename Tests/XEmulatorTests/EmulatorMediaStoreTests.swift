@@ -38,6 +38,20 @@ struct EmulatorMediaStoreTests {
         #expect(stored.resourceID.hasSuffix(".png") && stored.resourceID.count == 12)
     }
 
+    @Test func theControlAPITakesAPhotoOfSeveralMegabytes() async throws {
+        let harness = try EmulatorHarness()
+        let photo = MediaSamples.jpeg(count: 4 << 20)
+        try await harness.run { client in
+            let body = #"{"from":"\#(EmulatorHarness.customerID)","attachments":[{"type":"photo","data":"\#(Data(photo).base64EncodedString())"}]}"#
+            let reply = try await client.postJSON("/_emulator/dms", body, auth: .none)
+            #expect(reply.status == 201, "\(reply.text)")
+            // Other control calls keep the 1 MB limit.
+            let users = try await client.postJSON("/_emulator/users", #"{"name":"\#(String(repeating: "x", count: 2 << 20))","username":"big"}"#, auth: .none)
+            #expect(users.status == 413)
+        }
+        #expect(harness.store.withState { $0.media.values.first?.content.allBytes } == photo)
+    }
+
     @Test func describedMediaGetPlaceholderBytesOfItsTypeAndAGeneratedSizeCostsNothingUntilRead() throws {
         let harness = try EmulatorHarness()
         try harness.store.postDM(from: EmulatorHarness.customerID, to: EmulatorHarness.accountID, text: "", attachments: [DMAttachment(type: "video")])

@@ -35,6 +35,55 @@ struct LiveServerTests {
         }
     }
 
+    @Test func aPhotoPostedThroughTheControlClientDownloadsByItsURLAndALargeSegmentUploadsOverTCP() async throws {
+        let http = try HTTPClient()
+        defer { http.shutdown() }
+        try await withTestEmulator { emulator in
+            try emulator.addUser(id: "906948460078698496", name: "Jane Doe", username: "janedoe")
+            let control = EmulatorControlClient(baseURL: emulator.baseURL, http: http)
+            let photo = MediaSamples.jpeg(count: 20_000)
+            let dmID = try await control.postDM(
+                from: "906948460078698496", text: "my receipt", attachments: [DMAttachment(altText: "receipt", data: Data(photo).base64EncodedString())])
+            let refresh = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: emulator.baseURL + "/2/oauth2/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    body: Data("grant_type=refresh_token&refresh_token=\(TestEmulator.Credentials.refreshToken)&client_id=\(TestEmulator.Credentials.clientID)".utf8)))
+            let access = try #require((try JSONSerialization.jsonObject(with: refresh.body) as? [String: Any])?["access_token"] as? String)
+            let page = try await http.execute(
+                HTTPRequest(url: emulator.baseURL + "/2/dm_events?expansions=attachments.media_keys&media.fields=url,alt_text", headers: ["Authorization": "Bearer \(access)"]))
+            let includes = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["includes"] as? [String: Any]
+            let media = try #require((includes?["media"] as? [[String: Any]])?.first)
+            #expect(media["alt_text"] as? String == "receipt")
+            // The URL names the emulator as the client reached it, so it can be followed as is.
+            let url = try #require(media["url"] as? String)
+            #expect(url.hasPrefix(emulator.baseURL + "/2/dm_conversations/media/\(dmID)/"))
+            let download = try await http.execute(HTTPRequest(url: url, headers: ["Authorization": "Bearer \(access)"]))
+            #expect(download.status == 200 && download.headers["content-type"] == "image/jpeg" && [UInt8](download.body) == photo)
+
+            // A 6 MB segment passes the 1 MB limit of other requests.
+            let signer = TestOAuth1Signer(
+                consumerKey: TestEmulator.Credentials.consumerKey, consumerSecret: TestEmulator.Credentials.consumerSecret,
+                token: TestEmulator.Credentials.accessToken, tokenSecret: TestEmulator.Credentials.accessTokenSecret)
+            let video = MediaSamples.mp4(count: 6 << 20)
+            let initializeURL = emulator.baseURL + "/2/media/upload/initialize"
+            let initialize = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: initializeURL, headers: ["Authorization": signer.header(method: "POST", url: initializeURL), "Content-Type": "application/json"],
+                    body: Data(#"{"media_type":"video/mp4","total_bytes":\#(video.count),"media_category":"dm_video"}"#.utf8)))
+            let id = try #require(((try JSONSerialization.jsonObject(with: initialize.body) as? [String: Any])?["data"] as? [String: Any])?["id"] as? String)
+            var form = MultipartBody()
+            form.field("segment_index", "0")
+            form.file("media", video)
+            let appendURL = emulator.baseURL + "/2/media/upload/\(id)/append"
+            let append = try await http.execute(
+                HTTPRequest(
+                    method: .post, url: appendURL, headers: ["Authorization": signer.header(method: "POST", url: appendURL), "Content-Type": form.contentType],
+                    body: form.finished))
+            #expect(append.status == 200, "\(append.bodyText)")
+            #expect(emulator.store.withState { $0.uploads[UInt64(id) ?? 0]?.receivedBytes } == Int64(video.count))
+        }
+    }
+
     @Test func stopClosesThePort() async throws {
         let http = try HTTPClient()
         defer { http.shutdown() }

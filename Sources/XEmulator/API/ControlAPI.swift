@@ -8,20 +8,28 @@ import Foundation
 /// | `GET /_emulator/health` | | `{"status":"ok","account":{...}}` |
 /// | `POST /_emulator/users` | `{id?, name, username, description?, location?, url?, protected?, verified?, acceptsDirectMessages?}` | 201 the user |
 /// | `GET /_emulator/users` | | `{"users":[...]}` |
-/// | `POST /_emulator/dms` | `{from, to, text?, attachments?, createdAt?}`; or `{from, conversationId, text?}`; or `{type: ParticipantsJoin\|ParticipantsLeave, conversationId, participants, from?}` | 201 `{id, conversationId, createdAt}` |
+/// | `POST /_emulator/dms` | `{from, to, text?, attachments?, createdAt?}`; or `{from, conversationId, text?, attachments?}`; or `{type: ParticipantsJoin\|ParticipantsLeave, conversationId, participants, from?}` | 201 `{id, conversationId, createdAt}` |
 /// | `POST /_emulator/conversations` | `{id?, participants}` | 201 `{id}` (a group) |
 /// | `POST /_emulator/dms/bulk` | `{count, senders, to?, createdAt?}` | 201 `{created, senders, firstID, lastID}` |
 /// | `GET /_emulator/sent?account=ID` | | `{"sent":[{account, recipientID, conversationID, dmEventID, text, mediaIDs, createdAt, api}]}` |
 /// | `GET /_emulator/stats` | | `EmulatorStats` |
-/// | `POST /_emulator/faults` | `{endpoint?, kind: status\|delay\|drop\|malformed\|lateAnswer\|lostAnswer, status?, delayMs?, count}` | 201 `{"pending": N}` |
+/// | `POST /_emulator/faults` | `{endpoint?, kind: status\|delay\|drop\|malformed\|lateAnswer\|lostAnswer, status?, delayMs?, count}`; `endpoint` a route, a path prefix or a family (`dm-send`, `media-upload`, `media-upload-init`, `media-upload-append`, `media-upload-finalize`, `media-upload-status`, `dm-media-download`, ...) | 201 `{"pending": N}` |
 /// | `GET /_emulator/faults`, `DELETE /_emulator/faults` | | pending faults; clears them |
 /// | `POST /_emulator/reset` | `{users?: bool, tokens?: bool}` (optional) | `{"status":"reset"}` |
 /// | `POST /_emulator/tokens/expire` | | every issued access token expires now |
 ///
 /// Ids may be JSON strings or numbers; `to` defaults to the configured account; times are
-/// ISO 8601 strings or Unix milliseconds. Errors: 400/404 `{"error": "..."}`.
+/// ISO 8601 strings or Unix milliseconds. An attachment (at most one) is
+/// `{type: photo|video|animated_gif, data?, contentType?, bytes?, url?, width?, height?, altText?}`:
+/// its bytes are `data` (base64; the body may then be up to 24 MB), or `bytes` generated ones, or
+/// a placeholder (see `DMAttachment`);
+/// the DM's events then lead to them at `GET /2/dm_conversations/media/...`. Errors: 400/404
+/// `{"error": "..."}`.
 struct ControlAPI: Sendable {
     static let prefix = "/_emulator"
+    /// The largest `POST /_emulator/dms` body: a 15 MB GIF as base64 `data` fits; bigger media
+    /// (a video) is generated with `bytes` instead.
+    static let maximumDMBodySize = 24 << 20
 
     let store: EmulatorStore
 

@@ -19,7 +19,7 @@ public struct EmulatorResponder: HTTPResponder {
         var request = request
         let target = request.head.path ?? "/"
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
-        let limit = Route.match(method: request.method.rawValue, path: path)?.maximumBodySize ?? Self.maximumBodySize
+        let limit = Self.maximumBodySize(method: request.method.rawValue, path: path)
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
@@ -39,6 +39,13 @@ public struct EmulatorResponder: HTTPResponder {
             try? await context.channel.close()
             throw ConnectionDropped()
         }
+    }
+
+    /// The largest body a request may have: more for media uploads (`Route.maximumBodySize`) and
+    /// for the control API's DMs, whose attachment may carry a photo or GIF as base64.
+    static func maximumBodySize(method: String, path: String) -> Int {
+        if method == "POST", path == ControlAPI.prefix + "/dms" { return ControlAPI.maximumDMBodySize }
+        return Route.match(method: method, path: path)?.maximumBodySize ?? maximumBodySize
     }
 
     /// Thrown after a `drop` fault closed the connection, so nothing is written.

@@ -28,7 +28,8 @@ import Foundation
 ///   or a group with `participants` (the account is added) and an optional `id`.
 /// - `messages` in any order (ids follow their times): `from` is a user id or `"account"`; by
 ///   default the customer (`with`) in a one-to-one and the first participant in a group. `text`
-///   and/or `attachments` (`type` photo|video|animated_gif, `url`, `width`, `height`, `altText`).
+///   and/or `attachments` (`type` photo|video|animated_gif, `data` base64 bytes or `bytes` a size to
+///   generate, `contentType`, `url`, `width`, `height`, `altText`; see `DMAttachment`).
 ///   The time is `createdAt` (ISO 8601) or `minutesAgo`; by default now. Group events may instead
 ///   have `type` `ParticipantsJoin` / `ParticipantsLeave` with `participants`.
 public struct EmulatorSeed: Sendable, Codable, Equatable {
