@@ -284,6 +284,33 @@ import XAPI
         #expect(try await state.cursor(account: account) == new[8].id)
     }
 
+    /// Fetching a chunk's media takes time the lease may not outlast: a process that lost it
+    /// meanwhile publishes none of that chunk and leaves the cursor to the new holder.
+    @Test func aProcessThatLostTheLeaseWhileFetchingMediaPublishesNoneOfTheChunk() async throws {
+        let (base, state, publisher, _) = try await caughtUp()
+        let client = LeaseStealingMediaClient(base: base, state: state, account: account, thief: "b")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lease-media-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let media = InboundMedia(
+            settings: MediaSettings(folder: folder, publicURL: "https://media.example.com", linkSecret: Secret(String(repeating: "s", count: 32))),
+            logger: Logger(label: "test"))
+        let engine = IngestEngine(
+            account: account, client: client, state: state, publisher: publisher, topology: Topology(),
+            settings: .init(pollInterval: .seconds(1), paginationCount: 100, overlap: .seconds(120), backfill: .zero, leaseTTL: .seconds(15), publishBatch: 7),
+            owner: "test-owner", media: media, logger: Logger(label: "test"))
+        _ = try await engine.pollOnce()
+        let cursorBefore = try await state.cursor(account: account)
+        let publishedBefore = publisher.messages.count
+        var photo = dm(0.1)
+        photo.mediaKeys = ["3_1"]
+        base.add([photo])
+        await #expect(throws: LeadershipLost.self) { try await engine.pollOnce() }
+        #expect(client.downloadCount == 1)
+        #expect(publisher.messages.count == publishedBefore, "nothing of the chunk was published")
+        #expect(try await state.cursor(account: account) == cursorBefore)
+        #expect(try await state.filterUnseen(account: account, ids: [photo.id]) == [photo.id], "left for the new holder")
+    }
+
     @Test func aProcessThatLostTheLeaseDuringAPublishPublishesNoMoreAndLeavesTheCursor() async throws {
         let (client, state, _, _) = try await caughtUp()
         let publisher = StealingPublisher(state: state, account: account, thief: "b")
@@ -402,4 +429,54 @@ final class StealingPublisher: ConfirmedPublisher {
         }
         return messages.map { _ in .success(()) }
     }
+}
+
+/// An X account whose DMs carry a photo each, and whose media downloads hand the ingest lease to
+/// `thief` (another process took over while the chunk's media were fetched).
+final class LeaseStealingMediaClient: XDirectMessageClient, XMediaDownloading {
+    let base: FakeXClient
+    let state: any StateStore
+    let account: String
+    let thief: String
+    private let downloads = Mutex(0)
+
+    init(base: FakeXClient, state: any StateStore, account: String, thief: String) {
+        self.base = base
+        self.state = state
+        self.account = account
+        self.thief = thief
+    }
+
+    var downloadCount: Int { downloads.withLock { $0 } }
+    var apiVersion: XAPIVersion { base.apiVersion }
+    func serverNow() -> Date { base.serverNow() }
+
+    func listDMEvents(pageToken: String?, maxResults: Int) async throws -> DMEventPage {
+        let page = try await base.listDMEvents(pageToken: pageToken, maxResults: maxResults)
+        let media = page.events.flatMap(\.mediaKeys).map { key in
+            XMedia(mediaKey: key, type: "photo", url: "https://api.x.com/2/dm_conversations/media/\(page.events.first { $0.mediaKeys.contains(key) }!.id)/1/AbCd.jpg")
+        }
+        return DMEventPage(events: page.events, users: page.users, media: media, nextToken: page.nextToken, rateLimit: nil)
+    }
+
+    func downloadDMMedia(_ media: XDMMediaReference, maxBytes: Int) async throws -> XMediaDownload {
+        let first = downloads.withLock { count in
+            count += 1
+            return count == 1
+        }
+        if first, let holder = try? await state.leaseHolder(account: account, name: "ingest") {
+            _ = try? await state.releaseLease(account: account, name: "ingest", owner: holder.owner)
+            _ = try? await state.acquireLease(account: account, name: "ingest", owner: thief, ttl: .seconds(60))
+        }
+        return XMediaDownload(bytes: Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]), contentType: nil, rateLimit: nil)
+    }
+
+    func conversationEvents(with participantId: String, pageToken: String?, maxResults: Int) async throws -> DMEventPage {
+        try await base.conversationEvents(with: participantId, pageToken: pageToken, maxResults: maxResults)
+    }
+    func sendDM(to participantId: String, text: String) async throws -> SentDM { try await base.sendDM(to: participantId, text: text) }
+    func me() async throws -> XResponse<XUser> { try await base.me() }
+    func user(id: String) async throws -> XResponse<XUser> { try await base.user(id: id) }
+    func users(ids: [String]) async throws -> XResponse<[XUser]> { try await base.users(ids: ids) }
+    func user(username: String) async throws -> XResponse<XUser> { try await base.user(username: username) }
 }

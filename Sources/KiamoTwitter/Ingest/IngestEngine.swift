@@ -315,8 +315,21 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let events = plan.publish[start..<min(start + settings.publishBatch, plan.publish.count)]
             let routingKey = WireContract.RoutingKey.inbound(account: account)
             let traces = events.map { IngestTurnTrace(event: $0, read: fetched.read(of: $0.id), account: account, exchange: topology.exchange, routingKey: routingKey) }
-            let messages = await withMedia(
-                events.map { mapper.buildMessageRecord($0, sender: senders[$0.senderId ?? ""], media: fetched.media) }, media: fetched.media)
+            var messages = events.map { mapper.buildMessageRecord($0, sender: senders[$0.senderId ?? ""], media: fetched.media) }
+            if media != nil, messages.contains(where: { !$0.attachments.isEmpty }) {
+                // Fetching media can outlast the lease: it is renewed meanwhile, and a process that
+                // lost it while fetching publishes none of the chunk (another reads the same DMs now).
+                let (linked, held) = await leadership.whileHeld { await withMedia(messages, media: fetched.media) }
+                guard held else {
+                    for trace in traces { trace.end(notRecorded: "not published: the lease lapsed while its media were fetched") }
+                    Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+                    logger.warning(
+                        "the ingest lease lapsed while a chunk's media were fetched; publishing no more",
+                        metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
+                    throw LeadershipLost(account: account)
+                }
+                messages = linked
+            }
             let chunk = try zip(messages, traces).map { message, trace in try outgoing(message, trace: trace.publish.context) }
             let (results, held) = await leadership.whileHeld { await publisher.publish(chunk.map(\.message)) }
             var chunkIds: [String] = []

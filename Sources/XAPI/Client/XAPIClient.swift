@@ -113,6 +113,14 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUp
     /// See `XMediaUploading`. Always the chunked flow, JSON bodies with base64 segments: one
     /// path for every size, and each step is a request X answers on its own.
     public func uploadMedia(_ bytes: Data, mediaType: String, category: XMediaCategory, processingTimeout: Duration) async throws -> XUploadedMedia {
+        try await uploadMedia(bytes, mediaType: mediaType, category: category, processingTimeout: processingTimeout, segmentBytes: V2MediaUpload.segmentBytes)
+    }
+
+    /// The same in segments of `segmentBytes` (tests use small ones: a megabyte of JSON is slow to
+    /// parse in a debug build of the emulator).
+    func uploadMedia(
+        _ bytes: Data, mediaType: String, category: XMediaCategory, processingTimeout: Duration, segmentBytes: Int
+    ) async throws -> XUploadedMedia {
         guard !bytes.isEmpty else { throw XAPIError.invalidArgument(operation: .uploadMedia, argument: "media", reason: "the file is empty") }
         guard bytes.count <= category.maxBytes else {
             throw XAPIError.invalidArgument(
@@ -137,7 +145,7 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUp
         var offset = 0
         var index = 0
         while offset < bytes.count {
-            let end = min(offset + V2MediaUpload.segmentBytes, bytes.count)
+            let end = min(offset + segmentBytes, bytes.count)
             let segment = bytes[bytes.startIndex + offset..<bytes.startIndex + end].base64EncodedString()
             _ = try await executor.perform(
                 .uploadMedia,

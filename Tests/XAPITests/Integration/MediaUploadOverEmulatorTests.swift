@@ -45,11 +45,12 @@ struct MediaUploadOverEmulatorTests {
     @Test func aVideoIsUploadedInSegmentsAndWaitedForUntilProcessed() async throws {
         try await EmulatorRig.with(.v2OAuth2Public) { rig in
             try rig.emulator.addUser(id: Self.customerID, name: "Kim", username: "kim")
-            let video = Self.mp4(9 * 1024 * 1024)
-            let uploaded = try await rig.client.uploadMedia(video, mediaType: "video/mp4", category: .dmVideo, processingTimeout: .seconds(60))
+            let video = Self.mp4(300_000)
+            let uploaded = try await rig.client.uploadMedia(
+                video, mediaType: "video/mp4", category: .dmVideo, processingTimeout: .seconds(60), segmentBytes: 128 * 1024)
             let sent = try await rig.client.sendDM(to: Self.customerID, text: "", mediaIds: [uploaded.mediaId])
             #expect(rig.emulator.sent().first { $0.dmEventID == sent.dmEventId }?.mediaIDs == [uploaded.mediaId], "media alone, no text")
-            #expect(rig.emulator.stats().families["media-upload-append"]?.values.reduce(0, +) == 3, "9 MB in 4 MB segments")
+            #expect(rig.emulator.stats().families["media-upload-append"]?.values.reduce(0, +) == 3, "300 kB in 128 kB segments")
             #expect((rig.emulator.stats().families["media-upload-status"]?.values.reduce(0, +) ?? 0) >= 1, "X's processing was waited for")
         }
     }
