@@ -11,6 +11,15 @@ extension LoopbackHTTPServer {
             case contentLength
             /// `Transfer-Encoding: chunked`, the body in chunks of at most `chunkSize` bytes.
             case chunked(chunkSize: Int)
+            /// A lie: `Content-Length: declared` whatever the body's length, then the body and a
+            /// closed connection (a server that promised more than it had).
+            case claimedLength(Int)
+
+            /// Whether the server closes the connection after this response.
+            var endsConnection: Bool {
+                if case .claimedLength = self { return true }
+                return false
+            }
         }
 
         /// How the body is encoded on the wire (`Content-Encoding`).

@@ -87,12 +87,12 @@ final class LoopbackHTTPServerCore: Sendable {
                 switch handler(request) {
                 case .respond(let response):
                     guard LoopbackSocket.write(connection, Self.encode(response, method: request.method, keepAlive: keepAlive)),
-                        keepAlive
+                        keepAlive, !response.framing.endsConnection
                     else { return }
                 case .respondAfter(let delay, let response):
                     Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
                     guard LoopbackSocket.write(connection, Self.encode(response, method: request.method, keepAlive: keepAlive)),
-                        keepAlive
+                        keepAlive, !response.framing.endsConnection
                     else { return }
                 case .neverAnswer:
                     // Hold the connection until the client gives up (or the server stops).
@@ -127,6 +127,9 @@ final class LoopbackHTTPServerCore: Sendable {
         case .contentLength:
             if response.status != 204 && response.status != 304 { headers.add(name: "Content-Length", value: "\(body.count)") }
             if !bodyless { payload = Array(body) }
+        case .claimedLength(let declared):
+            headers.add(name: "Content-Length", value: "\(declared)")
+            if !bodyless { payload = Array(body) }
         case .chunked(let chunkSize):
             headers.add(name: "Transfer-Encoding", value: "chunked")
             if !bodyless {
@@ -140,7 +143,7 @@ final class LoopbackHTTPServerCore: Sendable {
                 payload += Array("0\r\n\r\n".utf8)
             }
         }
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if !keepAlive || response.framing.endsConnection { headers.add(name: "Connection", value: "close") }
 
         var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }

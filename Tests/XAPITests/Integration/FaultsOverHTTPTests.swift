@@ -28,6 +28,33 @@ struct FaultsOverHTTPTests {
         #expect(error == .transient(operation: .listDMEvents, cause: .httpStatus(500), rateLimit: RateLimitInfo(limit: nil, remaining: 12, resetAt: nil)))
     }
 
+    /// A media server that promises more bytes than it sends, or more than the caller takes:
+    /// the first may pass on a retry, the second will not.
+    @Test func aMediaDownloadThatLiesAboutItsLengthOrIsTooLargeIsTypedSo() async throws {
+        let http = try LoopbackClients.http()
+        defer { http.shutdown() }
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasSuffix("short.jpg")
+                ? .respond(.init(status: 200, headers: ["Content-Type": "application/octet-stream"], body: Data(repeating: 0xFF, count: 100), framing: .claimedLength(10_000)))
+                : .respond(.init(status: 200, headers: ["Content-Type": "application/octet-stream"], body: Data(repeating: 0xFF, count: 5_000)))
+        }
+        defer { server.stop() }
+        let client = try Self.client(server, http: http)
+        let short = await #expect(throws: XAPIError.self) {
+            try await client.downloadDMMedia(XDMMediaReference(dmId: "1", mediaId: "2", resourceId: "short.jpg"), maxBytes: 100_000)
+        }
+        #expect(short?.isRetryable == true, "\(String(describing: short))")
+        let large = await #expect(throws: XAPIError.self) {
+            try await client.downloadDMMedia(XDMMediaReference(dmId: "1", mediaId: "2", resourceId: "large.jpg"), maxBytes: 1_000)
+        }
+        guard case .invalidArgument(.downloadDMMedia, "maxBytes", _)? = large else {
+            Issue.record("got \(String(describing: large))")
+            return
+        }
+        let whole = try await client.downloadDMMedia(XDMMediaReference(dmId: "1", mediaId: "2", resourceId: "large.jpg"), maxBytes: 5_000)
+        #expect(whole.bytes.count == 5_000, "exactly at the limit is fine")
+    }
+
     @Test func aDelayPastTheTimeoutIsTransient() async throws {
         let http = try LoopbackClients.http()
         defer { http.shutdown() }
