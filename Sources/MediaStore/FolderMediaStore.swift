@@ -83,13 +83,16 @@ public struct FolderMediaStore: MediaStorage {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             for description in descriptions {
-                let json = try await ByteBuffer(contentsOf: description, maximumSizeAllowed: .kilobytes(64), fileSystem: fileSystem)
-                guard let media = try? decoder.decode(StoredMedia.self, from: Data(json.readableBytesView)), media.storedAt < cutoff else { continue }
+                // Another ingest process on the same volume may purge the same object meanwhile:
+                // one that is already gone is skipped, not an error.
+                guard let json = try? await ByteBuffer(contentsOf: description, maximumSizeAllowed: .kilobytes(64), fileSystem: fileSystem),
+                    let media = try? decoder.decode(StoredMedia.self, from: Data(json.readableBytesView)), media.storedAt < cutoff
+                else { continue }
                 // The description first: from then on the object is gone for readers.
-                try await fileSystem.removeItem(at: description, strategy: .platformDefault, recursively: false)
+                guard try await fileSystem.removeItem(at: description, strategy: .platformDefault, recursively: false) > 0 else { continue }
                 var data = description
                 data.extension = "media"
-                try await fileSystem.removeItem(at: data, strategy: .platformDefault, recursively: false)
+                _ = try await fileSystem.removeItem(at: data, strategy: .platformDefault, recursively: false)
                 removed += 1
             }
         } catch {

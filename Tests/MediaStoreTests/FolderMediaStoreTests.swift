@@ -97,6 +97,25 @@ import Testing
         }
     }
 
+    /// Several ingest processes on one volume purge the same objects: each goes once, and neither
+    /// purge fails on what the other removed.
+    @Test func twoPurgesAtOnceRemoveEachObjectOnce() async throws {
+        try await Self.withFolder { folder in
+            let clock = TestTime(Date(timeIntervalSince1970: 1_800_000_000))
+            let store = FolderMediaStore(root: folder, now: { clock.now })
+            for index in 0..<40 {
+                _ = try await store.store(Self.bytes(10), as: MediaKey("a/\(index)/3_\(index)")!, contentType: "image/png")
+            }
+            clock.advance(86_400)
+            let cutoff = clock.now.addingTimeInterval(-3600)
+            async let first = store.purge(storedBefore: cutoff)
+            async let second = FolderMediaStore(root: folder).purge(storedBefore: cutoff)
+            let removed = try await first + second
+            #expect(removed == 40)
+            #expect(try await store.purge(storedBefore: cutoff) == 0)
+        }
+    }
+
     @Test func aStoreInAFolderItCannotWriteSaysWhere() async throws {
         try await Self.withFolder { folder in
             try Data().write(to: URL(fileURLWithPath: folder + "-file"))

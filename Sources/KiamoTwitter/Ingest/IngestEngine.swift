@@ -542,7 +542,6 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         return senders
     }
 
-    /// The AMQP message of a Kiamo message, carrying the turn's trace context.
     /// `messages` with their media fetched and linked (`InboundMedia`), eight messages at a time;
     /// as they are without the media store.
     private func withMedia(_ messages: [KiamoMessage], media items: [String: XMedia]) async -> [KiamoMessage] {
@@ -566,6 +565,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The AMQP message of a Kiamo message, carrying the turn's trace context.
     private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> (id: String, message: AMQPMessage) {
         var built = try IngestMessages(topology: topology, account: account, appId: settings.appId).message(message)
         built.properties.headers = built.properties.headers.carryingTrace(of: trace)
