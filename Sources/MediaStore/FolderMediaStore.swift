@@ -37,7 +37,8 @@ public struct FolderMediaStore: MediaStorage {
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys]
             let json = try encoder.encode(media)
-            try await fileSystem.createDirectory(at: data.removingLastComponent(), withIntermediateDirectories: true, permissions: nil)
+            // Customers' files are personal data: the worker's user alone reads them (0700, 0600).
+            try await fileSystem.createDirectory(at: data.removingLastComponent(), withIntermediateDirectories: true, permissions: .ownerReadWriteExecute)
             try await write(bytes, to: data)
             try await write(ByteBuffer(bytes: json), to: description)
         } catch let error as MediaStoreError {
@@ -114,7 +115,7 @@ public struct FolderMediaStore: MediaStorage {
 
     /// Writes `buffer` to a temporary file and renames it to `path` once whole.
     private func write(_ buffer: ByteBuffer, to path: FilePath) async throws {
-        try await fileSystem.withFileHandle(forWritingAt: path, options: .newFile(replaceExisting: true)) { handle in
+        try await fileSystem.withFileHandle(forWritingAt: path, options: .newFile(replaceExisting: true, permissions: .ownerReadWrite)) { handle in
             _ = try await handle.write(contentsOf: buffer.readableBytesView, toAbsoluteOffset: 0)
         }
     }

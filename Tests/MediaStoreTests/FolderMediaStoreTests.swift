@@ -34,6 +34,11 @@ import Testing
             #expect(try await store.find(key) == stored)
             #expect(try await Self.readAll(store, key, 0...299_999) == Array(photo.readableBytesView))
             #expect(try await Self.readAll(store, key, 1000...1009) == Array(photo.readableBytesView[1000...1009]))
+            // Personal data: the worker's user alone reads them, whatever the umask.
+            let fileMode = try FileManager.default.attributesOfItem(atPath: folder + "/1234/555/3_9.media")[.posixPermissions] as? Int
+            let folderMode = try FileManager.default.attributesOfItem(atPath: folder + "/1234/555")[.posixPermissions] as? Int
+            #expect(fileMode == 0o600)
+            #expect(folderMode == 0o700)
             let emptyKey = MediaKey("1234/555/3_10")!
             let empty = try await store.store(ByteBuffer(), as: emptyKey, contentType: "image/png")
             #expect(empty.size == 0)
