@@ -13,27 +13,55 @@ struct CertificateVerificationTests {
         var description: String { "KIAMO_TEST_TLS_CA is not set: start the broker with scripts/test-broker and export its broker.env" }
     }
 
+    struct ServerExited: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "openssl s_server exited before it listened: \(output.suffix(2000))" }
+    }
+
+    struct ServerNotListening: Error, CustomStringConvertible {
+        var cause: String
+        var output: String
+        var description: String { "\(cause); openssl s_server said: \(output.suffix(2000))" }
+    }
+
     /// `openssl s_server` on a free port with the test CA's server certificate (127.0.0.1, localhost).
+    ///
+    /// The port is one the kernel just found free, and a server that exits before it listens (the
+    /// port taken meanwhile by one of the other suites' many connections) is started again on
+    /// another. A random port in 30,000-60,000 once collided with the main run's ephemeral ports:
+    /// the server never listened and the test waited out its deadline.
     static func server() async throws -> (RunningProcess, Int, String) {
         guard let ca = ProcessInfo.processInfo.environment["KIAMO_TEST_TLS_CA"], !ca.isEmpty else { throw MissingCA() }
         let folder = (ca as NSString).deletingLastPathComponent
-        let port = Int.random(in: 30_000...60_000)
-        let server = try await RunningProcess(
-            name: "openssl-s_server", executable: "/usr/bin/openssl",
-            arguments: [
-                "s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", folder + "/server.pem", "-key", folder + "/server-key.pem",
-            ])
-        try await eventually("openssl s_server to listen on \(port)", timeout: .seconds(20), every: .milliseconds(50)) {
-            let client = try TestClients.make { $0.caBundlePath = ca }
-            defer { client.shutdown() }
+        var lastError: any Error = ServerExited(output: "")
+        for _ in 0..<5 {
+            let port = try LoopbackHTTPServer.unusedPort()
+            let server = try await RunningProcess(
+                name: "openssl-s_server", executable: "/usr/bin/openssl",
+                arguments: [
+                    "s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", folder + "/server.pem", "-key", folder + "/server-key.pem",
+                ])
             do {
-                _ = try await client.execute(HTTPRequest(url: "https://localhost:\(port)/"))
-                return true
+                try await eventually("openssl s_server to listen on \(port)", timeout: .seconds(60), every: .milliseconds(50)) {
+                    guard server.isRunning else { throw ServerExited(output: server.output()) }
+                    let client = try TestClients.make { $0.caBundlePath = ca }
+                    defer { client.shutdown() }
+                    do {
+                        _ = try await client.execute(HTTPRequest(url: "https://localhost:\(port)/"))
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+                return (server, port, ca)
+            } catch let error as ServerExited {
+                lastError = error
             } catch {
-                return false
+                server.terminate()
+                throw ServerNotListening(cause: "\(error)", output: server.output())
             }
         }
-        return (server, port, ca)
+        throw lastError
     }
 
     @Test func anUntrustedCAAndAWrongHostAreRefusedTheRightCAIsAccepted() async throws {
