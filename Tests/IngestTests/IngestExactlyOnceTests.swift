@@ -70,7 +70,7 @@ struct IngestExactlyOnceTests {
             // read past them (every DM-read it made since answered), then keep the broker down for
             // three lease TTLs (3 s each): the outage is the scenario, not a wait for a result.
             let readsAtStop = harness.emulator.stats().families["dm-read"]?["200"] ?? 0
-            try await eventually("the active process read the new DMs", timeout: .seconds(20)) {
+            try await eventually("the active process read the new DMs", timeout: .seconds(60)) {
                 (harness.emulator.stats().families["dm-read"]?["200"] ?? 0) > readsAtStop
             }
             try await Task.sleep(for: .seconds(9))

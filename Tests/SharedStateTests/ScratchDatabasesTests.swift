@@ -48,7 +48,7 @@ import Testing
             name: "psql-holding-\(name)", executable: try TestPostgres.psqlPath(),
             arguments: ["-X", "-q", "-d", try TestPostgres.url(ofDatabase: name), "-c", "SELECT pg_sleep(120)"]
         )
-        try await eventually("psql to hold a session on \(name)", timeout: .seconds(20)) {
+        try await eventually("psql to hold a session on \(name)", timeout: .seconds(60)) {
             let count = try await TestPostgres.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'")
             return count.trimmingCharacters(in: .whitespacesAndNewlines) != "0"
         }

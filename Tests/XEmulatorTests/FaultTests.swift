@@ -82,7 +82,7 @@ struct FaultTests {
                 try await client.postJSON("/2/dm_conversations/with/\(EmulatorHarness.customerID)/messages", #"{"text":"late"}"#)
             }
             // X stored the DM while the caller still waits for the answer.
-            try await eventually("the DM to be stored before the answer", timeout: .seconds(10), every: .milliseconds(10)) {
+            try await eventually("the DM to be stored before the answer", timeout: .seconds(60), every: .milliseconds(10)) {
                 harness.store.sent().count == 1
             }
             let reply = try await send.value
