@@ -73,26 +73,10 @@ public struct KiamoMessageMapper: Sendable {
         )
     }
 
-    /// The sender's display form in Kiamo (`Jane Doe@janedoe` with the default template).
-    ///
-    /// One pass over the template: a placeholder is replaced where the template has it, and the
-    /// replacement is never read again, so a display name holding `{username}` or `{id}` stays as
-    /// the customer wrote it. Unknown `{...}` text is kept.
+    /// The sender's display form in Kiamo (`Jane Doe@janedoe` with the default template), the
+    /// template filled in one pass (`PlaceholderTemplate`): a display name holding `{username}` or
+    /// `{id}` stays as the customer wrote it.
     public func buildUserRecord(_ user: XUser) -> String {
-        let values = ["{name}": user.name, "{username}": user.username, "{id}": user.id]
-        var result = ""
-        var rest = Substring(senderNameTemplate)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            let tail = rest[open...]
-            if let (placeholder, value) = values.first(where: { tail.hasPrefix($0.key) }) {
-                result += value
-                rest = tail.dropFirst(placeholder.count)
-            } else {
-                result += "{"
-                rest = tail.dropFirst()
-            }
-        }
-        return result + rest
+        PlaceholderTemplate(text: senderNameTemplate).render(["name": user.name, "username": user.username, "id": user.id])
     }
 }

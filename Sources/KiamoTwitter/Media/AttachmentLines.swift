@@ -42,23 +42,8 @@ public struct AttachmentLines: Sendable {
         }
     }
 
-    /// One pass over the template, as `KiamoMessageMapper.buildUserRecord` does: a value holding
-    /// `{url}` is never read again.
+    /// One pass over the template (`PlaceholderTemplate`): a URL holding `{kind}` stays as it is.
     private func render(kind: String, url: String, type: String, size: String) -> String {
-        let values = ["{kind}": kind, "{url}": url, "{type}": type, "{size}": size]
-        var result = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            let tail = rest[open...]
-            if let (placeholder, value) = values.first(where: { tail.hasPrefix($0.key) }) {
-                result += value
-                rest = tail.dropFirst(placeholder.count)
-            } else {
-                result += "{"
-                rest = tail.dropFirst()
-            }
-        }
-        return result + rest
+        PlaceholderTemplate(text: template).render(["kind": kind, "url": url, "type": type, "size": size])
     }
 }
