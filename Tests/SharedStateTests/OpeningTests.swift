@@ -17,8 +17,28 @@ import Testing
         let (version, application) = try await DatabaseQueue(path: fixture.folder.path("state.db")).read { db in
             (try Int.fetchOne(db, sql: "PRAGMA user_version"), try Int.fetchOne(db, sql: "PRAGMA application_id"))
         }
-        #expect(version == 5)
+        #expect(version == 6)
         #expect(application == 0x4B54_5753)
+    }
+
+    /// A file of the previous version (5, before the send ledger kept uploaded media) is migrated
+    /// in place when a newer worker opens it, its entries kept.
+    @Test func aVersionFiveFileGainsTheMediaColumnsAndKeepsItsSends() async throws {
+        let fixture = try await StoreFixture()
+        _ = try await fixture.store.claimSend(account: "1", key: "cmd", owner: "a")
+        let path = fixture.folder.path("state.db")
+        try await DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.execute(sql: "ALTER TABLE send_ledger DROP COLUMN media_id; ALTER TABLE send_ledger DROP COLUMN media_uploaded_at; PRAGMA user_version = 5")
+        }
+        let again = try await fixture.reopen()
+        #expect(try await again.sendEntry(account: "1", key: "cmd")?.state == .inFlight(owner: "a", since: fixture.clock.now()))
+        guard case .applied(let entry) = try await again.recordSendMedia(account: "1", key: "cmd", owner: "a", mediaId: "42", uploadedAt: fixture.clock.now()) else {
+            Issue.record("the migrated ledger should record media")
+            return
+        }
+        #expect(entry.mediaId == "42")
+        let version = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
+        #expect(version == 6)
     }
 
     @Test func aFileFromANewerSchemaIsRefusedAndLeftUntouched() async throws {
@@ -28,7 +48,7 @@ import Testing
         try await DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
 
         let error = await #expect(throws: StateStoreError.self) { _ = try await fixture.reopen() }
-        #expect(error == .newerSchema(file: path, found: 99, supported: 5))
+        #expect(error == .newerSchema(file: path, found: 99, supported: 6))
         #expect(error?.description.contains("Upgrade every worker") == true)
         let cursor = try await DatabaseQueue(path: path).read { try Int64.fetchOne($0, sql: "SELECT last_read_id FROM cursors") }
         #expect(cursor == 7)

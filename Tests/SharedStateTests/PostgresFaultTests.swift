@@ -101,7 +101,7 @@ import Testing
             let error = try await openingError(fixture.url)
             guard case .newerDatabaseSchema(_, let found, let supported) = error else { Issue.record("newerDatabaseSchema, got \(String(describing: error))"); return }
             #expect(found == 99)
-            #expect(supported == 2)
+            #expect(supported == 3)
             #expect(error?.description.contains("state.url") == true)
             #expect(try await PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: fixture.url) == "99")
         }

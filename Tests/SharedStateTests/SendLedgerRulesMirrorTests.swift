@@ -71,6 +71,11 @@ import Testing
             _ = try await store.claimSend(account: "1", key: key, owner: "b")
             clock.advance(seconds: 61)
         },
+        Setup(name: "inFlightMineWithMedia") { store, clock, key in
+            _ = try await store.claimSend(account: "1", key: key, owner: "a")
+            _ = try await store.recordSendMedia(account: "1", key: key, owner: "a", mediaId: "m1", uploadedAt: clock.now())
+            clock.advance(seconds: 1)
+        },
         Setup(name: "sent") { store, clock, key in
             _ = try await store.claimSend(account: "1", key: key, owner: "a")
             _ = try await store.completeSend(account: "1", key: key, owner: "a", dmEventId: "d1", conversationId: "1-2")
@@ -123,6 +128,15 @@ import Testing
             claim("a"), claim("c"),
             finishing("posting-a", { try await $0.markSendPosting(account: "1", key: $1, owner: "a", outcomeUnknownSince: unknown) }) {
                 SendLedgerRules.posting($0, owner: "a", outcomeUnknownSince: unknown, now: $1)
+            },
+            finishing("media-a-m1", { try await $0.recordSendMedia(account: "1", key: $1, owner: "a", mediaId: "m1", uploadedAt: unknown) }) {
+                SendLedgerRules.media($0, owner: "a", mediaId: "m1", uploadedAt: unknown, now: $1)
+            },
+            finishing("media-a-m2", { try await $0.recordSendMedia(account: "1", key: $1, owner: "a", mediaId: "m2", uploadedAt: unknown) }) {
+                SendLedgerRules.media($0, owner: "a", mediaId: "m2", uploadedAt: unknown, now: $1)
+            },
+            finishing("media-c-m1", { try await $0.recordSendMedia(account: "1", key: $1, owner: "c", mediaId: "m1", uploadedAt: unknown) }) {
+                SendLedgerRules.media($0, owner: "c", mediaId: "m1", uploadedAt: unknown, now: $1)
             },
             finishing("reported", { try await $0.markSendReported(account: "1", key: $1) }) { SendLedgerRules.reported($0, now: $1) },
             finishing("complete-a-d1", { try await $0.completeSend(account: "1", key: $1, owner: "a", dmEventId: "d1", conversationId: "1-2") }) {

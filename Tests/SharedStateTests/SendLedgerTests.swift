@@ -20,6 +20,37 @@ import Testing
                 == .alreadySent(dmEventId: "1582838593371127812", conversationId: "1-2", at: fixture.clock.now()))
     }
 
+    /// Dispatch records the media it uploaded for a command's attachment before it posts: the
+    /// next claimer (this process's retry, or another after a crash) finds it and posts with it.
+    @Test(arguments: StateBackend.allCases) func theUploadedMediaOutlivesAHandBackAndOnlyTheOwnerRecordsIt(backend: StateBackend) async throws {
+        let fixture = try await StoreFixture(backend)
+        let store = fixture.store
+        _ = try await store.claimSend(account: "1", key: "cmd", owner: "a")
+        let uploadedAt = fixture.clock.now()
+        guard case .applied(let recorded) = try await store.recordSendMedia(account: "1", key: "cmd", owner: "a", mediaId: "1880028106020515840", uploadedAt: uploadedAt) else {
+            Issue.record("the owner's media should be recorded")
+            return
+        }
+        #expect(recorded.mediaId == "1880028106020515840")
+        guard case .rejected = try await store.recordSendMedia(account: "1", key: "cmd", owner: "b", mediaId: "9", uploadedAt: uploadedAt) else {
+            Issue.record("another owner's media must be rejected")
+            return
+        }
+        _ = try await store.markSendPosting(account: "1", key: "cmd", owner: "a", outcomeUnknownSince: uploadedAt)
+        _ = try await store.releaseSend(account: "1", key: "cmd", owner: "a", outcomeUnknownSince: uploadedAt)
+        fixture.clock.advance(seconds: 5)
+        _ = try await fixture.reopen().claimSend(account: "1", key: "cmd", owner: "b")
+        let entry = try await store.sendEntry(account: "1", key: "cmd")
+        #expect(entry?.mediaId == "1880028106020515840")
+        #expect(entry?.mediaUploadedAt == uploadedAt)
+        #expect(entry?.state == .inFlight(owner: "b", since: fixture.clock.now()))
+        guard case .applied(let sent) = try await store.completeSend(account: "1", key: "cmd", owner: "b", dmEventId: "7", conversationId: nil) else {
+            Issue.record("completion should apply")
+            return
+        }
+        #expect(sent.mediaId == "1880028106020515840")
+    }
+
     @Test(arguments: StateBackend.allCases) func aReleasedCommandIsClaimedAgainAsTheNextAttempt(backend: StateBackend) async throws {
         let fixture = try await StoreFixture(backend)
         let store = fixture.store

@@ -7,13 +7,13 @@ import PostgresNIO
 /// first takes `PostgresLocks.migration` (`pg_advisory_xact_lock`): workers starting together on
 /// an empty database serialise on it, the first migrates and the others find the work done. A
 /// version newer than `version` refuses to open (`StateStoreError.newerDatabaseSchema`) and
-/// changes nothing. Tables mirror the SQLite file's (`SQLiteSchema` version 5), with times as
+/// changes nothing. Tables mirror the SQLite file's (`SQLiteSchema` version 6), with times as
 /// BIGINT milliseconds (`PostgresTime`), plus `lease_owners` (liveness, `PostgresOwnerLiveness`),
 /// a sequence for the recipient lines' tickets and a revision on the rate-limit budgets (their
 /// compare-and-set).
 enum PostgresSchema {
     /// The newest schema this build reads and writes.
-    static let version = 2
+    static let version = 3
 
     /// Every table the store reads and writes (checked for privileges at open).
     static let tables = [
@@ -22,7 +22,7 @@ enum PostgresSchema {
     ]
 
     /// Migration `n` (index `n - 1`) takes the database from version `n - 1` to `n`.
-    static let migrations: [[String]] = [migrationToVersion1, migrationToVersion2]
+    static let migrations: [[String]] = [migrationToVersion1, migrationToVersion2, migrationToVersion3]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -91,6 +91,13 @@ enum PostgresSchema {
             """, logger: logger
         ).collect(String.self)
     }
+
+    /// The send ledger keeps the media uploaded for a command's attachment (SQLite's version 6),
+    /// so a redelivery between upload and post posts with it instead of uploading again.
+    private static let migrationToVersion3 = [
+        "ALTER TABLE send_ledger ADD COLUMN media_id text",
+        "ALTER TABLE send_ledger ADD COLUMN media_uploaded_at bigint",
+    ]
 
     /// The live processes of each role (`MemberRegistry`, SQLite's version 5): the ingest
     /// processes share the accounts' leases by their number (`FairShare`).

@@ -63,6 +63,12 @@ extension PostgresStateStore {
         }
     }
 
+    public func recordSendMedia(account: String, key: String, owner: String, mediaId: String, uploadedAt: Date) async throws -> SendTransitionResult {
+        try await transition("recording the uploaded media of send \(key) of account \(account)", account: account, key: key) { current, now in
+            SendLedgerRules.media(current, owner: owner, mediaId: mediaId, uploadedAt: uploadedAt, now: now)
+        }
+    }
+
     public func markSendReported(account: String, key: String) async throws -> SendTransitionResult {
         try await transition("recording the report of send \(key) of account \(account)", account: account, key: key) { current, now in
             SendLedgerRules.reported(current, now: now)
@@ -169,7 +175,8 @@ extension PostgresStateStore {
                 UPDATE send_ledger SET state = \(row.state), owner = \(row.owner), since = \(row.since), dm_event_id = \(row.dmEventId),
                                        conversation_id = \(row.conversationId), reason = \(row.reason), finished_at = \(row.finishedAt),
                                        attempts = \(row.attempts), revision = \(row.revision), updated_at = \(row.updatedAt),
-                                       unverified_since = \(row.unverifiedSince), reported_at = \(row.reportedAt)
+                                       unverified_since = \(row.unverifiedSince), reported_at = \(row.reportedAt),
+                                       media_id = \(row.mediaId), media_uploaded_at = \(row.mediaUploadedAt)
                 WHERE account = \(entry.account) AND key = \(entry.key) AND revision = \(current.revision) AND state = \(current.state.name)
                 RETURNING 1
                 """, logger: logger
@@ -178,10 +185,10 @@ extension PostgresStateStore {
         return try await !connection.query(
             """
             INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
-                                     attempts, revision, created_at, updated_at, unverified_since, reported_at)
+                                     attempts, revision, created_at, updated_at, unverified_since, reported_at, media_id, media_uploaded_at)
             VALUES (\(entry.account), \(entry.key), \(row.state), \(row.owner), \(row.since), \(row.dmEventId), \(row.conversationId),
                     \(row.reason), \(row.finishedAt), \(row.attempts), \(row.revision), \(row.createdAt), \(row.updatedAt),
-                    \(row.unverifiedSince), \(row.reportedAt))
+                    \(row.unverifiedSince), \(row.reportedAt), \(row.mediaId), \(row.mediaUploadedAt))
             ON CONFLICT (account, key) DO NOTHING
             RETURNING 1
             """, logger: logger
@@ -198,7 +205,7 @@ extension PostgresStateStore {
                 """
                 WITH clock AS (SELECT coalesce(\(now)::bigint, \(unescaped: PostgresTime.serverMillis)) AS now)
                 SELECT clock.now, s.state, s.owner, s.since, s.dm_event_id, s.conversation_id, s.reason, s.finished_at, s.attempts,
-                       s.revision, s.created_at, s.updated_at, s.unverified_since, s.reported_at
+                       s.revision, s.created_at, s.updated_at, s.unverified_since, s.reported_at, s.media_id, s.media_uploaded_at
                 FROM clock LEFT JOIN send_ledger s ON s.account = \(account) AND s.key = \(key)
                 """, logger: logger
             ).rows().first
@@ -209,7 +216,8 @@ extension PostgresStateStore {
             state: stateName, owner: try row.value("owner"), since: try row.value("since"), dmEventId: try row.value("dm_event_id"),
             conversationId: try row.value("conversation_id"), reason: try row.value("reason"), finishedAt: try row.value("finished_at"),
             attempts: try row.value("attempts"), revision: try row.value("revision"), createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"), unverifiedSince: try row.value("unverified_since"), reportedAt: try row.value("reported_at")
+            updatedAt: try row.value("updated_at"), unverifiedSince: try row.value("unverified_since"), reportedAt: try row.value("reported_at"),
+            mediaId: try row.value("media_id"), mediaUploadedAt: try row.value("media_uploaded_at")
         ).entry(account: account, key: key)
         return (now, entry)
     }

@@ -13,13 +13,13 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970; DM event ids INTEGER (they compare as numbers).
 enum SQLiteSchema {
     /// The newest schema this build reads and writes.
-    static let version = 5
+    static let version = 6
 
     /// `PRAGMA application_id` of kiamo-twitter state files ("KTWS").
     static let applicationID: Int32 = 0x4B54_5753
 
     /// Migration `n` (index `n - 1`) takes the file from version `n - 1` to `n`.
-    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4, migrateToVersion5]
+    static let migrations: [@Sendable (Database) throws -> Void] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4, migrateToVersion5, migrateToVersion6]
 
     /// What `prepare` found before migrating, for the start-up log.
     struct Outcome: Sendable {
@@ -86,6 +86,16 @@ enum SQLiteSchema {
                     last  INTEGER NOT NULL
                 );
                 INSERT INTO recipient_line_tickets (id, last) VALUES (1, 0);
+                """)
+    }
+
+    /// The send ledger keeps the media X gave for a command's attachment and when it was
+    /// uploaded, so a redelivery between upload and post posts with it instead of uploading again.
+    private static func migrateToVersion6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE send_ledger ADD COLUMN media_id TEXT;
+                ALTER TABLE send_ledger ADD COLUMN media_uploaded_at INTEGER;
                 """)
     }
 

@@ -72,6 +72,13 @@ extension SQLiteStateStore {
         }
     }
 
+    public func recordSendMedia(account: String, key: String, owner: String, mediaId: String, uploadedAt: Date) async throws -> SendTransitionResult {
+        let now = now()
+        return try await transition("recording the uploaded media of send \(key) of account \(account)", account: account, key: key) { current in
+            SendLedgerRules.media(current, owner: owner, mediaId: mediaId, uploadedAt: uploadedAt, now: now)
+        }
+    }
+
     public func markSendReported(account: String, key: String) async throws -> SendTransitionResult {
         let now = now()
         return try await transition("recording the report of send \(key) of account \(account)", account: account, key: key) { current in
@@ -157,22 +164,24 @@ extension SQLiteStateStore {
         let values: StatementArguments = [
             entry.account, entry.key, row.state, row.owner, row.since, row.dmEventId, row.conversationId, row.reason, row.finishedAt,
             row.attempts, row.revision, row.createdAt, row.updatedAt, row.unverifiedSince, row.reportedAt,
+            row.mediaId, row.mediaUploadedAt,
         ]
         if let current {
             try db.cachedStatement(
                 sql: """
                     UPDATE send_ledger SET state = ?3, owner = ?4, since = ?5, dm_event_id = ?6, conversation_id = ?7,
                                            reason = ?8, finished_at = ?9, attempts = ?10, revision = ?11, updated_at = ?13,
-                                           unverified_since = ?14, reported_at = ?15
-                    WHERE account = ?1 AND key = ?2 AND revision = ?16 AND state = ?17
+                                           unverified_since = ?14, reported_at = ?15, media_id = ?16, media_uploaded_at = ?17
+                    WHERE account = ?1 AND key = ?2 AND revision = ?18 AND state = ?19
                     """
             ).execute(arguments: values + [current.revision, current.state.name])
         } else {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO send_ledger (account, key, state, owner, since, dm_event_id, conversation_id, reason, finished_at,
-                                             attempts, revision, created_at, updated_at, unverified_since, reported_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                             attempts, revision, created_at, updated_at, unverified_since, reported_at,
+                                             media_id, media_uploaded_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                     ON CONFLICT (account, key) DO NOTHING
                     """
             ).execute(arguments: values)
@@ -186,7 +195,7 @@ extension SQLiteStateStore {
                 db.cachedStatement(
                     sql: """
                         SELECT state, owner, since, dm_event_id, conversation_id, reason, finished_at, attempts, revision, created_at, updated_at,
-                               unverified_since, reported_at
+                               unverified_since, reported_at, media_id, media_uploaded_at
                         FROM send_ledger WHERE account = ? AND key = ?
                         """),
                 arguments: [account, key]
@@ -196,7 +205,8 @@ extension SQLiteStateStore {
             state: row["state"], owner: row["owner"], since: row["since"], dmEventId: row["dm_event_id"],
             conversationId: row["conversation_id"], reason: row["reason"], finishedAt: row["finished_at"], attempts: row["attempts"],
             revision: row["revision"], createdAt: row["created_at"], updatedAt: row["updated_at"],
-            unverifiedSince: row["unverified_since"], reportedAt: row["reported_at"]
+            unverifiedSince: row["unverified_since"], reportedAt: row["reported_at"], mediaId: row["media_id"],
+            mediaUploadedAt: row["media_uploaded_at"]
         ).entry(account: account, key: key)
     }
 }

@@ -25,11 +25,17 @@ public struct SendEntry: Sendable, Hashable {
     /// When the `sent` report of the command (recorded on its last part) was confirmed by the
     /// broker; a later delivery of the command is acknowledged without another report.
     public var reportedAt: Date?
+    /// The media X gave for this command's attachment (uploaded by the account), recorded before
+    /// the post: a later attempt posts with it instead of uploading again, so a redelivery
+    /// between upload and post costs no second upload. Nil: none uploaded yet (or no attachment).
+    public var mediaId: String?
+    /// When `mediaId` was uploaded: X lets a DM use an upload for a day only.
+    public var mediaUploadedAt: Date?
 
     /// An entry as stored.
     public init(
         account: String, key: String, state: SendState, attempts: Int, revision: Int64, createdAt: Date, updatedAt: Date,
-        unverifiedSince: Date? = nil, reportedAt: Date? = nil
+        unverifiedSince: Date? = nil, reportedAt: Date? = nil, mediaId: String? = nil, mediaUploadedAt: Date? = nil
     ) {
         self.account = account
         self.key = key
@@ -40,5 +46,7 @@ public struct SendEntry: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.unverifiedSince = unverifiedSince
         self.reportedAt = reportedAt
+        self.mediaId = mediaId
+        self.mediaUploadedAt = mediaUploadedAt
     }
 }

@@ -16,6 +16,8 @@ struct SendLedgerRow: Sendable, Equatable {
     var updatedAt: Int64
     var unverifiedSince: Int64?
     var reportedAt: Int64?
+    var mediaId: String?
+    var mediaUploadedAt: Int64?
 
     static func millis(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
@@ -28,7 +30,7 @@ struct SendLedgerRow: Sendable, Equatable {
     init(
         state: String, owner: String?, since: Int64?, dmEventId: String?, conversationId: String?, reason: String?,
         finishedAt: Int64?, attempts: Int64, revision: Int64, createdAt: Int64, updatedAt: Int64,
-        unverifiedSince: Int64?, reportedAt: Int64?
+        unverifiedSince: Int64?, reportedAt: Int64?, mediaId: String? = nil, mediaUploadedAt: Int64? = nil
     ) {
         self.state = state
         self.owner = owner
@@ -43,6 +45,8 @@ struct SendLedgerRow: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.unverifiedSince = unverifiedSince
         self.reportedAt = reportedAt
+        self.mediaId = mediaId
+        self.mediaUploadedAt = mediaUploadedAt
     }
 
     /// The columns of `entry`.
@@ -66,7 +70,8 @@ struct SendLedgerRow: Sendable, Equatable {
             state: entry.state.name, owner: owner, since: since, dmEventId: dmEventId, conversationId: conversationId,
             reason: reason, finishedAt: finishedAt, attempts: Int64(entry.attempts), revision: entry.revision,
             createdAt: Self.millis(entry.createdAt), updatedAt: Self.millis(entry.updatedAt),
-            unverifiedSince: entry.unverifiedSince.map(Self.millis), reportedAt: entry.reportedAt.map(Self.millis))
+            unverifiedSince: entry.unverifiedSince.map(Self.millis), reportedAt: entry.reportedAt.map(Self.millis),
+            mediaId: entry.mediaId, mediaUploadedAt: entry.mediaUploadedAt.map(Self.millis))
     }
 
     /// The entry these columns hold for `key` of `account`.
@@ -81,7 +86,8 @@ struct SendLedgerRow: Sendable, Equatable {
         return SendEntry(
             account: account, key: key, state: sendState, attempts: Int(attempts), revision: revision,
             createdAt: Self.date(createdAt), updatedAt: Self.date(updatedAt),
-            unverifiedSince: unverifiedSince.map(Self.date), reportedAt: reportedAt.map(Self.date)
+            unverifiedSince: unverifiedSince.map(Self.date), reportedAt: reportedAt.map(Self.date),
+            mediaId: mediaId, mediaUploadedAt: mediaUploadedAt.map(Self.date)
         )
     }
 }

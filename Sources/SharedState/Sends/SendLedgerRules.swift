@@ -84,6 +84,23 @@ public enum SendLedgerRules {
         return .write(next)
     }
 
+    /// `owner`'s in-flight entry remembers the media X gave for the command's attachment, written
+    /// after the upload and before the post: whoever posts this command next (a redelivery after
+    /// this process died, a retry) posts with it rather than uploading again. Rejected when the
+    /// claim is no longer `owner`'s: the new owner uploads or reuses as its entry says.
+    public static func media(_ current: SendEntry?, owner: String, mediaId: String, uploadedAt: Date, now: Date) -> Decision {
+        guard let current, case .inFlight(let holder, _) = current.state, holder == owner else {
+            return .unchanged(.rejected(current: current))
+        }
+        if current.mediaId == mediaId { return .unchanged(.applied(current)) }
+        var next = current
+        next.mediaId = mediaId
+        next.mediaUploadedAt = uploadedAt
+        next.revision = current.revision + 1
+        next.updatedAt = now
+        return .write(next)
+    }
+
     /// Sent → its `sent` report confirmed at `now`. Any other state is rejected; a second mark
     /// is answered as applied and keeps the first time.
     public static func reported(_ current: SendEntry?, now: Date) -> Decision {

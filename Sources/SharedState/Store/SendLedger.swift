@@ -30,6 +30,11 @@ public protocol SendLedger: Sendable {
     /// (`SendLedgerRules.posting`). `.rejected`: the claim is not `owner`'s any more; do not post.
     func markSendPosting(account: String, key: String, owner: String, outcomeUnknownSince: Date) async throws -> SendTransitionResult
 
+    /// `owner`'s in-flight command keeps `mediaId`, uploaded at `uploadedAt`, for its attachment
+    /// (`SendLedgerRules.media`): a later attempt posts with it instead of uploading again.
+    /// `.rejected`: the claim is not `owner`'s any more; do not post.
+    func recordSendMedia(account: String, key: String, owner: String, mediaId: String, uploadedAt: Date) async throws -> SendTransitionResult
+
     /// The command's `sent` report was confirmed (recorded on its last part's entry).
     func markSendReported(account: String, key: String) async throws -> SendTransitionResult
 

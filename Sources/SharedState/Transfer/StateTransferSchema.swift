@@ -1,6 +1,6 @@
 /// The logical tables a state store holds, backend-neutral: what `state migrate` copies.
 ///
-/// The names and columns are SQLite's schema version 4 (`SQLiteSchema`); another backend maps its
+/// The names and columns are SQLite's schema version 6 (`SQLiteSchema`); another backend maps its
 /// own tables to them. Times are integer milliseconds since 1970. The store-wide ticket counter of
 /// the recipient lines (`recipient_line_tickets`) is not copied: the target keeps its own counter
 /// and moves it past every ticket it receives, which is all tickets need (they only order).
@@ -25,7 +25,8 @@ public enum StateTransferSchema {
             name: "send_ledger",
             columns: [
                 "account", "key", "state", "owner", "since", "dm_event_id", "conversation_id", "reason", "finished_at",
-                "attempts", "revision", "created_at", "updated_at", "unverified_since", "reported_at",
+                "attempts", "revision", "created_at", "updated_at", "unverified_since", "reported_at", "media_id",
+                "media_uploaded_at",
             ], keyColumns: 2),
         Table(name: "send_deliveries", columns: ["account", "command_id", "unsettled", "updated_at"], keyColumns: 2),
         Table(
