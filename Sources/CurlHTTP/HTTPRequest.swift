@@ -19,6 +19,12 @@ public struct HTTPRequest: Sendable {
     /// The largest body accepted (after decoding), in bytes; a larger one fails the request with
     /// `tooLarge` as soon as it crosses the limit. `nil` uses the client's `maxResponseSize`.
     public var maxResponseSize: Int?
+    /// Addresses to connect to instead of asking DNS, as libcurl's `CURLOPT_RESOLVE` takes them
+    /// (`host:port:address`): a caller that checked where a name points (a worker fetching a URL
+    /// given to it, which must not reach an internal service) connects to exactly what it checked,
+    /// however the name resolves a moment later. A request with pinned addresses never goes
+    /// through a proxy, which would resolve the name itself.
+    public var pinnedAddresses: [String]
 
     /// A request; only `url` is required (a GET with the client's timeouts).
     public init(
@@ -28,7 +34,8 @@ public struct HTTPRequest: Sendable {
         body: Data? = nil,
         timeout: Duration? = nil,
         connectTimeout: Duration? = nil,
-        maxResponseSize: Int? = nil
+        maxResponseSize: Int? = nil,
+        pinnedAddresses: [String] = []
     ) {
         self.method = method
         self.url = url
@@ -37,5 +44,6 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxResponseSize = maxResponseSize
+        self.pinnedAddresses = pinnedAddresses
     }
 }

@@ -16,6 +16,7 @@ final class Transfer {
     let easy: UnsafeMutableRawPointer
     private var released = false
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body = Data()
     private var headerParser = ResponseHeaderParser()
@@ -61,6 +62,8 @@ final class Transfer {
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         headerList = nil
+        curl_slist_free_all(resolveList)
+        resolveList = nil
         errorBuffer.deallocate()
     }
 
@@ -170,6 +173,17 @@ final class Transfer {
         case .environment: break // libcurl reads http_proxy, https_proxy, all_proxy, no_proxy itself
         case .none: try set(easy, CURLOPT_PROXY, string: "") // "" switches the environment off
         case .url(let proxy): try set(easy, CURLOPT_PROXY, string: proxy)
+        }
+        if !request.pinnedAddresses.isEmpty {
+            for entry in request.pinnedAddresses {
+                guard let list = curl_slist_append(resolveList, entry) else {
+                    throw .libcurlUnavailable(reason: "curl_slist_append failed (out of memory)")
+                }
+                resolveList = list
+            }
+            try check(kt_easy_setopt_slist(easy, CURLOPT_RESOLVE, resolveList), "CURLOPT_RESOLVE")
+            // A proxy resolves the name itself: the pinned address would not be the one reached.
+            try set(easy, CURLOPT_PROXY, string: "")
         }
 
         try set(easy, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.roundedUpMilliseconds)

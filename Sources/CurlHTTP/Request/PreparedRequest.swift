@@ -31,6 +31,8 @@ struct PreparedRequest: Sendable {
     let connectTimeout: Duration
     let timeout: Duration
     let maxResponseSize: Int
+    /// `CURLOPT_RESOLVE` entries (`HTTPRequest.pinnedAddresses`).
+    let pinnedAddresses: [String]
 
     init(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
         target = try RequestTarget(validating: request.url)
@@ -76,6 +78,17 @@ struct PreparedRequest: Sendable {
         }
         maxResponseSize = request.maxResponseSize ?? configuration.maxResponseSize
         guard maxResponseSize > 0 else { throw .invalidRequest(reason: "maxResponseSize must be positive (got \(maxResponseSize))") }
+        for entry in request.pinnedAddresses {
+            // host:port:address, as libcurl parses it; an entry it cannot parse is silently ignored
+            // by libcurl, which would let the name resolve after all.
+            let fields = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, !fields[0].isEmpty, UInt16(fields[1]) != nil, !fields[2].isEmpty,
+                !entry.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
+            else {
+                throw .invalidRequest(reason: "a pinned address must read host:port:address (got \(entry.prefix(100)))")
+            }
+        }
+        pinnedAddresses = request.pinnedAddresses
     }
 
     /// RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.
