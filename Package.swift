@@ -354,6 +354,8 @@ let package = Package(
                 "KiamoTwitter",
                 "TestSupport",
                 "AMQP",
+                "XAPI",
+                "CurlHTTP",
                 "SharedState",
                 "XEmulator",
                 "kiamo-twitter-dispatch", // spawned by the tests; listed so --build-tests builds it

@@ -40,16 +40,18 @@ struct DispatchCommand: AsyncParsableCommand {
             let settings = DispatchSettings(configuration)
             let consumeChannel = try await context.amqp.openChannel()
             let publishChannel = try await context.amqp.openChannel()
+            let testFault = DispatchTestFault.fromEnvironment()
             let dispatcher = CommandDispatcher(
                 clients: context.clients.mapValues { $0 as any XDirectMessageClient },
                 state: context.state, publisher: publishChannel, topology: context.topology, settings: settings,
-                owner: context.owner, health: context.health, logger: context.logger
+                owner: context.owner, health: context.health, logger: context.logger,
+                attachments: try ReplyMediaLoader.configured(settings.attachments, logger: context.logger), testFault: testFault
             )
             return [
                 DispatchEngine(
                     dispatcher: dispatcher, source: AMQPSendQueue(channel: consumeChannel, queue: context.topology.sendQueue),
                     topology: context.topology, settings: settings,
-                    health: context.health, logger: context.logger, testFault: DispatchTestFault.fromEnvironment())
+                    health: context.health, logger: context.logger, testFault: testFault)
             ]
         }
         if code != 0 { throw ExitCode(code) }

@@ -128,5 +128,13 @@ import XAPI
         #expect(!match.coversSince(Array(events.prefix(4)), since: since))
         // X stores NFC: a decomposed é matches its composed form.
         #expect(match.find(in: [event("8", "caf\u{E9}", at: 1)], account: "1234", text: "cafe\u{301}", since: since)?.id == "8")
+        // A reply of media alone is told by its media: any other DM without text is not it.
+        var photo = event("9", "", at: 2)
+        photo.mediaKeys = ["3_1880028106020515840"]
+        var other = event("10", "", at: 3)
+        other.mediaKeys = ["3_77"]
+        #expect(match.find(in: [other, photo], account: "1234", text: "", since: since, mediaId: "1880028106020515840")?.id == "9")
+        #expect(match.find(in: [other], account: "1234", text: "", since: since, mediaId: "1880028106020515840") == nil)
+        #expect(match.find(in: [other, photo], account: "1234", text: "", since: since) == nil)
     }
 }

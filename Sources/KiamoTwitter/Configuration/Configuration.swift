@@ -116,6 +116,8 @@ public struct Configuration: Sendable {
         public var maxCommandBytes: Int
         public var staleClaim: Duration
         public var sentRetention: Duration
+        /// Where a reply's attachment may come from (`dispatch.attachments.*`).
+        public var attachments: ReplyMediaSettings = ReplyMediaSettings()
     }
 
     /// The account configured with `userId`, if any.

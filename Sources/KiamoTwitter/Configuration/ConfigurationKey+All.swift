@@ -152,6 +152,27 @@ extension ConfigurationKey {
         ConfigurationKey(
             "dispatch.sentRetention", env: "KIAMO_TWITTER_DISPATCH_SENT_RETENTION", .duration, default: "30d",
             "How long the send ledger remembers a command (a redelivery within it never sends a second DM)."),
+        ConfigurationKey(
+            "dispatch.attachments.allowedHosts", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_HOSTS", .string, default: "",
+            "Hosts a reply's `url` attachment may be downloaded from, separated by commas (`files.example.com,*.cdn.example.com`). Empty: `url` attachments are refused (\"Replies with media\")."
+        ),
+        ConfigurationKey(
+            "dispatch.attachments.allowedNetworks", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_NETWORKS", .string, default: "",
+            "Internal address ranges an allowed host may resolve to, separated by commas (`10.1.2.0/24,fd00:1::/64`): without one, a host that resolves to a loopback, private, link-local or reserved address is refused, so a command cannot reach an internal service."
+        ),
+        ConfigurationKey(
+            "dispatch.attachments.folder", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_FOLDER", .string, default: "",
+            "Folder a reply's `path` attachment is read from (a path outside it, symbolic links resolved, is refused). Empty: `path` attachments are refused."),
+        ConfigurationKey(
+            "dispatch.attachments.maxBytes", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_MAX_BYTES", .integer(1...536_870_912), default: "15728640",
+            "Largest attachment downloaded or read, in bytes; larger is a dead letter. X takes 5 MB photos, 15 MB GIFs, 512 MB videos; the file is held in memory while it is uploaded."
+        ),
+        ConfigurationKey(
+            "dispatch.attachments.fetchTimeout", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_FETCH_TIMEOUT", .duration, default: "30s",
+            "Time allowed to download a `url` attachment; a timeout is retried like a failed post."),
+        ConfigurationKey(
+            "dispatch.attachments.processingTimeout", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_PROCESSING_TIMEOUT", .duration, default: "2m",
+            "Time X may take to process an uploaded video or GIF; longer is retried like a failed post."),
 
         ConfigurationKey(
             "media.folder", env: "KIAMO_TWITTER_MEDIA_FOLDER", .string, default: "",

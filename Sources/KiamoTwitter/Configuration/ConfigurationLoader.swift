@@ -247,7 +247,8 @@ public struct ConfigurationLoader: Sendable {
                 splitLongMessages: try values.bool("dispatch.splitLongMessages"),
                 maxCommandBytes: try values.int("dispatch.maxCommandBytes"),
                 staleClaim: try values.duration("dispatch.staleClaim"),
-                sentRetention: try values.duration("dispatch.sentRetention")
+                sentRetention: try values.duration("dispatch.sentRetention"),
+                attachments: try Self.attachments(values, globals: globals)
             ),
             shutdownGrace: try values.duration("shutdownGrace"),
             accounts: try rawAccounts.enumerated().map { try Self.account($0.element, index: $0.offset) }
@@ -300,7 +301,32 @@ public struct ConfigurationLoader: Sendable {
                 consumerKey: consumerKey, consumerSecret: consumerSecret, oauthToken: oauthToken, oauthTokenSecret: oauthTokenSecret))
     }
 
-    /// Rules that involve more than one key.
+    /// Where a reply's attachment may come from, checked.
+    private static func attachments(_ values: TypedValues, globals: [String: RawValue]) throws -> ReplyMediaSettings {
+        func list(_ key: String) throws -> [String] {
+            (try values.optionalString(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let hosts = try list("dispatch.attachments.allowedHosts")
+        for host in hosts where host.contains("/") || host.contains(":") || host.contains(" ") || host.dropFirst(host.hasPrefix("*.") ? 2 : 0).contains("*") {
+            throw ConfigurationError(
+                key: "dispatch.attachments.allowedHosts", origin: globals["dispatch.attachments.allowedHosts"]?.origin.text,
+                problem: "'\(host.prefix(100))' is not a host name (`files.example.com`) nor `*.` and a domain (`*.example.com`)")
+        }
+        let networks = try list("dispatch.attachments.allowedNetworks").map { text in
+            guard let network = IPNetwork(text) else {
+                throw ConfigurationError(
+                    key: "dispatch.attachments.allowedNetworks", origin: globals["dispatch.attachments.allowedNetworks"]?.origin.text,
+                    problem: "'\(text.prefix(100))' is not an address range (`10.1.2.0/24`, `fd00::/8`) nor an address")
+            }
+            return network
+        }
+        return ReplyMediaSettings(
+            folder: (try values.optionalString("dispatch.attachments.folder") ?? "").trimmingCharacters(in: .whitespaces),
+            allowedHosts: hosts, allowedNetworks: networks, maxBytes: try values.int("dispatch.attachments.maxBytes"),
+            fetchTimeout: try values.duration("dispatch.attachments.fetchTimeout"),
+            processingTimeout: try values.duration("dispatch.attachments.processingTimeout"))
+    }
+
     /// The media settings, checked; nil when `media.folder` is empty (media off).
     private static func media(_ values: TypedValues, globals: [String: RawValue]) throws -> MediaSettings? {
         let folder = (try values.optionalString("media.folder") ?? "").trimmingCharacters(in: .whitespaces)
@@ -330,6 +356,7 @@ public struct ConfigurationLoader: Sendable {
             host: try values.string("media.host"), port: try values.int("media.port"))
     }
 
+    /// Rules that involve more than one key.
     private static func check(_ configuration: Configuration, globals: [String: RawValue]) throws {
         if brokerPassword(in: configuration.amqp.url.reveal()) == placeholderPassword {
             throw ConfigurationError(

@@ -70,6 +70,10 @@ public final class CommandDispatcher: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let jitter: @Sendable () -> Double
+    /// Reads `url` and `path` attachments; nil: such attachments are refused (a `mediaId` needs none).
+    let attachments: (any ReplyMediaFetching)?
+    /// Tests only (nil in production).
+    let testFault: DispatchTestFault?
     private let stopping = Atomic<Bool>(false)
 
     /// `clients` are keyed by account user id: the accounts this worker serves.
@@ -83,8 +87,12 @@ public final class CommandDispatcher: Sendable {
         health: any HealthReporter = NoHealthReporter(),
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        attachments: (any ReplyMediaFetching)? = nil,
+        testFault: DispatchTestFault? = nil
     ) {
+        self.attachments = attachments
+        self.testFault = testFault
         self.clients = clients
         self.state = state
         self.publisher = publisher
@@ -481,6 +489,26 @@ public final class CommandDispatcher: Sendable {
         // 1000000 counts as the claims the ledger holds.
         let attempt = min(headerAttempt, claimAttempt)
 
+        // The media this part posts with: given by the command, or uploaded by an earlier attempt
+        // and recorded in the ledger (nil: uploaded below). A verification needs it to recognise
+        // a DM of media alone.
+        let attachment = command.attachment(part: index)
+        var mediaId: String?
+        if case .mediaId(let given)? = attachment {
+            mediaId = given
+        } else if attachment != nil, claim.isOwned {
+            do {
+                mediaId = try await state.sendEntry(account: account, key: key).flatMap { entry in
+                    Self.usableMedia(entry, now: now())
+                }
+            } catch {
+                return .settled(
+                    await requeueClaimed(
+                        key: key, account: account, unresolved: unresolved,
+                        reason: "reading the uploaded media of \(key) in the send ledger failed: \(error)"))
+            }
+        }
+
         switch DispatchDecision.afterClaim(claim, unverifiedSince: unresolved) {
         case .alreadySent(let dmEventId, let conversationId):
             logger.info("command already sent; acknowledging and reporting again", metadata: ["command": "\(key)", "dm": "\(dmEventId)"])
@@ -518,7 +546,9 @@ public final class CommandDispatcher: Sendable {
                 if isStopping { return .settled(await handBack(key: key, account: account, unresolved: since)) }
             }
             do {
-                switch try await findPosted(client: client, account: account, recipientId: command.recipientId, text: text, since: since) {
+                switch try await findPosted(
+                    client: client, account: account, recipientId: command.recipientId, text: text, since: since, mediaId: mediaId)
+                {
                 case .posted(let posted):
                     logger.warning(
                         "an earlier attempt had posted this DM; recorded without posting again",
@@ -572,6 +602,16 @@ public final class CommandDispatcher: Sendable {
             break
         }
 
+        // The attachment's media, uploaded once: recorded in the ledger before the post, so a
+        // redelivery after a crash from here on posts with it instead of uploading again.
+        if let attachment, mediaId == nil {
+            switch await upload(attachment, of: command, key: key, received: received, client: client, attempt: attempt, unresolved: unresolved) {
+            case .uploaded(let id): mediaId = id
+            case .settled(let settlement): return .settled(settlement)
+            }
+            testFault?.honour(command, at: .afterUpload)
+        }
+
         // The shared budget of DM sends.
         do {
             try await waitForBudget(.dmSend, account: account)
@@ -614,7 +654,7 @@ public final class CommandDispatcher: Sendable {
         }
         let clock = ContinuousClock.now
         do {
-            let sent = try await client.sendDM(to: command.recipientId, text: text)
+            let sent = try await client.sendDM(to: command.recipientId, text: text, mediaIds: mediaId.map { [$0] } ?? [])
             Timer(label: "kiamo_dispatch_send_duration_seconds", dimensions: [("account", account)]).record(duration: ContinuousClock.now - clock)
             health.update("dispatch:\(account)", ready: true, alive: true, detail: "sending")
             return await recordSent(key: key, account: account, dmEventId: sent.dmEventId, conversationId: sent.conversationId, attempts: claimAttempt)
@@ -653,6 +693,97 @@ public final class CommandDispatcher: Sendable {
         return .sent(dmEventId: dmEventId, conversationId: conversationId, attempts: attempts, earlier: false)
     }
 
+    // MARK: - Attachments
+
+    /// The uploaded media of a part, or how the part was settled instead.
+    private enum Upload {
+        case uploaded(mediaId: String)
+        case settled(Settlement)
+    }
+
+    /// X lets a DM use an upload for 24 hours; an id older than this is uploaded again.
+    static let mediaReuseWindow: TimeInterval = 23 * 3600
+
+    /// The media id `entry` recorded, while X still takes it.
+    static func usableMedia(_ entry: SendEntry, now: Date) -> String? {
+        guard let id = entry.mediaId, let at = entry.mediaUploadedAt, now.timeIntervalSince(at) < mediaReuseWindow else { return nil }
+        return id
+    }
+
+    /// Reads the attachment, uploads it to X as the account, and records its media id in the
+    /// ledger (`owner`'s claim). A refused attachment (type, size, host, folder) is a dead letter;
+    /// one that may come later, or an upload X failed, is retried as a failed post is.
+    private func upload(
+        _ attachment: ReplyAttachment, of command: SendCommand, key: String, received: SendDelivery,
+        client: any XDirectMessageClient, attempt: Int, unresolved: Date?
+    ) async -> Upload {
+        let account = command.accountId
+        func giveUp(_ failure: CommandFailure) async -> Upload {
+            .settled(
+                await perform(
+                    .deadLetter(failure), error: failure.message, received: received, command: command, key: key, attempt: attempt,
+                    unresolved: unresolved))
+        }
+        guard let uploader = client as? any XMediaUploading else {
+            return await giveUp(CommandFailure(.attachmentRefused, "this account's X client cannot upload media (API v1.1 with OAuth 1.0a)"))
+        }
+        guard let attachments else {
+            return await giveUp(CommandFailure(.attachmentRefused, "this worker reads no \(attachment.kind) attachments"))
+        }
+        let media: LoadedReplyMedia
+        do {
+            media = try await attachments.load(attachment)
+        } catch {
+            switch error {
+            case .refused(let why):
+                return await giveUp(CommandFailure(.attachmentRefused, why))
+            case .unavailable(let why):
+                return await giveUp(CommandFailure(.attachmentUnavailable, why))
+            case .transient(let why):
+                let decision = DispatchDecision.afterAttachmentFailure(
+                    why, attempt: attempt, unresolvedSince: unresolved, policy: settings.retry, jitter: jitter())
+                return .settled(
+                    await perform(decision, error: why, received: received, command: command, key: key, attempt: attempt, unresolved: unresolved))
+            }
+        }
+        if isStopping { return .settled(await handBack(key: key, account: account, unresolved: unresolved)) }
+        let uploaded: XUploadedMedia
+        do {
+            try await waitForBudget(.mediaUpload, account: account)
+            let clock = ContinuousClock.now
+            uploaded = try await uploader.uploadMedia(
+                media.bytes, mediaType: media.mediaType, category: media.category, processingTimeout: settings.attachments.processingTimeout)
+            Timer(label: "kiamo_dispatch_upload_duration_seconds", dimensions: [("account", account)]).record(duration: ContinuousClock.now - clock)
+        } catch let parked as Parked {
+            return .settled(
+                await requeueCopy(
+                    received, command: command, key: key, tier: parked.tier, attempt: attempt,
+                    unverifiedSince: unresolved, reason: .rateLimited, ownsClaim: true))
+        } catch let error as XAPIError {
+            return .settled(
+                await afterFailure(error, step: .uploading, received: received, command: command, key: key, attempt: attempt, unresolved: unresolved))
+        } catch is CancellationError {
+            return .settled(await handBack(key: key, account: account, unresolved: unresolved))
+        } catch {
+            return .settled(await requeueClaimed(key: key, account: account, unresolved: unresolved, reason: "uploading the media of \(key) failed: \(error)"))
+        }
+        Counter(label: "kiamo_dispatch_media_uploaded_total", dimensions: [("account", account), ("category", media.category.rawValue)]).increment()
+        do {
+            if case .rejected(let current) = try await state.recordSendMedia(
+                account: account, key: key, owner: owner, mediaId: uploaded.mediaId, uploadedAt: now())
+            {
+                logger.warning("claim taken over after the upload; not posted here", metadata: ["command": "\(key)", "ledger": "\(current?.state.name ?? "none")"])
+                return .settled(.requeue(reason: "the claim of \(key) was taken over before the post"))
+            }
+        } catch {
+            // The upload is lost to the next attempt (X lets it expire): it uploads again.
+            return .settled(
+                await requeueClaimed(
+                    key: key, account: account, unresolved: unresolved, reason: "recording the uploaded media of \(key) failed: \(error)"))
+        }
+        return .uploaded(mediaId: uploaded.mediaId)
+    }
+
     // MARK: - Failures
 
     private func afterFailure(
@@ -669,6 +800,16 @@ public final class CommandDispatcher: Sendable {
         default:
             break
         }
+        return await perform(decision, error: "\(error)", received: received, command: command, key: key, attempt: attempt, unresolved: unresolved)
+    }
+
+    /// Carries out a decision after a failure of the command's post, its verification, or its
+    /// attachment.
+    private func perform(
+        _ decision: DispatchDecision.AfterFailure, error: String, received: SendDelivery, command: SendCommand,
+        key: String, attempt: Int, unresolved: Date?
+    ) async -> Settlement {
+        let account = command.accountId
         switch decision {
         case .retry(let tier, let next, let unverified, let reason):
             logger.warning(
@@ -844,7 +985,9 @@ public final class CommandDispatcher: Sendable {
 
     /// Reads the conversation, newest first, back to `since` (at most `verificationPages` pages
     /// of 100). Not reaching it is not "not posted": the DM may be on the next page.
-    private func findPosted(client: any XDirectMessageClient, account: String, recipientId: String, text: String, since: Date) async throws -> Verification {
+    private func findPosted(
+        client: any XDirectMessageClient, account: String, recipientId: String, text: String, since: Date, mediaId: String?
+    ) async throws -> Verification {
         var events: [DMEvent] = []
         var token: String?
         var covered = false
@@ -859,7 +1002,7 @@ public final class CommandDispatcher: Sendable {
                 break
             }
         }
-        if let posted = match.find(in: events, account: account, text: text, since: since) { return .posted(posted) }
+        if let posted = match.find(in: events, account: account, text: text, since: since, mediaId: mediaId) { return .posted(posted) }
         return covered ? .notPosted : .unverifiable(pages: pages)
     }
 }

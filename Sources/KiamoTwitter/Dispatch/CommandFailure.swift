@@ -28,6 +28,14 @@ public struct CommandFailure: Error, Sendable, Hashable, CustomStringConvertible
         /// An earlier attempt may have posted the reply, and the conversation has moved on by more
         /// DMs than the worker reads to check: not posted again, so it cannot arrive twice.
         case outcomeUnverifiable = "outcome_unverifiable"
+        /// The command's `attachments` are not what the wire contract allows (more than one, an
+        /// item without exactly one of `url`, `path`, `mediaId`, a malformed value).
+        case invalidAttachment = "invalid_attachment"
+        /// The attachment is not allowed or not something X's DMs carry: a host or folder the
+        /// operator did not allow, an internal address, a type or size X refuses.
+        case attachmentRefused = "attachment_refused"
+        /// The attachment cannot be had: the file or URL is gone, or refused the worker.
+        case attachmentUnavailable = "attachment_unavailable"
     }
 
     public var code: Code

@@ -106,6 +106,8 @@ public enum DispatchDecision {
         case verifying
         /// Posting the DM, started at `startedAt`.
         case posting(startedAt: Date)
+        /// Uploading the reply's media: nothing was posted by this attempt.
+        case uploading
     }
 
     /// What to do after X failed.
@@ -133,6 +135,23 @@ public enum DispatchDecision {
         case inFlightElsewhere = "in_flight_elsewhere"
         /// An earlier reply to the same recipient waits in a retry tier: kept behind it.
         case behindEarlierReply = "behind_earlier_reply"
+        /// The reply's attachment could not be downloaded or read yet.
+        case attachmentUnavailable = "attachment_unavailable"
+    }
+
+    /// The action after the reply's attachment could not be had for a reason that may pass (a
+    /// timeout, a 5xx of its server): retried like a failed post, dead-lettered as
+    /// `retries_exhausted` past `maxAttempts`. Nothing was posted by this attempt.
+    public static func afterAttachmentFailure(
+        _ reason: String, attempt: Int, unresolvedSince: Date?, policy: RetryPolicy, jitter: Double
+    ) -> AfterFailure {
+        switch policy.afterTransientFailure(attempt: attempt, jitter: jitter) {
+        case .giveUp:
+            return .deadLetter(
+                CommandFailure(.retriesExhausted, "gave up after \(attempt) attempt(s) (dispatch.maxAttempts \(policy.maxAttempts)); last error: \(reason)"))
+        case .retry(_, let tier):
+            return .retry(tier: tier, attempt: attempt + 1, unverifiedSince: unresolvedSince, reason: .attachmentUnavailable)
+        }
     }
 
     /// The action after `error` failed `step` of attempt `attempt` (1-based).
@@ -151,6 +170,10 @@ public enum DispatchDecision {
         var unverified = unresolvedSince
         let reason: RetryReason
         switch error {
+        case .rejected(_, let status, let problem, _) where step == .uploading:
+            return .deadLetter(CommandFailure(.attachmentRefused, "X refused the attachment (HTTP \(status)): \(problem)", httpStatus: status))
+        case .invalidArgument(_, _, let why) where step == .uploading:
+            return .deadLetter(CommandFailure(.attachmentRefused, "X will not take the attachment: \(why)"))
         case .rejected(_, let status, let problem, _):
             return .deadLetter(CommandFailure(.xRejected, "X refused the DM (HTTP \(status)): \(problem)", httpStatus: status))
         case .invalidArgument(_, let argument, let why):

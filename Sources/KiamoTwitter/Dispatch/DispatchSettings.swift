@@ -26,6 +26,8 @@ public struct DispatchSettings: Sendable {
     public var pruneInterval: Duration
     /// `app_id` of the reports.
     public var appId: String
+    /// Where a reply's attachment may come from (`dispatch.attachments.*`).
+    public var attachments: ReplyMediaSettings = ReplyMediaSettings()
 
     /// Settings with the configuration's defaults except `retry`.
     public init(
@@ -61,5 +63,6 @@ public struct DispatchSettings: Sendable {
             minimumUnknownWait: configuration.api.timeout,
             appId: "\(configuration.service)-dispatch"
         )
+        attachments = dispatch.attachments
     }
 }

@@ -68,9 +68,19 @@ public struct SendCommandValidator: Sendable {
         }
         let recipientName = to["name"] as? String
 
-        guard let contentValue = object["content"] else { throw CommandFailure(.missingField, "the command has no `content` (the reply's text)") }
-        guard let content = contentValue as? String else { throw CommandFailure(.wrongType, "`content` must be a string") }
-        guard !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let attachment = try attachment(object["attachments"])
+        let content: String
+        switch object["content"] {
+        case nil, is NSNull:
+            // X posts a DM with media and no text.
+            guard attachment != nil else { throw CommandFailure(.missingField, "the command has no `content` (the reply's text)") }
+            content = ""
+        case let text as String:
+            content = text
+        default:
+            throw CommandFailure(.wrongType, "`content` must be a string")
+        }
+        guard attachment != nil || !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CommandFailure(.emptyContent, "`content` is empty: X does not post an empty DM")
         }
 
@@ -98,7 +108,26 @@ public struct SendCommandValidator: Sendable {
             }
             parts = MessageSplitter.split(content, limit: Self.maxTextLength)
         }
-        return SendCommand(id: id, accountId: accountId, recipientId: recipientId, recipientName: recipientName, content: content, parts: parts)
+        return SendCommand(
+            id: id, accountId: accountId, recipientId: recipientId, recipientName: recipientName, content: content, parts: parts,
+            attachment: attachment)
+    }
+
+    /// The reply's one attachment (`attachments` absent, null or empty: none).
+    private func attachment(_ value: Any?) throws(CommandFailure) -> ReplyAttachment? {
+        switch value {
+        case nil, is NSNull:
+            return nil
+        case let items as [Any]:
+            guard items.count <= 1 else {
+                throw CommandFailure(
+                    .invalidAttachment,
+                    "the command has \(items.count) attachments; X takes one media per DM: send one command per attachment")
+            }
+            return try items.first.map { (item) throws(CommandFailure) in try ReplyAttachment.parse(item) }
+        default:
+            throw CommandFailure(.invalidAttachment, "`attachments` must be an array like [{\"url\": \"https://...\"}]")
+        }
     }
 
     /// The account: the body's `accountId`, else the routing key's `send.<accountId>`, else the only one configured.

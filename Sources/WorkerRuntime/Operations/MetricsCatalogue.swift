@@ -39,6 +39,8 @@ public enum MetricsCatalogue {
         "kiamo_dispatch_dead_lettered_total": "Send commands dead-lettered to the send.dead queue, by error code.",
         "kiamo_dispatch_in_flight": "DMs being posted right now, per account.",
         "kiamo_dispatch_send_duration_seconds": "Time X took to answer a DM post.",
+        "kiamo_dispatch_media_uploaded_total": "Reply attachments uploaded to X, by media category (dm_image, dm_gif, dm_video).",
+        "kiamo_dispatch_upload_duration_seconds": "Time an attachment's upload to X took, processing included.",
     ]
 
     /// `text` (Prometheus text format) with a `# HELP` line before each `# TYPE` line that has

@@ -133,6 +133,16 @@ public final class EmulatorStore: Sendable {
         return state.withLock { $0.sent.filter { $0.account == account } }
     }
 
+    /// The bytes of the media with id `mediaID` (uploaded through the API, or sent by a
+    /// customer), or nil when the emulator holds none: what a test compares with the file a
+    /// reply attached.
+    public func mediaBytes(mediaID: String) -> Data? {
+        state.withLock { state in
+            guard let item = state.media.values.first(where: { String($0.mediaID) == mediaID }) else { return nil }
+            return Data(item.content.bytes(in: 0..<item.content.count))
+        }
+    }
+
     // MARK: Stats, faults, reset
 
     /// A copy of the request counts since start or the last reset.
