@@ -744,7 +744,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
       $this->log( $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
       throw $e ;
     }
-    $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters)", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+    $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters, "
+              . TwitterQueueMessagingManager::describeAttachments( $command ) . ")", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
     $trace = null ;
     try
     {
@@ -1115,6 +1116,28 @@ class TwitterQueueMessagingManager
     return "no scheme://, " . $length . " characters" ;
   }
 
+  /** What a command's attachments are, for the log: how many and of which kind, never the URL or path. */
+  public static function describeAttachments( array $command ) : string
+  {
+    $items = $command[ 'attachments' ] ?? [] ;
+    if( $items === [] ) return "no attachment" ;
+    return count( $items ) . ( count( $items ) === 1 ? " attachment: " : " attachments: " ) . implode( ', ', array_map( 'array_key_first', $items ) ) ;
+  }
+
+  /** $command for a log line: each attachment's url or path replaced by its scheme or length (a media id is kept). */
+  private static function loggable( array $command ) : array
+  {
+    if( !isset( $command[ 'attachments' ] ) ) return $command ;
+    $command[ 'attachments' ] = array_map( function( array $item )
+    {
+      $key = array_key_first( $item ) ;
+      if( $key === 'url'  ) return [ 'url'  => '<' . self::describeUrl( $item[ 'url' ] ) . '>' ] ;
+      if( $key === 'path' ) return [ 'path' => '<a path of ' . mb_strlen( $item[ 'path' ], 'UTF-8' ) . ' characters>' ] ;
+      return $item ;
+    }, $command[ 'attachments' ] ) ;
+    return $command ;
+  }
+
   private static function describeValue( $v ) : string
   {
     if( is_string( $v ) ) return "'" . ( mb_strlen( $v ) > 40 ? mb_substr( $v, 0, 40 ) . '...' : $v ) . "'" ;
@@ -1299,7 +1322,8 @@ class TwitterQueueMessagingManager
       }
     } ) ;
     $this->lastCommand = [ 'id' => $command[ 'id' ], 'routingKey' => $routingKey, 'body' => $body ] ;
-    $this->log( "==> command " . $command[ 'id' ] . " published to " . $exchange . " / " . $routingKey . " : " . $body, TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+    $shown = isset( $command[ 'attachments' ] ) ? json_encode( self::loggable( $command ), JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES ) : $body ;
+    $this->log( "==> command " . $command[ 'id' ] . " published to " . $exchange . " / " . $routingKey . " : " . $shown, TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
   }
 
   /** Opens a connection, checks the exchange and the inbound queue passively; returns their state. */
