@@ -2038,6 +2038,9 @@ class TwitterQueueCommandLineTester
     ] ;
     if( $this->arg( 'name' ) !== null ) $task[ 'to' ][ 'name' ] = (string)$this->arg( 'name' ) ;
     if( $this->arg( 'account' ) !== null ) $task[ 'accountId' ] = (string)$this->arg( 'account' ) ;
+    // --attach: an http(s) URL the dispatch worker downloads, anything else a path in its attachments folder.
+    $attach = $this->arg( 'attach' ) ;
+    if( $attach !== null ) $task[ 'attachments' ] = [ [ preg_match( '~^https?://~i', (string)$attach ) === 1 ? 'url' : 'path' => (string)$attach ] ] ;
     return $task ;
   }
 
@@ -2098,7 +2101,7 @@ class TwitterQueueCommandLineTester
 
     $this->testFunctions[ 'test03' ] = [
       'purpose'  => 'Send a message',
-      'options'  => '--to=<X user id> [--text=...] [--name=...] [--account=<X account id>]',
+      'options'  => '--to=<X user id> [--text=...] [--name=...] [--account=<X account id>] [--attach=<http(s) URL or path>]',
       'function' => function()
       {
         $task = $this->messageTaskFromArgs() ;
@@ -2112,7 +2115,7 @@ class TwitterQueueCommandLineTester
 
     $this->testFunctions[ 'test04' ] = [
       'purpose'  => 'Round trip : send, see the command routed, wait for a delivery report',
-      'options'  => '--to=<X user id> [--text=...] [--account=...] [--wait=<seconds for a report, default 10>]',
+      'options'  => '--to=<X user id> [--text=...] [--account=...] [--attach=<http(s) URL or path>] [--wait=<seconds for a report, default 10>]',
       'function' => function()
       {
         $task = $this->messageTaskFromArgs() ;
