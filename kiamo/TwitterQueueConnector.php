@@ -744,7 +744,8 @@ class TwitterQueueConnector implements GenericConnectorInterface
       $this->log( $e->getMessage(), TwitterQueueLogger::LOG_ERROR, __METHOD__ ) ;
       throw $e ;
     }
-    $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters)", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
+    $this->log( "Sending command " . $command[ 'id' ] . " to user id '" . $command[ 'to' ][ 'id' ] . "' (" . mb_strlen( $command[ 'content' ] ) . " characters, "
+              . TwitterQueueMessagingManager::describeAttachments( $command ) . ")", TwitterQueueLogger::LOG_INFO, __METHOD__ ) ;
     $trace = null ;
     try
     {
@@ -896,6 +897,8 @@ class TwitterQueueMessagingManager
   const SendType       = 'kiamo.send' ;
   const MaxTextLength  = 10000 ;  // X's limit for a DM's text
   const MaxNameLength  = 1000  ;  // a senderName: X's display name (50) and username (15) in a template, with room
+  const MaxUrlLength   = 2048  ;  // an attachment's url, as the dispatch worker accepts it
+  const MaxPathLength  = 1024  ;  // an attachment's path, as the dispatch worker accepts it
   /**
    * The largest inbound message read by default. A legitimate one holds at most 10,000 characters
    * of text: 40 KB of 4-byte UTF-8, or 60 KB if every character were a JSON \u escape, plus a
@@ -996,10 +999,13 @@ class TwitterQueueMessagingManager
   }
 
   /**
-   * The send command for a Kiamo message task: { to: { id, name? }, content, id, accountId }.
+   * The send command for a Kiamo message task: { to: { id, name? }, content, id, accountId, attachments? }.
    * to.id must be the customer's numeric X user id, content a non-blank UTF-8 text of at most
-   * 10,000 characters; accountId comes from the task, else $defaultAccountId. Throws
-   * TwitterQueueException('invalid_task') saying which field is wrong; the reply text is never quoted.
+   * 10,000 characters; accountId comes from the task, else $defaultAccountId. The task's optional
+   * attachments (see readAttachments) add 'attachments' with its one item, and then content may be
+   * missing or blank (sent as ''): X posts a DM with media and no text. Without one the command is
+   * what it was before attachments existed. Throws TwitterQueueException('invalid_task') saying
+   * which field is wrong; the reply text, an attachment's URL or path are never quoted.
    */
   public static function buildSendCommand( array $messageTask, string $defaultAccountId, string $commandId ) : array
   {
@@ -1010,11 +1016,16 @@ class TwitterQueueMessagingManager
     $toId = is_int( $to[ 'id' ] ) && $to[ 'id' ] >= 0 ? (string)$to[ 'id' ] : $to[ 'id' ] ;
     if( !TwitterQueueIds::isXId( $toId ) ) throw $invalid( "to.id must be the customer's numeric X user id, got " . self::describeValue( $to[ 'id' ] ) . "." ) ;
 
-    if( !array_key_exists( 'content', $messageTask ) || $messageTask[ 'content' ] === null ) throw $invalid( "it has no content." ) ;
-    $content = $messageTask[ 'content' ] ;
+    $attachments = self::readAttachments( $messageTask[ 'attachments' ] ?? null, $invalid ) ;
+
+    // With an attachment the text is optional: X posts the media alone.
+    $content = $messageTask[ 'content' ] ?? null ;
+    if( $content === null && $attachments !== [] ) $content = '' ;
+    if( $content === null )                               throw $invalid( "it has no content." ) ;
     if( !is_string( $content ) )                          throw $invalid( "content must be a string, got " . self::describeValue( $content ) . "." ) ;
     if( !mb_check_encoding( $content, 'UTF-8' ) )          throw $invalid( "content is not valid UTF-8." ) ;
-    if( trim( $content ) === '' )                          throw $invalid( "content is empty." ) ;
+    if( trim( $content ) === '' && $attachments !== [] )   $content = '' ;
+    if( trim( $content ) === '' && $attachments === [] )   throw $invalid( "content is empty." ) ;
     if( mb_strlen( $content, 'UTF-8' ) > self::MaxTextLength ) throw $invalid( "content has " . mb_strlen( $content, 'UTF-8' ) . " characters, X accepts at most " . self::MaxTextLength . "." ) ;
 
     $accountId = $messageTask[ 'accountId' ] ?? $defaultAccountId ;
@@ -1024,12 +1035,107 @@ class TwitterQueueMessagingManager
 
     $recipient = [ 'id' => $toId ] ;
     if( isset( $to[ 'name' ] ) && is_string( $to[ 'name' ] ) && mb_check_encoding( $to[ 'name' ], 'UTF-8' ) ) $recipient[ 'name' ] = $to[ 'name' ] ;
-    return [
+    $command = [
       'to'        => $recipient,
       'content'   => $content,
       'id'        => $commandId,
       'accountId' => $accountId,
     ] ;
+    if( $attachments !== [] ) $command[ 'attachments' ] = $attachments ;  // absent otherwise: the command stays as before
+    return $command ;
+  }
+
+  /**
+   * The task's attachments as the send command carries them: [] or a list of one item with exactly
+   * one of url (http:// or https://, at most MaxUrlLength characters), path (a file in the folder
+   * the dispatch worker's operator allows: non-empty, no NUL, at most MaxPathLength characters) or
+   * mediaId (a media id the account uploaded, 1 to 19 digits). Missing, null and [] mean none.
+   * We do not know how Kiamo hands over a reply's files, so an item may also be a bare URL string
+   * (http:// or https://, becomes { url }), a mediaId an integer, and an item's other keys (a
+   * type, a file name) or null values are dropped. At most one item: X takes one media per DM.
+   * Refusals say which field and why, by length or scheme: a URL or path can hold a token or a
+   * customer's name, so it is never quoted.
+   */
+  private static function readAttachments( $value, callable $invalid ) : array
+  {
+    if( $value === null || $value === [] ) return [] ;
+    if( !is_array( $value ) || array_keys( $value ) !== range( 0, count( $value ) - 1 ) )  // array_is_list is PHP 8.1
+    {
+      throw $invalid( "attachments must be a list of at most one item, e.g. [{\"url\": \"https://...\"}], got " . ( is_array( $value ) ? "an object" : "a value of type " . get_debug_type( $value ) ) . "." ) ;
+    }
+    if( count( $value ) > 1 ) throw $invalid( "attachments has " . count( $value ) . " items: X takes one media per DM, so send one reply per file." ) ;
+
+    $item  = $value[ 0 ] ;
+    $field = 'attachments[0]' ;
+    if( is_string( $item ) )
+    {
+      // A bare string can only be a URL: a path or a media id must say which it is.
+      if( preg_match( '~^https?://~i', $item ) !== 1 ) throw $invalid( $field . " is a string but not an http:// or https:// URL (got " . self::describeUrl( $item ) . "); give a file as {\"path\": ...}, a media id as {\"mediaId\": ...}." ) ;
+      $item = [ 'url' => $item ] ;
+    }
+    if( !is_array( $item ) ) throw $invalid( $field . " must be an object with one of url, path, mediaId (or a URL string), got " . get_debug_type( $item ) . "." ) ;
+
+    $given = array_values( array_filter( [ 'url', 'path', 'mediaId' ], function( $k ) use ( $item ) { return isset( $item[ $k ] ) ; } ) ) ;
+    if( count( $given ) !== 1 ) throw $invalid( $field . " must have exactly one of url, path, mediaId, got " . ( $given === [] ? "none" : implode( ', ', $given ) ) . "." ) ;
+    $key   = $given[ 0 ] ;
+    $v     = $item[ $key ] ;
+    $field = $field . '.' . $key ;
+    if( $key === 'mediaId' )
+    {
+      if( is_int( $v ) && $v >= 0 ) $v = (string)$v ;
+      if( TwitterQueueIds::isXId( $v ) ) return [ [ 'mediaId' => $v ] ] ;
+      // Digits are quoted; any other text only by its length, as it may be a URL put in the wrong field.
+      $got = is_string( $v ) ? ( preg_match( '/^\d{0,40}$/D', $v ) === 1 ? "'" . $v . "'" : "a string of " . strlen( $v ) . " bytes that is not digits" ) : self::describeValue( $v ) ;
+      throw $invalid( $field . " must be a numeric X media id (a string of 1 to 19 digits), got " . $got . "." ) ;
+    }
+
+    if( !is_string( $v ) )                 throw $invalid( $field . " must be a string, got " . get_debug_type( $v ) . "." ) ;
+    if( !mb_check_encoding( $v, 'UTF-8' ) ) throw $invalid( $field . " is not valid UTF-8." ) ;
+    $length = mb_strlen( $v, 'UTF-8' ) ;
+    $limit  = $key === 'url' ? self::MaxUrlLength : self::MaxPathLength ;
+    if( $length > $limit )                 throw $invalid( $field . " has " . $length . " characters, at most " . $limit . " are accepted." ) ;
+    if( $key === 'path' )
+    {
+      if( $v === '' )                       throw $invalid( $field . " is empty." ) ;
+      if( strpos( $v, "\0" ) !== false )    throw $invalid( $field . " contains a NUL byte (" . $length . " characters)." ) ;
+      return [ [ 'path' => $v ] ] ;
+    }
+    if( preg_match( '~^https?://~i', $v ) !== 1 )   throw $invalid( $field . " must be an http:// or https:// URL (got " . self::describeUrl( $v ) . ")." ) ;
+    if( preg_match( '~^https?://[^/?#]~i', $v ) !== 1 ) throw $invalid( $field . " has no host (" . $length . " characters)." ) ;
+    if( preg_match( '~[\x00-\x20\x7F]~', $v ) === 1 ) throw $invalid( $field . " contains a space or a control character (" . $length . " characters): encode it (%20)." ) ;
+    // Schemes are case-insensitive: HTTPS://... is sent as https://...
+    return [ [ 'url' => strtolower( substr( $v, 0, strpos( $v, ':' ) ) ) . substr( $v, strpos( $v, ':' ) ) ] ] ;
+  }
+
+  /** A URL said without quoting it: its scheme (when it has a plain one before ://) and its length. */
+  private static function describeUrl( string $v ) : string
+  {
+    $length = mb_check_encoding( $v, 'UTF-8' ) ? mb_strlen( $v, 'UTF-8' ) : strlen( $v ) ;
+    // Only a short scheme followed by :// is named: in "user:secret@host" the "scheme" is a user name.
+    if( preg_match( '~^([A-Za-z][A-Za-z0-9+.-]{0,15})://~', $v, $m ) === 1 ) return "scheme '" . strtolower( $m[ 1 ] ) . "', " . $length . " characters" ;
+    return "no scheme://, " . $length . " characters" ;
+  }
+
+  /** What a command's attachments are, for the log: how many and of which kind, never the URL or path. */
+  public static function describeAttachments( array $command ) : string
+  {
+    $items = $command[ 'attachments' ] ?? [] ;
+    if( $items === [] ) return "no attachment" ;
+    return count( $items ) . ( count( $items ) === 1 ? " attachment: " : " attachments: " ) . implode( ', ', array_map( 'array_key_first', $items ) ) ;
+  }
+
+  /** $command for a log line: each attachment's url or path replaced by its scheme or length (a media id is kept). */
+  private static function loggable( array $command ) : array
+  {
+    if( !isset( $command[ 'attachments' ] ) ) return $command ;
+    $command[ 'attachments' ] = array_map( function( array $item )
+    {
+      $key = array_key_first( $item ) ;
+      if( $key === 'url'  ) return [ 'url'  => '<' . self::describeUrl( $item[ 'url' ] ) . '>' ] ;
+      if( $key === 'path' ) return [ 'path' => '<a path of ' . mb_strlen( $item[ 'path' ], 'UTF-8' ) . ' characters>' ] ;
+      return $item ;
+    }, $command[ 'attachments' ] ) ;
+    return $command ;
   }
 
   private static function describeValue( $v ) : string
@@ -1216,7 +1322,8 @@ class TwitterQueueMessagingManager
       }
     } ) ;
     $this->lastCommand = [ 'id' => $command[ 'id' ], 'routingKey' => $routingKey, 'body' => $body ] ;
-    $this->log( "==> command " . $command[ 'id' ] . " published to " . $exchange . " / " . $routingKey . " : " . $body, TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
+    $shown = isset( $command[ 'attachments' ] ) ? json_encode( self::loggable( $command ), JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES ) : $body ;
+    $this->log( "==> command " . $command[ 'id' ] . " published to " . $exchange . " / " . $routingKey . " : " . $shown, TwitterQueueLogger::LOG_DEBUG, __METHOD__ ) ;
   }
 
   /** Opens a connection, checks the exchange and the inbound queue passively; returns their state. */
@@ -1931,6 +2038,9 @@ class TwitterQueueCommandLineTester
     ] ;
     if( $this->arg( 'name' ) !== null ) $task[ 'to' ][ 'name' ] = (string)$this->arg( 'name' ) ;
     if( $this->arg( 'account' ) !== null ) $task[ 'accountId' ] = (string)$this->arg( 'account' ) ;
+    // --attach: an http(s) URL the dispatch worker downloads, anything else a path in its attachments folder.
+    $attach = $this->arg( 'attach' ) ;
+    if( $attach !== null ) $task[ 'attachments' ] = [ [ preg_match( '~^https?://~i', (string)$attach ) === 1 ? 'url' : 'path' => (string)$attach ] ] ;
     return $task ;
   }
 
@@ -1991,7 +2101,7 @@ class TwitterQueueCommandLineTester
 
     $this->testFunctions[ 'test03' ] = [
       'purpose'  => 'Send a message',
-      'options'  => '--to=<X user id> [--text=...] [--name=...] [--account=<X account id>]',
+      'options'  => '--to=<X user id> [--text=...] [--name=...] [--account=<X account id>] [--attach=<http(s) URL or path>]',
       'function' => function()
       {
         $task = $this->messageTaskFromArgs() ;
@@ -2005,7 +2115,7 @@ class TwitterQueueCommandLineTester
 
     $this->testFunctions[ 'test04' ] = [
       'purpose'  => 'Round trip : send, see the command routed, wait for a delivery report',
-      'options'  => '--to=<X user id> [--text=...] [--account=...] [--wait=<seconds for a report, default 10>]',
+      'options'  => '--to=<X user id> [--text=...] [--account=...] [--attach=<http(s) URL or path>] [--wait=<seconds for a report, default 10>]',
       'function' => function()
       {
         $task = $this->messageTaskFromArgs() ;

@@ -5,7 +5,10 @@
  * answers each customer through send() (a send command to kiamo.twitter, which the dispatch worker
  * posts as a DM). Ctrl-C stops it.
  *
- *   KIAMO_TWITTER_AMQP_URL=amqp://... KIAMO_TWITTER_USER_ID=1234 php kiamo/demo-agent.php
+ *   KIAMO_TWITTER_AMQP_URL=amqp://... KIAMO_TWITTER_USER_ID=1234 php kiamo/demo-agent.php [--attach=URL_OR_PATH]
+ *
+ * --attach adds that file to every reply: an http(s) URL the dispatch worker downloads (from a host
+ * in its dispatch.attachments.allowedHosts), anything else a path in its dispatch.attachments.folder.
  *
  * Outside Kiamo it uses the test stand-ins of Kiamo's classes (kiamo/tests/kiamo).
  */
@@ -19,6 +22,9 @@ if (getenv('KIAMO_TWITTER_KIAMO_UTILITY_DIR') === false) {
 }
 require_once __DIR__ . '/TwitterQueueConnector.php';
 
+$attach = getopt('', ['attach:'])['attach'] ?? null;
+$attach = is_array($attach) ? end($attach) : $attach;  // given twice: the last one
+$attachments = $attach === null ? [] : [[preg_match('~^https?://~i', $attach) === 1 ? 'url' : 'path' => $attach]];
 $connector = new TwitterQueueConnector(new ConnectorConfiguration());
 $parameters = [];
 $replies = [
@@ -50,8 +56,8 @@ while ($running) {
         $name = explode('@', $message['senderName'])[0];
         $text = sprintf($replies[$count++ % count($replies)], $name);
         try {
-            $connector->send(['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $text]);
-            fwrite(STDOUT, sprintf("← reply queued for %s: %s\n", $message['senderName'], $text));
+            $connector->send(['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $text] + ($attachments === [] ? [] : ['attachments' => $attachments]));
+            fwrite(STDOUT, sprintf("← reply queued for %s: %s%s\n", $message['senderName'], $text, $attachments === [] ? '' : ' (with an attachment)'));
         } catch (\Throwable $error) {
             fwrite(STDERR, "demo agent: send failed: " . $error->getMessage() . "\n");
         }

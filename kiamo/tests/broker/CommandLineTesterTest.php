@@ -129,6 +129,22 @@ final class CommandLineTesterTest extends BrokerTestCase
         $this->assertStringContainsString('--to=', $output);
     }
 
+    public function testTest03AttachesAUrlOrAPath(): void
+    {
+        [$code, $output] = $this->runTester(['--test=03', '--to=906948460078698496', '--text=', '--attach=https://cdn.example.com/p.jpg']);
+        $this->assertSame(0, $code, $output);
+        [$code, $output] = $this->runTester(['--test=03', '--to=906948460078698496', '--attach=replies/invoice.pdf']);
+        $this->assertSame(0, $code, $output);
+        [$code, $output] = $this->runTester(['--test=03', '--to=906948460078698496', '--attach=']);
+        $this->assertSame(1, $code, $output);
+        $this->assertStringContainsString('KO [invalid_task] Message task refused, nothing was sent: attachments[0].path is empty.', $output);
+
+        $bodies = array_map(function ($m) { return json_decode($m->getBody(), true); }, TestBroker::drain($this->reader(), TestBroker::SEND));
+        $this->assertCount(2, $bodies);
+        $this->assertSame(['', [['url' => 'https://cdn.example.com/p.jpg']]], [$bodies[0]['content'], $bodies[0]['attachments']]);
+        $this->assertSame([['path' => 'replies/invoice.pdf']], $bodies[1]['attachments']);
+    }
+
     public function testTest04SeesTheCommandRoutedAndSaysWhenNoWorkerReports(): void
     {
         [$code, $output] = $this->runTester(['--test=04', '--to=906948460078698496', '--wait=0.3']);

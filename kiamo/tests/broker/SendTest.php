@@ -55,6 +55,33 @@ final class SendTest extends BrokerTestCase
         $this->assertSame(['id' => '906948460078698496'], $body['to']);
     }
 
+    public function testTheCommandCarriesTheRepliesAttachmentExactly(): void
+    {
+        $url = 'https://cdn.example.com/replies/photo.jpg?expires=1667398635&signature=9f1c';
+        TestConnector::make()->send(self::TASK + ['attachments' => [['url' => $url]]]);
+
+        $message = $this->sendQueue()[0];
+        $id = $message->get('message_id');
+        $this->assertSame(
+            '{"to":{"id":"906948460078698496","name":"Jane Doe@janedoe"},"content":"Hi Jane","id":"' . $id . '","accountId":"1234",'
+            . '"attachments":[{"url":"https://cdn.example.com/replies/photo.jpg?expires=1667398635&signature=9f1c"}]}',
+            $message->getBody()
+        );
+        $this->assertSame('send.1234', $message->getRoutingKey());
+    }
+
+    public function testAReplyWithAnAttachmentAndNoTextIsSentWithEmptyContent(): void
+    {
+        $connector = TestConnector::make();
+        $connector->send(['to' => ['id' => '906948460078698496'], 'attachments' => [['path' => 'replies/reçu.pdf']]]);
+        $connector->send(['to' => ['id' => '906948460078698496'], 'content' => '', 'attachments' => [['mediaId' => '1582838592']]]);
+
+        $bodies = array_map(function (AMQPMessage $m) { return json_decode($m->getBody(), true, 8, JSON_THROW_ON_ERROR); }, $this->sendQueue());
+        $this->assertCount(2, $bodies);
+        $this->assertSame(['', [['path' => 'replies/reçu.pdf']]], [$bodies[0]['content'], $bodies[0]['attachments']]);
+        $this->assertSame(['', [['mediaId' => '1582838592']]], [$bodies[1]['content'], $bodies[1]['attachments']]);
+    }
+
     public function testEverySendGetsItsOwnId(): void
     {
         $connector = TestConnector::make();
@@ -81,6 +108,8 @@ final class SendTest extends BrokerTestCase
             ['to' => ['id' => 'janedoe'], 'content' => 'Hi'],
             ['to' => ['id' => '906948460078698496']],
             ['to' => ['id' => '906948460078698496'], 'content' => '   '],
+            ['to' => ['id' => '906948460078698496'], 'content' => 'Hi', 'attachments' => ['https://e.com/1.jpg', 'https://e.com/2.jpg']],
+            ['to' => ['id' => '906948460078698496'], 'attachments' => [['url' => 'ftp://e.com/1.jpg']]],
         ];
         foreach ($invalid as $task) {
             foreach ([$unreachable, $reachable] as $connector) {
@@ -149,8 +178,26 @@ final class SendTest extends BrokerTestCase
         $connector->send(['to' => ['id' => '906948460078698496'], 'content' => 'a private reply']);
         $id = $this->sendQueue()[0]->get('message_id');
         $log = TestConnector::logOf($connector);
-        $this->assertMatchesRegularExpression('/\[INFO \]\[TwitterQueueConnector::send +\] Sending command ' . $id . " to user id '906948460078698496' \\(15 characters\\)/", $log);
+        $this->assertMatchesRegularExpression('/\[INFO \]\[TwitterQueueConnector::send +\] Sending command ' . $id . " to user id '906948460078698496' \\(15 characters, no attachment\\)/", $log);
         $this->assertStringContainsString('command ' . $id . ' confirmed by the broker', $log);
         $this->assertStringNotContainsString('a private reply', $log);
+    }
+
+    public function testTheLogSaysHowManyAttachmentsWithoutTheirUrlOrPath(): void
+    {
+        // DEBUG: the level that logs the published command too.
+        $connector = TestConnector::make(['KIAMO_TWITTER_LOG_LEVEL' => 'DEBUG']);
+        $connector->send(['to' => ['id' => '906948460078698496'], 'content' => 'Your invoice', 'attachments' => [['path' => 'customers/jane-doe/invoice.pdf']]]);
+        $connector->send(['to' => ['id' => '906948460078698496'], 'attachments' => ['https://cdn.example.com/p.jpg?token=s3cr3t']]);
+        [$first, $second] = array_map(function (AMQPMessage $m) { return $m->get('message_id'); }, $this->sendQueue());
+
+        $log = TestConnector::logOf($connector);
+        $this->assertMatchesRegularExpression('/\[INFO \]\[TwitterQueueConnector::send +\] Sending command ' . $first . " to user id '906948460078698496' \\(12 characters, 1 attachment: path\\)/", $log);
+        $this->assertMatchesRegularExpression('/\[INFO \]\[TwitterQueueConnector::send +\] Sending command ' . $second . " to user id '906948460078698496' \\(0 characters, 1 attachment: url\\)/", $log);
+        $this->assertStringContainsString('"attachments":[{"path":"<a path of 30 characters>"}]', $log);
+        $this->assertStringContainsString('"attachments":[{"url":"<scheme \'https\', 42 characters>"}]', $log);
+        $this->assertStringNotContainsString('jane-doe', $log);
+        $this->assertStringNotContainsString('cdn.example.com', $log);
+        $this->assertStringNotContainsString('s3cr3t', $log);
     }
 }
