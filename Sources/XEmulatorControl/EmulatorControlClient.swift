@@ -85,6 +85,17 @@ public struct EmulatorControlClient: Sendable {
         return try await decode([String: [SentDirectMessage]].self, try await call("GET", "/sent" + query))["sent"] ?? []
     }
 
+    /// The bytes of the media with id `mediaID` (an upload through the API, or a customer's), or
+    /// nil when the emulator holds none.
+    public func mediaBytes(mediaID: String) async throws -> Data? {
+        let response = try await http.execute(HTTPRequest(url: baseURL + "/_emulator/media?id=\(mediaID)"))
+        if response.status == 404 { return nil }
+        guard response.status == 200 else {
+            throw Failure(request: "GET /_emulator/media", status: response.status, body: response.bodyText)
+        }
+        return response.body
+    }
+
     /// Request counts since start or the last reset.
     public func stats() async throws -> EmulatorStats {
         try await decode(EmulatorStats.self, try await call("GET", "/stats"))

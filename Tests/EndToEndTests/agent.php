@@ -30,6 +30,9 @@
  *   E2E_AGENT_IDLE_MS   the wait after a fetch that brought nothing, or a failure (default 200)
  *   E2E_AGENT_ACCOUNT_OF  a JSON file {customer id: account id}: replies to those customers go out on
  *                       that account (several accounts, scripts/test-hosts); others on access accountId
+ *   E2E_AGENT_PHOTO_REPLY  a file (a path the dispatch worker may read): a message that shows a
+ *                       customer's photo ("[photo] " in its text) is answered as a bot would, with
+ *                       that file attached and the text of photoReplyText
  * SIGTERM or SIGINT: finishes the step in progress and exits 0.
  */
 
@@ -74,6 +77,12 @@ function replyText(array $message): string
     return sprintf("Re %s: thank you, %s! \"We're on it\" ✅\nمع السلامة", $message['id'], $name);
 }
 
+/** The reply, with a photo, to a message that shows the customer's photo. */
+function photoReplyText(array $message): string
+{
+    return sprintf("Re %s: here is a photo of your replacement", $message['id']);
+}
+
 function waitMs(int $milliseconds): void
 {
     usleep($milliseconds * 1000);  // a signal cuts it short, which is what SIGTERM wants
@@ -88,6 +97,7 @@ $thinkMs = (int) (getenv('E2E_AGENT_THINK_MS') ?: 300);
 $idleMs = (int) (getenv('E2E_AGENT_IDLE_MS') ?: 200);
 // Several accounts (scripts/test-hosts): which account each customer wrote to, so the reply goes
 // out on it (a task's accountId wins over access accountId, kiamo/README.md).
+$photoReply = getenv('E2E_AGENT_PHOTO_REPLY') ?: null;
 $accountOf = [];
 if (($accountsFile = getenv('E2E_AGENT_ACCOUNT_OF')) !== false && $accountsFile !== '') {
     $accountOf = json_decode((string) file_get_contents($accountsFile), true, 512, JSON_THROW_ON_ERROR);
@@ -118,11 +128,13 @@ while ($running) {
     // Answer what was handed over and not answered yet, oldest first.
     while ($running && count($state['pending']) > 0) {
         $message = $messagesById[$state['pending'][0]];
-        $text = replyText($message);
+        $withPhoto = $photoReply !== null && strpos($message['content'], '[photo] ') !== false;
+        $text = $withPhoto ? photoReplyText($message) : replyText($message);
         $state['sending'] = $message['id'];
         storeState($statePath, $state);
         try {
             $task = ['to' => ['id' => $message['senderId'], 'name' => $message['senderName']], 'content' => $text];
+            if ($withPhoto) $task['attachments'] = [['path' => $photoReply]];
             if (isset($accountOf[$message['senderId']])) $task['accountId'] = (string) $accountOf[$message['senderId']];
             $connector->send($task);
         } catch (\Throwable $error) {

@@ -12,6 +12,7 @@ import Foundation
 /// | `POST /_emulator/conversations` | `{id?, participants}` | 201 `{id}` (a group) |
 /// | `POST /_emulator/dms/bulk` | `{count, senders, to?, createdAt?}` | 201 `{created, senders, firstID, lastID}` |
 /// | `GET /_emulator/sent?account=ID` | | `{"sent":[{account, recipientID, conversationID, dmEventID, text, mediaIDs, createdAt, api}]}` |
+/// | `GET /_emulator/media?id=MEDIA_ID` | | the media's bytes (uploaded through the API, or a customer's), `application/octet-stream`; 404 when unknown |
 /// | `GET /_emulator/stats` | | `EmulatorStats` |
 /// | `POST /_emulator/faults` | `{endpoint?, kind: status\|delay\|drop\|malformed\|lateAnswer\|lostAnswer, status?, delayMs?, count}`; `endpoint` a route, a path prefix or a family (`dm-send`, `media-upload`, `media-upload-init`, `media-upload-append`, `media-upload-finalize`, `media-upload-status`, `dm-media-download`, ...) | 201 `{"pending": N}` |
 /// | `GET /_emulator/faults`, `DELETE /_emulator/faults` | | pending faults; clears them |
@@ -69,6 +70,11 @@ struct ControlAPI: Sendable {
             case ("GET", "/sent"):
                 let account = request.queryPairs?.first { $0.0 == "account" }?.1
                 return try encode(200, ["sent": store.sent(account: account)])
+            case ("GET", "/media"):
+                guard let id = request.queryPairs?.first(where: { $0.0 == "id" })?.1, let bytes = store.mediaBytes(mediaID: id) else {
+                    return .json(404, .object([("error", "no media with that id")]))
+                }
+                return EmulatorResponse(status: 200, headers: [("content-type", "application/octet-stream")], body: [UInt8](bytes))
             case ("GET", "/stats"): return try encode(200, store.stats())
             case ("POST", "/faults"):
                 let fault = try decode(EmulatorFault.self, request)

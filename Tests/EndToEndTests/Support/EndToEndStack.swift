@@ -35,13 +35,35 @@ actor EndToEndStack {
     /// The shared state store, opened on first use (after the workers created it).
     private var store: (any StateStore)?
 
+    /// The settings of the media leg (`start(media:)`): the workers', kept for their restarts.
+    private let mediaEnvironment: [String: String]
+    /// The agent's, on top of its own.
+    private let agentMediaEnvironment: [String: String]
+
+    /// Customers' media and replies with media (`start(media: true)`): where the ingest worker
+    /// serves the links, the link secret, and the file the agent attaches to its photo replies.
+    struct MediaLeg: Sendable {
+        let baseURL: String
+        let linkSecret: String
+        /// The file the agent's photo replies carry.
+        let replyFile: URL
+        /// The first dispatch process exits after uploading a reply whose text holds this,
+        /// before posting it (`DispatchTestFault`, stage `after-upload`).
+        let crashText: String
+    }
+    let media: MediaLeg?
+
     /// Short tiers so that a command parked behind a dead worker's claim comes round quickly.
     static let retryDelays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(10), .seconds(60)]
 
     private init(
         broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL, state: (url: String, database: String?),
-        ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess
+        ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess, media: MediaLeg?, mediaEnvironment: [String: String],
+        agentMediaEnvironment: [String: String]
     ) {
+        self.media = media
+        self.mediaEnvironment = mediaEnvironment
+        self.agentMediaEnvironment = agentMediaEnvironment
         self.broker = broker
         self.emulator = emulator
         self.http = http
@@ -58,8 +80,11 @@ actor EndToEndStack {
     }
 
     /// Starts the broker and the emulator, then dispatch, ingest and the agent, each once it is
-    /// ready, the workers on a fresh state store of `backend`.
-    static func start(on backend: StateBackend = .sqlite) async throws -> EndToEndStack {
+    /// ready, the workers on a fresh state store of `backend`. `media`: the workers on OAuth 2.0
+    /// (X serves DM media to it only), ingest keeping customers' media and serving their links,
+    /// dispatch reading reply attachments from the stack's folder, the agent answering a photo
+    /// with a photo, and the first dispatch process crashing between that reply's upload and post.
+    static func start(on backend: StateBackend = .sqlite, media: Bool = false) async throws -> EndToEndStack {
         let broker = try await PrivateBroker.start()
         var database: String?
         do {
@@ -72,13 +97,38 @@ actor EndToEndStack {
             let state = try await backend.freshState(in: folder)
             database = state.database
             let agentStateFile = folder.appendingPathComponent("agent-state.json").path
-            let environment = workerEnvironment(amqpURL: broker.url, stateURL: state.url, apiBaseURL: emulator.baseURL)
-            let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment)
+            var leg: MediaLeg?
+            var mediaEnvironment: [String: String] = [:]
+            var agentMediaEnvironment: [String: String] = [:]
+            var firstDispatchEnvironment: [String: String] = [:]
+            if media {
+                let port = try LoopbackHTTPServer.unusedPort()
+                let replies = folder.appendingPathComponent("replies", isDirectory: true)
+                try FileManager.default.createDirectory(at: replies, withIntermediateDirectories: true)
+                let replyFile = replies.appendingPathComponent("replacement.png")
+                try Self.png(2_400, seed: 42).write(to: replyFile)
+                leg = MediaLeg(
+                    baseURL: "http://127.0.0.1:\(port)", linkSecret: String(repeating: "e2e-link-secret-", count: 3), replyFile: replyFile,
+                    crashText: "a photo of your replacement")
+                mediaEnvironment = [
+                    "KIAMO_TWITTER_MEDIA_FOLDER": folder.appendingPathComponent("media").path,
+                    "KIAMO_TWITTER_MEDIA_PUBLIC_URL": "http://127.0.0.1:\(port)", "KIAMO_TWITTER_MEDIA_LINK_SECRET": leg?.linkSecret ?? "",
+                    "KIAMO_TWITTER_MEDIA_HOST": "127.0.0.1", "KIAMO_TWITTER_MEDIA_PORT": "\(port)",
+                    "KIAMO_TWITTER_DISPATCH_ATTACHMENT_FOLDER": replies.path,
+                ]
+                agentMediaEnvironment = ["E2E_AGENT_PHOTO_REPLY": replyFile.lastPathComponent]
+                firstDispatchEnvironment = [DispatchTestFault.variable: leg?.crashText ?? "", DispatchTestFault.stageVariable: "after-upload"]
+            }
+            let environment = workerEnvironment(amqpURL: broker.url, stateURL: state.url, apiBaseURL: emulator.baseURL, media: mediaEnvironment)
+            let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment.merging(firstDispatchEnvironment) { $1 })
             let ingest = try await startIngest(name: "e2e-ingest-1", environment: environment)
-            let agent = try await startAgent(name: "e2e-agent-1", environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile))
+            let agent = try await startAgent(
+                name: "e2e-agent-1",
+                environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile).merging(agentMediaEnvironment) { $1 })
             return EndToEndStack(
                 broker: broker, emulator: emulator, http: http, folder: folder, state: state,
-                ingest: ingest, dispatch: dispatch, agent: agent)
+                ingest: ingest, dispatch: dispatch, agent: agent, media: leg, mediaEnvironment: mediaEnvironment,
+                agentMediaEnvironment: agentMediaEnvironment)
         } catch {
             await broker.stop()
             if let database { try? await TestPostgres.dropDatabase(named: database) }
@@ -112,6 +162,13 @@ actor EndToEndStack {
     private func kill(_ process: RunningProcess) async throws {
         process.killNow()
         _ = try await process.waitForExit(timeout: .seconds(10))
+    }
+
+    /// How the current dispatch process ended, once it has (nil while it runs past `timeout`).
+    func dispatchExit(timeout: Duration) async throws -> RunningProcess.Exit? {
+        let deadline = ContinuousClock.now + timeout
+        while dispatch.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        return dispatch.isRunning ? nil : try await dispatch.waitForExit(timeout: .seconds(5))
     }
 
     /// How many processes (or broker runs) `component` has had.
@@ -193,20 +250,29 @@ actor EndToEndStack {
     // MARK: Configuration (README: environment variables only)
 
     private var workerEnvironment: [String: String] {
-        Self.workerEnvironment(amqpURL: broker.url, stateURL: stateURL, apiBaseURL: emulator.baseURL)
+        Self.workerEnvironment(amqpURL: broker.url, stateURL: stateURL, apiBaseURL: emulator.baseURL, media: mediaEnvironment)
     }
 
     private var agentEnvironment: [String: String] {
-        Self.agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile)
+        Self.agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile).merging(agentMediaEnvironment) { $1 }
+    }
+
+    /// A PNG's signature and `count - 8` bytes that vary with `seed`.
+    static func png(_ count: Int, seed: UInt8) -> Data {
+        var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        bytes += (0..<max(0, count - 8)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ Int(seed)) }
+        return Data(bytes)
     }
 
     /// Both workers: the default exchange on the private broker with quorum queues, a fast poll, a
     /// short ingest lease (a killed poller's successor takes over within it), short retry tiers
     /// and stale-claim time (a killed dispatcher's claims are checked against X after it).
-    private static func workerEnvironment(amqpURL: String, stateURL: String, apiBaseURL: String) -> [String: String] {
+    /// With `media` (the media leg's settings) the workers authenticate with OAuth 2.0, the only
+    /// credentials X serves DM media to.
+    private static func workerEnvironment(amqpURL: String, stateURL: String, apiBaseURL: String, media: [String: String] = [:]) -> [String: String] {
         WorkerProcess.environment(
-            amqpURL: amqpURL, stateURL: stateURL, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter",
-            extra: [
+            amqpURL: amqpURL, stateURL: stateURL, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter", oauth2: !media.isEmpty,
+            extra: media.merging([
                 "KIAMO_TWITTER_AMQP_QUEUE_TYPE": "quorum",
                 "KIAMO_TWITTER_LOG_LEVEL": "debug",
                 "KIAMO_TWITTER_POLL_INTERVAL": "200ms",
@@ -215,7 +281,7 @@ actor EndToEndStack {
                 "KIAMO_TWITTER_API_TIMEOUT": "2s",
                 "KIAMO_TWITTER_DISPATCH_RETRY_DELAYS": retryDelays.map { DurationText.format($0) }.joined(separator: ","),
                 "KIAMO_TWITTER_DISPATCH_STALE_CLAIM": "6s",
-            ])
+            ]) { $1 })
     }
 
     /// The connector's settings (kiamo/README.md) and the agent's own. `nextFetch`: a message
