@@ -181,6 +181,7 @@ let package = Package(
             dependencies: [
                 "KiamoTwitter",
                 "WorkerRuntime",
+                "XAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

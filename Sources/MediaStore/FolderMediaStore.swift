@@ -5,7 +5,8 @@ import NIOFileSystem
 
 /// Media in a folder: one host's disk, or a volume several hosts mount at the same place. An
 /// object under `a/b/c` is the file `a/b/c.media` with its description beside it in
-/// `a/b/c.json`.
+/// `a/b/c.json`; an object still to fetch has `a/b/c.pending` (`PendingMedia`) until it is
+/// fetched or given up.
 ///
 /// Each file is written to a temporary file and renamed into place, the bytes first and the
 /// description last: a reader finds an object only once both are whole, and a crash mid-write
@@ -100,6 +101,60 @@ public struct FolderMediaStore: MediaStorage {
             throw .unwritable(path: root.string, reason: "purging: \(error)")
         }
         return removed
+    }
+
+    public func recordPending(_ pending: PendingMedia, as key: MediaKey) async throws(MediaStoreError) {
+        let path = pendingPath(of: key)
+        do {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            try await fileSystem.createDirectory(at: path.removingLastComponent(), withIntermediateDirectories: true, permissions: .ownerReadWriteExecute)
+            try await write(ByteBuffer(bytes: try encoder.encode(pending)), to: path)
+        } catch {
+            throw .unwritable(path: path.string, reason: "\(error)")
+        }
+    }
+
+    public func pendingMedia() async throws(MediaStoreError) -> [PendingMedia] {
+        var found: [PendingMedia] = []
+        do {
+            guard try await fileSystem.info(forFileAt: root) != nil else { return [] }
+            var paths: [FilePath] = []
+            try await fileSystem.withDirectoryHandle(atPath: root) { directory in
+                for try await entry in directory.listContents(recursive: true) where entry.type == .regular && entry.path.extension == "pending" {
+                    paths.append(entry.path)
+                }
+            }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            for path in paths {
+                // Cleared by another process meanwhile, or unreadable: skipped, not an error.
+                guard let json = try? await ByteBuffer(contentsOf: path, maximumSizeAllowed: .kilobytes(64), fileSystem: fileSystem),
+                    let pending = try? decoder.decode(PendingMedia.self, from: Data(json.readableBytesView))
+                else { continue }
+                found.append(pending)
+            }
+        } catch {
+            throw .unreadable(key: root.string, reason: "listing the media still to fetch: \(error)")
+        }
+        return found
+    }
+
+    public func clearPending(_ key: MediaKey) async throws(MediaStoreError) {
+        let path = pendingPath(of: key)
+        do {
+            _ = try await fileSystem.removeItem(at: path, strategy: .platformDefault, recursively: false)
+        } catch {
+            throw .unwritable(path: path.string, reason: "\(error)")
+        }
+    }
+
+    private func pendingPath(of key: MediaKey) -> FilePath {
+        var path = root
+        for segment in key.segments { path.append(segment) }
+        path.extension = "pending"
+        return path
     }
 
     /// The object's bytes and description files.

@@ -29,4 +29,15 @@ public protocol MediaStorage: Sendable {
     /// Removes every object stored before `cutoff`; returns how many went. Media are personal
     /// data: this is how they stop being kept.
     func purge(storedBefore cutoff: Date) async throws(MediaStoreError) -> Int
+
+    // MARK: Objects still to fetch
+
+    /// Remembers that `pending.key` is still to be fetched (replacing what was remembered of it).
+    func recordPending(_ pending: PendingMedia, as key: MediaKey) async throws(MediaStoreError)
+
+    /// Every object remembered as still to fetch.
+    func pendingMedia() async throws(MediaStoreError) -> [PendingMedia]
+
+    /// Forgets that `key` is still to fetch (fetched, or given up); nothing to forget is no error.
+    func clearPending(_ key: MediaKey) async throws(MediaStoreError)
 }

@@ -3,6 +3,7 @@ import Foundation
 import KiamoTwitter
 import ServiceLifecycle
 import WorkerRuntime
+import XAPI
 
 /// `kiamo-twitter-ingest`: polls X for each configured account's Direct Messages and publishes
 /// them as Kiamo messages to the `kiamo.twitter` exchange, persistent and broker-confirmed.
@@ -35,7 +36,9 @@ struct IngestCommand: AsyncParsableCommand {
                 ttl: context.configuration.ingest.leaseTTL, logger: context.logger)
             var engines: [any Service] = [keeper]
             // Customers' media, fetched into the media store and served to agents by link.
-            let media = context.configuration.media.map { InboundMedia(settings: $0, logger: context.logger) }
+            let media = context.configuration.media.map {
+                InboundMedia(settings: $0, clients: context.clients.mapValues { $0 as any XMediaDownloading }, logger: context.logger)
+            }
             if let media {
                 engines.append(media)
                 if media.settings.port > 0 { engines.append(media.server()) }

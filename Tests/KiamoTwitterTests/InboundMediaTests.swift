@@ -175,4 +175,50 @@ import XAPI
             }
         }
     }
+    /// A process that stops (or dies) with an item still pending leaves it in the media store;
+    /// the next process on the same store fetches it at start, and the link works then.
+    @Test func anItemLeftPendingByAProcessThatStoppedIsFetchedByTheNextOne() async throws {
+        try await Self.withMedia(fetchTimeout: .milliseconds(100), retryDelay: .seconds(600)) { media, store, _ in
+            let slow = ScriptedX { _ in throw XAPIError.transient(operation: .downloadDMMedia, cause: .httpStatus(503), rateLimit: nil) }
+            // The first process: the item goes out pending, and it stops before its retry is due.
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await media.run() }
+                    let linked = await media.collect(Self.message([Self.photoAttachment()]), account: Self.account, client: slow)
+                    #expect(linked.attachments.first?.status == "pending")
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            let key = MediaKey(segments: [Self.account, Self.dmId, "3_99"])!
+            #expect(try await store.pendingMedia().map(\.key) == [key.description])
+
+            // The next process, on the same store, with the account's client.
+            let x = ScriptedX { _ in Self.served() }
+            var logger = Logger(label: "media.test")
+            logger.logLevel = .critical
+            let next = InboundMedia(
+                settings: MediaSettings(
+                    folder: media.settings.folder, publicURL: media.settings.publicURL, linkSecret: media.settings.linkSecret, retries: 3,
+                    retryDelay: .milliseconds(20)),
+                storage: store, clients: [Self.account: x], logger: logger)
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await next.run() }
+                    let deadline = ContinuousClock.now + .seconds(20)
+                    while try await store.find(key) == nil {
+                        guard ContinuousClock.now < deadline else {
+                            Issue.record("the next process never fetched the item left pending")
+                            break
+                        }
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    #expect(x.calls.load(ordering: .relaxed) == 1)
+                    #expect(try await store.pendingMedia().isEmpty, "fetched: no longer to fetch")
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
 }

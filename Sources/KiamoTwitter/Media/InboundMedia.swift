@@ -19,7 +19,9 @@ import XAPI
 /// crash) finds what was stored and does not fetch it twice.
 ///
 /// As a `Service` it runs the background fetches and deletes media older than `retention`
-/// every hour; pending fetches are dropped at shutdown (their items stay pending).
+/// every hour. The items still to fetch are remembered in the media store (`PendingMedia`): a
+/// process that stops or dies before its background fetches end leaves them to the next one on
+/// the same store, which takes them up at start with the accounts' clients (`clients`).
 public final class InboundMedia: Service, Sendable {
     /// One background fetch.
     struct Retry: Sendable {
@@ -35,15 +37,19 @@ public final class InboundMedia: Service, Sendable {
     let lines: AttachmentLines
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The accounts' X clients, for the items an earlier process left pending.
+    let clients: [String: any XMediaDownloading]
     private let retries: AsyncStream<Retry>
     private let scheduled: AsyncStream<Retry>.Continuation
     /// Background fetches scheduled and not finished (a gauge for operators and tests).
     private let pendingCount = Atomic<Int>(0)
 
     public init(
-        settings: MediaSettings, storage: (any MediaStorage)? = nil, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        settings: MediaSettings, storage: (any MediaStorage)? = nil, clients: [String: any XMediaDownloading] = [:], logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.settings = settings
+        self.clients = clients
         self.storage = storage ?? FolderMediaStore(root: settings.folder)
         self.signer = MediaLinkSigner(secret: Data(settings.linkSecret.reveal().utf8), publicURL: settings.publicURL)
         self.lines = AttachmentLines(template: settings.textTemplate)
@@ -119,6 +125,7 @@ public final class InboundMedia: Service, Sendable {
             item.url = signer.link(to: key, expires: expires)
             item.reason = reason
             item.expiresAt = Int(expires.timeIntervalSince1970)
+            await remember(PendingMedia(key: key.description, source: reference.path, attempts: 1, since: now()), as: key)
             schedule(Retry(client: client, reference: reference, key: key, attempt: 1))
         case .unavailable(let reason):
             item.url = nil
@@ -157,6 +164,52 @@ public final class InboundMedia: Service, Sendable {
         }
     }
 
+    /// Records `pending` in the store; a failure only costs the fetch after a restart, so it is
+    /// logged and the fetch goes on in memory.
+    private func remember(_ pending: PendingMedia, as key: MediaKey) async {
+        do {
+            try await storage.recordPending(pending, as: key)
+        } catch {
+            logger.warning("could not record media still to fetch; a restart would leave it pending", metadata: ["media": "\(key)", "error": "\(error)"])
+        }
+    }
+
+    private func forget(_ key: MediaKey) async {
+        do {
+            try await storage.clearPending(key)
+        } catch {
+            logger.warning("could not clear media fetched or given up from the list still to fetch", metadata: ["media": "\(key)", "error": "\(error)"])
+        }
+    }
+
+    /// Schedules the items an earlier process left pending (it stopped or died before their
+    /// background fetches ended), each where its retries had got to.
+    private func resumePending() async {
+        let left: [PendingMedia]
+        do {
+            left = try await storage.pendingMedia()
+        } catch {
+            logger.warning("could not list the media an earlier process left to fetch", metadata: ["error": "\(error)"])
+            return
+        }
+        var resumed = 0
+        for pending in left {
+            guard let key = MediaKey(pending.key), key.segments.count == 3 else { continue }
+            let (account, dmId) = (key.segments[0], key.segments[1])
+            guard let client = clients[account], let reference = XDMMediaReference(mediaURL: pending.source, dmId: dmId) else {
+                // Another deployment's account on a shared volume, or a record this build cannot read.
+                continue
+            }
+            if pending.attempts > settings.retries {
+                await forget(key)
+                continue
+            }
+            schedule(Retry(client: client, reference: reference, key: key, attempt: max(1, pending.attempts)))
+            resumed += 1
+        }
+        if resumed > 0 { logger.info("\(resumed) media item(s) an earlier process left pending will be fetched again") }
+    }
+
     private func schedule(_ retry: Retry) {
         pendingCount.add(1, ordering: .relaxed)
         scheduled.yield(retry)
@@ -173,6 +226,7 @@ public final class InboundMedia: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.purgeNowAndThen() }
+                group.addTask { await self.resumePending() }
                 for await retry in retries {
                     group.addTask { await self.retry(retry) }
                 }
@@ -182,7 +236,7 @@ public final class InboundMedia: Service, Sendable {
             self.scheduled.finish()
         }
         let dropped = pendingCount.load(ordering: .relaxed)
-        if dropped > 0 { logger.info("\(dropped) background media fetch(es) dropped at shutdown; their items stay pending") }
+        if dropped > 0 { logger.info("\(dropped) background media fetch(es) left for the next process (recorded in the media store)") }
     }
 
     private func retry(_ retry: Retry) async {
@@ -197,12 +251,15 @@ public final class InboundMedia: Service, Sendable {
         switch outcome {
         case .available:
             Self.count(outcome)
+            await forget(retry.key)
             logger.info("media fetched in the background; its link works now", metadata: ["media": "\(retry.key)", "attempt": "\(retry.attempt)"])
         case .pending(let reason) where retry.attempt < settings.retries:
             logger.info("media still not fetched; trying again", metadata: ["media": "\(retry.key)", "attempt": "\(retry.attempt)", "reason": "\(reason)"])
+            await remember(PendingMedia(key: retry.key.description, source: retry.reference.path, attempts: retry.attempt + 1, since: now()), as: retry.key)
             schedule(Retry(client: retry.client, reference: retry.reference, key: retry.key, attempt: retry.attempt + 1))
         case .pending(let reason), .unavailable(let reason):
             Self.count(.unavailable(reason: reason))
+            await forget(retry.key)
             logger.warning("media given up; its link will not work", metadata: ["media": "\(retry.key)", "attempts": "\(retry.attempt)", "reason": "\(reason)"])
         }
     }
