@@ -18,7 +18,7 @@ import Testing
                 #expect(try await probe.waitForExit(timeout: .seconds(60)) == .exited(0), "\(probe.output())")
                 #expect(probe.output().contains("opened"))
             }
-            #expect(try await PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: url) == "2")
+            #expect(try await PostgresFixture.psql("SELECT version FROM kiamo_twitter_schema", url: url) == "3")
         }
     }
 

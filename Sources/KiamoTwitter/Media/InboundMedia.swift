@@ -247,7 +247,9 @@ public final class InboundMedia: Service, Sendable {
             return
         }
         let outcome = await fetch(retry.reference, as: retry.key, client: retry.client)
-        pendingCount.subtract(1, ordering: .relaxed)
+        // Counted down only once the next try (if any) is scheduled: the count never reads 0
+        // while an item is still to fetch.
+        defer { pendingCount.subtract(1, ordering: .relaxed) }
         switch outcome {
         case .available:
             Self.count(outcome)
