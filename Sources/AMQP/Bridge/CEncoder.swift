@@ -34,6 +34,11 @@ final class CEncoder {
     }
 
     func bytes(_ string: String) throws -> amqp_bytes_t {
+        // A native string's bytes are read in place; only a bridged one is made contiguous (a
+        // copy and a retain, which every publish paid for its exchange and routing key).
+        if let encoded = try string.utf8.withContiguousStorageIfAvailable({ try bytes(UnsafeRawBufferPointer($0)) }) {
+            return encoded
+        }
         var string = string
         return try string.withUTF8 { try bytes(UnsafeRawBufferPointer($0)) }
     }

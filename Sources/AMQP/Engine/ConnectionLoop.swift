@@ -21,7 +21,7 @@ final class ConnectionLoop {
     var live: LiveConnection?
     /// Set when the connection failed mid-step; `handleLoss` runs at the end of the step.
     var broken: AMQPError?
-    var channels: [UInt16: ChannelState] = [:]
+    var channels = ChannelTable()
     var topology = TopologyRecorder()
     /// Publishes waiting for the connection to come back or for `connection.unblocked`.
     var held: Deque<PublishRequest> = []

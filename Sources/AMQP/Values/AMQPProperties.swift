@@ -31,6 +31,32 @@ public struct AMQPProperties: Sendable, Hashable {
     private final class Box: @unchecked Sendable {
         var fields: Fields
         init(_ fields: Fields) { self.fields = fields }
+
+        /// The summary read field by field in place: a copy of `fields` would retain and
+        /// release all of them.
+        func wireSummary() -> WireSummary {
+            var size = 2 + 2 + 8 + 2
+            var tooLong: (name: StaticString, bytes: Int)?
+            func add(_ name: StaticString, _ count: Int?) {
+                guard let count else { return }
+                size += 1 + count
+                if count > AMQPWireSize.shortStringMax, tooLong == nil { tooLong = (name, count) }
+            }
+            add("content_type", fields.contentType?.utf8.count)
+            add("content_encoding", fields.contentEncoding?.utf8.count)
+            add("correlation_id", fields.correlationId?.utf8.count)
+            add("reply_to", fields.replyTo?.utf8.count)
+            add("expiration", fields.expiration?.utf8.count)
+            add("message_id", fields.messageId?.utf8.count)
+            add("type", fields.type?.utf8.count)
+            add("user_id", fields.userId?.utf8.count)
+            add("app_id", fields.appId?.utf8.count)
+            if !fields.headers.isEmpty { size += AMQPWireSize.table(fields.headers) }
+            if fields.deliveryMode != nil { size += 1 }
+            if fields.priority != nil { size += 1 }
+            if fields.timestamp != nil { size += 8 }
+            return WireSummary(contentHeaderBytes: size, tooLong: tooLong)
+        }
     }
 
     private var box: Box
@@ -143,6 +169,18 @@ public struct AMQPProperties: Sendable, Hashable {
                 contentType: contentType, contentEncoding: contentEncoding, headers: headers, deliveryMode: deliveryMode, priority: priority, correlationId: correlationId, replyTo: replyTo,
                 expiration: expiration, messageId: messageId, timestamp: timestamp, type: type, userId: userId, appId: appId))
     }
+
+    /// What the wire checks need, read in one pass over the fields (each property read on its
+    /// own retains and releases its string: twice nine of them a publish, the check and the
+    /// header size, cost more than the rest of the check).
+    struct WireSummary {
+        /// The content header's payload size (`AMQPWireSize.contentHeader`).
+        var contentHeaderBytes: Int
+        /// The first property longer than a short string, with its length in bytes.
+        var tooLong: (name: StaticString, bytes: Int)?
+    }
+
+    var wireSummary: WireSummary { box.wireSummary() }
 
     public static func == (lhs: AMQPProperties, rhs: AMQPProperties) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
