@@ -313,12 +313,12 @@ extension ConnectionLoop {
     }
 
     private func canWrite(_ channel: ChannelState) -> Bool {
-        live != nil && broken == nil && blockedReason == nil && channel.isOpen
+        live != nil && !isBroken && blockedReason == nil && channel.isOpen
     }
 
     /// Writes held publishes, oldest first, as far as the connection allows.
     func flushHeld() {
-        while let first = held.first, broken == nil {
+        while let first = held.first, !isBroken {
             guard let channel = channels[first.channel] else {
                 held.removeFirst()
                 first.completion.fail(.channelClosedByApplication(channel: first.channel))
