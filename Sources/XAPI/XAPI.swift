@@ -13,6 +13,8 @@
 public enum XAPI {
     /// X's production API host; configurations default to it and tests point elsewhere.
     public static let defaultBaseURL = "https://api.x.com"
+    /// Where X serves DM media to OAuth 1.0a user context (its v1.1 `media_url`s).
+    public static let defaultMediaBaseURL = "https://ton.twitter.com"
 
     /// Where a person grants the application access (OAuth 2.0 authorization-code flow).
     public static let defaultAuthorizeURL = "https://x.com/i/oauth2/authorize"

@@ -26,7 +26,8 @@ struct IngestMediaTests {
     /// Runs `body` with a harness, a media folder and an ingest worker (OAuth 2.0) serving media on
     /// its own port; `extra` overrides the worker's settings.
     static func withWorker(
-        _ extra: [String: String] = [:], _ body: (IngestHarness, _ mediaURL: String, _ folder: String, HTTPClient) async throws -> Void
+        _ extra: [String: String] = [:], oauth2: Bool = true,
+        _ body: (IngestHarness, _ mediaURL: String, _ folder: String, HTTPClient) async throws -> Void
     ) async throws {
         let harness = try await IngestHarness.start()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-media-\(UUID().uuidString)").path
@@ -34,7 +35,7 @@ struct IngestMediaTests {
         let mediaURL = "http://127.0.0.1:\(port)"
         let environment = WorkerProcess.environment(
             amqpURL: harness.amqpURL, stateFile: harness.stateFile, apiBaseURL: harness.emulator.baseURL, exchange: harness.exchange,
-            account: harness.account, oauth2: true,
+            account: harness.account, oauth2: oauth2,
             extra: [
                 "KIAMO_TWITTER_POLL_INTERVAL": "200ms", "KIAMO_TWITTER_BACKFILL": "1h", "KIAMO_TWITTER_MEDIA_FOLDER": folder,
                 "KIAMO_TWITTER_MEDIA_PUBLIC_URL": mediaURL, "KIAMO_TWITTER_MEDIA_LINK_SECRET": secret, "KIAMO_TWITTER_MEDIA_HOST": "127.0.0.1",
@@ -99,6 +100,23 @@ struct IngestMediaTests {
                 let answer = try await http.execute(HTTPRequest(url: link))
                 return answer.status == 403 && answer.bodyText.contains("expired")
             }
+        }
+    }
+
+    /// An account on OAuth 1.0a (the original sample's four keys) gets its customers' photos as
+    /// well: X serves them to it on its media host (`ton.twitter.com`, here the emulator). (API
+    /// v1.1, which polls once a minute here, downloads the same way: `MediaDownloadOverEmulatorTests`.)
+    @Test func anOAuth1AccountsCustomerPhotoReachesTheAgentToo() async throws {
+        try await Self.withWorker(oauth2: false) { harness, mediaURL, _, http in
+            let photo = Self.jpeg(40_000)
+            let message = try await Self.post("a receipt", DMAttachment(type: "photo", data: photo.base64EncodedString()), on: harness)
+            let item = try #require(message.attachments.first)
+            #expect(item.status == "available", "\(item.reason ?? "")")
+            let link = try #require(item.url)
+            #expect(link.hasPrefix("\(mediaURL)/media/"))
+            let opened = try await http.execute(HTTPRequest(url: link))
+            #expect(opened.body == photo)
+            #expect(harness.emulator.stats().count("GET /1.1/ton/data/dm/:dm_id/:media_id/:resource_id", status: 200) == 1)
         }
     }
 

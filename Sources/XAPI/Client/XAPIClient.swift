@@ -105,8 +105,15 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUp
     /// OAuth 2.0 (`dm.read`) and OAuth 1.0a callers alike.
     public func downloadDMMedia(_ media: XDMMediaReference, maxBytes: Int) async throws -> XMediaDownload {
         guard maxBytes > 0 else { throw XAPIError.invalidArgument(operation: .downloadDMMedia, argument: "maxBytes", reason: "must be positive (got \(maxBytes))") }
-        let answer = try await executor.perform(
-            .downloadDMMedia, .init(method: .get, path: media.path, accept: "*/*", maxResponseSize: maxBytes))
+        // X serves DM media to an OAuth 2.0 token at the v2 path, and to OAuth 1.0a user context at
+        // the `media_url` of its v1.1 events, on its media host (the schema lists no OAuth 1.0a
+        // for the v2 path; X's "Retrieving media" guide signs the ton.twitter.com URL).
+        var endpoint = XRequestExecutor.Endpoint(method: .get, path: media.path, accept: "*/*", maxResponseSize: maxBytes)
+        if case .oauth1 = configuration.credentials {
+            endpoint.path = media.legacyPath
+            endpoint.base = configuration.resolvedMediaBaseURL
+        }
+        let answer = try await executor.perform(.downloadDMMedia, endpoint)
         return XMediaDownload(bytes: answer.body, contentType: answer.contentType, rateLimit: answer.rateLimit)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything an `XAPIClient` needs: where X is, which dialect, which credentials, and limits.
 ///
 /// Printing, interpolating or `dump`ing a configuration never shows a secret: the credentials
@@ -20,6 +22,9 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var refreshMargin: Duration
     /// The OAuth 2.0 token endpoint; `nil` means `baseURL` + `/2/oauth2/token`.
     public var tokenURL: String?
+    /// Where X serves DM media to OAuth 1.0a (`https://ton.twitter.com/1.1/ton/data/dm/...`);
+    /// `nil`: `resolvedMediaBaseURL`.
+    public var mediaBaseURL: String?
 
     /// A configuration with X's defaults: API v2 at `https://api.x.com`, 30 s per call.
     public init(
@@ -30,7 +35,8 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
         connectTimeout: Duration = .seconds(10),
         userAgent: String = "kiamo-twitter",
         refreshMargin: Duration = .seconds(120),
-        tokenURL: String? = nil
+        tokenURL: String? = nil,
+        mediaBaseURL: String? = nil
     ) {
         self.baseURL = baseURL
         self.apiVersion = apiVersion
@@ -40,6 +46,7 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
         self.userAgent = userAgent
         self.refreshMargin = refreshMargin
         self.tokenURL = tokenURL
+        self.mediaBaseURL = mediaBaseURL
     }
 
     /// `baseURL` without trailing slashes, ready to have `/2/...` appended.
@@ -47,6 +54,15 @@ public struct XAPIConfiguration: Sendable, CustomStringConvertible, CustomDebugS
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    /// X's media host for OAuth 1.0a when `baseURL` is X's own API (`api.x.com`,
+    /// `api.twitter.com`); otherwise `baseURL` itself: an emulator, or a gateway in front of X,
+    /// serves both.
+    public var resolvedMediaBaseURL: String {
+        if let mediaBaseURL { return mediaBaseURL }
+        let host = URLComponents(string: trimmedBaseURL)?.host?.lowercased()
+        return host == "api.x.com" || host == "api.twitter.com" ? XAPI.defaultMediaBaseURL : trimmedBaseURL
     }
 
     /// The token endpoint actually used.

@@ -16,6 +16,8 @@ struct XRequestExecutor: Sendable {
         var accept = "application/json"
         /// The largest body accepted; nil: the HTTP client's limit.
         var maxResponseSize: Int? = nil
+        /// Another host of X's than `baseURL` (DM media for OAuth 1.0a: `resolvedMediaBaseURL`).
+        var base: String? = nil
     }
 
     /// A 2xx answer's body and budget.
@@ -34,7 +36,7 @@ struct XRequestExecutor: Sendable {
     let serverClock: XServerClock
 
     func perform(_ operation: XOperation, _ endpoint: Endpoint) async throws -> Answer {
-        var url = configuration.trimmedBaseURL + endpoint.path
+        var url = (endpoint.base ?? configuration.trimmedBaseURL) + endpoint.path
         if !endpoint.query.isEmpty { url += "?" + PercentEncoding.formEncode(endpoint.query) }
         var request = HTTPRequest(
             method: endpoint.method, url: url, body: endpoint.jsonBody,

@@ -38,6 +38,9 @@ public struct XDMMediaReference: Sendable, Hashable, CustomStringConvertible {
     /// The request path.
     public var path: String { "/2/dm_conversations/media/\(dmId)/\(mediaId)/\(resourceId)" }
 
+    /// The path on X's media host for OAuth 1.0a (`XAPI.defaultMediaBaseURL`).
+    public var legacyPath: String { "/1.1/ton/data/dm/\(dmId)/\(mediaId)/\(resourceId)" }
+
     public var description: String { path }
 
     /// Letters, digits, `.`, `_` and `-`: nothing that changes the path's meaning.

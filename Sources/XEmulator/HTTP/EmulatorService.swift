@@ -136,7 +136,7 @@ final class EmulatorService: Sendable {
                 return try legacy.new(request, caller: caller)
             case .v1UsersShow:
                 return try legacy.showUser(request)
-            case .dmMediaDownload(let dmID, let mediaID, let resourceID):
+            case .dmMediaDownload(let dmID, let mediaID, let resourceID), .legacyDMMedia(let dmID, let mediaID, let resourceID):
                 return try mediaDownload.download(request, dmID: dmID, mediaID: mediaID, resourceID: resourceID, caller: caller)
             case .mediaUpload:
                 return try mediaUpload.upload(request, caller: caller)

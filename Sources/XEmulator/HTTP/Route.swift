@@ -17,6 +17,10 @@ enum Route: Sendable, Equatable {
     case oauth2Token
     case oauth2Authorize
     case dmMediaDownload(dmID: String, mediaID: String, resourceID: String)
+    /// X's media host's path for DM media to OAuth 1.0a (`https://ton.twitter.com/1.1/ton/data/dm/...`,
+    /// the `media_url` of v1.1 events): the emulator serves it on its one port. X's "Retrieving
+    /// media" guide is the source; no schema covers it.
+    case legacyDMMedia(dmID: String, mediaID: String, resourceID: String)
     case mediaUpload
     case mediaUploadStatus
     case mediaUploadInitialize
@@ -51,6 +55,8 @@ enum Route: Sendable, Equatable {
             return .sendToConversation(decoded(parts[2]))
         case ("GET", 6) where parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "media":
             return .dmMediaDownload(dmID: decoded(parts[3]), mediaID: decoded(parts[4]), resourceID: decoded(parts[5]))
+        case ("GET", 7) where parts[0] == "1.1" && parts[1] == "ton" && parts[2] == "data" && parts[3] == "dm":
+            return .legacyDMMedia(dmID: decoded(parts[4]), mediaID: decoded(parts[5]), resourceID: decoded(parts[6]))
         case ("POST", 3) where parts == ["2", "media", "upload"]: return .mediaUpload
         case ("GET", 3) where parts == ["2", "media", "upload"]: return .mediaUploadStatus
         case ("POST", 4) where parts == ["2", "media", "upload", "initialize"]: return .mediaUploadInitialize
@@ -93,6 +99,7 @@ enum Route: Sendable, Equatable {
         case .oauth2Token: "POST /2/oauth2/token"
         case .oauth2Authorize: "GET /i/oauth2/authorize"
         case .dmMediaDownload: "GET /2/dm_conversations/media/:dm_id/:media_id/:resource_id"
+        case .legacyDMMedia: "GET /1.1/ton/data/dm/:dm_id/:media_id/:resource_id"
         case .mediaUpload: "POST /2/media/upload"
         case .mediaUploadStatus: "GET /2/media/upload"
         case .mediaUploadInitialize: "POST /2/media/upload/initialize"
@@ -111,7 +118,7 @@ enum Route: Sendable, Equatable {
         case .v1EventsShow: .v1EventsShow
         case .v1EventsNew: .v1EventsNew
         case .v1UsersShow: .v1UsersShow
-        case .dmMediaDownload: .dmMediaDownload
+        case .dmMediaDownload, .legacyDMMedia: .dmMediaDownload
         case .mediaUpload: .mediaUpload
         case .mediaUploadStatus: .mediaUploadStatus
         case .mediaUploadInitialize: .mediaUploadInit
@@ -123,7 +130,7 @@ enum Route: Sendable, Equatable {
 
     var dialect: Dialect {
         switch self {
-        case .v1EventsList, .v1EventsShow, .v1EventsNew, .v1UsersShow: .v1
+        case .v1EventsList, .v1EventsShow, .v1EventsNew, .v1UsersShow, .legacyDMMedia: .v1
         case .oauth2Token, .oauth2Authorize: .oauth
         default: .v2
         }

@@ -30,13 +30,31 @@ struct MediaDownloadOverEmulatorTests {
         return (posted.id, try #require(XDMMediaReference(mediaURL: url, dmId: posted.id)))
     }
 
-    @Test func aCustomersPhotoDownloadsWithTheAccountsToken() async throws {
-        try await EmulatorRig.with(.v2OAuth2Public) { rig in
+    /// Every dialect and credential downloads it: an OAuth 2.0 token at the v2 path, OAuth 1.0a
+    /// user context at X's media host's path (the `media_url` of v1.1 events), which the client
+    /// reaches at the emulator's address as it would reach `ton.twitter.com`.
+    @Test(arguments: ClientSetup.allCases) func aCustomersPhotoDownloadsWithTheAccountsCredentials(setup: ClientSetup) async throws {
+        try await EmulatorRig.with(setup) { rig in
             let photo = Self.png(50_000)
             let (_, reference) = try await Self.janesPhoto(rig, photo)
             let download = try await rig.client.downloadDMMedia(reference, maxBytes: 100_000)
             #expect(download.bytes == photo)
             #expect(download.contentType == "image/png")
+        }
+    }
+
+    /// X's media host takes OAuth 1.0a only, the v2 path OAuth 2.0 only.
+    @Test func eachPathRefusesTheOtherKindOfCredentials() async throws {
+        try await EmulatorRig.with(.v2OAuth2Public) { rig in
+            let (_, reference) = try await Self.janesPhoto(rig, Self.png(1_000))
+            let token = try #require(await rig.tokenStore?.current.accessToken)
+            let http = try HTTPClient()
+            defer { http.shutdown() }
+            let legacy = try await http.execute(
+                HTTPRequest(url: rig.emulator.baseURL + reference.legacyPath, headers: ["Authorization": "Bearer \(token)"]))
+            #expect(legacy.status == 403)
+            let v2 = try await http.execute(HTTPRequest(url: rig.emulator.baseURL + reference.path, headers: ["Authorization": "Bearer \(token)"]))
+            #expect(v2.status == 200)
         }
     }
 
