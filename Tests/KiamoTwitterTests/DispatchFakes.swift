@@ -16,6 +16,7 @@ final class FakeDMClient: XDirectMessageClient {
         var text: String
         var dmEventId: String
         var createdAt: Date
+        var mediaIds: [String] = []
     }
 
     private struct State {
@@ -29,6 +30,8 @@ final class FakeDMClient: XDirectMessageClient {
         var conversationReads = 0
         var readFailures: [XAPIError] = []
         var nextId: UInt64 = 1_900_000_000_000_000_000
+        var uploads = 0
+        var nextMediaId: UInt64 = 1_880_000_000_000_000_000
     }
 
     let account: String
@@ -56,8 +59,13 @@ final class FakeDMClient: XDirectMessageClient {
     var posts: [Post] { state.withLock { $0.posts } }
     var sendCalls: Int { state.withLock { $0.sendCalls } }
     var conversationReads: Int { state.withLock { $0.conversationReads } }
+    var uploads: Int { state.withLock { $0.uploads } }
 
     func sendDM(to participantId: String, text: String) async throws -> SentDM {
+        try await sendDM(to: participantId, text: text, mediaIds: [])
+    }
+
+    func sendDM(to participantId: String, text: String, mediaIds: [String]) async throws -> SentDM {
         let now = clock()
         let outcome = state.withLock { state -> Result<SentDM, XAPIError> in
             state.sendCalls += 1
@@ -71,7 +79,7 @@ final class FakeDMClient: XDirectMessageClient {
             }
             state.nextId += 1
             let id = String(state.nextId)
-            state.posts.append(Post(recipient: participantId, text: text, dmEventId: id, createdAt: now))
+            state.posts.append(Post(recipient: participantId, text: text, dmEventId: id, createdAt: now, mediaIds: mediaIds))
             if !state.lostAnswers.isEmpty { return .failure(state.lostAnswers.removeFirst()) }
             return .success(SentDM(dmEventId: id, conversationId: DMEvent.oneToOneConversationId(account, participantId), rateLimit: nil))
         }
@@ -85,7 +93,7 @@ final class FakeDMClient: XDirectMessageClient {
             return state.posts.filter { $0.recipient == participantId }.reversed().map {
                 DMEvent(
                     id: $0.dmEventId, text: $0.text, createdAt: $0.createdAt, senderId: account,
-                    conversationId: DMEvent.oneToOneConversationId(account, participantId))
+                    conversationId: DMEvent.oneToOneConversationId(account, participantId), mediaKeys: $0.mediaIds.map { "3_\($0)" })
             }
         }
         return DMEventPage(events: events, nextToken: nil, rateLimit: nil)
@@ -109,6 +117,24 @@ final class FakeDMClient: XDirectMessageClient {
 
     func user(username: String) async throws -> XResponse<XUser> {
         XResponse(value: XUser(id: "1", name: username, username: username), rateLimit: nil)
+    }
+}
+
+extension FakeDMClient: XMediaUploading {
+    /// Every upload succeeds with a new media id.
+    func uploadMedia(_ bytes: Data, mediaType: String, category: XMediaCategory, processingTimeout: Duration) async throws -> XUploadedMedia {
+        state.withLock { state in
+            state.uploads += 1
+            state.nextMediaId += 1
+            return XUploadedMedia(mediaId: String(state.nextMediaId), mediaKey: "3_\(state.nextMediaId)", expiresAfterSeconds: 86_400)
+        }
+    }
+}
+
+/// Attachments read as a small PNG, whatever they name.
+struct FakeReplyMedia: ReplyMediaFetching {
+    func load(_ attachment: ReplyAttachment) async throws(ReplyMediaError) -> LoadedReplyMedia {
+        LoadedReplyMedia(bytes: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]), mediaType: "image/png", category: .dmImage)
     }
 }
 
@@ -168,7 +194,7 @@ struct DispatchRig {
         let metered = MeteredXClient(client, account: Self.account, state: state, logger: clientLogger)
         dispatcher = CommandDispatcher(
             clients: [Self.account: metered], state: state, publisher: publisher, topology: topology,
-            settings: settings, owner: owner, logger: logger, now: { clock.now() }, jitter: { 0 })
+            settings: settings, owner: owner, logger: logger, now: { clock.now() }, jitter: { 0 }, attachments: FakeReplyMedia())
     }
 
     static func openStore(clock: TestClock) async throws -> any StateStore {

@@ -155,6 +155,26 @@ import XAPI
         #expect(try rig.publisher.reports().map(\.dmEventId) == [rig.client.posts[0].dmEventId])
     }
 
+    /// A reply of media alone whose post's answer was lost, verified only after its upload aged
+    /// past the day X keeps it (the copy waited that long: a broker or X outage): the look in the
+    /// conversation still knows the DM by the media it was posted with, so it is not posted again.
+    @Test func aLostAnswerOfAReplyOfMediaAloneIsRecognisedByItsMediaEvenAfterADay() async throws {
+        let rig = try await DispatchRig()
+        let photoOnly = #"{"to": {"id": "42"}, "attachments": [{"path": "receipt.png"}]}"#
+        rig.client.loseAnswer(.transient(operation: .sendDM, cause: .network("operation timed out"), rateLimit: nil))
+        #expect(await rig.handle(DispatchRig.inbound(photoOnly)) == .ack)
+        #expect(rig.client.posts.count == 1) // X got it; the worker never heard
+        #expect(rig.client.posts.first?.mediaIds.count == 1)
+        #expect(rig.client.uploads == 1)
+        let copy = try #require(rig.retries.first)
+
+        rig.clock.advance(seconds: 25 * 3600)
+        #expect(await rig.handle(DispatchRig.redelivery(of: copy)) == .ack)
+        #expect(rig.client.posts.count == 1, "found by its media: not posted again")
+        #expect(rig.client.uploads == 1)
+        #expect(try await entry(rig) == .sent(dmEventId: rig.client.posts[0].dmEventId, conversationId: "42-1234", at: rig.clock.now()))
+    }
+
     @Test func aLostRequestIsVerifiedThenPostedOnce() async throws {
         let rig = try await DispatchRig()
         rig.client.fail(.transient(operation: .sendDM, cause: .network("connection reset"), rateLimit: nil))

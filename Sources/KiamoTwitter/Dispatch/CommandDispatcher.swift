@@ -494,13 +494,18 @@ public final class CommandDispatcher: Sendable {
         // a DM of media alone.
         let attachment = command.attachment(part: index)
         var mediaId: String?
+        // The media an earlier attempt posted with, whatever its age: a look in the conversation
+        // recognises a DM of media alone by it even once X no longer lets it be posted again (it
+        // matched nothing then, and the reply was posted twice).
+        var postedMediaId: String?
         if case .mediaId(let given)? = attachment {
             mediaId = given
+            postedMediaId = given
         } else if attachment != nil, claim.isOwned {
             do {
-                mediaId = try await state.sendEntry(account: account, key: key).flatMap { entry in
-                    Self.usableMedia(entry, now: now())
-                }
+                let entry = try await state.sendEntry(account: account, key: key)
+                postedMediaId = entry?.mediaId
+                mediaId = entry.flatMap { Self.usableMedia($0, now: now()) }
             } catch {
                 return .settled(
                     await requeueClaimed(
@@ -547,7 +552,7 @@ public final class CommandDispatcher: Sendable {
             }
             do {
                 switch try await findPosted(
-                    client: client, account: account, recipientId: command.recipientId, text: text, since: since, mediaId: mediaId)
+                    client: client, account: account, recipientId: command.recipientId, text: text, since: since, mediaId: postedMediaId)
                 {
                 case .posted(let posted):
                     logger.warning(
