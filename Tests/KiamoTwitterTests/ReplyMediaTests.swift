@@ -98,20 +98,41 @@ import XAPI
 
     // MARK: Files and bytes
 
-    @Test func aPathIsReadOnlyInsideTheFolderSymbolicLinksResolved() throws {
+    @Test func aPathIsReadOnlyInsideTheFolderAndNoSymbolicLinkIsFollowed() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("reply-media-\(UUID().uuidString)")
         let folder = root.appendingPathComponent("attachments")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        try Data("x".utf8).write(to: root.appendingPathComponent("outside.png"))
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 7])
+        try png.write(to: folder.appendingPathComponent("sub/a.png"))
+        try png.write(to: root.appendingPathComponent("outside.png"))
         try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("escape.png"), withDestinationURL: root.appendingPathComponent("outside.png"))
-        let base = folder.resolvingSymlinksInPath().path
-        #expect(try ReplyMediaLoader.resolvedPath("sub/a.png", folder: folder.path) == base + "/sub/a.png")
-        #expect(try ReplyMediaLoader.resolvedPath(folder.path + "/a.png", folder: folder.path) == base + "/a.png")
-        for refused in ["../outside.png", "sub/../../outside.png", "escape.png", root.path + "/outside.png", "/etc/passwd"] {
-            #expect(throws: ReplyMediaError.self, "\(refused)") { try ReplyMediaLoader.resolvedPath(refused, folder: folder.path) }
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("inner.png"), withDestinationURL: folder.appendingPathComponent("sub/a.png"))
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("out"), withDestinationURL: root)
+
+        #expect(try ReplyMediaLoader.components(of: "sub/./a.png", folder: folder.path) == ["sub", "a.png"])
+        #expect(try ReplyMediaLoader.components(of: folder.path + "/sub/a.png", folder: folder.path + "/") == ["sub", "a.png"])
+        for refused in ["../outside.png", "sub/../../outside.png", root.path + "/outside.png", "/etc/passwd", "", "sub/.."] {
+            #expect(throws: ReplyMediaError.self, "\(refused)") { try ReplyMediaLoader.components(of: refused, folder: folder.path) }
         }
-        #expect(throws: ReplyMediaError.self) { try ReplyMediaLoader.resolvedPath("a.png", folder: "") }
+        #expect(throws: ReplyMediaError.self) { try ReplyMediaLoader.components(of: "a.png", folder: "") }
+
+        #expect(try ReplyMediaLoader.readFile(["sub", "a.png"], in: folder.path, maxBytes: 100).get() == png)
+        // A link is not followed, wherever it points and wherever it is on the way.
+        for names in [["escape.png"], ["inner.png"], ["out", "outside.png"]] {
+            guard case .failure(.refused) = ReplyMediaLoader.readFile(names, in: folder.path, maxBytes: 100) else {
+                Issue.record("\(names) was read through a symbolic link")
+                continue
+            }
+        }
+        guard case .failure(.unavailable) = ReplyMediaLoader.readFile(["nowhere.png"], in: folder.path, maxBytes: 100) else {
+            Issue.record("a missing file is unavailable")
+            return
+        }
+        guard case .failure(.refused) = ReplyMediaLoader.readFile(["sub"], in: folder.path, maxBytes: 100) else {
+            Issue.record("a folder is not a file")
+            return
+        }
     }
 
     @Test func theBytesDecideTheTypeAndXsLimitsApply() throws {

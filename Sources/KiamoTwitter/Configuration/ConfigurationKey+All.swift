@@ -162,7 +162,7 @@ extension ConfigurationKey {
         ),
         ConfigurationKey(
             "dispatch.attachments.folder", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_FOLDER", .string, default: "",
-            "Folder a reply's `path` attachment is read from (a path outside it, symbolic links resolved, is refused). Empty: `path` attachments are refused."),
+            "Folder a reply's `path` attachment is read from: a path outside it, with `..`, or through a symbolic link (none is followed) is refused. Empty: `path` attachments are refused."),
         ConfigurationKey(
             "dispatch.attachments.maxBytes", env: "KIAMO_TWITTER_DISPATCH_ATTACHMENT_MAX_BYTES", .integer(1...536_870_912), default: "15728640",
             "Largest attachment downloaded or read, in bytes; larger is a dead letter. X takes 5 MB photos, 15 MB GIFs, 512 MB videos; the file is held in memory while it is uploaded."

@@ -124,17 +124,25 @@ public final class ReplyMediaLoader: ReplyMediaFetching {
         return LoadedReplyMedia(bytes: bytes, mediaType: type, category: category)
     }
 
-    /// The file `path` names, inside `folder` once every symbolic link is resolved, or why not.
-    static func resolvedPath(_ path: String, folder: String) throws(ReplyMediaError) -> String {
+    /// The names leading from `folder` to the file `path` names (relative to the folder, or
+    /// absolute inside it), or why not: `..` never, nor a path outside the folder. Symbolic links
+    /// are not resolved here: the read opens each name under the folder without following one
+    /// (`readFile`), so no link, swapped in at any moment, leads out.
+    static func components(of path: String, folder: String) throws(ReplyMediaError) -> [String] {
         guard !folder.isEmpty else { throw .refused("attachments by path are off: no folder is allowed (dispatch.attachments.folder)") }
-        let base = URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path
-        let given = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: folder).appendingPathComponent(path)
-        let resolved = given.resolvingSymlinksInPath().standardizedFileURL.path
-        let inside = base.hasSuffix("/") ? base : base + "/"
-        guard resolved.hasPrefix(inside) else {
-            throw .refused("the attachment's path leads outside dispatch.attachments.folder")
+        var relative = Substring(path)
+        if path.hasPrefix("/") {
+            var base = folder
+            while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+            guard path.hasPrefix(base == "/" ? "/" : base + "/") else {
+                throw .refused("the attachment's path leads outside dispatch.attachments.folder")
+            }
+            relative = path.dropFirst(base == "/" ? 1 : base.count + 1)
         }
-        return resolved
+        let names = relative.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard !names.contains("..") else { throw .refused("the attachment's path leads outside dispatch.attachments.folder") }
+        guard !names.isEmpty else { throw .refused("the attachment's path names no file") }
+        return names
     }
 
     // MARK: I/O
@@ -177,24 +185,39 @@ public final class ReplyMediaLoader: ReplyMediaFetching {
     }
 
     private func read(_ path: String) async throws(ReplyMediaError) -> Data {
-        let resolved = try Self.resolvedPath(path, folder: settings.folder)
-        let maxBytes = settings.maxBytes
+        let names = try Self.components(of: path, folder: settings.folder)
+        let (folder, maxBytes) = (settings.folder, settings.maxBytes)
         // Reading a file blocks: a thread of its own, not the cooperative pool.
         let result: Result<Data, ReplyMediaError> = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: Self.readFile(resolved, maxBytes: maxBytes)) }
+            let thread = Thread { continuation.resume(returning: Self.readFile(names, in: folder, maxBytes: maxBytes)) }
             thread.name = "kiamo.attachment-read"
             thread.start()
         }
         return try result.get()
     }
 
-    private static func readFile(_ path: String, maxBytes: Int) -> Result<Data, ReplyMediaError> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return .failure(.unavailable("the attachment's file does not exist")) }
-            return .failure(.unavailable("the attachment's file cannot be opened (\(String(cString: strerror(code))))"))
+    /// Opens `names` one by one under `folder`, following no symbolic link (`O_NOFOLLOW` at every
+    /// step), and reads the regular file at the end, at most `maxBytes`.
+    static func readFile(_ names: [String], in folder: String, maxBytes: Int) -> Result<Data, ReplyMediaError> {
+        func failure(_ code: Int32) -> ReplyMediaError {
+            switch code {
+            case ENOENT: .unavailable("the attachment's file does not exist")
+            case ELOOP, ENOTDIR: .refused("the attachment's path passes through a symbolic link or a file, which is not followed")
+            default: .unavailable("the attachment's file cannot be opened (\(String(cString: strerror(code))))")
+            }
         }
+        var directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return .failure(.unavailable("dispatch.attachments.folder cannot be opened (\(String(cString: strerror(errno)))))")) }
+        defer { close(directory) }
+        for name in names.dropLast() {
+            let next = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard next >= 0 else { return .failure(failure(errno)) }
+            close(directory)
+            directory = next
+        }
+        // O_NONBLOCK: a FIFO put in the folder must not hang the read.
+        let descriptor = openat(directory, names[names.count - 1], O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return .failure(failure(errno)) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {

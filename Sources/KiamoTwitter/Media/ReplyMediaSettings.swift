@@ -5,8 +5,8 @@
 /// reach an internal service or leak a file to a customer. A `mediaId` is always allowed: X
 /// itself refuses media another account uploaded.
 public struct ReplyMediaSettings: Sendable {
-    /// Files named by `path` are read only inside this folder (symbolic links resolved); empty:
-    /// `path` attachments are refused.
+    /// Files named by `path` are read only inside this folder, following no symbolic link;
+    /// empty: `path` attachments are refused.
     public var folder: String
     /// Hosts a `url` may name: `media.example.com`, or `*.example.com` for its subdomains. Empty:
     /// `url` attachments are refused.
