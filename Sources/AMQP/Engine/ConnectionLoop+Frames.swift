@@ -9,6 +9,9 @@ extension ConnectionLoop {
     func pumpFrames() -> Bool {
         var frame = amqp_frame_t()
         var immediately = timeval(tv_sec: 0, tv_usec: 0)
+        // Stamped once for the frames read in this call, not once a frame (a clock read each).
+        var received = false
+        defer { if received { lastReceive = clock.now } }
         for _ in 0..<Self.framesPerTurn {
             guard !isBroken, let live else { return false }
             let status = amqp_simple_wait_frame_noblock(live.state, &frame, &immediately)
@@ -17,7 +20,7 @@ extension ConnectionLoop {
                 broken = .connectionLost(reason: CDecoder.status(status))
                 return false
             }
-            lastReceive = clock.now
+            received = true
             dispatch(frame)
             // Everything the frame pointed to has been copied out: recycle its channel's pool.
             if !isBroken, let current = self.live {
