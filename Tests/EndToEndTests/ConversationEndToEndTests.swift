@@ -44,16 +44,7 @@ import XEmulatorControl
     /// Once per state backend: the workers on a SQLite file, then on a PostgreSQL database.
     @Test(arguments: StateBackend.allCases)
     func customersAndAnAgentTalkThroughRestartsOfEveryComponentAndEachMessageArrivesOnce(backend: StateBackend) async throws {
-        let stack = try await EndToEndStack.start(on: backend)
-        do {
-            try await converse(on: stack)
-        } catch {
-            let logs = await stack.logFiles()
-            await stack.tearDown()
-            Issue.record("logs:\n\(logs)")
-            throw error
-        }
-        await stack.tearDown()
+        try await EndToEndStack.with(on: backend) { try await converse(on: $0) }
     }
 
     private func converse(on stack: EndToEndStack) async throws {

@@ -13,16 +13,7 @@ import XEmulatorControl
 /// post. The next dispatch process posts the reply once, with the media uploaded before the crash.
 @Suite(.serialized) struct MediaEndToEndTests {
     @Test func aPhotoGoesToTheAgentAsALinkAndABotsPhotoReplyIsPostedOnceThroughADispatchCrashBetweenUploadAndPost() async throws {
-        let stack = try await EndToEndStack.start(media: true)
-        do {
-            try await exchangePhotos(on: stack)
-        } catch {
-            let logs = await stack.logFiles()
-            await stack.tearDown()
-            Issue.record("logs:\n\(logs)")
-            throw error
-        }
-        await stack.tearDown()
+        try await EndToEndStack.with(media: true) { try await exchangePhotos(on: $0) }
     }
 
     private func exchangePhotos(on stack: EndToEndStack) async throws {

@@ -489,14 +489,13 @@ public final class CommandDispatcher: Sendable {
         // 1000000 counts as the claims the ledger holds.
         let attempt = min(headerAttempt, claimAttempt)
 
-        // The media this part posts with: given by the command, or uploaded by an earlier attempt
-        // and recorded in the ledger (nil: uploaded below). A verification needs it to recognise
-        // a DM of media alone.
+        // `mediaId`: what this part posts with, given by the command or uploaded by an earlier
+        // attempt while X still takes it (nil: uploaded below). `postedMediaId`: what an earlier
+        // attempt posted with, whatever its age, by which a look in the conversation recognises a
+        // DM of media alone (with only the reusable one, a day-old post matched nothing and the
+        // reply went out twice).
         let attachment = command.attachment(part: index)
         var mediaId: String?
-        // The media an earlier attempt posted with, whatever its age: a look in the conversation
-        // recognises a DM of media alone by it even once X no longer lets it be posted again (it
-        // matched nothing then, and the reply was posted twice).
         var postedMediaId: String?
         if case .mediaId(let given)? = attachment {
             mediaId = given
@@ -730,7 +729,7 @@ public final class CommandDispatcher: Sendable {
                     unresolved: unresolved))
         }
         guard let uploader = client as? any XMediaUploading else {
-            return await giveUp(CommandFailure(.attachmentRefused, "this account's X client cannot upload media (API v1.1 with OAuth 1.0a)"))
+            return await giveUp(CommandFailure(.attachmentRefused, "this account's X client cannot upload media"))
         }
         guard let attachments else {
             return await giveUp(CommandFailure(.attachmentRefused, "this worker reads no \(attachment.kind) attachments"))

@@ -4,6 +4,7 @@ import KiamoTwitter
 import Logging
 import SharedState
 import TestSupport
+import Testing
 import XEmulatorControl
 
 /// The deployment the end-to-end suite runs, every part its own OS process started the way the
@@ -134,6 +135,21 @@ actor EndToEndStack {
             if let database { try? await TestPostgres.dropDatabase(named: database) }
             throw error
         }
+    }
+
+    /// Starts a stack (`start(on:media:)`), runs `body` on it and tears it down; when `body`
+    /// throws, the failure names the processes' log files first.
+    static func with(on backend: StateBackend = .sqlite, media: Bool = false, _ body: (EndToEndStack) async throws -> Void) async throws {
+        let stack = try await start(on: backend, media: media)
+        do {
+            try await body(stack)
+        } catch {
+            let logs = await stack.logFiles()
+            await stack.tearDown()
+            Issue.record("logs:\n\(logs)")
+            throw error
+        }
+        await stack.tearDown()
     }
 
     // MARK: Restarts
