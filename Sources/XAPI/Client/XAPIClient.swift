@@ -12,7 +12,7 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUp
     /// The configuration the client was built from.
     public let configuration: XAPIConfiguration
     private let dialect: any XDirectMessageClient
-    private let executor: XRequestExecutor
+    let executor: XRequestExecutor
     /// X's clock as the `Date` headers of its answers show it.
     public let serverClock: XServerClock
 
@@ -181,4 +181,24 @@ public final class XAPIClient: XDirectMessageClient, XMediaDownloading, XMediaUp
 
     /// Reflects the (masked) configuration only, so `dump` cannot reach a token store's contents.
     public var customMirror: Mirror { Mirror(self, children: ["configuration": configuration]) }
+}
+
+// MARK: - Push subscriptions (user context)
+
+extension XAPIClient {
+    /// Subscribes this account to the webhook's Account Activity (its DMs both ways); idempotent.
+    public func subscribeAccountActivity(webhookId: String) async throws -> Bool {
+        try await PushCalls(executor: executor).subscribeAccountActivity(webhookId: webhookId)
+    }
+
+    /// This account's X Activity API subscriptions, as X lists them for it.
+    public func activitySubscriptions() async throws -> [XActivitySubscription] {
+        try await PushCalls(executor: executor).activitySubscriptions()
+    }
+
+    /// Subscribes `eventType` (`dm.received`) of `userId` (this account) to the activity stream, or
+    /// to the webhook `webhookId`. X requires the user's own consent for DM events.
+    public func createActivitySubscription(eventType: String, userId: String, webhookId: String? = nil, tag: String? = nil) async throws -> XActivitySubscription {
+        try await PushCalls(executor: executor).createActivitySubscription(eventType: eventType, userId: userId, webhookId: webhookId, tag: tag)
+    }
 }

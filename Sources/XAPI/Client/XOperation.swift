@@ -30,6 +30,14 @@ public struct XOperation: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let exchangeCode = XOperation(rawValue: "exchangeCode")
     /// Signing a request with OAuth 1.0a.
     public static let signRequest = XOperation(rawValue: "signRequest")
+    /// Reading a push from X (a webhook delivery or a line of the activity stream).
+    public static let receivePush = XOperation(rawValue: "receivePush")
+    /// Getting the app-only bearer token (`POST /oauth2/token`, `grant_type=client_credentials`).
+    public static let appToken = XOperation(rawValue: "appToken")
+    /// Managing the app's webhooks (`/2/webhooks`) and replay jobs.
+    public static let webhooks = XOperation(rawValue: "webhooks")
+    /// Managing push subscriptions (Account Activity and X Activity API).
+    public static let subscriptions = XOperation(rawValue: "subscriptions")
     /// Building a client from a configuration.
     public static let configure = XOperation(rawValue: "configure")
 

@@ -65,6 +65,15 @@ struct XRequestExecutor: Sendable {
             } else {
                 response = first
             }
+        case .app(let bearer):
+            let token = try await bearer.token()
+            let first = try await exchange.send(Self.bearer(request, token), operation: operation)
+            if first.status == 401 {
+                // Invalidated, or the app's keys were regenerated: one new token, one retry.
+                response = try await exchange.send(Self.bearer(request, try await bearer.renew(after: token)), operation: operation)
+            } else {
+                response = first
+            }
         }
 
         serverClock.observe(dateHeader: response.headers["date"], sentAt: sentAt, receivedAt: serverClock.localNow())
@@ -76,8 +85,12 @@ struct XRequestExecutor: Sendable {
     }
 
     private static func bearer(_ request: HTTPRequest, _ token: OAuth2Token) -> HTTPRequest {
+        bearer(request, token.accessToken)
+    }
+
+    private static func bearer(_ request: HTTPRequest, _ token: String) -> HTTPRequest {
         var request = request
-        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.accessToken)")
+        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
         return request
     }
 }
