@@ -55,6 +55,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The ingest worker's webhook endpoint over HTTP (Hummingbird); what it does is KiamoTwitter's.
+        .target(
+            name: "PushReceiver",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // C libraries chosen by the user, reached through one Swift module each.
         .systemLibrary(
@@ -135,6 +145,7 @@ let package = Package(
             name: "KiamoTwitter",
             dependencies: [
                 "MediaStore",
+                "PushReceiver",
                 "XIdentifiers",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "XAPI",

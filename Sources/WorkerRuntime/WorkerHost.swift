@@ -16,6 +16,8 @@ public struct WorkerContext: Sendable {
     public let amqp: AMQPConnection
     /// One client per configured account, keyed by user id.
     public let clients: [String: MeteredXClient]
+    /// The process's HTTP client (libcurl), shared by the accounts' clients.
+    public let http: HTTPClient
     public let health: HealthRegistry
     /// This process in leases and ledger claims.
     public let owner: String
@@ -173,7 +175,7 @@ struct WorkerService: Service, CustomStringConvertible {
         health.update("startup", ready: true, detail: "started")
 
         let context = WorkerContext(
-            configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients,
+            configuration: configuration, topology: topology, state: state, amqp: amqp, clients: clients, http: http,
             health: health, owner: OwnerID.make(), logger: logger)
         var engines = try await makeEngines(context)
         // The resource files come from the state ingest moves forward; one writer is enough.

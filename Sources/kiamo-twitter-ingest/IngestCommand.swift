@@ -43,16 +43,22 @@ struct IngestCommand: AsyncParsableCommand {
                 engines.append(media)
                 if media.settings.port > 0 { engines.append(media.server()) }
             }
+            var ingestEngines: [IngestEngine] = []
             for account in accounts {
                 guard let client = context.clients[account.userId] else { continue }
                 let channel = try await context.amqp.openChannel()
-                engines.append(
+                ingestEngines.append(
                     IngestEngine(
                         account: account.userId, client: client, state: context.state, publisher: channel, topology: context.topology,
                         settings: IngestEngine.Settings(context.configuration),
                         senderNameTemplate: context.configuration.ingest.senderNameTemplate,
                         owner: context.owner, health: context.health, admission: keeper, media: media, logger: context.logger
                     ))
+            }
+            engines += ingestEngines as [any Service]
+            if context.configuration.ingest.mode == .webhook {
+                engines += try IngestPush.webhookServices(
+                    configuration: context.configuration, engines: ingestEngines, clients: context.clients, transport: context.http, logger: context.logger)
             }
             return engines
         }

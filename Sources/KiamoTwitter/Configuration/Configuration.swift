@@ -72,6 +72,9 @@ public struct Configuration: Sendable {
         /// loopback (an emulator in a private network); off, such a URL stops the worker at start,
         /// since tokens and messages would cross the network in clear.
         public var allowInsecureHttp: Bool = false
+        /// The app's consumer key pair for the push APIs; empty: the first OAuth 1.0a account's.
+        public var consumerKey = Secret("")
+        public var consumerSecret = Secret("")
     }
 
     public enum APIVersion: String, Sendable {
@@ -104,6 +107,21 @@ public struct Configuration: Sendable {
         public var overlap: Duration
         public var senderNameTemplate: String
         public var leaseTTL: Duration
+        public var mode: IngestMode = .poll
+        public var reconcileInterval: Duration = .seconds(60)
+        public var webhook = WebhookSettings()
+    }
+
+    /// The webhook endpoint of `ingest.mode: webhook`.
+    public struct WebhookSettings: Sendable {
+        public var host = "0.0.0.0"
+        public var port = 8088
+        public var path = "/webhooks/x"
+        public var maxBodyBytes = 1_048_576
+        /// The public URL X calls; nil: registered by hand (`kiamo-twitter webhooks register`).
+        public var url: String?
+
+        public init() {}
     }
 
     public struct DispatchSettings: Sendable {
@@ -121,6 +139,16 @@ public struct Configuration: Sendable {
     }
 
     /// The account configured with `userId`, if any.
+    /// The app's consumer key pair for X's push APIs: `api.consumerKey`/`api.consumerSecret`, or
+    /// the first OAuth 1.0a account's (every account of one app shares it); nil when neither is set.
+    public var appConsumerKeys: (key: Secret, secret: Secret)? {
+        if !api.consumerKey.isEmpty, !api.consumerSecret.isEmpty { return (api.consumerKey, api.consumerSecret) }
+        for account in accounts {
+            if case .oauth1(let key, let secret, _, _) = account.credentials { return (key, secret) }
+        }
+        return nil
+    }
+
     public func account(_ userId: String) -> AccountConfiguration? {
         accounts.first { $0.userId == userId }
     }

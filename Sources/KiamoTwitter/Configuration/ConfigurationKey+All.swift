@@ -60,6 +60,12 @@ extension ConfigurationKey {
             "api.version", env: "KIAMO_TWITTER_API_VERSION", .choice(["2", "1.1"]), default: "2",
             "X API dialect: `2` (Direct Message events v2) or `1.1` (the original sample's, OAuth 1.0a only)."),
         ConfigurationKey(
+            "api.consumerKey", env: "KIAMO_TWITTER_APP_CONSUMER_KEY", .secret, default: "",
+            "The app's consumer (API) key, for X's push APIs (app-only bearer token); empty: the first OAuth 1.0a account's."),
+        ConfigurationKey(
+            "api.consumerSecret", env: "KIAMO_TWITTER_APP_CONSUMER_SECRET", .secret, default: "",
+            "The app's consumer (API) key secret: the key of webhook CRCs and delivery signatures; empty: the first OAuth 1.0a account's."),
+        ConfigurationKey(
             "api.timeout", env: "KIAMO_TWITTER_API_TIMEOUT", .duration, default: "30s",
             "Time allowed for one X API request."),
         ConfigurationKey(
@@ -121,6 +127,30 @@ extension ConfigurationKey {
         ConfigurationKey(
             "ingest.senderNameTemplate", env: "KIAMO_TWITTER_SENDER_NAME_TEMPLATE", .string, default: "{name}@{username}",
             "Kiamo `senderName`: `{name}`, `{username}` and `{id}` are replaced."),
+        ConfigurationKey(
+            "ingest.mode", env: "KIAMO_TWITTER_INGEST_MODE", .choice(["poll", "stream", "webhook"]), default: "poll",
+            "How new DMs are learnt: `poll` reads X every poll interval (every access tier); `stream` holds X's activity stream open, `webhook` serves a webhook X delivers to (both need X's push APIs); push modes poll every `ingest.reconcileInterval` to catch what a push missed."
+        ),
+        ConfigurationKey(
+            "ingest.reconcileInterval", env: "KIAMO_TWITTER_RECONCILE_INTERVAL", .duration, default: "60s",
+            "In `stream` and `webhook` modes: time between two reconciliation polls, which publish what the push missed (DMs older than 30 s; the inbound ledger drops what the push published)."
+        ),
+        ConfigurationKey(
+            "ingest.webhook.host", env: "KIAMO_TWITTER_WEBHOOK_HOST", .string, default: "0.0.0.0",
+            "`webhook` mode: address the webhook endpoint listens on (behind the TLS reverse proxy X calls)."),
+        ConfigurationKey(
+            "ingest.webhook.port", env: "KIAMO_TWITTER_WEBHOOK_PORT", .integer(0...65_535), default: "8088",
+            "`webhook` mode: port of the webhook endpoint."),
+        ConfigurationKey(
+            "ingest.webhook.path", env: "KIAMO_TWITTER_WEBHOOK_PATH", .string, default: "/webhooks/x",
+            "`webhook` mode: path of the webhook endpoint (CRC on GET, deliveries on POST)."),
+        ConfigurationKey(
+            "ingest.webhook.maxBodyBytes", env: "KIAMO_TWITTER_WEBHOOK_MAX_BODY_BYTES", .integer(1024...67_108_864), default: "1048576",
+            "`webhook` mode: largest delivery read; a larger one is refused with 413 unread."),
+        ConfigurationKey(
+            "ingest.webhook.url", env: "KIAMO_TWITTER_WEBHOOK_URL", .string, default: "",
+            "`webhook` mode: the public https URL X calls (no port). When set, the worker registers it at start if X does not have it, has X check it again when X marked it invalid, and subscribes each account (Account Activity API); empty: `kiamo-twitter webhooks register` does it."
+        ),
         ConfigurationKey(
             "ingest.leaseTtl", env: "KIAMO_TWITTER_INGEST_LEASE_TTL", .duration, default: "15s",
             "Leadership lease of the active poller of an account; a standby takes over within it when the active one dies."),

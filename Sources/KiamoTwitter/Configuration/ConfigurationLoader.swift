@@ -254,6 +254,15 @@ public struct ConfigurationLoader: Sendable {
             accounts: try rawAccounts.enumerated().map { try Self.account($0.element, index: $0.offset) }
         )
         configuration.media = try Self.media(values, globals: globals)
+        configuration.api.consumerKey = try values.optionalSecret("api.consumerKey") ?? Secret("")
+        configuration.api.consumerSecret = try values.optionalSecret("api.consumerSecret") ?? Secret("")
+        configuration.ingest.mode = IngestMode(rawValue: try values.choice("ingest.mode")) ?? .poll
+        configuration.ingest.reconcileInterval = try values.duration("ingest.reconcileInterval")
+        configuration.ingest.webhook.host = try values.string("ingest.webhook.host")
+        configuration.ingest.webhook.port = try values.int("ingest.webhook.port")
+        configuration.ingest.webhook.path = try values.string("ingest.webhook.path")
+        configuration.ingest.webhook.maxBodyBytes = try values.int("ingest.webhook.maxBodyBytes")
+        configuration.ingest.webhook.url = try values.optionalString("ingest.webhook.url").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         try Self.check(configuration, globals: globals)
         return configuration
     }
@@ -381,6 +390,7 @@ public struct ConfigurationLoader: Sendable {
                     key: "accounts[\(index)]", problem: "api.version 1.1 accepts OAuth 1.0a only; set the account's consumerKey, consumerSecret, oauthToken and oauthTokenSecret, or use api.version 2")
             }
         }
+        try checkPush(configuration, globals: globals)
         if let endpoint = configuration.tracing.endpoint {
             let parts = URLComponents(string: endpoint)
             guard let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), !(parts?.host ?? "").isEmpty else {
@@ -403,6 +413,41 @@ public struct ConfigurationLoader: Sendable {
         }
         if let problem = Self.serviceNameProblem(configuration.service) {
             throw ConfigurationError(key: "service", origin: globals["service"]?.origin.text, problem: problem)
+        }
+    }
+
+    /// The push modes' rules: the app's keys (CRCs, signatures, the app-only token), a reconcile
+    /// interval that still catches a missed push soon, and a webhook path and URL X accepts.
+    private static func checkPush(_ configuration: Configuration, globals: [String: RawValue]) throws {
+        let ingest = configuration.ingest
+        guard ingest.mode.isPush else { return }
+        if configuration.api.version == .v1_1 {
+            throw ConfigurationError(key: "ingest.mode", origin: globals["ingest.mode"]?.origin.text, problem: "\(ingest.mode.rawValue) needs api.version 2 (X's push APIs are v2)")
+        }
+        if configuration.appConsumerKeys == nil {
+            throw ConfigurationError(
+                key: "api.consumerSecret", origin: globals["api.consumerSecret"]?.origin.text,
+                problem: "ingest.mode \(ingest.mode.rawValue) needs the app's consumer key and secret (KIAMO_TWITTER_APP_CONSUMER_KEY, KIAMO_TWITTER_APP_CONSUMER_SECRET): X signs its pushes with them"
+            )
+        }
+        if ingest.reconcileInterval < .seconds(1) || ingest.reconcileInterval > .seconds(3600) {
+            throw ConfigurationError(
+                key: "ingest.reconcileInterval", origin: globals["ingest.reconcileInterval"]?.origin.text,
+                problem: "between 1s and 1h: it is how soon a DM a push missed is published")
+        }
+        guard ingest.mode == .webhook else { return }
+        if !ingest.webhook.path.hasPrefix("/") || ingest.webhook.path.contains("?") || ingest.webhook.path.contains("#") {
+            throw ConfigurationError(key: "ingest.webhook.path", origin: globals["ingest.webhook.path"]?.origin.text, problem: "'\(ingest.webhook.path)' is not a path (`/webhooks/x`)")
+        }
+        if let url = ingest.webhook.url {
+            let parts = URLComponents(string: url)
+            let loopback = parts?.scheme?.lowercased() == "http" && Self.isLoopback(parts?.host ?? "")
+            // X's rules, except for an emulator on this host (tests).
+            guard let parts, parts.scheme?.lowercased() == "https" || loopback, !(parts.host ?? "").isEmpty, parts.query == nil, parts.port == nil || loopback else {
+                throw ConfigurationError(
+                    key: "ingest.webhook.url", origin: globals["ingest.webhook.url"]?.origin.text,
+                    problem: "'\(ConfigurationReport.maskedURL(url))' is not an https URL without port and query, as X requires (put a TLS reverse proxy in front)")
+            }
         }
     }
 

@@ -40,11 +40,18 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var publishBatch: Int
         /// `app_id` of the published messages.
         public var appId: String
+        /// Poll, or push with polls as reconciliation (`pollInterval` is then the reconcile interval).
+        public var mode: IngestMode
+        /// In a push mode, a reconciliation poll leaves DMs younger than this to the push: a DM X
+        /// is pushing now is not published by both at once.
+        public var pushGrace: Duration
 
         public init(
             pollInterval: Duration, paginationCount: Int, overlap: Duration, backfill: Duration, leaseTTL: Duration,
-            publishBatch: Int = 500, appId: String = WireContract.AppID.ingest
+            publishBatch: Int = 500, appId: String = WireContract.AppID.ingest, mode: IngestMode = .poll, pushGrace: Duration = .seconds(30)
         ) {
+            self.mode = mode
+            self.pushGrace = pushGrace
             self.pollInterval = pollInterval
             self.paginationCount = paginationCount
             self.overlap = overlap
@@ -58,11 +65,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public init(_ configuration: Configuration) {
             let ingest = configuration.ingest
             let legacy = configuration.api.version == .v1_1
+            let interval = ingest.mode.isPush ? ingest.reconcileInterval : ingest.pollInterval
             self.init(
-                pollInterval: legacy ? max(ingest.pollInterval, .seconds(60)) : ingest.pollInterval,
+                pollInterval: legacy ? max(interval, .seconds(60)) : interval,
                 paginationCount: legacy ? min(ingest.paginationCount, 50) : ingest.paginationCount,
                 overlap: ingest.overlap, backfill: ingest.backfill, leaseTTL: ingest.leaseTTL,
-                appId: "\(configuration.service)-ingest" // as dispatch's is <service>-dispatch
+                appId: "\(configuration.service)-ingest", // as dispatch's is <service>-dispatch
+                mode: ingest.mode
             )
         }
     }
@@ -113,6 +122,10 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// When this process last cleaned the account's inbound ledger (`sweepClock`); nil until its
     /// first poll as holder.
     private let lastLedgerPrune = Mutex<ContinuousClock.Instant?>(nil)
+    /// One publish at a time per account in this process: a reconciliation poll and a push, or
+    /// two pushes of one DM (X's retry of a delivery whose answer was late), never both find a DM
+    /// unseen and publish it twice.
+    let publishGate = ConcurrencyLimit(limit: 1)
     /// How often the holder forgets published ids past the state store's `inboundRetention`.
     static let ledgerPruneInterval = Duration.seconds(3600)
     /// The skipped events this process has counted (`kiamo_ingest_skipped_total`) that a poll may
@@ -195,7 +208,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                     lastSweep.withLock { $0 = nil }
                 }
                 leading = true
-                let report = try await pollOnce()
+                let report = try await publishGate.withSlot { try await pollOnce() }
                 failures = 0
                 health.update(healthName, ready: true, alive: true, detail: "polling; cursor \(report.cursor ?? "none")")
                 delay = report.complete ? settings.pollInterval : .seconds(1)
@@ -258,6 +271,12 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             try await fetch(cursor: cursor, now: started, sweep: sweep)
         }
         if sweep { lastSweep.withLock { $0 = (startedInstant, started) } }
+        if settings.mode.isPush {
+            // The push's to publish first; the cursor stays below them, so the next poll reads
+            // them again and the ledger drops what the push published.
+            let horizon = started.addingTimeInterval(-settings.pushGrace.seconds)
+            fetched.events.removeAll { ($0.createdAt ?? Snowflake.date(of: Snowflake.parse($0.id) ?? 0)) > horizon }
+        }
         let cursorCap = planner.cursorCap(lastSweepStartedAt: lastSweep.withLock { $0?.date })
         var report = fetched.report
         report.sweep = sweep
@@ -322,7 +341,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 let (linked, held) = await leadership.whileHeld { await withMedia(messages, media: fetched.media) }
                 guard held else {
                     for trace in traces { trace.end(notRecorded: "not published: the lease lapsed while its media were fetched") }
-                    Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+                    Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account), ("path", settings.mode.pollPath)]).increment(by: confirmedIds.count)
                     logger.warning(
                         "the ingest lease lapsed while a chunk's media were fetched; publishing no more",
                         metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
@@ -354,7 +373,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 // and leave the cursor to it. What the broker confirmed is recorded all the same
                 // (it was published: leaving it out would only make the holder publish it again).
                 _ = try? await state.commitInbound(account: account, publishedIds: chunkIds, cursor: nil)
-                Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+                Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account), ("path", settings.mode.pollPath)]).increment(by: confirmedIds.count)
                 logger.warning(
                     "the ingest lease lapsed while a chunk waited on the broker; publishing no more",
                     metadata: ["confirmed": "\(confirmedIds.count)", "batch": "\(plan.publish.count)"])
@@ -390,7 +409,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
         report.published = confirmedIds.count
 
-        Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account)]).increment(by: confirmedIds.count)
+        Counter(label: "kiamo_ingest_messages_published_total", dimensions: [("account", account), ("path", settings.mode.pollPath)]).increment(by: confirmedIds.count)
         Counter(label: "kiamo_ingest_polls_total", dimensions: [("account", account), ("outcome", report.complete ? "ok" : "partial")]).increment()
         Gauge(label: "kiamo_ingest_last_poll_timestamp_seconds", dimensions: [("account", account)]).record(now().timeIntervalSince1970)
         // How far behind X the published stream is now: nothing when all that was read went out
@@ -512,7 +531,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// The senders of the messages: v2 pages include them (and they refresh the shared cache);
     /// v1.1 senders come from the cache, looked up once per user while cached. A sender X cannot
     /// name does not hold the message back (its id stands in for the name).
-    private func resolveSenders(of events: [DMEvent], included: [String: XUser], report: inout PollReport) async throws -> [String: XUser] {
+    func resolveSenders(of events: [DMEvent], included: [String: XUser], report: inout PollReport) async throws -> [String: XUser] {
         var senders: [String: XUser] = [:]
         let ids = Set(events.compactMap(\.senderId))
         for id in ids.sorted() {
@@ -544,7 +563,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
 
     /// `messages` with their media fetched and linked (`InboundMedia`), eight messages at a time;
     /// as they are without the media store.
-    private func withMedia(_ messages: [KiamoMessage], media items: [String: XMedia]) async -> [KiamoMessage] {
+    func withMedia(_ messages: [KiamoMessage], media items: [String: XMedia]) async -> [KiamoMessage] {
         guard let media, let downloader = client as? any XMediaDownloading, messages.contains(where: { !$0.attachments.isEmpty }) else { return messages }
         return await withTaskGroup(of: (Int, KiamoMessage).self) { group in
             var linked = messages
@@ -566,7 +585,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     }
 
     /// The AMQP message of a Kiamo message, carrying the turn's trace context.
-    private func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> (id: String, message: AMQPMessage) {
+    func outgoing(_ message: KiamoMessage, trace: ServiceContext) throws -> (id: String, message: AMQPMessage) {
         var built = try IngestMessages(topology: topology, account: account, appId: settings.appId).message(message)
         built.properties.headers = built.properties.headers.carryingTrace(of: trace)
         return (message.id, built)

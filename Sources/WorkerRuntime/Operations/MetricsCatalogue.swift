@@ -20,7 +20,12 @@ public enum MetricsCatalogue {
         "kiamo_tracing_spans_dropped_total":
             "Spans not exported, by reason: queue_full (more ended than the exporter holds) or export_failed (the collector refused them or could not be reached). Tracing never holds a message back.",
         // Ingest.
-        "kiamo_ingest_messages_published_total": "Kiamo messages published to the inbound route and confirmed by the broker.",
+        "kiamo_ingest_messages_published_total":
+            "Kiamo messages published to the inbound route and confirmed by the broker, by path: poll, push, or reconcile (a push mode's poll found what the push missed).",
+        "kiamo_ingest_push_delay_seconds": "Push modes: time from a DM's creation at X to its publish confirmed.",
+        "kiamo_ingest_push_skipped_total": "Pushed events not published, by reason (event_type, sent_by_account, not_a_message, undecodable, stale).",
+        "kiamo_ingest_webhook_requests_total":
+            "Requests to the ingest webhook by outcome: crc, crc_refused, published, skipped, unsigned, bad_signature, malformed, too_large, failed, late.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
         "kiamo_ingest_leases_held": "Accounts whose ingest lease this process holds: at most its fair share, ceil(accounts / live ingest processes).",
         "kiamo_ingest_lag_seconds":
