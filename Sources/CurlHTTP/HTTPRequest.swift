@@ -25,6 +25,15 @@ public struct HTTPRequest: Sendable {
     /// however the name resolves a moment later. A request with pinned addresses never goes
     /// through a proxy, which would resolve the name itself.
     public var pinnedAddresses: [String]
+    /// A long-lived response read as it arrives (a stream of events): each piece of a 2xx body
+    /// is handed to this closure on the transfer thread as libcurl delivers it (hand it on at
+    /// once: the thread serves every other transfer), and the returned response's body stays
+    /// empty. A response of another status is collected as usual, so its error body can be read.
+    /// With it, `maxResponseSize` bounds the error body only; `timeout` bounds the whole stream.
+    public var receiveBody: (@Sendable (Data) -> Void)?
+    /// Ends the transfer with a timeout when less than a byte arrived in this long (a stream
+    /// whose keep-alives stopped). libcurl counts it in whole seconds.
+    public var stallTimeout: Duration?
 
     /// A request; only `url` is required (a GET with the client's timeouts).
     public init(
@@ -35,8 +44,12 @@ public struct HTTPRequest: Sendable {
         timeout: Duration? = nil,
         connectTimeout: Duration? = nil,
         maxResponseSize: Int? = nil,
-        pinnedAddresses: [String] = []
+        pinnedAddresses: [String] = [],
+        receiveBody: (@Sendable (Data) -> Void)? = nil,
+        stallTimeout: Duration? = nil
     ) {
+        self.receiveBody = receiveBody
+        self.stallTimeout = stallTimeout
         self.method = method
         self.url = url
         self.headers = headers

@@ -1,3 +1,5 @@
+import Foundation
+
 extension LoopbackHTTPServer {
     /// What the server does with a request: answer it, or misbehave in one of the ways a real
     /// server or network does.
@@ -10,5 +12,8 @@ extension LoopbackHTTPServer {
         case neverAnswer
         /// Closes the connection without sending a byte.
         case closeWithoutReply
+        /// A long-lived 200, chunked: each piece after its delay (a stream of events); then the
+        /// end of the body, or, when `hold`, silence until the client closes (a stalled stream).
+        case stream([(after: Duration, bytes: Data)], hold: Bool)
     }
 }

@@ -101,6 +101,21 @@ final class LoopbackHTTPServerCore: Sendable {
                     return
                 case .closeWithoutReply:
                     return
+                case .stream(let pieces, let hold):
+                    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    guard LoopbackSocket.write(connection, Array(head.utf8)) else { return }
+                    for piece in pieces {
+                        Thread.sleep(forTimeInterval: Double(piece.after.components.seconds) + Double(piece.after.components.attoseconds) / 1e18)
+                        let chunk = Array("\(String(piece.bytes.count, radix: 16))\r\n".utf8) + Array(piece.bytes) + [13, 10]
+                        guard LoopbackSocket.write(connection, chunk) else { return }
+                    }
+                    if hold {
+                        var discarded: [UInt8] = []
+                        while LoopbackSocket.read(connection, into: &discarded) { discarded.removeAll(keepingCapacity: true) }
+                    } else {
+                        LoopbackSocket.write(connection, Array("0\r\n\r\n".utf8))
+                    }
+                    return
                 }
             }
         }

@@ -98,8 +98,23 @@ final class Transfer {
 
     // MARK: Callbacks (called by libcurl on the transfer thread, inside curl_multi_perform)
 
+    /// For a streamed request: whether this response's body goes to `request.receiveBody`
+    /// (a 2xx), decided at its first byte, when the status is known.
+    private var streaming: Bool?
+
     fileprivate func receiveBody(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
         guard count > 0, let data else { return 0 }
+        if let receive = request.receiveBody {
+            if streaming == nil {
+                var status = 0
+                _ = kt_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+                streaming = (200...299).contains(status)
+            }
+            if streaming == true {
+                receive(Data(bytes: data, count: count))
+                return count
+            }
+        }
         guard body.count + count <= request.maxResponseSize else {
             exceededSizeLimit = true
             return 0 // anything but `count` aborts the transfer with CURLE_WRITE_ERROR
@@ -186,6 +201,10 @@ final class Transfer {
             try set(easy, CURLOPT_PROXY, string: "")
         }
 
+        if let stallSeconds = request.stallSeconds {
+            try set(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+            try set(easy, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+        }
         try set(easy, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.roundedUpMilliseconds)
         try set(easy, CURLOPT_TIMEOUT_MS, request.timeout.roundedUpMilliseconds)
         // Idle keep-alive connections are probed so a dead one is noticed before it is reused.
@@ -198,7 +217,10 @@ final class Transfer {
         if request.target.scheme == "https" { try set(easy, CURLOPT_PIPEWAIT, 1) }
         // Refuses early a body whose Content-Length already exceeds the limit; the write callback
         // catches the rest (chunked bodies, decoded sizes).
-        try check(kt_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseSize)), "CURLOPT_MAXFILESIZE_LARGE")
+        // Not for a stream, whose body has no end to bound (libcurl 8.4 and later count it whole).
+        if request.receiveBody == nil {
+            try check(kt_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseSize)), "CURLOPT_MAXFILESIZE_LARGE")
+        }
         if configuration.maxRedirects > 0 {
             try set(easy, CURLOPT_FOLLOWLOCATION, 1)
             try set(easy, CURLOPT_MAXREDIRS, configuration.maxRedirects)

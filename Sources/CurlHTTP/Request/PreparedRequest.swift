@@ -33,6 +33,10 @@ struct PreparedRequest: Sendable {
     let maxResponseSize: Int
     /// `CURLOPT_RESOLVE` entries (`HTTPRequest.pinnedAddresses`).
     let pinnedAddresses: [String]
+    /// `HTTPRequest.receiveBody`: a 2xx body goes there piece by piece.
+    let receiveBody: (@Sendable (Data) -> Void)?
+    /// `CURLOPT_LOW_SPEED_TIME` in whole seconds (at least 1) with a limit of one byte a second.
+    let stallSeconds: Int?
 
     init(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
         target = try RequestTarget(validating: request.url)
@@ -89,6 +93,13 @@ struct PreparedRequest: Sendable {
             }
         }
         pinnedAddresses = request.pinnedAddresses
+        receiveBody = request.receiveBody
+        if let stall = request.stallTimeout {
+            guard stall > .zero else { throw .invalidRequest(reason: "stallTimeout must be positive (got \(stall))") }
+            stallSeconds = max(1, Int(stall.roundedUpMilliseconds + 999) / 1000)
+        } else {
+            stallSeconds = nil
+        }
     }
 
     /// RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.
