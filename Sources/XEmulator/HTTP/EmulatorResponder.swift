@@ -43,6 +43,7 @@ public struct EmulatorResponder: HTTPResponder {
             let channel = context.channel
             session.onDrop { channel.close(promise: nil) }
             channel.closeFuture.whenComplete { _ in session.finish() }
+            channel.pipeline.addHandler(StreamHangUpHandler(), position: .first).whenFailure { _ in session.finish() }
             var fields = HTTPFields()
             fields[.contentType] = "application/json"
             return Response(status: .ok, headers: fields, body: ResponseBody { writer in try await session.run(writer: &writer) })
