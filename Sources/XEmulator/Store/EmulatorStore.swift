@@ -27,10 +27,10 @@ public final class EmulatorStore: Sendable {
     /// The DM events `body` created are rendered for their subscriptions before the lock is
     /// released, and handed to `push` after.
     func withState<T, E: Error>(_ body: (inout EmulatorState) throws(E) -> T) throws(E) -> T {
-        let baseURL = push.baseURL
         let (result, deliveries) = try state.withLock { (state: inout EmulatorState) throws(E) -> (T, [PushDelivery]) in
             let result = try body(&state)
-            return (result, state.push.pending.isEmpty ? [] : state.takePushDeliveries(baseURL: baseURL))
+            // The hub's lock under the store's: the hub never takes the store's under its own.
+            return (result, state.push.pending.isEmpty ? [] : state.takePushDeliveries(baseURL: push.baseURL))
         }
         if !deliveries.isEmpty { push.dispatch(deliveries) }
         return result
