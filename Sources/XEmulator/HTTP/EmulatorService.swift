@@ -37,10 +37,12 @@ final class EmulatorService: Sendable {
     private var configuration: EmulatorConfiguration { store.configuration }
 
     func handle(_ request: EmulatorRequest) async -> EmulatorOutcome {
+        // Media URLs in pushed events start the way clients reach the emulator (a control call
+        // injecting a customer's DM counts too).
+        store.push.noteBaseURL(request.baseURL)
         if request.path == ControlAPI.prefix || request.path.hasPrefix(ControlAPI.prefix + "/") {
             return .respond(await control.handle(request))
         }
-        store.push.noteBaseURL(request.baseURL)
         guard let route = Route.match(method: request.method, path: request.path) else {
             let response = request.path.hasPrefix("/1.1/") ? XErrors.v1NotFound : XErrors.blank(404)
             store.withState { $0.stats.record(route: "unmatched", family: nil, outcome: String(response.status)) }
