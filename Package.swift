@@ -245,6 +245,8 @@ let package = Package(
             name: "XEmulator",
             dependencies: [
                 "XEmulatorControl",
+                // Outgoing calls to webhooks: CRC checks and deliveries.
+                "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

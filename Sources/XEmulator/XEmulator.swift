@@ -1,11 +1,16 @@
 // XEmulator: an in-memory X (Twitter) API over real HTTP, strict the way X is, for tests, the
 // local run and benchmarks. It serves the v2 DM and user endpoints (bodies valid against the
 // official schema), the legacy v1.1 dialect, OAuth 1.0a verification, OAuth 2.0 tokens with
-// rotating refresh tokens and PKCE, X's rate limits, and a control API under `/_emulator`.
+// rotating refresh tokens and PKCE, X's rate limits, push (webhooks with CRC and signed
+// deliveries, the Account Activity and X Activity APIs, the activity stream), and a control API
+// under `/_emulator`.
 //
 // Threading rule: all state lives in `EmulatorStore` behind one `Mutex`, taken briefly and never
 // across an `await`; requests run on Hummingbird's event loops and Swift's cooperative pool and
-// never block either (a `delay` fault sleeps with `Task.sleep`).
+// never block either (a `delay` fault sleeps with `Task.sleep`). Pushes (webhook deliveries, the
+// activity stream) are rendered under that lock when a DM is created, then sent by `PushHub`,
+// which has a lock of its own, taken after the store's or alone, never the other way round;
+// its HTTP calls and retries are tasks of their own.
 
 import Hummingbird
 import Logging

@@ -121,6 +121,46 @@ public struct EmulatorControlClient: Sendable {
         try await call("POST", "/tokens/expire")
     }
 
+    // MARK: Push
+
+    /// Every webhook delivery attempt so far, in the order they ended.
+    public func webhookDeliveries() async throws -> [WebhookDelivery] {
+        try await decode([String: [WebhookDelivery]].self, try await call("GET", "/webhooks/deliveries"))["deliveries"] ?? []
+    }
+
+    /// Runs the periodic CRC on every webhook now (a receiver answering wrong marks its webhook
+    /// invalid) and returns once every check ended.
+    public func runWebhookCRC() async throws {
+        try await call("POST", "/webhooks/crc")
+    }
+
+    /// Holds every webhook delivery attempt until `resumeWebhookDeliveries`.
+    public func pauseWebhookDeliveries() async throws {
+        try await call("POST", "/webhooks/pause")
+    }
+
+    /// Lets the held webhook deliveries go.
+    public func resumeWebhookDeliveries() async throws {
+        try await call("POST", "/webhooks/resume")
+    }
+
+    /// The activity stream's open connections and what they were sent.
+    public func streamConnections() async throws -> StreamConnections {
+        try await decode(StreamConnections.self, try await call("GET", "/stream/connections"))
+    }
+
+    /// Closes every open activity stream connection now; returns how many there were.
+    @discardableResult
+    public func dropStreamConnections() async throws -> Int {
+        let answer = try await call("POST", "/stream/drop")
+        return try JSONDecoder().decode([String: Int].self, from: answer.body)["dropped"] ?? 0
+    }
+
+    /// Makes the activity streams send nothing, keep-alives included, for `milliseconds`.
+    public func stallStream(milliseconds: Int) async throws {
+        try await call("POST", "/stream/stall", json: ["ms": milliseconds])
+    }
+
     // MARK: Plumbing
 
     /// The body of `POST /_emulator/dms`.

@@ -16,7 +16,8 @@ struct XEmulatorCommand: AsyncParsableCommand {
             Every option can also be set with X_EMULATOR_<NAME> (upper case, dashes as underscores), \
             e.g. X_EMULATOR_PORT=8080. The credentials have test defaults; the line printed at start \
             shows the defaults and masks any credential given to it. Control API: http://HOST:PORT/_emulator/ (health, users, \
-            dms, dms/bulk, sent, stats, faults, reset).
+            dms, dms/bulk, sent, stats, faults, reset, webhooks/deliveries, webhooks/crc, webhooks/pause, \
+            webhooks/resume, stream/connections, stream/drop, stream/stall).
             """)
 
     @Option(help: "Address to listen on.") var host: String?
@@ -46,6 +47,14 @@ struct XEmulatorCommand: AsyncParsableCommand {
     )
     var accounts: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Flag(help: "Also accept http:// webhook URLs with a port (a receiver on the loopback in tests); X takes https only, no port.")
+    var allowInsecureWebhooks = false
+    @Option(help: "Seconds X waits for a webhook's answer, CRC or delivery (default 3; fractions allowed).") var webhookTimeout: String?
+    @Option(help: "Seconds before each retry of a delivery that got no 2xx, comma-separated (default 20,80,200).") var webhookRetryDelays: String?
+    @Option(help: "Seconds of the emulator's clock between two CRC checks of a webhook (default 3600).") var crcInterval: String?
+    @Option(help: "Webhooks the app may register (default 1).") var maxWebhooks: Int?
+    @Option(help: "Seconds between keep-alives on an idle activity stream (default 20).") var streamKeepAlive: String?
+    @Option(help: "Activity stream connections the app may hold at once (default 1).") var maxStreamConnections: Int?
 
     func run() async throws {
         let settings = Settings()
@@ -88,6 +97,22 @@ struct XEmulatorCommand: AsyncParsableCommand {
                 throw ValidationError("--accounts \(path): \(error)")
             }
         }
+        let seconds: (String) -> Duration? = { text in
+            Double(text).flatMap { $0 > 0 && $0 <= 86_400 ? Duration.milliseconds(Int64(($0 * 1000).rounded())) : nil }
+        }
+        let insecure = try allowInsecureWebhooks || settings.value("allow-insecure-webhooks", nil, default: "false") { ["true": true, "false": false, "1": true, "0": false][$0] }
+        let timeout = try settings.value("webhook-timeout", webhookTimeout, default: "3", seconds)
+        let retries = try settings.value("webhook-retry-delays", webhookRetryDelays, default: "20,80,200") { text -> [Duration]? in
+            if text.isEmpty { return [] }
+            let delays = text.split(separator: ",", omittingEmptySubsequences: false).map { seconds(String($0)) }
+            return delays.contains(where: { $0 == nil }) ? nil : delays.compactMap { $0 }
+        }
+        let crc = try settings.value("crc-interval", crcInterval, default: "3600", seconds)
+        let webhookLimit = try settings.value("max-webhooks", maxWebhooks.map(String.init), default: "1") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let keepAlive = try settings.value("stream-keep-alive", streamKeepAlive, default: "20", seconds)
+        let streamLimit = try settings.value("max-stream-connections", maxStreamConnections.map(String.init), default: "1") {
+            Int($0).flatMap { $0 > 0 ? $0 : nil }
+        }
         let configuration = EmulatorConfiguration(
             account: account,
             additionalAccounts: additional,
@@ -97,7 +122,14 @@ struct XEmulatorCommand: AsyncParsableCommand {
             clientSecret: settings.optional("client-secret", clientSecret),
             redirectURIs: redirects,
             accessTokenLifetime: .seconds(lifetime),
-            rateLimits: policy)
+            rateLimits: policy,
+            allowInsecureWebhooks: insecure,
+            webhookTimeout: timeout,
+            webhookRetryDelays: retries,
+            crcInterval: crc,
+            maxWebhooks: webhookLimit,
+            streamKeepAlive: keepAlive,
+            maxStreamConnections: streamLimit)
 
         var logger = Logger(label: "x-emulator")
         logger.logLevel = level
@@ -142,6 +174,7 @@ struct XEmulatorCommand: AsyncParsableCommand {
             + " client secret \(shown(configuration.clientSecret, absent: "(none: public client)")), refresh token \(shown(account.refreshToken))"
             + " | token lifetime \(configuration.accessTokenLifetime.components.seconds)s"
             + " | rate limits \(configuration.rateLimits.enforced ? "on" : "off")"
+            + (configuration.allowInsecureWebhooks ? " | insecure webhooks allowed" : "")
             + (seed.map { " | seed \($0)" } ?? "")
     }
 

@@ -18,6 +18,17 @@ import Foundation
 /// | `GET /_emulator/faults`, `DELETE /_emulator/faults` | | pending faults; clears them |
 /// | `POST /_emulator/reset` | `{users?: bool, tokens?: bool}` (optional) | `{"status":"reset"}` |
 /// | `POST /_emulator/tokens/expire` | | every issued access token expires now |
+/// | `GET /_emulator/webhooks/deliveries` | | `{"deliveries":[{webhook_id, event_id, attempt, status, replay, at}]}`, every delivery attempt in the order they ended; `status` 0 when the receiver did not answer in time or refused the connection |
+/// | `POST /_emulator/webhooks/crc` | | runs the periodic CRC on every webhook now; `{"webhooks":[{id, url, valid, created_at}]}` after it |
+/// | `POST /_emulator/webhooks/pause` | | holds every delivery attempt (first or retry) from now on; `{"paused":true}` |
+/// | `POST /_emulator/webhooks/resume` | | lets the held attempts go; `{"paused":false}` |
+/// | `GET /_emulator/stream/connections` | | `{"open":N,"linesSent":N,"keepAlivesSent":N}` of `GET /2/activity/stream` |
+/// | `POST /_emulator/stream/drop` | | closes every open stream connection now (the client sees the TCP connection end); `{"dropped":N}` |
+/// | `POST /_emulator/stream/stall` | `{"ms": N}` (0 to 600,000) | the streams send nothing, keep-alives included, for N ms; connections stay open and queued lines follow after; `{"stalledMs":N}` |
+///
+/// The `/_emulator/faults` kinds apply to the push routes as to any other: `status` and `delay`
+/// on `GET /2/activity/stream` refuse or delay a connection, `drop` closes it unanswered, a
+/// `status` on `POST /2/webhooks` refuses a registration.
 ///
 /// Ids may be JSON strings or numbers; `to` defaults to the configured account; times are
 /// ISO 8601 strings or Unix milliseconds. An attachment (at most one) is
@@ -34,7 +45,7 @@ struct ControlAPI: Sendable {
 
     let store: EmulatorStore
 
-    func handle(_ request: EmulatorRequest) -> EmulatorResponse {
+    func handle(_ request: EmulatorRequest) async -> EmulatorResponse {
         let path = String(request.path.dropFirst(Self.prefix.count))
         do {
             switch (request.method, path) {
@@ -91,6 +102,24 @@ struct ControlAPI: Sendable {
             case ("POST", "/tokens/expire"):
                 store.expireAccessTokens()
                 return .json(200, .object([("status", "expired")]))
+            case ("GET", "/webhooks/deliveries"): return try encode(200, ["deliveries": store.push.deliveryRecords])
+            case ("POST", "/webhooks/crc"):
+                let webhooks = await store.checkWebhooks(force: true)
+                return .json(200, .object([("webhooks", .array(webhooks.map(\.json)))]))
+            case ("POST", "/webhooks/pause"):
+                store.push.pause()
+                return .json(200, .object([("paused", true)]))
+            case ("POST", "/webhooks/resume"):
+                store.push.resume()
+                return .json(200, .object([("paused", false)]))
+            case ("GET", "/stream/connections"): return try encode(200, store.push.connections)
+            case ("POST", "/stream/drop"): return .json(200, .object([("dropped", .integer(Int64(store.push.dropStreams())))]))
+            case ("POST", "/stream/stall"):
+                guard let ms = try body(request)["ms"]?.integerValue, (0...600_000).contains(ms) else {
+                    throw EmulatorStoreError.invalidRequest("stall needs an integer ms from 0 to 600000")
+                }
+                store.push.stall(for: .milliseconds(ms))
+                return .json(200, .object([("stalledMs", .integer(ms))]))
             default:
                 return .json(404, .object([("error", .string("no control endpoint \(request.method) \(request.path); see ControlAPI"))]))
             }

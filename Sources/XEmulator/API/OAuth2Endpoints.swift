@@ -92,6 +92,28 @@ struct OAuth2Endpoints: Sendable {
         return EmulatorResponse(status: 302, headers: [("location", target.string ?? redirect), ("content-length", "0")])
     }
 
+    /// `POST /oauth2/token` with `grant_type=client_credentials` and HTTP Basic
+    /// `consumerKey:consumerSecret` (each percent-encoded, as X's docs ask): the app-only bearer
+    /// token, the same one on every call. Errors are v1.1-style, as X writes them on this path.
+    func appToken(_ request: EmulatorRequest) throws(Refusal) -> EmulatorResponse {
+        let refused = XErrors.v1Labelled(403, code: 99, label: "authenticity_token_error", "Unable to verify your credentials")
+        guard let header = request.header("authorization"), header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let credentials = String(data: decoded, encoding: .utf8)
+        else { throw Refusal(refused) }
+        let parts = credentials.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2,
+            OAuth1Signature.constantTimeEquals(parts[0].removingPercentEncoding ?? parts[0], configuration.consumerKey),
+            OAuth1Signature.constantTimeEquals(parts[1].removingPercentEncoding ?? parts[1], configuration.consumerSecret)
+        else { throw Refusal(refused) }
+        let form = PercentEncoding.formPairs(String(decoding: request.body, as: UTF8.self)[...]) ?? []
+        guard form.first(where: { $0.0 == "grant_type" })?.1 == "client_credentials" else {
+            throw Refusal(XErrors.v1Labelled(403, code: 170, label: "forbidden_missing_parameter", "Missing required parameter: grant_type"))
+        }
+        let token = store.withState { $0.auth.issueAppToken() }
+        return .json(200, .object([("token_type", "bearer"), ("access_token", .string(token))]))
+    }
+
     /// Checks the client as X does: Basic credentials for a confidential client, `client_id` in
     /// the form for a public one.
     private func authenticateClient(_ request: EmulatorRequest, form: [String: String]) throws(Refusal) {

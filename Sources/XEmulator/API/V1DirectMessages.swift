@@ -33,7 +33,7 @@ struct V1DirectMessages: Sendable {
             return (page, Self.mentionedUsers(page.events, state: state), Self.attachedMedia(page.events, state: state))
         }
         let base = request.baseURL
-        var members: [(String, JSONValue)] = [("events", .array(page.events.map { event(json: $0, users: users, media: media, baseURL: base) }))]
+        var members: [(String, JSONValue)] = [("events", .array(page.events.map { Self.event(json: $0, users: users, media: media, baseURL: base) }))]
         if page.hasOlder, let last = page.events.last { members.append(("next_cursor", .string(PageToken(direction: .older, anchor: last.id).encoded))) }
         return .json(200, .object(members))
     }
@@ -51,7 +51,7 @@ struct V1DirectMessages: Sendable {
             return (event, Self.mentionedUsers([event], state: state), Self.attachedMedia([event], state: state))
         }
         guard let (event, users, media) = found else { throw Refusal(XErrors.v1NotFound) }
-        return .json(200, .object([("event", self.event(json: event, users: users, media: media, baseURL: request.baseURL))]))
+        return .json(200, .object([("event", Self.event(json: event, users: users, media: media, baseURL: request.baseURL))]))
     }
 
     /// `POST /1.1/direct_messages/events/new.json` with the JSON event body.
@@ -117,7 +117,7 @@ struct V1DirectMessages: Sendable {
                     dmEventID: created.idString, text: text, mediaIDs: mediaIDs, createdAt: now, api: "v1.1"))
             state.stats.dmsSent += 1
             let users = Self.mentionedUsers([created], state: state)
-            return .json(200, .object([("event", self.event(json: created, users: users, media: Self.attachedMedia([created], state: state), baseURL: request.baseURL))]))
+            return .json(200, .object([("event", Self.event(json: created, users: users, media: Self.attachedMedia([created], state: state), baseURL: request.baseURL))]))
         }
     }
 
@@ -141,7 +141,7 @@ struct V1DirectMessages: Sendable {
     /// A v1.1 event. Its `attachment.media.media_url_https` leads to the bytes of a photo (the
     /// download path of this DM unless a seed gave a URL); a video's or GIF's is its still image,
     /// and its bytes are under `video_info.variants`, as v1.1 writes them.
-    func event(json event: DMEvent, users: [UInt64: EmulatorUser], media: [String: MediaItem], baseURL: String) -> JSONValue {
+    static func event(json event: DMEvent, users: [UInt64: EmulatorUser], media: [String: MediaItem], baseURL: String) -> JSONValue {
         var data: [(String, JSONValue)] = [("text", .string(event.text)), ("entities", Self.entities(event.entities, users: users))]
         if let key = event.mediaKeys.first, let item = media[key] {
             var described: [(String, JSONValue)] = [
@@ -219,14 +219,14 @@ struct V1DirectMessages: Sendable {
     }
 
     /// The media the events carry, by key.
-    private static func attachedMedia(_ events: [DMEvent], state: EmulatorState) -> [String: MediaItem] {
+    static func attachedMedia(_ events: [DMEvent], state: EmulatorState) -> [String: MediaItem] {
         var media: [String: MediaItem] = [:]
         for key in events.flatMap(\.mediaKeys) { media[key] = state.media[key] }
         return media
     }
 
     /// The users mentioned in the events' texts, for `user_mentions`.
-    private static func mentionedUsers(_ events: [DMEvent], state: EmulatorState) -> [UInt64: EmulatorUser] {
+    static func mentionedUsers(_ events: [DMEvent], state: EmulatorState) -> [UInt64: EmulatorUser] {
         var users: [UInt64: EmulatorUser] = [:]
         for event in events {
             for mention in event.entities.mentions {

@@ -28,6 +28,9 @@ struct AuthState: Sendable {
     private(set) var accessTokens: [String: AccessGrant] = [:]
     private(set) var refreshTokens: [String: RefreshGrant] = [:]
     private var codes: [String: CodeGrant] = [:]
+    /// The app-only bearer token, once issued: X hands the same one to every later request
+    /// until it is invalidated, and it does not expire.
+    private(set) var appToken: String?
 
     /// Records a nonce; `false` when the same consumer, token and nonce were seen within `window`
     /// seconds (a replay). Older entries are dropped, since their timestamps are refused anyway.
@@ -75,8 +78,22 @@ struct AuthState: Sendable {
         return grant
     }
 
+    /// The app-only token, issuing it on first use.
+    mutating func issueAppToken() -> String {
+        if let appToken { return appToken }
+        let token = RandomToken.make(bytes: 48)
+        appToken = token
+        return token
+    }
+
+    func isAppToken(_ token: String) -> Bool {
+        guard let appToken else { return false }
+        return OAuth1Signature.constantTimeEquals(appToken, token)
+    }
+
     /// Forgets every token and code.
     mutating func revokeAll() {
+        appToken = nil
         accessTokens = [:]
         refreshTokens = [:]
         codes = [:]

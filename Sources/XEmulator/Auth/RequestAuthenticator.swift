@@ -10,16 +10,21 @@ struct RequestAuthenticator: Sendable {
     /// `formParameters` are the decoded pairs of an `application/x-www-form-urlencoded` body
     /// (part of the OAuth 1.0a signature). An OAuth 1.0a caller carries the app's full
     /// permissions, on the routes that take it; a bearer token must hold the route's scopes.
-    func authenticate(_ request: EmulatorRequest, route: Route, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {
+    /// The app-only bearer token (`POST /oauth2/token`) is taken where the schema lists
+    /// `BearerToken`, and user context where it lists `UserToken` or `OAuth2UserToken`.
+    func authenticate(_ request: EmulatorRequest, route: Route, formParameters: [(String, String)]) -> Result<Caller, AuthFailure> {
         guard let header = request.header("authorization") else { return .failure(.missing) }
         let trimmed = header.drop { $0 == " " }
         if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
             guard route.dialect != .v1 else { return .failure(.bearerNotAccepted) }
             let token = trimmed.dropFirst(7).trimmingCharacters(in: " \t")
             let now = configuration.clock.now().timeIntervalSince1970
-            guard let grant = store.withState({ $0.auth.access(token, now: now) }) else { return .failure(.invalidBearer) }
+            let (isApp, grant) = store.withState { ($0.auth.isAppToken(token), $0.auth.access(token, now: now)) }
+            if isApp { return route.credentials == .user ? .failure(.appOnlyNotAccepted) : .success(.app) }
+            guard let grant else { return .failure(.invalidBearer) }
+            guard route.credentials != .app else { return .failure(.userContextNotAccepted("OAuth 2.0 User Context")) }
             guard route.requiredScopes.allSatisfy(grant.scopes.contains) else { return .failure(.missingScopes) }
-            return .success(grant.userID)
+            return .success(.user(grant.userID))
         }
         let oauth: OAuth1Header
         do {
@@ -30,7 +35,8 @@ struct RequestAuthenticator: Sendable {
         // Checked after the signature: a forged header is unauthorized whatever the endpoint.
         let verified = verify(oauth, request: request, formParameters: formParameters)
         if case .success = verified, !route.acceptsOAuth1 { return .failure(.oauth1NotAccepted) }
-        return verified
+        if case .success = verified, route.credentials == .app { return .failure(.userContextNotAccepted("OAuth 1.0a User Context")) }
+        return verified.map(Caller.user)
     }
 
     private func verify(_ oauth: OAuth1Header, request: EmulatorRequest, formParameters: [(String, String)]) -> Result<UInt64, AuthFailure> {

@@ -27,6 +27,22 @@ public struct EmulatorConfiguration: Sendable {
     public var rateLimits: RateLimitPolicy
     /// How far back the list endpoints reach (X: 30 days).
     public var historyWindow: Duration
+    /// Whether `POST /2/webhooks` also takes `http://` URLs with a port (a receiver on the
+    /// loopback in tests); X takes `https` only, without a port or a query (false, the default).
+    public var allowInsecureWebhooks: Bool
+    /// How long X waits for a webhook's answer, CRC or delivery (X: 3 s).
+    public var webhookTimeout: Duration
+    /// The waits before each retry of a delivery that got no 2xx (X: 20 s, 80 s, 200 s, our
+    /// reading of X's docs: three retries over about five minutes); then it is dropped.
+    public var webhookRetryDelays: [Duration]
+    /// How often each webhook is checked with a CRC, on the emulator's clock (X: hourly).
+    public var crcInterval: Duration
+    /// Webhooks an app may register (X's lower tiers: 1).
+    public var maxWebhooks: Int
+    /// How often an idle activity stream sends a keep-alive `\r\n` (real time; X: 20 s).
+    public var streamKeepAlive: Duration
+    /// Activity stream connections an app may hold at once (X: 1).
+    public var maxStreamConnections: Int
     /// The time source.
     public var clock: any EmulatorClock
 
@@ -44,6 +60,13 @@ public struct EmulatorConfiguration: Sendable {
         timestampTolerance: Duration = .seconds(300),
         rateLimits: RateLimitPolicy = .x,
         historyWindow: Duration = .seconds(30 * 86_400),
+        allowInsecureWebhooks: Bool = false,
+        webhookTimeout: Duration = .seconds(3),
+        webhookRetryDelays: [Duration] = [.seconds(20), .seconds(80), .seconds(200)],
+        crcInterval: Duration = .seconds(3600),
+        maxWebhooks: Int = 1,
+        streamKeepAlive: Duration = .seconds(20),
+        maxStreamConnections: Int = 1,
         clock: any EmulatorClock = SystemClock()
     ) {
         self.account = account
@@ -58,6 +81,13 @@ public struct EmulatorConfiguration: Sendable {
         self.timestampTolerance = timestampTolerance
         self.rateLimits = rateLimits
         self.historyWindow = historyWindow
+        self.allowInsecureWebhooks = allowInsecureWebhooks
+        self.webhookTimeout = webhookTimeout
+        self.webhookRetryDelays = webhookRetryDelays
+        self.crcInterval = crcInterval
+        self.maxWebhooks = maxWebhooks
+        self.streamKeepAlive = streamKeepAlive
+        self.maxStreamConnections = maxStreamConnections
         self.clock = clock
     }
 

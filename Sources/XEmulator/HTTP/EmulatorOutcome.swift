@@ -2,9 +2,14 @@
 enum EmulatorOutcome: Sendable {
     case respond(EmulatorResponse)
     case drop
+    /// A 200 whose chunked body the session writes until it ends (`GET /2/activity/stream`).
+    case stream(ActivityStreamSession)
 
     var status: Int? {
-        if case .respond(let response) = self { return response.status }
-        return nil
+        switch self {
+        case .respond(let response): response.status
+        case .stream: 200
+        case .drop: nil
+        }
     }
 }

@@ -38,6 +38,15 @@ public struct EmulatorResponder: HTTPResponder {
         case .drop:
             try? await context.channel.close()
             throw ConnectionDropped()
+        case .stream(let session):
+            // The slot is freed as soon as the client goes, not at the next write that fails.
+            let channel = context.channel
+            session.onDrop { channel.close(promise: nil) }
+            channel.closeFuture.whenComplete { _ in session.finish() }
+            channel.pipeline.addHandler(StreamHangUpHandler(), position: .first).whenFailure { _ in session.finish() }
+            var fields = HTTPFields()
+            fields[.contentType] = "application/json"
+            return Response(status: .ok, headers: fields, body: ResponseBody { writer in try await session.run(writer: &writer) })
         }
     }
 

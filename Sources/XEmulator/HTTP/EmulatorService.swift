@@ -14,6 +14,9 @@ final class EmulatorService: Sendable {
     private let mediaDownload: V2DMMediaDownload
     private let mediaUpload: V2MediaUpload
     private let control: ControlAPI
+    private let webhooks: WebhooksAPI
+    private let accountActivity: AccountActivityAPI
+    private let activity: ActivityAPI
 
     init(store: EmulatorStore, logger: Logger) {
         self.store = store
@@ -26,13 +29,19 @@ final class EmulatorService: Sendable {
         mediaDownload = V2DMMediaDownload(store: store)
         mediaUpload = V2MediaUpload(store: store)
         control = ControlAPI(store: store)
+        webhooks = WebhooksAPI(store: store)
+        accountActivity = AccountActivityAPI(store: store)
+        activity = ActivityAPI(store: store)
     }
 
     private var configuration: EmulatorConfiguration { store.configuration }
 
     func handle(_ request: EmulatorRequest) async -> EmulatorOutcome {
+        // Media URLs in pushed events start the way clients reach the emulator (a control call
+        // injecting a customer's DM counts too).
+        store.push.noteBaseURL(request.baseURL)
         if request.path == ControlAPI.prefix || request.path.hasPrefix(ControlAPI.prefix + "/") {
-            return .respond(control.handle(request))
+            return .respond(await control.handle(request))
         }
         guard let route = Route.match(method: request.method, path: request.path) else {
             let response = request.path.hasPrefix("/1.1/") ? XErrors.v1NotFound : XErrors.blank(404)
@@ -60,16 +69,16 @@ final class EmulatorService: Sendable {
                     body: Array("{\"data\":[{\"id\":\"1582838593371127812\",\"text\":\"Hel".utf8)))
         case .delay?:
             try? await Task.sleep(for: .milliseconds(fault?.delayMs ?? 0))
-            outcome = .respond(serve(request, route: route))
+            outcome = await serve(request, route: route)
         case .lateAnswer?:
-            let response = serve(request, route: route)
+            let served = await serve(request, route: route)
             try? await Task.sleep(for: .milliseconds(fault?.delayMs ?? 0))
-            outcome = .respond(response)
+            outcome = served
         case .lostAnswer?:
-            _ = serve(request, route: route)
+            if case .stream(let session) = await serve(request, route: route) { session.finish() }
             outcome = .drop
         case nil:
-            outcome = .respond(serve(request, route: route))
+            outcome = await serve(request, route: route)
         }
         let recorded = outcome.status.map(String.init) ?? "dropped"
         store.withState { $0.stats.record(route: route.pattern, family: route.family, outcome: recorded) }
@@ -85,12 +94,53 @@ final class EmulatorService: Sendable {
         return response.adding(RateLimiter.exhausted(family: route.family, now: now, policy: configuration.rateLimits).headers)
     }
 
-    private func serve(_ request: EmulatorRequest, route: Route) -> EmulatorResponse {
+    private func serve(_ request: EmulatorRequest, route: Route) async -> EmulatorOutcome {
+        guard route.isPush else { return .respond(serveDirect(request, route: route)) }
+        let caller: Caller
+        switch authenticator.authenticate(request, route: route, formParameters: []) {
+        case .success(let authenticated): caller = authenticated
+        case .failure(let failure): return .respond(failure.response(route.dialect))
+        }
+        do {
+            return try await servePush(request, route: route, caller: caller)
+        } catch {
+            return .respond(error.response)
+        }
+    }
+
+    /// The push routes: webhooks, Account Activity, X Activity (no rate limits: X counts them
+    /// per app in windows the emulator does not model).
+    private func servePush(_ request: EmulatorRequest, route: Route, caller: Caller) async throws(Refusal) -> EmulatorOutcome {
+        switch route {
+        case .listWebhooks: return .respond(try webhooks.list(request))
+        case .createWebhook: return .respond(try await webhooks.create(request))
+        case .validateWebhook(let id): return .respond(try await webhooks.validate(id: id))
+        case .deleteWebhook(let id): return .respond(try webhooks.delete(id: id))
+        case .replayWebhook: return .respond(try webhooks.replay(request))
+        case .subscribeAccountActivity(let id):
+            return .respond(try accountActivity.subscribe(request, webhookID: id, user: caller.userID ?? 0))
+        case .accountActivitySubscription(let id): return .respond(try accountActivity.status(webhookID: id, user: caller.userID ?? 0))
+        case .listAccountActivitySubscriptions(let id): return .respond(try accountActivity.list(webhookID: id))
+        case .unsubscribeAccountActivity(let webhookID, let userID): return .respond(try accountActivity.unsubscribe(webhookID: webhookID, userID: userID))
+        case .accountActivityCount: return .respond(accountActivity.count())
+        case .activityStream: return .stream(try activity.stream(request))
+        case .listActivitySubscriptions: return .respond(try activity.list(request))
+        case .createActivitySubscription: return .respond(try activity.create(request, caller: caller))
+        case .deleteActivitySubscriptions: return .respond(try activity.deleteMany(request))
+        case .updateActivitySubscription(let id): return .respond(try activity.update(request, id: id))
+        case .deleteActivitySubscription(let id): return .respond(try activity.delete(id: id))
+        default: throw Refusal(XErrors.blank(404))
+        }
+    }
+
+    private func serveDirect(_ request: EmulatorRequest, route: Route) -> EmulatorResponse {
         switch route {
         case .oauth2Token:
             return Self.answer { () throws(Refusal) in try oauth2.token(request) }
         case .oauth2Authorize:
             return Self.answer { () throws(Refusal) in try oauth2.authorize(request) }
+        case .appToken:
+            return Self.answer { () throws(Refusal) in try oauth2.appToken(request) }
         default:
             break
         }
@@ -100,7 +150,7 @@ final class EmulatorService: Sendable {
             : []
         let caller: UInt64
         switch authenticator.authenticate(request, route: route, formParameters: form) {
-        case .success(let userID): caller = userID
+        case .success(let authenticated): caller = authenticated.userID ?? 0
         case .failure(let failure): return failure.response(route.dialect)
         }
         var limitHeaders: [(String, String)] = []
@@ -148,7 +198,7 @@ final class EmulatorService: Sendable {
                 return try mediaUpload.finalize(request, id: id, caller: caller)
             case .mediaUploadStatus:
                 return try mediaUpload.status(request, caller: caller)
-            case .oauth2Token, .oauth2Authorize:
+            default:
                 throw Refusal(XErrors.blank(404))
             }
         }.adding(limitHeaders)

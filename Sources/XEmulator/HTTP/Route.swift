@@ -26,6 +26,34 @@ enum Route: Sendable, Equatable {
     case mediaUploadInitialize
     case mediaUploadAppend(String)
     case mediaUploadFinalize(String)
+    /// `POST /oauth2/token` with `grant_type=client_credentials`: the app-only bearer token.
+    case appToken
+    case listWebhooks
+    case createWebhook
+    case validateWebhook(String)
+    case deleteWebhook(String)
+    case replayWebhook
+    case subscribeAccountActivity(String)
+    case accountActivitySubscription(String)
+    case listAccountActivitySubscriptions(String)
+    case unsubscribeAccountActivity(webhookID: String, userID: String)
+    case accountActivityCount
+    case activityStream
+    case listActivitySubscriptions
+    case createActivitySubscription
+    case deleteActivitySubscriptions
+    case updateActivitySubscription(String)
+    case deleteActivitySubscription(String)
+
+    /// Which credentials a route takes, from its `security` in the schema.
+    enum Credentials: Sendable {
+        /// A user: OAuth 1.0a or an OAuth 2.0 user token (every DM and user route).
+        case user
+        /// The app: an app-only bearer token only (`BearerToken` alone in the schema).
+        case app
+        /// Either (`UserToken` and `BearerToken` both listed).
+        case either
+    }
 
     /// Which error shapes a route answers with.
     enum Dialect: Sendable {
@@ -75,6 +103,36 @@ enum Route: Sendable, Equatable {
         case ("GET", 3) where parts == ["1.1", "users", "show.json"]: return .v1UsersShow
         case ("POST", 3) where parts == ["2", "oauth2", "token"]: return .oauth2Token
         case ("GET", 3) where parts == ["i", "oauth2", "authorize"] || parts == ["2", "oauth2", "authorize"]: return .oauth2Authorize
+        case ("POST", 2) where parts == ["oauth2", "token"]: return .appToken
+        default: return pushRoute(method: method, parts: parts.map(decoded))
+        }
+    }
+
+    /// The webhook, Account Activity and X Activity routes (`openapi-realtime.json`).
+    private static func pushRoute(method: String, parts: [String]) -> Route? {
+        guard parts.first == "2" else { return nil }
+        let rest = Array(parts.dropFirst())
+        switch (method, rest.count) {
+        case ("GET", 1) where rest == ["webhooks"]: return .listWebhooks
+        case ("POST", 1) where rest == ["webhooks"]: return .createWebhook
+        case ("POST", 2) where rest == ["webhooks", "replay"]: return .replayWebhook
+        case ("PUT", 2) where rest[0] == "webhooks": return .validateWebhook(rest[1])
+        case ("DELETE", 2) where rest[0] == "webhooks": return .deleteWebhook(rest[1])
+        case ("POST", 5) where rest[0] == "account_activity" && rest[1] == "webhooks" && rest[3] == "subscriptions" && rest[4] == "all":
+            return .subscribeAccountActivity(rest[2])
+        case ("GET", 5) where rest[0] == "account_activity" && rest[1] == "webhooks" && rest[3] == "subscriptions" && rest[4] == "all":
+            return .accountActivitySubscription(rest[2])
+        case ("GET", 6) where rest[0] == "account_activity" && rest[1] == "webhooks" && rest[3] == "subscriptions" && rest[4] == "all" && rest[5] == "list":
+            return .listAccountActivitySubscriptions(rest[2])
+        case ("DELETE", 6) where rest[0] == "account_activity" && rest[1] == "webhooks" && rest[3] == "subscriptions" && rest[5] == "all":
+            return .unsubscribeAccountActivity(webhookID: rest[2], userID: rest[4])
+        case ("GET", 3) where rest == ["account_activity", "subscriptions", "count"]: return .accountActivityCount
+        case ("GET", 2) where rest == ["activity", "stream"]: return .activityStream
+        case ("GET", 2) where rest == ["activity", "subscriptions"]: return .listActivitySubscriptions
+        case ("POST", 2) where rest == ["activity", "subscriptions"]: return .createActivitySubscription
+        case ("DELETE", 2) where rest == ["activity", "subscriptions"]: return .deleteActivitySubscriptions
+        case ("PUT", 3) where rest[0] == "activity" && rest[1] == "subscriptions": return .updateActivitySubscription(rest[2])
+        case ("DELETE", 3) where rest[0] == "activity" && rest[1] == "subscriptions": return .deleteActivitySubscription(rest[2])
         default: return nil
         }
     }
@@ -105,6 +163,23 @@ enum Route: Sendable, Equatable {
         case .mediaUploadInitialize: "POST /2/media/upload/initialize"
         case .mediaUploadAppend: "POST /2/media/upload/:id/append"
         case .mediaUploadFinalize: "POST /2/media/upload/:id/finalize"
+        case .appToken: "POST /oauth2/token"
+        case .listWebhooks: "GET /2/webhooks"
+        case .createWebhook: "POST /2/webhooks"
+        case .validateWebhook: "PUT /2/webhooks/:webhook_id"
+        case .deleteWebhook: "DELETE /2/webhooks/:webhook_id"
+        case .replayWebhook: "POST /2/webhooks/replay"
+        case .subscribeAccountActivity: "POST /2/account_activity/webhooks/:webhook_id/subscriptions/all"
+        case .accountActivitySubscription: "GET /2/account_activity/webhooks/:webhook_id/subscriptions/all"
+        case .listAccountActivitySubscriptions: "GET /2/account_activity/webhooks/:webhook_id/subscriptions/all/list"
+        case .unsubscribeAccountActivity: "DELETE /2/account_activity/webhooks/:webhook_id/subscriptions/:user_id/all"
+        case .accountActivityCount: "GET /2/account_activity/subscriptions/count"
+        case .activityStream: "GET /2/activity/stream"
+        case .listActivitySubscriptions: "GET /2/activity/subscriptions"
+        case .createActivitySubscription: "POST /2/activity/subscriptions"
+        case .deleteActivitySubscriptions: "DELETE /2/activity/subscriptions"
+        case .updateActivitySubscription: "PUT /2/activity/subscriptions/:subscription_id"
+        case .deleteActivitySubscription: "DELETE /2/activity/subscriptions/:subscription_id"
         }
     }
 
@@ -124,13 +199,13 @@ enum Route: Sendable, Equatable {
         case .mediaUploadInitialize: .mediaUploadInit
         case .mediaUploadAppend: .mediaUploadAppend
         case .mediaUploadFinalize: .mediaUploadFinalize
-        case .oauth2Token, .oauth2Authorize: nil
+        default: nil
         }
     }
 
     var dialect: Dialect {
         switch self {
-        case .v1EventsList, .v1EventsShow, .v1EventsNew, .v1UsersShow, .legacyDMMedia: .v1
+        case .v1EventsList, .v1EventsShow, .v1EventsNew, .v1UsersShow, .legacyDMMedia, .appToken: .v1
         case .oauth2Token, .oauth2Authorize: .oauth
         default: .v2
         }
@@ -144,7 +219,37 @@ enum Route: Sendable, Equatable {
         case .usersMe, .userLookup: ["tweet.read", "users.read"]
         case .dmMediaDownload: ["dm.read"]
         case .mediaUpload, .mediaUploadStatus, .mediaUploadInit, .mediaUploadAppend, .mediaUploadFinalize: ["media.write"]
-        default: []
+        default:
+            switch self {
+            // The schema's OAuth2UserToken scopes: the Account Activity user routes and a `dm.*`
+            // activity subscription need `dm.read` (the description of POST /2/activity/subscriptions).
+            case .subscribeAccountActivity, .accountActivitySubscription, .createActivitySubscription: ["dm.read"]
+            default: []
+            }
+        }
+    }
+
+    /// Which credentials the route takes (the schema's `security`).
+    var credentials: Credentials {
+        switch self {
+        case .listWebhooks, .replayWebhook, .listAccountActivitySubscriptions, .unsubscribeAccountActivity, .accountActivityCount,
+            .activityStream, .deleteActivitySubscriptions, .updateActivitySubscription, .deleteActivitySubscription:
+            .app
+        case .createWebhook, .validateWebhook, .deleteWebhook, .listActivitySubscriptions, .createActivitySubscription: .either
+        default: .user
+        }
+    }
+
+    /// Whether the route is one of the push routes, served by `PushAPI` (asynchronously: a CRC
+    /// is an HTTP call to the webhook, the stream a long-lived answer).
+    var isPush: Bool {
+        switch self {
+        case .listWebhooks, .createWebhook, .validateWebhook, .deleteWebhook, .replayWebhook, .subscribeAccountActivity,
+            .accountActivitySubscription, .listAccountActivitySubscriptions, .unsubscribeAccountActivity, .accountActivityCount,
+            .activityStream, .listActivitySubscriptions, .createActivitySubscription, .deleteActivitySubscriptions,
+            .updateActivitySubscription, .deleteActivitySubscription:
+            true
+        default: false
         }
     }
 

@@ -2,6 +2,9 @@
 enum XErrors {
     /// Problem types live under this prefix (the schema's enum values).
     static let problemBase = "https://api.x.com/2/problems/"
+    /// The older prefix X still writes in some answers: the app-only refusal of the wire contract
+    /// (`.../unsupported-authentication`) and the stream's connection limit.
+    static let twitterProblemBase = "https://api.twitter.com/2/problems/"
 
     /// One entry of an invalid-request problem's `errors`: the offending parameters and a message.
     struct Invalid: Sendable {
@@ -85,7 +88,7 @@ enum XErrors {
 
     /// X's 403 for credentials of a kind the endpoint does not take (an app-only token where a
     /// user's is needed, OAuth 1.0a where OAuth 2.0 is).
-    static func unsupportedAuthentication(used: String, supported: [String]) -> EmulatorResponse {
+    static func unsupportedAuthentication(used: String, supported: [String], base: String = problemBase) -> EmulatorResponse {
         .json(
             403,
             .object([
@@ -94,7 +97,7 @@ enum XErrors {
                     "detail",
                     .string("Authenticating with \(used) is forbidden for this endpoint.  Supported authentication types are [\(supported.joined(separator: ", "))].")
                 ),
-                ("type", .string(problemBase + "unsupported-authentication")),
+                ("type", .string(base + "unsupported-authentication")),
                 ("status", 403),
             ]), contentType: EmulatorResponse.problemType)
     }
@@ -104,6 +107,15 @@ enum XErrors {
     /// `{"errors":[{"code":N,"message":"..."}]}`.
     static func v1(_ status: Int, code: Int, _ message: String) -> EmulatorResponse {
         .json(status, .object([("errors", .array([.object([("code", .integer(Int64(code))), ("message", .string(message))])]))]))
+    }
+
+    /// `{"errors":[{"code":N,"label":"...","message":"..."}]}`: the app-only token endpoint's errors.
+    static func v1Labelled(_ status: Int, code: Int, label: String, _ message: String) -> EmulatorResponse {
+        .json(
+            status,
+            .object([
+                ("errors", .array([.object([("code", .integer(Int64(code))), ("label", .string(label)), ("message", .string(message))])]))
+            ]))
     }
 
     static var v1CouldNotAuthenticate: EmulatorResponse { v1(401, code: 32, "Could not authenticate you.") }

@@ -16,6 +16,7 @@ struct EmulatorState: Sendable {
     var auth = AuthState()
     var limits = RateLimiter()
     var ids = IDGenerator()
+    var push = PushState()
 
     // MARK: Users
 
@@ -70,6 +71,7 @@ struct EmulatorState: Sendable {
             conversationID: conversation, senderID: sender, recipientID: recipient, participantIDs: [],
             text: text, mediaKeys: mediaKeys)
         events.add(event)
+        notePushed(event)
         return event
     }
 
@@ -90,6 +92,7 @@ struct EmulatorState: Sendable {
             conversationID: conversation, senderID: sender, recipientID: nil, participantIDs: [],
             text: text, mediaKeys: mediaKeys)
         events.add(event)
+        notePushed(event)
         return event
     }
 
@@ -153,6 +156,8 @@ struct EmulatorState: Sendable {
 
     mutating func reset(_ options: ResetOptions, configuration: EmulatorConfiguration) {
         events = EventLog()
+        // Webhooks and subscriptions are the app's registration and stay, as tokens and users do.
+        push.pending = []
         media = [:]
         mediaKeyByID = [:]
         uploads = [:]

@@ -8,6 +8,8 @@ public final class EmulatorStore: Sendable {
     /// The configuration the store was created with (accounts, credentials, clock).
     public let configuration: EmulatorConfiguration
     private let state: Mutex<EmulatorState>
+    /// Sends the pushes (webhook deliveries, stream lines) the DMs created here cause.
+    let push: PushHub
 
     /// A store holding the configured accounts as users, and their initial refresh tokens.
     public init(configuration: EmulatorConfiguration) {
@@ -18,11 +20,20 @@ public final class EmulatorStore: Sendable {
         }
         initial.installInitialRefreshTokens(configuration)
         state = Mutex(initial)
+        push = PushHub(configuration: configuration)
     }
 
     /// Runs `body` with the state locked. Keep it short: every request waits on this lock.
+    /// The DM events `body` created are rendered for their subscriptions before the lock is
+    /// released, and handed to `push` after.
     func withState<T, E: Error>(_ body: (inout EmulatorState) throws(E) -> T) throws(E) -> T {
-        try state.withLock { (state: inout EmulatorState) throws(E) -> T in try body(&state) }
+        let (result, deliveries) = try state.withLock { (state: inout EmulatorState) throws(E) -> (T, [PushDelivery]) in
+            let result = try body(&state)
+            // The hub's lock under the store's: the hub never takes the store's under its own.
+            return (result, state.push.pending.isEmpty ? [] : state.takePushDeliveries(baseURL: push.baseURL))
+        }
+        if !deliveries.isEmpty { push.dispatch(deliveries) }
+        return result
     }
 
     var nowMilliseconds: Int64 { XTimestamp.milliseconds(configuration.clock.now()) }
@@ -72,7 +83,7 @@ public final class EmulatorStore: Sendable {
     @discardableResult
     public func postDM(from: String, to: String, text: String, attachments: [DMAttachment] = [], createdAt: Date? = nil) throws(EmulatorStoreError) -> PostedDirectMessage {
         let created = createdAt.map(XTimestamp.milliseconds) ?? nowMilliseconds
-        return try state.withLock { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
+        return try withState { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
             let sender = try state.requireUser(from)
             let recipient = try state.requireUser(to)
             let keys = try state.storeMedia(attachments, milliseconds: created)
@@ -96,7 +107,7 @@ public final class EmulatorStore: Sendable {
     @discardableResult
     public func postMessage(from: String, conversationID: String, text: String, attachments: [DMAttachment] = [], createdAt: Date? = nil) throws(EmulatorStoreError) -> PostedDirectMessage {
         let created = createdAt.map(XTimestamp.milliseconds) ?? nowMilliseconds
-        return try state.withLock { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
+        return try withState { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
             let sender = try state.requireUser(from)
             let keys = try state.storeMedia(attachments, milliseconds: created)
             return Self.posted(try state.postGroupMessage(from: sender, conversation: conversationID, text: text, mediaKeys: keys, createdAt: created))
@@ -108,7 +119,7 @@ public final class EmulatorStore: Sendable {
     public func postParticipantsEvent(type: String, conversationID: String, participants: [String], by actor: String? = nil, createdAt: Date? = nil) throws(EmulatorStoreError) -> PostedDirectMessage {
         guard let kind = DMEventKind(rawValue: type), kind != .messageCreate else { throw .invalidEventType(type) }
         let created = createdAt.map(XTimestamp.milliseconds) ?? nowMilliseconds
-        return try state.withLock { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
+        return try withState { (state: inout EmulatorState) throws(EmulatorStoreError) -> PostedDirectMessage in
             var members: [UInt64] = []
             for participant in participants { members.append(try state.requireUser(participant)) }
             let sender = try actor.map { (id) throws(EmulatorStoreError) -> UInt64 in try state.requireUser(id) }
@@ -169,6 +180,7 @@ public final class EmulatorStore: Sendable {
     /// Clears DMs, sent, stats, faults, nonces and rate-limit windows (see `ResetOptions`).
     public func reset(_ options: ResetOptions = ResetOptions()) {
         state.withLock { $0.reset(options, configuration: configuration) }
+        push.reset()
     }
 
     /// Makes every access token issued so far expire now, as if its lifetime had passed.
