@@ -5,8 +5,9 @@ import ServiceLifecycle
 import WorkerRuntime
 import XAPI
 
-/// `kiamo-twitter-ingest`: polls X for each configured account's Direct Messages and publishes
-/// them as Kiamo messages to the `kiamo.twitter` exchange, persistent and broker-confirmed.
+/// `kiamo-twitter-ingest`: reads each configured account's Direct Messages from X (polling, or
+/// pushed by X's activity stream or a webhook with polls as reconciliation) and publishes them as
+/// Kiamo messages to the `kiamo.twitter` exchange, persistent and broker-confirmed.
 @main
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,9 +57,15 @@ struct IngestCommand: AsyncParsableCommand {
                     ))
             }
             engines += ingestEngines as [any Service]
-            if context.configuration.ingest.mode == .webhook {
+            switch context.configuration.ingest.mode {
+            case .poll: break
+            case .webhook:
                 engines += try IngestPush.webhookServices(
                     configuration: context.configuration, engines: ingestEngines, clients: context.clients, transport: context.http, logger: context.logger)
+            case .stream:
+                engines += try IngestPush.streamServices(
+                    configuration: context.configuration, engines: ingestEngines, clients: context.clients, state: context.state, owner: context.owner,
+                    transport: context.http, logger: context.logger)
             }
             return engines
         }

@@ -80,9 +80,11 @@ final class Transfer {
     func failure(_ code: CURLcode) -> CurlFailure {
         var osErrno = 0
         var pretransfer: curl_off_t = 0
+        var total: curl_off_t = 0
         _ = kt_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &osErrno)
         _ = kt_easy_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
-        return CurlFailure(
+        _ = kt_easy_getinfo_off(easy, CURLINFO_TOTAL_TIME_T, &total)
+        var failure = CurlFailure(
             code: Int(code.rawValue),
             codeText: String(cString: curl_easy_strerror(code)),
             detail: String(cString: errorBuffer),
@@ -94,6 +96,12 @@ final class Transfer {
             timeout: request.timeout,
             maxResponseSize: request.maxResponseSize
         )
+        if let stall = request.stallSeconds {
+            failure.stallTimeout = .seconds(stall)
+            // Microseconds; a second's margin under the total timeout.
+            failure.endedBeforeTotalTimeout = Int64(total) / 1000 + 1000 < Int64(request.timeout.roundedUpMilliseconds)
+        }
+        return failure
     }
 
     // MARK: Callbacks (called by libcurl on the transfer thread, inside curl_multi_perform)

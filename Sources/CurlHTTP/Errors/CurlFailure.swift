@@ -22,6 +22,10 @@ struct CurlFailure: Sendable, Hashable {
     var connectTimeout: Duration
     var timeout: Duration
     var maxResponseSize: Int
+    /// The stall timeout of a streamed request, and whether the transfer ended well before its
+    /// total timeout: then a timeout is the stall's.
+    var stallTimeout: Duration? = nil
+    var endedBeforeTotalTimeout = false
 
     /// The error this failure means for the caller.
     var error: HTTPClientError {
@@ -36,6 +40,9 @@ struct CurlFailure: Sendable, Hashable {
         case Code.couldntConnect:
             return .connect(host: host, port: port, curlCode: code, message: systemError ?? message)
         case Code.operationTimedOut:
+            if reachedTransfer, let stallTimeout, endedBeforeTotalTimeout {
+                return .timeout(.stall, host: host, port: port, limit: stallTimeout, curlCode: code)
+            }
             return reachedTransfer
                 ? .timeout(.total, host: host, port: port, limit: timeout, curlCode: code)
                 : .timeout(.connect, host: host, port: port, limit: min(connectTimeout, timeout), curlCode: code)

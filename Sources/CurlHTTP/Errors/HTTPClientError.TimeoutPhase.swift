@@ -5,5 +5,8 @@ extension HTTPClientError {
         case connect
         /// The connection was up, but the whole exchange did not finish within the total timeout.
         case total
+        /// The response was under way, but nothing arrived for the stall timeout (a stream whose
+        /// keep-alives stopped); `limit` is that timeout.
+        case stall
     }
 }

@@ -77,6 +77,8 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case .timeout(.total, let host, let port, let limit, let code):
             return "request to \(Self.endpoint(host, port)) did not complete within \(limit.humanReadable) "
                 + "(curl \(code)); the server is slow or not answering; retry later or raise the timeout"
+        case .timeout(.stall, let host, let port, let limit, let code):
+            return "\(Self.endpoint(host, port)) sent nothing for \(limit.humanReadable) (curl \(code)); the stream stalled: reconnect"
         case .tooLarge(let limit):
             return "response body larger than the limit of \(limit) bytes; the transfer was aborted; "
                 + "raise maxResponseSize if such responses are expected"

@@ -126,6 +126,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// two pushes of one DM (X's retry of a delivery whose answer was late), never both find a DM
     /// unseen and publish it twice.
     let publishGate = ConcurrencyLimit(limit: 1)
+    /// Set by `reconcileNow()`: the holder's wait for its next poll ends at once.
+    private let pollRequested = Mutex(false)
     /// How often the holder forgets published ids past the state store's `inboundRetention`.
     static let ledgerPruneInterval = Duration.seconds(3600)
     /// The skipped events this process has counted (`kiamo_ingest_skipped_total`) that a poll may
@@ -247,6 +249,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
             if keepingLease, await leadership.mustRelease { return }
+            if keepingLease,
+                pollRequested.withLock({ requested in
+                    defer { requested = false }; return requested
+                })
+            {
+                return
+            }
             let step = min(deadline - ContinuousClock.now, leadership.renewEvery, .seconds(1))
             try await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
             if Task.isShuttingDownGracefully { throw CancellationError() }
@@ -255,6 +264,14 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                 guard (try? await leadership.hold()) != false else { return }
             }
         }
+    }
+
+    /// Has the holder poll now rather than at its next interval: the push lost events it could
+    /// not replay (a stream down for longer than X's backfill), so the reconciliation must not
+    /// wait. A process that does not hold the account's lease polls nothing; the holder's
+    /// process is the one whose stream or webhook saw the gap, or its own poll catches it.
+    public func reconcileNow() {
+        pollRequested.withLock { $0 = true }
     }
 
     // MARK: - One poll

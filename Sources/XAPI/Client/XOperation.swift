@@ -38,6 +38,8 @@ public struct XOperation: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let webhooks = XOperation(rawValue: "webhooks")
     /// Managing push subscriptions (Account Activity and X Activity API).
     public static let subscriptions = XOperation(rawValue: "subscriptions")
+    /// Holding the activity stream open (`GET /2/activity/stream`).
+    public static let activityStream = XOperation(rawValue: "activityStream")
     /// Building a client from a configuration.
     public static let configure = XOperation(rawValue: "configure")
 

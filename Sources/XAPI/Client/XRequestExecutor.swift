@@ -18,6 +18,12 @@ struct XRequestExecutor: Sendable {
         var maxResponseSize: Int? = nil
         /// Another host of X's than `baseURL` (DM media for OAuth 1.0a: `resolvedMediaBaseURL`).
         var base: String? = nil
+        /// A streamed answer (the activity stream): its 2xx body piece by piece, the whole
+        /// exchange bounded by `timeout` instead of the configuration's, and ended when nothing
+        /// arrives for `stallTimeout`.
+        var receiveBody: (@Sendable (Data) -> Void)? = nil
+        var timeout: Duration? = nil
+        var stallTimeout: Duration? = nil
     }
 
     /// A 2xx answer's body and budget.
@@ -40,7 +46,8 @@ struct XRequestExecutor: Sendable {
         if !endpoint.query.isEmpty { url += "?" + PercentEncoding.formEncode(endpoint.query) }
         var request = HTTPRequest(
             method: endpoint.method, url: url, body: endpoint.jsonBody,
-            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, maxResponseSize: endpoint.maxResponseSize
+            timeout: endpoint.timeout ?? configuration.timeout, connectTimeout: configuration.connectTimeout, maxResponseSize: endpoint.maxResponseSize,
+            receiveBody: endpoint.receiveBody, stallTimeout: endpoint.stallTimeout
         )
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept", value: endpoint.accept)

@@ -10,7 +10,7 @@ import Logging
 /// signatures (`WebhookSignature`); neither is ever printed.
 public final class XPushClient: Sendable, CustomStringConvertible {
     public let baseURL: String
-    private let calls: PushCalls
+    let calls: PushCalls
 
     /// - Parameters:
     ///   - tokenURL: the app-only token endpoint; `<baseURL>/oauth2/token` by default.
@@ -79,6 +79,43 @@ public final class XPushClient: Sendable, CustomStringConvertible {
 
     /// The app's X Activity API subscriptions.
     public func activitySubscriptions() async throws -> [XActivitySubscription] { try await calls.activitySubscriptions() }
+
+    /// X's activity stream (`GET /2/activity/stream`): the events of the app's subscriptions that
+    /// have no webhook, one JSON object per line, each line yielded as it arrives; an empty line
+    /// is X's keep-alive (every 20 s), yielded too so the caller sees the stream is alive.
+    ///
+    /// The sequence ends when X closes the stream, and throws as a call does when X refuses it
+    /// (a 429 when the app's connections are all taken), when the network fails, or when
+    /// nothing, not even a keep-alive, came for `stallTimeout`. Ending the iteration (or
+    /// cancelling its task) closes the connection. Lines wait in memory until read.
+    ///
+    /// - Parameter backfillMinutes: up to 5: X first sends again what it sent in those minutes
+    ///   (events a dropped connection missed).
+    public func activityStream(backfillMinutes: Int = 0, stallTimeout: Duration = .seconds(30), maxDuration: Duration = .seconds(86_400))
+        -> AsyncThrowingStream<Data, any Error>
+    {
+        let executor = calls.executor
+        return AsyncThrowingStream { continuation in
+            let lines = LineSplitter()
+            let task = Task {
+                do {
+                    var endpoint = XRequestExecutor.Endpoint(method: .get, path: "/2/activity/stream")
+                    if backfillMinutes > 0 { endpoint.query = [("backfill_minutes", String(min(backfillMinutes, 5)))] }
+                    endpoint.receiveBody = { piece in
+                        for line in lines.add(piece) { continuation.yield(line) }
+                    }
+                    endpoint.timeout = maxDuration
+                    endpoint.stallTimeout = stallTimeout
+                    endpoint.maxResponseSize = 1_048_576
+                    _ = try await executor.perform(.activityStream, endpoint)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
 
     /// Removes an X Activity API subscription.
     public func deleteActivitySubscription(id: String) async throws { try await calls.deleteActivitySubscription(id: id) }
