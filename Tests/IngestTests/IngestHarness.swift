@@ -21,10 +21,12 @@ final class IngestHarness: Sendable {
         self.amqpURL = amqpURL
     }
 
-    static func start(amqpURL: String? = nil, rateLimits: RateLimitPolicy = .off) async throws -> IngestHarness {
+    static func start(
+        amqpURL: String? = nil, rateLimits: RateLimitPolicy = .off, emulatorConfiguration: EmulatorConfiguration? = nil
+    ) async throws -> IngestHarness {
         let url = try amqpURL ?? TestBroker.url()
         let exchange = TestBroker.uniqueName("ingest")
-        let emulator = try await TestEmulator.start(configuration: TestEmulator.configuration(rateLimits: rateLimits))
+        let emulator = try await TestEmulator.start(configuration: emulatorConfiguration ?? TestEmulator.configuration(rateLimits: rateLimits))
         let collector = try await InboundCollector.start(url: url, exchange: exchange)
         return IngestHarness(
             emulator: emulator, collector: collector, stateFile: try WorkerProcess.temporaryStateFile(),

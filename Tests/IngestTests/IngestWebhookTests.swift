@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 import XAPI
 import XEmulator
+import XEmulatorControl
 
 /// `ingest.mode: webhook` as its own OS process, with the test acting as X's sender: signed
 /// Account Activity deliveries to the worker's endpoint, the reconciliation poll against the
@@ -180,6 +181,195 @@ struct IngestWebhookTests {
         #expect(!worker.process.output().contains(TestAccount().consumerSecret))
         worker.process.terminate()
         _ = try await worker.process.waitForExit(timeout: .seconds(10))
+        await harness.stop()
+    }
+
+    // MARK: - X delivering (the emulator's webhooks)
+
+    /// An emulator that delivers to http://127.0.0.1 (X itself only calls https without a
+    /// port) and retries after `retryDelays`.
+    static func pushingEmulator(retryDelays: [Duration]) -> EmulatorConfiguration {
+        var configuration = TestEmulator.configuration(rateLimits: .off)
+        configuration.allowInsecureWebhooks = true
+        configuration.webhookRetryDelays = retryDelays
+        return configuration
+    }
+
+    /// The worker enrolled with X: it registered its URL (X checked it) and subscribed the account.
+    /// `url` is the public URL X calls (a load balancer's, the same for every process); by
+    /// default this process's own.
+    func startEnrolledWorker(
+        _ harness: IngestHarness, reconcile: String = "1h", name: String = "ingest-webhook", port: Int? = nil, url: String? = nil
+    ) async throws -> Worker {
+        let port = try port ?? LoopbackHTTPServer.unusedPort()
+        let metrics = try LoopbackHTTPServer.unusedPort()
+        let url = url ?? "http://127.0.0.1:\(port)/webhooks/x"
+        let process = try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: name,
+            environment: harness.environment([
+                "KIAMO_TWITTER_INGEST_MODE": "webhook", "KIAMO_TWITTER_RECONCILE_INTERVAL": reconcile,
+                "KIAMO_TWITTER_WEBHOOK_HOST": "127.0.0.1", "KIAMO_TWITTER_WEBHOOK_PORT": "\(port)", "KIAMO_TWITTER_WEBHOOK_URL": url,
+                "KIAMO_TWITTER_HTTP_PORT": "\(metrics)",
+            ]),
+            readyLine: "X delivers to the webhook")
+        return Worker(process: process, webhookURL: url, metricsURL: "http://127.0.0.1:\(metrics)/metrics")
+    }
+
+    func push(_ harness: IngestHarness) throws -> XPushClient {
+        try XPushClient(
+            baseURL: harness.emulator.baseURL, consumerKey: TestAccount().consumerKey, consumerSecret: TestAccount().consumerSecret, transport: http)
+    }
+
+    func post(_ count: Int, on harness: IngestHarness, from customers: [EmulatorUser], label: String) throws -> [KiamoMessage] {
+        try (0..<count).map { index in
+            let customer = customers[index % customers.count]
+            let text = "\(label) n°\(index) \"quoted\" ✓ 👋🏽"
+            return expected(try harness.emulator.postDM(from: customer.id, text: text), from: customer, text: text, account: harness.account.userId)
+        }
+    }
+
+    func checkExactlyOnce(_ expected: [KiamoMessage], on harness: IngestHarness) {
+        let received = harness.collector.messages
+        #expect(received.count == expected.count, "\(received.count) deliveries for \(expected.count) DMs")
+        let byId = Dictionary(received.map { ($0.message.id, $0.message) }, uniquingKeysWith: { first, _ in first })
+        for message in expected { #expect(byId[message.id] == message) }
+    }
+
+    @Test func theWorkerEnrollsItsWebhookAndEveryDMXDeliversIsPublishedOnce() async throws {
+        let harness = try await IngestHarness.start(emulatorConfiguration: Self.pushingEmulator(retryDelays: [.milliseconds(500)]))
+        let worker = try await startEnrolledWorker(harness)
+        let webhooks = try await push(harness).webhooks()
+        #expect(webhooks.map(\.url) == [worker.webhookURL])
+        #expect(webhooks.first?.valid == true)
+        #expect(try await push(harness).accountActivitySubscriptions(webhookId: try #require(webhooks.first?.id)) == [harness.account.userId])
+        let customers = try harness.customers(4)
+        let expected = try post(30, on: harness, from: customers, label: "delivered")
+        try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(30))
+        checkExactlyOnce(expected, on: harness)
+        #expect(try await metric(worker, #"kiamo_ingest_messages_published_total{account="\#(harness.account.userId)",path="push"}"#) == 30)
+        // A second process behind the same public URL finds it registered and registers nothing.
+        let second = try await startEnrolledWorker(harness, name: "ingest-webhook-2", url: worker.webhookURL)
+        #expect(try await push(harness).webhooks().count == 1)
+        second.process.terminate()
+        worker.process.terminate()
+        _ = try await second.process.waitForExit(timeout: .seconds(10))
+        #expect(try await worker.process.waitForExit(timeout: .seconds(10)) == .exited(0))
+        await harness.stop()
+    }
+
+    @Test func deliveriesRefusedWhileTheBrokerIsDownAreRetriedByXAndPublishedOnce() async throws {
+        try await withPrivateBroker { broker in
+            let harness = try await IngestHarness.start(
+                amqpURL: broker.url, emulatorConfiguration: Self.pushingEmulator(retryDelays: [.seconds(5), .seconds(10), .seconds(20), .seconds(40)]))
+            let worker = try await startEnrolledWorker(harness)
+            let customers = try harness.customers(2)
+            var expected = try post(3, on: harness, from: customers, label: "before")
+            try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(30))
+            try await broker.ctl("stop_app")
+            let during = try post(3, on: harness, from: customers, label: "broker down")
+            expected += during
+            let control = EmulatorControlClient(baseURL: harness.emulator.baseURL, http: http)
+            // X's first attempts get no 200 (the broker cannot confirm): 503 or a timeout.
+            try await eventually("X's first attempts refused", timeout: .seconds(30)) {
+                let refused = try await control.webhookDeliveries().filter { during.map(\.id).contains($0.eventID) && $0.status != 200 }
+                return Set(refused.map(\.eventID)).count == during.count
+            }
+            try await broker.ctl("start_app")
+            try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(90))
+            // Each of them ends with a 200 from one of X's retries.
+            try await eventually("a 200 for each", timeout: .seconds(90)) {
+                let ok = try await control.webhookDeliveries().filter { during.map(\.id).contains($0.eventID) && $0.status == 200 }
+                return Set(ok.map(\.eventID)).count == during.count
+            }
+            checkExactlyOnce(expected, on: harness)
+            worker.process.terminate()
+            _ = try await worker.process.waitForExit(timeout: .seconds(15))
+            await harness.stop()
+        }
+    }
+
+    @Test func aReplayAfterAnOutagePublishesOnlyWhatWasMissing() async throws {
+        let harness = try await IngestHarness.start(emulatorConfiguration: Self.pushingEmulator(retryDelays: [.milliseconds(200)]))
+        var worker = try await startEnrolledWorker(harness)
+        let customers = try harness.customers(3)
+        var expected = try post(4, on: harness, from: customers, label: "before")
+        try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(30))
+        // The webhook is down (the worker stopped) past X's retries: X gives those DMs up.
+        let port = try #require(URLComponents(string: worker.webhookURL)?.port)
+        worker.process.terminate()
+        _ = try await worker.process.waitForExit(timeout: .seconds(10))
+        let missed = try post(4, on: harness, from: customers, label: "outage")
+        expected += missed
+        let control = EmulatorControlClient(baseURL: harness.emulator.baseURL, http: http)
+        try await eventually("X gave up on them", timeout: .seconds(20)) {
+            try await control.webhookDeliveries().filter { missed.map(\.id).contains($0.eventID) }.count == missed.count * 2
+        }
+        worker = try await startEnrolledWorker(harness, port: port)
+        let webhook = try #require(try await push(harness).webhooks().first)
+        // The whole window again, before the outage included: only the missed DMs are new.
+        _ = try await push(harness).replay(webhookId: webhook.id, from: Date().addingTimeInterval(-600), to: Date().addingTimeInterval(60))
+        try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(30))
+        try await eventually("every replayed delivery answered", timeout: .seconds(20)) {
+            try await control.webhookDeliveries().filter { $0.replay && $0.status == 200 }.count >= expected.count
+        }
+        checkExactlyOnce(expected, on: harness)
+        worker.process.terminate()
+        _ = try await worker.process.waitForExit(timeout: .seconds(10))
+        await harness.stop()
+    }
+
+    /// Two processes behind a load balancer: X delivers each DM once to three times (a retry
+    /// after a late answer may land on the other process, at the same moment), some of them old
+    /// enough for the reconciliation polls (every second, in both processes) to race the pushes.
+    /// A random schedule each run; the seed is printed to replay it.
+    @Test func twoProcessesBehindALoadBalancerRacingPushesAndPollsPublishEachDMOnce() async throws {
+        let seed = UInt64.random(in: 0...UInt64(UInt32.max))
+        print("IngestWebhookTests load-balancer seed: \(seed)")
+        var random = SeededGenerator(seed: seed)
+        let harness = try await IngestHarness.start()
+        let first = try await startWorker(harness, reconcile: "1s", name: "ingest-a")
+        let second = try await startWorker(harness, reconcile: "1s", name: "ingest-b")
+        let customers = try harness.customers(5)
+        var deliveries: [(body: Data, worker: Worker, delay: Duration)] = []
+        var expected: [KiamoMessage] = []
+        for index in 0..<60 {
+            let customer = customers[index % customers.count]
+            let text = "balanced n°\(index)"
+            // A third of them 31 to 40 s old: past the push's grace, the polls may take them too.
+            let age: Double = Double.random(in: 0...1, using: &random) < 0.34 ? Double.random(in: 31...40, using: &random) : 0
+            let posted = try harness.emulator.postDM(from: customer.id, text: text, createdAt: Date().addingTimeInterval(-age))
+            expected.append(self.expected(posted, from: customer, text: text, account: harness.account.userId))
+            let body = delivery(of: posted, from: customer, text: text, account: harness.account.userId)
+            // Copies of one delivery land within a few milliseconds of each other: X's retry of
+            // an answer that came late, while the first process still publishes.
+            let at = Int64.random(in: 0...1500, using: &random)
+            for copy in 0..<Int.random(in: 1...3, using: &random) {
+                let worker = copy == 0 ? (Bool.random(using: &random) ? first : second) : (copy % 2 == 1 ? second : first)
+                deliveries.append((body, worker, .milliseconds(at + Int64.random(in: 0...3, using: &random))))
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for delivery in deliveries {
+                group.addTask {
+                    try await Task.sleep(for: delivery.delay)
+                    let answer = try await self.post(delivery.body, to: delivery.worker, signature: self.signature.signature(of: delivery.body))
+                    #expect(answer.status == 200 || answer.status == 503, "\(answer.status)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await harness.collector.waitFor(Set(expected.map(\.id)), timeout: .seconds(60))
+        // Both processes' polls go on for a few more rounds: nothing more may come.
+        let polls = #"kiamo_ingest_polls_total{account="\#(harness.account.userId)",outcome="ok"}"#
+        let before = (try await metric(first, polls) ?? 0) + (try await metric(second, polls) ?? 0)
+        try await eventually("three more reconciliation polls", timeout: .seconds(20)) {
+            (try await metric(first, polls) ?? 0) + (try await metric(second, polls) ?? 0) >= before + 3
+        }
+        checkExactlyOnce(expected, on: harness)
+        first.process.terminate()
+        second.process.terminate()
+        _ = try await first.process.waitForExit(timeout: .seconds(10))
+        _ = try await second.process.waitForExit(timeout: .seconds(10))
         await harness.stop()
     }
 }

@@ -23,9 +23,10 @@ extension IngestEngine {
     /// when every one of them is confirmed and recorded; it throws otherwise, so that the caller
     /// does not acknowledge the push (X delivers it again, or the reconciliation poll reads it).
     ///
-    /// Any process may publish a push, lease or not: the ledger drops what another path published,
-    /// and `publishGate` keeps this process's pushes and polls of the account from racing on one
-    /// DM. The cursor is the polls': a push never moves it.
+    /// Any process may publish a push, ingest lease or not: the ledger drops what another path
+    /// published, and the publish lock (`withPublishLock`) keeps pushes and polls of the account,
+    /// in this process and the others, from finding one DM unseen at once. The cursor is the
+    /// polls': a push never moves it.
     public func publishPushed(_ delivery: PushDelivery) async throws -> PushReport {
         var report = PushReport()
         for kind in delivery.otherKinds {
@@ -57,7 +58,7 @@ extension IngestEngine {
         // Oldest first, as the poll publishes.
         events.sort { (Snowflake.parse($0.id) ?? 0) < (Snowflake.parse($1.id) ?? 0) }
 
-        return try await publishGate.withSlot {
+        return try await withPublishLock {
             let unseen = Set(try await state.filterUnseen(account: account, ids: events.map(\.id)))
             let fresh = events.filter { unseen.contains($0.id) }
             report.repeated = events.count - fresh.count

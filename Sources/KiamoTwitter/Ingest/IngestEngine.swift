@@ -126,6 +126,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
     /// two pushes of one DM (X's retry of a delivery whose answer was late), never both find a DM
     /// unseen and publish it twice.
     let publishGate = ConcurrencyLimit(limit: 1)
+    /// The `publish` lease of the account (push modes): taken around each publish, by polls
+    /// and pushes of every process, so that two processes never find one DM unseen at once.
+    let publishLease: Leadership
     /// Set by `reconcileNow()`: the holder's wait for its next poll ends at once.
     private let pollRequested = Mutex(false)
     /// How often the holder forgets published ids past the state store's `inboundRetention`.
@@ -165,6 +168,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         self.leadership = Leadership(
             state: state, account: account, name: "ingest", owner: owner, ttl: settings.leaseTTL,
             admission: admission)
+        self.publishLease = Leadership(state: state, account: account, name: "publish", owner: owner, ttl: settings.leaseTTL)
         self.health = health
         var logger = logger
         logger[metadataKey: "account"] = "\(account)"
@@ -210,7 +214,7 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
                     lastSweep.withLock { $0 = nil }
                 }
                 leading = true
-                let report = try await publishGate.withSlot { try await pollOnce() }
+                let report = try await pollOnce()
                 failures = 0
                 health.update(healthName, ready: true, alive: true, detail: "polling; cursor \(report.cursor ?? "none")")
                 delay = report.complete ? settings.pollInterval : .seconds(1)
@@ -274,6 +278,28 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         pollRequested.withLock { $0 = true }
     }
 
+    /// Runs `body` (a ledger check, publishes, their commit) as the account's only publisher:
+    /// this process's one (`publishGate`), and in push modes the only one of every process
+    /// (the `publish` lease, renewed while `body` waits on the broker, released after). A lease
+    /// held elsewhere is waited for, polling every 20 ms, up to a lease TTL; past that
+    /// `PublishBusy` is thrown (the push is answered 503 and X delivers it again; the poll runs
+    /// again at its next interval). Poll mode has no pushes: the `ingest` lease alone suffices.
+    func withPublishLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await publishGate.withSlot {
+            guard settings.mode.isPush else { return try await body() }
+            let deadline = ContinuousClock.now + settings.leaseTTL
+            while try await !publishLease.hold() {
+                guard ContinuousClock.now < deadline else { throw PublishBusy(account: account) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let (result, _) = await publishLease.whileHeld { () async -> Result<T, any Error> in
+                do { return .success(try await body()) } catch { return .failure(error) }
+            }
+            await publishLease.release()
+            return try result.get()
+        }
+    }
+
     // MARK: - One poll
 
     /// One poll: read, publish, commit. Throws on a failure of X or the state store; a failed
@@ -294,6 +320,15 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
             let horizon = started.addingTimeInterval(-settings.pushGrace.seconds)
             fetched.events.removeAll { ($0.createdAt ?? Snowflake.date(of: Snowflake.parse($0.id) ?? 0)) > horizon }
         }
+        // Pushes of this account publish too (push modes, any process): from the ledger's
+        // check to its commit, one at a time (`withPublishLock`). X is read outside it.
+        return try await withPublishLock { [fetched] in try await publishRead(fetched, cursor: cursor, started: started, sweep: sweep) }
+    }
+
+    /// The second half of a poll: drop what the ledger has, publish the rest a chunk at a time,
+    /// commit each chunk with the cursor.
+    private func publishRead(_ read: Fetched, cursor: UInt64?, started: Date, sweep: Bool) async throws -> PollReport {
+        var fetched = read
         let cursorCap = planner.cursorCap(lastSweepStartedAt: lastSweep.withLock { $0?.date })
         var report = fetched.report
         report.sweep = sweep
@@ -643,6 +678,13 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         case .missingSender: "missing_sender"
         }
     }
+}
+
+/// Another process held the account's `publish` lease for a whole TTL (a publish held by a
+/// broker outage): this one did not publish; X delivers the push again, the poll runs again.
+struct PublishBusy: Error, CustomStringConvertible {
+    let account: String
+    var description: String { "account \(account): another process is publishing; try again" }
 }
 
 /// Another process took the account's ingest lease while this one polled: stop without

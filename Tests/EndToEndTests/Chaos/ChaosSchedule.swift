@@ -1,3 +1,4 @@
+import TestSupport
 import XEmulator
 
 /// What one seed does: when each customer writes, and which disturbance happens when. Drawn from
