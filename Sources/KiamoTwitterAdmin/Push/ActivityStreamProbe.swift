@@ -17,7 +17,8 @@ public struct ActivityStreamProbe: Sendable {
         self.wait = wait
     }
 
-    /// Hands each thing done to `step` as it goes, so a failure still shows what came before; throws when the stream was refused or stayed silent.
+    /// Hands each thing done to `step` as it goes, so a failure still shows what came before;
+    /// throws when the stream was refused or stayed silent.
     public func run(step: (String) -> Void) async throws {
         let configuration = session.configuration
         let keys = try session.appKeys()

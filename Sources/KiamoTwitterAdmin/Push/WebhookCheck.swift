@@ -12,7 +12,8 @@ public struct WebhookCheck: Sendable {
         self.session = session
     }
 
-    /// Hands each thing done to `step` as it goes, so a failure still shows what came before; throws when X cannot reach the webhook or finds it invalid.
+    /// Hands each thing done to `step` as it goes, so a failure still shows what came before;
+    /// throws when X cannot reach the webhook or finds it invalid.
     public func run(step: (String) -> Void) async throws {
         let admin = WebhookAdmin(session: session)
         let webhook: XWebhook
