@@ -22,7 +22,7 @@ struct KiamoTwitterCommand: AsyncParsableCommand {
         subcommands: [
             TestCommand.self, AuthCommand.self, UserCommand.self, RequestCommand.self, ReadCommand.self, SendDMCommand.self,
             MapCommand.self, EndToEndCommand.self, SetupCommand.self, StateCommand.self, DeadLettersCommand.self, StatusCommand.self,
-            SettingsCommand.self,
+            WebhooksCommand.self, SubscriptionsCommand.self, SettingsCommand.self,
         ]
     )
 }

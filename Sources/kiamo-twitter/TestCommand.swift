@@ -12,7 +12,7 @@ struct TestCommand: AsyncParsableCommand {
             + "\n\nEach prints what it did and ends with OK (exit 0) or FAILED: <reason> (exit 1; 2 for missing options)."
     )
 
-    @Option(name: .customLong("test"), help: ArgumentHelp("The test's number (00 to 09).", valueName: "NN"))
+    @Option(name: .customLong("test"), help: ArgumentHelp("The test's number (00 to \(NumberedTest.all.last?.number ?? "09")).", valueName: "NN"))
     var number: String?
 
     @Flag(help: "List the tests with their purpose.")
@@ -24,7 +24,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Test 03: the text to send.")
     var text: String?
 
-    @Option(help: ArgumentHelp("Test 07: seconds to wait for each message.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Test 07: seconds to wait for each message; test 11: for the stream's first keep-alive or event.", valueName: "seconds"))
     var timeout: Int = 60
 
     @OptionGroup var options: GlobalOptions

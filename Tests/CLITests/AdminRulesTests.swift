@@ -30,7 +30,8 @@ import Testing
         #expect(NumberedTest.named("7")?.name == "end to end")
         #expect(NumberedTest.named("07")?.name == "end to end")
         #expect(NumberedTest.named("00")?.name == "void run")
-        #expect(NumberedTest.named("10") == nil)
+        #expect(NumberedTest.named("10")?.name == "webhook")
+        #expect(NumberedTest.named("12") == nil)
         #expect(NumberedTest.named("-1") == nil)
         #expect(NumberedTest.named("x") == nil)
     }

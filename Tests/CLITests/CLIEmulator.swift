@@ -15,14 +15,16 @@ final class CLIEmulator: Sendable {
 
     var baseURL: String { emulator.baseURL }
 
-    init(account: TestAccount = TestAccount()) async throws {
-        emulator = try await EmulatorProcess.start(arguments: [
-            "--account-id", account.userId, "--account-username", account.username,
-            "--consumer-key", account.consumerKey, "--consumer-secret", account.consumerSecret,
-            "--access-token", account.accessToken, "--access-token-secret", account.accessTokenSecret,
-            "--client-id", account.clientId, "--client-secret", account.clientSecret, "--refresh-token", account.refreshToken,
-            "--rate-limits", "off",
-        ])
+    /// - Parameter arguments: further `x-emulator` options (`--allow-insecure-webhooks`...).
+    init(account: TestAccount = TestAccount(), arguments: [String] = []) async throws {
+        emulator = try await EmulatorProcess.start(
+            arguments: [
+                "--account-id", account.userId, "--account-username", account.username,
+                "--consumer-key", account.consumerKey, "--consumer-secret", account.consumerSecret,
+                "--access-token", account.accessToken, "--access-token-secret", account.accessTokenSecret,
+                "--client-id", account.clientId, "--client-secret", account.clientSecret, "--refresh-token", account.refreshToken,
+                "--rate-limits", "off",
+            ] + arguments)
         http = try HTTPClient()
         control = EmulatorControlClient(baseURL: emulator.baseURL, http: http)
     }

@@ -19,6 +19,16 @@ struct CLIEnvironment {
             stateFile: stateFile, exchange: exchange)
     }
 
+    /// X at `apiBaseURL` and no broker (a port where nothing listens): for the commands that
+    /// talk to X only. `extra` adds variables (`KIAMO_TWITTER_WEBHOOK_URL`...).
+    static func withoutBroker(apiBaseURL: String, extra: [String: String] = [:]) throws -> CLIEnvironment {
+        let stateFile = try WorkerProcess.temporaryStateFile()
+        return CLIEnvironment(
+            variables: WorkerProcess.environment(
+                amqpURL: "amqp://guest:guest@127.0.0.1:1/", stateFile: stateFile, apiBaseURL: apiBaseURL, exchange: "clitest", extra: extra),
+            stateFile: stateFile, exchange: "clitest")
+    }
+
     /// Nothing reachable: broker and X on a loopback port where nothing listens.
     static func offline(oauth2: Bool = false) throws -> CLIEnvironment {
         let stateFile = try WorkerProcess.temporaryStateFile()

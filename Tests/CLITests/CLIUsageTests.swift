@@ -129,11 +129,11 @@ import XAPI
         let environment = try CLIEnvironment.offline()
         let text = try await environment.run(["test", "--list"])
         #expect(text.status == 0)
-        #expect(text.stdout.split(separator: "\n").count == 10)
-        #expect(text.stdout.contains("00  void run:") && text.stdout.contains("03  send a message:"))
+        #expect(text.stdout.split(separator: "\n").count == 12)
+        #expect(text.stdout.contains("00  void run:") && text.stdout.contains("03  send a message:") && text.stdout.contains("11  activity stream:"))
         let json = try JSONDocument(try await environment.run(["test", "--list", "--json"]).stdout)
         let tests = json.array("tests")
-        #expect(tests.map { $0["number"] as? String } == (0...9).map { "0\($0)" })
+        #expect(tests.map { $0["number"] as? String } == (0...11).map { $0 < 10 ? "0\($0)" : "\($0)" })
         #expect(tests.allSatisfy { ($0["purpose"] as? String)?.isEmpty == false })
     }
 

@@ -23,6 +23,12 @@ public struct NumberedTest: Sendable, Hashable, Encodable {
         NumberedTest(number: "07", name: "end to end", purpose: "a DM in, its Kiamo message out, a reply sent and reported (as `e2e`; needs both workers)"),
         NumberedTest(number: "08", name: "mapping", purpose: "map a built-in API v2 page to Kiamo messages (pure; shows buildMessageRecord)"),
         NumberedTest(number: "09", name: "request build", purpose: "the signed users/me request, secrets masked, not sent (as `request me`)"),
+        NumberedTest(
+            number: "10", name: "webhook",
+            purpose: "the webhook at ingest.webhook.url, registered if X lacks it, then checked by X now (CRC): OK when X says valid"),
+        NumberedTest(
+            number: "11", name: "activity stream",
+            purpose: "open GET /2/activity/stream with the app's token: OK on the 200 and a keep-alive or event (--timeout)"),
     ]
 
     /// The test numbered `number` (`7` and `07` alike), or nil.

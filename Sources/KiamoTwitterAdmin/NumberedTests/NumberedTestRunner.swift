@@ -12,7 +12,7 @@ public struct NumberedTestRunner: Sendable {
         public var to: String?
         /// Test 03: the text.
         public var text: String?
-        /// Test 07: the wait for each message.
+        /// Test 07: the wait for each message; test 11: the wait for the stream's first bytes.
         public var timeout: Duration
 
         /// The options given on the command line.
@@ -89,6 +89,13 @@ public struct NumberedTestRunner: Sendable {
                 Data(Self.samplePage.utf8), apiVersion: .v2, accountId: account.userId,
                 senderNameTemplate: configuration.ingest.senderNameTemplate, file: "built-in sample"
             ).lines
+        case "10":
+            try await WebhookCheck(session: session).run { lines.append($0) }
+        case "11":
+            try await ActivityStreamProbe(session: session, wait: options.timeout).run { line in
+                lines.append(line)
+                progress(line)
+            }
         default:
             let account = try await session.account(options.account)
             lines += try await RequestPreview(configuration: configuration, account: account)
