@@ -11,6 +11,7 @@ let benchmarks: [any Benchmark.Type] = [
     StateBenchmark.self,
     IngestBenchmark.self,
     DispatchBenchmark.self,
+    RealtimeBenchmark.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

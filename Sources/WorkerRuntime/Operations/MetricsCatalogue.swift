@@ -24,6 +24,9 @@ public enum MetricsCatalogue {
             "Kiamo messages published to the inbound route and confirmed by the broker, by path: poll, push, or reconcile (a push mode's poll found what the push missed).",
         "kiamo_ingest_push_delay_seconds": "Push modes: time from a DM's creation at X to its publish confirmed.",
         "kiamo_ingest_push_skipped_total": "Pushed events not published, by reason (event_type, sent_by_account, not_a_message, undecodable, stale).",
+        "kiamo_ingest_stream_disconnects_total":
+            "Connections to X's activity stream that ended, by reason (closed_by_x, network, refused, rate_limited, unauthorized, other).",
+        "kiamo_ingest_stream_last_seen_timestamp_seconds": "Unix time at which X's activity stream last brought a line or a keep-alive.",
         "kiamo_ingest_webhook_requests_total":
             "Requests to the ingest webhook by outcome: crc, crc_refused, published, skipped, unsigned, bad_signature, malformed, too_large, failed, late.",
         "kiamo_ingest_polls_total": "Polls of X's DM list by outcome (ok, partial, failed, standby).",
