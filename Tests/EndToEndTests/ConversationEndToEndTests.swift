@@ -47,6 +47,13 @@ import XEmulatorControl
         try await EndToEndStack.with(on: backend) { try await converse(on: $0) }
     }
 
+    /// The same conversation with X pushing the DMs, through the same restarts: the stream's
+    /// holder and the webhook's process killed, the broker stopped under them.
+    @Test(arguments: [IngestMode.stream, .webhook])
+    func customersAndAnAgentTalkOnXsPushesThroughRestartsOfEveryComponentAndEachMessageArrivesOnce(mode: IngestMode) async throws {
+        try await EndToEndStack.with(ingestMode: mode) { try await converse(on: $0) }
+    }
+
     private func converse(on stack: EndToEndStack) async throws {
         let customers = try await addCustomers(on: stack)
         var posted: [PostedDM] = []
@@ -151,7 +158,8 @@ import XEmulatorControl
             return commands.isSubset(of: Set(reports.map { $0.properties.correlationId ?? "" }))
         }
         let newest = try await newestEventId(posted, on: stack)
-        try await eventually("the ingest cursor to reach the newest event \(newest)", timeout: .seconds(30), every: .milliseconds(100)) {
+        // In a push mode the reconciliation (every 5 s here) moves the cursor, past DMs 30 s old.
+        try await eventually("the ingest cursor to reach the newest event \(newest)", timeout: .seconds(75), every: .milliseconds(100)) {
             try await stack.cursor() == String(newest)
         }
         return reports

@@ -372,4 +372,30 @@ struct IngestWebhookTests {
         _ = try await second.process.waitForExit(timeout: .seconds(10))
         await harness.stop()
     }
+
+    /// The worker configured with a consumer secret that is not the app's: X cannot get a right
+    /// CRC answer (nor an app token) from it, so nothing is registered; the worker says why, keeps
+    /// trying, and its reconciliation still publishes every DM.
+    @Test func aWrongConsumerSecretRegistersNothingSaysWhyAndTheReconciliationStillPublishes() async throws {
+        let harness = try await IngestHarness.start(emulatorConfiguration: Self.pushingEmulator(retryDelays: [.milliseconds(200)]))
+        let port = try LoopbackHTTPServer.unusedPort()
+        let worker = try await WorkerProcess.start(
+            "kiamo-twitter-ingest", name: "ingest-wrong-secret",
+            environment: harness.environment([
+                "KIAMO_TWITTER_INGEST_MODE": "webhook", "KIAMO_TWITTER_RECONCILE_INTERVAL": "1s",
+                "KIAMO_TWITTER_WEBHOOK_HOST": "127.0.0.1", "KIAMO_TWITTER_WEBHOOK_PORT": "\(port)",
+                "KIAMO_TWITTER_WEBHOOK_URL": "http://127.0.0.1:\(port)/webhooks/x",
+                "KIAMO_TWITTER_APP_CONSUMER_KEY": TestAccount().consumerKey, "KIAMO_TWITTER_APP_CONSUMER_SECRET": "not-the-apps-secret",
+            ]),
+            readyLine: "enrolling the webhook with X failed")
+        #expect(try await push(harness).webhooks().isEmpty)
+        let customer = try harness.customers(1)[0]
+        let posted = try harness.emulator.postDM(from: customer.id, text: "still arrives", createdAt: Date().addingTimeInterval(-40))
+        try await harness.collector.waitFor([posted.id], timeout: .seconds(20))
+        #expect(harness.collector.messages.map(\.message) == [expected(posted, from: customer, text: "still arrives", account: harness.account.userId)])
+        #expect(!worker.output().contains("not-the-apps-secret"))
+        worker.terminate()
+        _ = try await worker.waitForExit(timeout: .seconds(10))
+        await harness.stop()
+    }
 }

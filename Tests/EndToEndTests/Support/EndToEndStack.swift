@@ -37,7 +37,7 @@ actor EndToEndStack {
     private var store: (any StateStore)?
 
     /// The settings of the media leg (`start(media:)`): the workers', kept for their restarts.
-    private let mediaEnvironment: [String: String]
+    private let workerExtras: [String: String]
     /// The agent's, on top of its own.
     private let agentMediaEnvironment: [String: String]
 
@@ -59,11 +59,11 @@ actor EndToEndStack {
 
     private init(
         broker: PrivateBroker, emulator: EmulatorProcess, http: HTTPClient, folder: URL, state: (url: String, database: String?),
-        ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess, media: MediaLeg?, mediaEnvironment: [String: String],
+        ingest: RunningProcess, dispatch: RunningProcess, agent: RunningProcess, media: MediaLeg?, workerExtras: [String: String],
         agentMediaEnvironment: [String: String]
     ) {
         self.media = media
-        self.mediaEnvironment = mediaEnvironment
+        self.workerExtras = workerExtras
         self.agentMediaEnvironment = agentMediaEnvironment
         self.broker = broker
         self.emulator = emulator
@@ -85,13 +85,19 @@ actor EndToEndStack {
     /// (X serves DM media to it only), ingest keeping customers' media and serving their links,
     /// dispatch reading reply attachments from the stack's folder, the agent answering a photo
     /// with a photo, and the first dispatch process crashing between that reply's upload and post.
-    static func start(on backend: StateBackend = .sqlite, media: Bool = false) async throws -> EndToEndStack {
+    ///
+    /// `ingestMode` `stream` or `webhook`: X pushes the DMs (the emulator to the ingest worker's
+    /// loopback webhook, which keeps its port across restarts), with polls every 5 s as the
+    /// reconciliation.
+    static func start(on backend: StateBackend = .sqlite, media: Bool = false, ingestMode: IngestMode = .poll) async throws -> EndToEndStack {
         let broker = try await PrivateBroker.start()
         var database: String?
         do {
             // Rate limits off: this suite is about restarts; pacing has its own tests, and X's real
-            // 300 reads / 15 min would pace a 200 ms poll within the suite's minute.
-            let emulator = try await EmulatorProcess.start(arguments: ["--rate-limits", "off", "--account-name", "Kiamo Support"])
+            // 300 reads / 15 min would pace a 200 ms poll within the suite's minute. Pushes retried
+            // within seconds, so a restarted webhook gets what it missed in the test's time.
+            let pushArguments = ingestMode.isPush ? ["--allow-insecure-webhooks", "--webhook-retry-delays", "1,2,4,8", "--stream-keep-alive", "2"] : []
+            let emulator = try await EmulatorProcess.start(arguments: ["--rate-limits", "off", "--account-name", "Kiamo Support"] + pushArguments)
             let http = try HTTPClient()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiamo-e2e-\(UUID().uuidString.prefix(8))", isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -99,7 +105,7 @@ actor EndToEndStack {
             database = state.database
             let agentStateFile = folder.appendingPathComponent("agent-state.json").path
             var leg: MediaLeg?
-            var mediaEnvironment: [String: String] = [:]
+            var workerExtras: [String: String] = [:]
             var agentMediaEnvironment: [String: String] = [:]
             var firstDispatchEnvironment: [String: String] = [:]
             if media {
@@ -111,7 +117,7 @@ actor EndToEndStack {
                 leg = MediaLeg(
                     baseURL: "http://127.0.0.1:\(port)", linkSecret: String(repeating: "e2e-link-secret-", count: 3), replyFile: replyFile,
                     crashText: "a photo of your replacement")
-                mediaEnvironment = [
+                workerExtras = [
                     "KIAMO_TWITTER_MEDIA_FOLDER": folder.appendingPathComponent("media").path,
                     "KIAMO_TWITTER_MEDIA_PUBLIC_URL": "http://127.0.0.1:\(port)", "KIAMO_TWITTER_MEDIA_LINK_SECRET": leg?.linkSecret ?? "",
                     "KIAMO_TWITTER_MEDIA_HOST": "127.0.0.1", "KIAMO_TWITTER_MEDIA_PORT": "\(port)",
@@ -120,7 +126,16 @@ actor EndToEndStack {
                 agentMediaEnvironment = ["E2E_AGENT_PHOTO_REPLY": replyFile.lastPathComponent]
                 firstDispatchEnvironment = [DispatchTestFault.variable: leg?.crashText ?? "", DispatchTestFault.stageVariable: "after-upload"]
             }
-            let environment = workerEnvironment(amqpURL: broker.url, stateURL: state.url, apiBaseURL: emulator.baseURL, media: mediaEnvironment)
+            if ingestMode.isPush {
+                let port = try LoopbackHTTPServer.unusedPort()
+                workerExtras.merge([
+                    "KIAMO_TWITTER_INGEST_MODE": ingestMode.rawValue, "KIAMO_TWITTER_RECONCILE_INTERVAL": "5s",
+                    "KIAMO_TWITTER_WEBHOOK_HOST": "127.0.0.1", "KIAMO_TWITTER_WEBHOOK_PORT": "\(port)",
+                    "KIAMO_TWITTER_WEBHOOK_URL": "http://127.0.0.1:\(port)/webhooks/x",
+                ]) { $1 }
+            }
+            let environment = workerEnvironment(
+                amqpURL: broker.url, stateURL: state.url, apiBaseURL: emulator.baseURL, extras: workerExtras, oauth2: media)
             let dispatch = try await startDispatch(name: "e2e-dispatch-1", environment: environment.merging(firstDispatchEnvironment) { $1 })
             let ingest = try await startIngest(name: "e2e-ingest-1", environment: environment)
             let agent = try await startAgent(
@@ -128,7 +143,7 @@ actor EndToEndStack {
                 environment: agentEnvironment(amqpURL: broker.url, folder: folder, stateFile: agentStateFile).merging(agentMediaEnvironment) { $1 })
             return EndToEndStack(
                 broker: broker, emulator: emulator, http: http, folder: folder, state: state,
-                ingest: ingest, dispatch: dispatch, agent: agent, media: leg, mediaEnvironment: mediaEnvironment,
+                ingest: ingest, dispatch: dispatch, agent: agent, media: leg, workerExtras: workerExtras,
                 agentMediaEnvironment: agentMediaEnvironment)
         } catch {
             await broker.stop()
@@ -139,8 +154,10 @@ actor EndToEndStack {
 
     /// Starts a stack (`start(on:media:)`), runs `body` on it and tears it down; when `body`
     /// throws, the failure names the processes' log files first.
-    static func with(on backend: StateBackend = .sqlite, media: Bool = false, _ body: (EndToEndStack) async throws -> Void) async throws {
-        let stack = try await start(on: backend, media: media)
+    static func with(
+        on backend: StateBackend = .sqlite, media: Bool = false, ingestMode: IngestMode = .poll, _ body: (EndToEndStack) async throws -> Void
+    ) async throws {
+        let stack = try await start(on: backend, media: media, ingestMode: ingestMode)
         do {
             try await body(stack)
         } catch {
@@ -266,7 +283,7 @@ actor EndToEndStack {
     // MARK: Configuration (README: environment variables only)
 
     private var workerEnvironment: [String: String] {
-        Self.workerEnvironment(amqpURL: broker.url, stateURL: stateURL, apiBaseURL: emulator.baseURL, media: mediaEnvironment)
+        Self.workerEnvironment(amqpURL: broker.url, stateURL: stateURL, apiBaseURL: emulator.baseURL, extras: workerExtras, oauth2: media != nil)
     }
 
     private var agentEnvironment: [String: String] {
@@ -283,12 +300,14 @@ actor EndToEndStack {
     /// Both workers: the default exchange on the private broker with quorum queues, a fast poll, a
     /// short ingest lease (a killed poller's successor takes over within it), short retry tiers
     /// and stale-claim time (a killed dispatcher's claims are checked against X after it).
-    /// With `media` (the media leg's settings) the workers authenticate with OAuth 2.0, the only
-    /// credentials X serves DM media to.
-    private static func workerEnvironment(amqpURL: String, stateURL: String, apiBaseURL: String, media: [String: String] = [:]) -> [String: String] {
+    /// `extras`: the media leg's or the push modes' settings; `oauth2` (the media leg): OAuth 2.0, the
+    /// only credentials X serves DM media to.
+    private static func workerEnvironment(
+        amqpURL: String, stateURL: String, apiBaseURL: String, extras: [String: String] = [:], oauth2: Bool = false
+    ) -> [String: String] {
         WorkerProcess.environment(
-            amqpURL: amqpURL, stateURL: stateURL, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter", oauth2: !media.isEmpty,
-            extra: media.merging([
+            amqpURL: amqpURL, stateURL: stateURL, apiBaseURL: apiBaseURL, exchange: "kiamo.twitter", oauth2: oauth2,
+            extra: extras.merging([
                 "KIAMO_TWITTER_AMQP_QUEUE_TYPE": "quorum",
                 "KIAMO_TWITTER_LOG_LEVEL": "debug",
                 "KIAMO_TWITTER_POLL_INTERVAL": "200ms",
