@@ -42,8 +42,9 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         public var appId: String
         /// Poll, or push with polls as reconciliation (`pollInterval` is then the reconcile interval).
         public var mode: IngestMode
-        /// In a push mode, a reconciliation poll leaves DMs younger than this to the push: a DM X
-        /// is pushing now is not published by both at once.
+        /// In a push mode, a reconciliation poll leaves DMs younger than this to the push, so that
+        /// it publishes only what the push missed (its `reconcile` count is then a missed push,
+        /// `KiamoPushMissedDMs`). Publishing once is the publish lock's and the ledger's work.
         public var pushGrace: Duration
 
         public init(
@@ -315,8 +316,8 @@ public final class IngestEngine: Service, Sendable, CustomStringConvertible {
         }
         if sweep { lastSweep.withLock { $0 = (startedInstant, started) } }
         if settings.mode.isPush {
-            // The push's to publish first; the cursor stays below them, so the next poll reads
-            // them again and the ledger drops what the push published.
+            // Fresh DMs are the push's; the cursor stays below them, so a later poll reads them
+            // again and publishes only those the push missed.
             let horizon = started.addingTimeInterval(-settings.pushGrace.seconds)
             fetched.events.removeAll { ($0.createdAt ?? Snowflake.date(of: Snowflake.parse($0.id) ?? 0)) > horizon }
         }
