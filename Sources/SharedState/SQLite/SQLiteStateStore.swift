@@ -22,12 +22,15 @@ public final class SQLiteStateStore: StateStore {
     /// The database file's path (named in every error).
     public let file: String
     let pool: DatabasePool
+    /// Every write goes through it: writes made at once share one transaction.
+    let writes: SQLiteGroupCommit
     let logger: Logger
     /// Lease holders known dead (`<file>.owners`): a standby takes their lease without the TTL.
     let liveness: OwnerLiveness
 
     private init(pool: DatabasePool, file: String, options: StateStoreOptions, logger: Logger) {
         self.pool = pool
+        self.writes = SQLiteGroupCommit(pool: pool)
         self.file = file
         self.options = options
         self.logger = logger
@@ -114,21 +117,23 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Runs `body` in one immediate write transaction; SQLite errors become `StateStoreError`s.
-    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` as one all-or-nothing write in an immediate transaction, shared with the
+    /// writes made at the same time (`SQLiteGroupCommit`); SQLite errors become
+    /// `StateStoreError`s. `operation` is only formatted for an error.
+    func write<T: Sendable>(_ operation: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            return try await writes.write(body)
         } catch {
-            throw SQLiteErrorMapping.operation(error, file: file, operation: operation)
+            throw SQLiteErrorMapping.operation(error, file: file, operation: operation())
         }
     }
 
     /// Runs `body` in a read transaction on a reader connection (a consistent snapshot).
-    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
         } catch {
-            throw SQLiteErrorMapping.operation(error, file: file, operation: operation)
+            throw SQLiteErrorMapping.operation(error, file: file, operation: operation())
         }
     }
 

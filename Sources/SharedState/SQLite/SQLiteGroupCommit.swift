@@ -1,0 +1,150 @@
+import GRDB
+import Synchronization
+
+/// Group commit: the writes callers make at the same time run in one SQLite transaction, each in
+/// a savepoint of its own, and each caller resumes once that transaction committed.
+///
+/// A dispatch worker makes about ten small writes per DM (line, claim, budget, post, sent,
+/// report, delivery counts), hundreds in flight at once. One transaction each spent most of the
+/// store's time in what every transaction pays whatever it holds: the hop to GRDB's writer
+/// queue and back, `BEGIN IMMEDIATE` and `COMMIT` (each parsed again by GRDB), and the WAL
+/// frames of pages the next write dirties again. Here the writes that queued while one
+/// transaction ran share the next.
+///
+/// What each caller sees is what a transaction of its own gives: its write is all or nothing
+/// (a savepoint rolled back when its body throws, which then fails that caller alone), later
+/// writes see it, and it is durable when the caller resumes. A failure of the transaction itself
+/// (`BEGIN` past the busy timeout, `COMMIT`, an I/O error that aborts it) fails every write it
+/// held that had not failed on its own: none of them is in the file, and callers retry a failed
+/// write as before. Writes run in the order they were submitted.
+final class SQLiteGroupCommit: Sendable {
+    /// At most this many writes share a transaction, so another process waiting for the write
+    /// lock (the busy handler) is not held behind an unbounded one.
+    static let maxBatch = 256
+
+    private struct State {
+        var queued: [any SQLiteGroupCommitJob] = []
+        var draining = false
+    }
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `body` in the next shared transaction; returns once it is committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(Job(body: body, continuation: continuation))
+        }
+    }
+
+    private func submit(_ job: any SQLiteGroupCommitJob) {
+        let startDrain = state.withLock { state in
+            state.queued.append(job)
+            guard !state.draining else { return false }
+            state.draining = true
+            return true
+        }
+        // On GRDB's writer queue (a dispatch queue of its own): SQLite's blocking calls never
+        // run on Swift's cooperative pool.
+        if startDrain { pool.asyncWriteWithoutTransaction { [self] db in drain(db) } }
+    }
+
+    /// Runs transactions until nothing is queued.
+    private func drain(_ db: Database) {
+        while true {
+            let batch: [any SQLiteGroupCommitJob] = state.withLock { state in
+                guard !state.queued.isEmpty else {
+                    state.draining = false
+                    return []
+                }
+                let count = min(state.queued.count, Self.maxBatch)
+                let batch = Array(state.queued.prefix(count))
+                state.queued.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            commit(batch, db)
+        }
+    }
+
+    private func commit(_ batch: [any SQLiteGroupCommitJob], _ db: Database) {
+        do {
+            try db.inTransaction(.immediate) {
+                for job in batch {
+                    job.run(db)
+                    // SQLite rolls the whole transaction back itself on some errors (a full
+                    // disk, an I/O error): the writes before are gone, and a savepoint after
+                    // would open a transaction of its own. Fail them all with that cause.
+                    if !db.isInsideTransaction {
+                        throw job.failure ?? DatabaseError(resultCode: .SQLITE_ABORT, message: "the shared transaction was rolled back")
+                    }
+                }
+                return .commit
+            }
+            for job in batch { job.finish(transactionError: nil) }
+        } catch {
+            for job in batch { job.finish(transactionError: error) }
+        }
+    }
+}
+
+/// One write waiting for its transaction.
+private protocol SQLiteGroupCommitJob: Sendable {
+    /// Runs the write in a savepoint, keeping its outcome (on the writer queue).
+    func run(_ db: Database)
+    /// The write's own error, once it ran and failed.
+    var failure: (any Error)? { get }
+    /// Resumes the caller: with its outcome, or with `transactionError` when the transaction
+    /// did not commit and its own write had not failed already.
+    func finish(transactionError: (any Error)?)
+}
+
+private final class Job<T: Sendable>: SQLiteGroupCommitJob, @unchecked Sendable {
+    let body: @Sendable (Database) throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    /// Written and read on the writer queue only (run, then finish, in one drain turn).
+    private var outcome: Result<T, any Error>?
+
+    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(_ db: Database) {
+        var value: T?
+        do {
+            try db.inSavepoint {
+                value = try body(db)
+                return .commit
+            }
+            outcome = value.map { .success($0) }
+        } catch {
+            outcome = .failure(error)
+        }
+    }
+
+    var failure: (any Error)? {
+        if case .failure(let error) = outcome { return error }
+        return nil
+    }
+
+    func finish(transactionError: (any Error)?) {
+        switch outcome {
+        case .failure(let error):
+            continuation.resume(throwing: error)
+        case .success(let value):
+            if let transactionError {
+                continuation.resume(throwing: transactionError)
+            } else {
+                continuation.resume(returning: value)
+            }
+        case nil:
+            // Never ran: the transaction failed before it (BEGIN, or aborted by an earlier write).
+            continuation.resume(throwing: transactionError ?? DatabaseError(resultCode: .SQLITE_ABORT, message: "the shared transaction ended before this write ran"))
+        }
+    }
+}
