@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteStateStore {
     public func cursor(account: String) async throws -> String? {
         try await read("reading the cursor of account \(account)") { db in
-            try Int64.fetchOne(db, sql: "SELECT last_read_id FROM cursors WHERE account = ?", arguments: [account])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_read_id FROM cursors WHERE account = ?"), arguments: [account])
                 .map(EventIDOrder.canonical)
         }
     }
@@ -42,17 +42,16 @@ extension SQLiteStateStore {
             for value in values {
                 try statement.execute(arguments: [account, value, now])
             }
-            let current = try Int64.fetchOne(db, sql: "SELECT last_read_id FROM cursors WHERE account = ?", arguments: [account])
+            let current = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_read_id FROM cursors WHERE account = ?"), arguments: [account])
             let next = EventIDOrder.advance(current: current, candidate: candidate)
             if let next, next != current {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO cursors (account, last_read_id, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT (account) DO UPDATE SET last_read_id = excluded.last_read_id, updated_at = excluded.updated_at
                         WHERE excluded.last_read_id > cursors.last_read_id
-                        """,
-                    arguments: [account, next, now]
-                )
+                        """
+                ).execute(arguments: [account, next, now])
             }
             return next.map(EventIDOrder.canonical)
         }
@@ -62,10 +61,7 @@ extension SQLiteStateStore {
     public func pruneInbound(account: String) async throws -> Int {
         let cutoff = SQLiteTime.millis(now().addingTimeInterval(-options.inboundRetention.seconds))
         return try await write("pruning the inbound ledger of account \(account)") { db in
-            try db.execute(
-                sql: "DELETE FROM inbound_ledger WHERE account = ? AND published_at < ?",
-                arguments: [account, cutoff]
-            )
+            try db.cachedStatement(sql: "DELETE FROM inbound_ledger WHERE account = ? AND published_at < ?").execute(arguments: [account, cutoff])
             return db.changesCount
         }
     }

@@ -31,10 +31,7 @@ extension SQLiteStateStore {
 
     public func releaseLease(account: String, name: String, owner: String) async throws -> Bool {
         try await write("releasing lease \(name) of account \(account)") { db in
-            try db.execute(
-                sql: "DELETE FROM leases WHERE account = ? AND name = ? AND owner = ?",
-                arguments: [account, name, owner]
-            )
+            try db.cachedStatement(sql: "DELETE FROM leases WHERE account = ? AND name = ? AND owner = ?").execute(arguments: [account, name, owner])
             return db.changesCount == 1
         }
     }
@@ -51,8 +48,7 @@ extension SQLiteStateStore {
         let liveness = liveness
         return try await read("reading the holders of lease \(name)") { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT account, owner FROM leases WHERE name = ? AND owner <> ? AND expires_at > ?", arguments: [name, owner, now]
-            )
+                db.cachedStatement(sql: "SELECT account, owner FROM leases WHERE name = ? AND owner <> ? AND expires_at > ?"), arguments: [name, owner, now])
             // A holder known gone is not a holder (`acquireLease` takes its lease): asked once per
             // owner, leaving its lock file for that acquisition to find.
             var gone: [String: Bool] = [:]
@@ -68,9 +64,7 @@ extension SQLiteStateStore {
 
     static func fetchLease(_ db: Database, account: String, name: String) throws -> Lease? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT owner, acquired_at, expires_at FROM leases WHERE account = ? AND name = ?",
-            arguments: [account, name]
+            db.cachedStatement(sql: "SELECT owner, acquired_at, expires_at FROM leases WHERE account = ? AND name = ?"), arguments: [account, name]
         ).map { row in
             Lease(
                 account: account, name: name, owner: row["owner"],
@@ -86,21 +80,19 @@ extension SQLiteStateStore {
             lease.account, lease.name, lease.owner, SQLiteTime.millis(lease.acquiredAt), SQLiteTime.millis(lease.expiresAt),
         ]
         if let current {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE leases SET owner = ?3, acquired_at = ?4, expires_at = ?5
                     WHERE account = ?1 AND name = ?2 AND owner = ?6 AND expires_at = ?7
-                    """,
-                arguments: values + [current.owner, SQLiteTime.millis(current.expiresAt)]
-            )
+                    """
+            ).execute(arguments: values + [current.owner, SQLiteTime.millis(current.expiresAt)])
         } else {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO leases (account, name, owner, acquired_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
                     ON CONFLICT (account, name) DO NOTHING
-                    """,
-                arguments: values
-            )
+                    """
+            ).execute(arguments: values)
         }
         return db.changesCount == 1
     }

@@ -30,12 +30,11 @@ extension SQLiteStateStore {
 
     static func fetchBudget(_ db: Database, account: String, endpoint: String) throws -> RateLimitBudget? {
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT call_limit, remaining, reset_at, rejected_until, last_granted_at FROM rate_limits
-                WHERE account = ? AND endpoint = ?
-                """,
-            arguments: [account, endpoint]
+            db.cachedStatement(
+                sql: """
+                    SELECT call_limit, remaining, reset_at, rejected_until, last_granted_at FROM rate_limits
+                    WHERE account = ? AND endpoint = ?
+                    """), arguments: [account, endpoint]
         ).map { row in
             RateLimitBudget(
                 account: account, endpoint: endpoint, limit: row["call_limit"], remaining: row["remaining"],
@@ -49,18 +48,17 @@ extension SQLiteStateStore {
     /// The read and this write share one immediate transaction, so the budget cannot change in
     /// between; a multi-host backend would compare-and-set on the values read instead.
     private static func saveBudget(_ db: Database, _ budget: RateLimitBudget) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO rate_limits (account, endpoint, call_limit, remaining, reset_at, rejected_until, last_granted_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (account, endpoint) DO UPDATE SET
                     call_limit = excluded.call_limit, remaining = excluded.remaining, reset_at = excluded.reset_at,
                     rejected_until = excluded.rejected_until, last_granted_at = excluded.last_granted_at
-                """,
-            arguments: [
-                budget.account, budget.endpoint, budget.limit, budget.remaining, SQLiteTime.millis(budget.resetAt),
-                budget.rejectedUntil.map(SQLiteTime.millis), budget.lastGrantedAt.map(SQLiteTime.millis),
-            ]
-        )
+                """
+        ).execute(arguments: [
+            budget.account, budget.endpoint, budget.limit, budget.remaining, SQLiteTime.millis(budget.resetAt),
+            budget.rejectedUntil.map(SQLiteTime.millis), budget.lastGrantedAt.map(SQLiteTime.millis),
+        ])
     }
 }

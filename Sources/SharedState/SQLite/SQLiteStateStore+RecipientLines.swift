@@ -91,9 +91,7 @@ extension SQLiteStateStore {
             let line = RecipientLineRules.finished(current, commandId: commandId, ticket: ticket, now: now)
             if line != current { try Self.saveLine(db, line, account: account, recipient: recipient) }
             // Lines of recipients nobody writes to again would otherwise stay for ever.
-            try db.execute(
-                sql: "DELETE FROM recipient_lines WHERE account = ? AND expires_at <= ?",
-                arguments: [account, SQLiteTime.millis(now)])
+            try db.cachedStatement(sql: "DELETE FROM recipient_lines WHERE account = ? AND expires_at <= ?").execute(arguments: [account, SQLiteTime.millis(now)])
         }
     }
 
@@ -106,18 +104,17 @@ extension SQLiteStateStore {
 
     /// Takes the next store-wide ticket, in the caller's transaction.
     private static func nextLineTicket(_ db: Database) throws -> UInt64 {
-        try db.execute(sql: "UPDATE recipient_line_tickets SET last = last + 1 WHERE id = 1")
-        return UInt64(try Int64.fetchOne(db, sql: "SELECT last FROM recipient_line_tickets WHERE id = 1") ?? 0)
+        try db.cachedStatement(sql: "UPDATE recipient_line_tickets SET last = last + 1 WHERE id = 1").execute()
+        return UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM recipient_line_tickets WHERE id = 1")) ?? 0)
     }
 
     private static func fetchLine(_ db: Database, account: String, recipient: String) throws -> [RecipientLineEntry] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT command_id, tier_ms, parked_at, parked_ticket, admitted_ticket, admitted_at, expires_at
-                FROM recipient_lines WHERE account = ? AND recipient = ? ORDER BY position
-                """,
-            arguments: [account, recipient]
+            db.cachedStatement(
+                sql: """
+                    SELECT command_id, tier_ms, parked_at, parked_ticket, admitted_ticket, admitted_at, expires_at
+                    FROM recipient_lines WHERE account = ? AND recipient = ? ORDER BY position
+                    """), arguments: [account, recipient]
         ).map { row in
             RecipientLineEntry(
                 commandId: row["command_id"],
@@ -133,21 +130,20 @@ extension SQLiteStateStore {
 
     /// Replaces the recipient's line, in the caller's transaction (which read it).
     private static func saveLine(_ db: Database, _ line: [RecipientLineEntry], account: String, recipient: String) throws {
-        try db.execute(sql: "DELETE FROM recipient_lines WHERE account = ? AND recipient = ?", arguments: [account, recipient])
+        try db.cachedStatement(sql: "DELETE FROM recipient_lines WHERE account = ? AND recipient = ?").execute(arguments: [account, recipient])
         for (position, entry) in line.enumerated() {
             let tier: Int64? = entry.tier.map { Int64(($0.seconds * 1000).rounded()) }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO recipient_lines (account, recipient, position, command_id, tier_ms, parked_at, parked_ticket,
                                                  admitted_ticket, admitted_at, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    account, recipient, position, entry.commandId, tier, entry.parkedAt.map(SQLiteTime.millis),
-                    Int64(clamping: entry.parkedTicket), Int64(clamping: entry.admittedTicket), entry.admittedAt.map(SQLiteTime.millis),
-                    SQLiteTime.millis(entry.expiresAt),
-                ]
-            )
+                    """
+            ).execute(arguments: [
+                account, recipient, position, entry.commandId, tier, entry.parkedAt.map(SQLiteTime.millis),
+                Int64(clamping: entry.parkedTicket), Int64(clamping: entry.admittedTicket), entry.admittedAt.map(SQLiteTime.millis),
+                SQLiteTime.millis(entry.expiresAt),
+            ])
         }
     }
 }

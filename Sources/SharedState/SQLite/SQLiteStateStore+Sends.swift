@@ -90,13 +90,10 @@ extension SQLiteStateStore {
     public func pruneSends(account: String) async throws -> Int {
         let cutoff = SQLiteTime.millis(now().addingTimeInterval(-options.sendRetention.seconds))
         return try await write("pruning the send ledger of account \(account)") { db in
-            try db.execute(
-                sql: "DELETE FROM send_ledger WHERE account = ? AND state IN ('sent', 'failed') AND updated_at < ?",
-                arguments: [account, cutoff]
-            )
+            try db.cachedStatement(sql: "DELETE FROM send_ledger WHERE account = ? AND state IN ('sent', 'failed') AND updated_at < ?").execute(arguments: [account, cutoff])
             let pruned = db.changesCount
             // Counts of commands not seen for as long (their last delivery long settled or gone).
-            try db.execute(sql: "DELETE FROM send_deliveries WHERE account = ? AND updated_at < ?", arguments: [account, cutoff])
+            try db.cachedStatement(sql: "DELETE FROM send_deliveries WHERE account = ? AND updated_at < ?").execute(arguments: [account, cutoff])
             return pruned
         }
     }
@@ -104,16 +101,14 @@ extension SQLiteStateStore {
     public func beginDelivery(account: String, commandId: String) async throws -> Int {
         let now = SQLiteTime.millis(now())
         return try await write("counting a delivery of command \(commandId) of account \(account)") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO send_deliveries (account, command_id, unsettled, updated_at) VALUES (?, ?, 1, ?)
                     ON CONFLICT (account, command_id) DO UPDATE SET unsettled = unsettled + 1, updated_at = excluded.updated_at
-                    """,
-                arguments: [account, commandId, now]
-            )
+                    """
+            ).execute(arguments: [account, commandId, now])
             return try Int.fetchOne(
-                db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
-                arguments: [account, commandId]) ?? 1
+                db.cachedStatement(sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?"), arguments: [account, commandId]) ?? 1
         }
     }
 
@@ -121,12 +116,11 @@ extension SQLiteStateStore {
         let now = SQLiteTime.millis(now())
         try await write("settling a delivery of command \(commandId) of account \(account)") { db in
             if finished {
-                try db.execute(sql: "DELETE FROM send_deliveries WHERE account = ? AND command_id = ?", arguments: [account, commandId])
+                try db.cachedStatement(sql: "DELETE FROM send_deliveries WHERE account = ? AND command_id = ?").execute(arguments: [account, commandId])
             } else {
-                try db.execute(
-                    sql: "UPDATE send_deliveries SET unsettled = max(0, unsettled - 1), updated_at = ? WHERE account = ? AND command_id = ?",
-                    arguments: [now, account, commandId]
-                )
+                try db.cachedStatement(sql: "UPDATE send_deliveries SET unsettled = max(0, unsettled - 1), updated_at = ? WHERE account = ? AND command_id = ?").execute(arguments: [
+                    now, account, commandId,
+                ])
             }
         }
     }
@@ -134,8 +128,7 @@ extension SQLiteStateStore {
     public func unsettledDeliveries(account: String, commandId: String) async throws -> Int {
         try await read("reading the deliveries of command \(commandId) of account \(account)") { db in
             try Int.fetchOne(
-                db, sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?",
-                arguments: [account, commandId]) ?? 0
+                db.cachedStatement(sql: "SELECT unsettled FROM send_deliveries WHERE account = ? AND command_id = ?"), arguments: [account, commandId]) ?? 0
         }
     }
 

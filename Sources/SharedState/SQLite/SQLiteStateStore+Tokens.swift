@@ -18,22 +18,20 @@ extension SQLiteStateStore {
                 account, token.accessToken, token.refreshToken, SQLiteTime.millis(token.expiresAt), token.scope, version, now,
             ]
             if let expectedVersion {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE tokens SET access_token = ?2, refresh_token = ?3, expires_at = ?4, scope = ?5,
                                           version = ?6, updated_at = ?7
                         WHERE account = ?1 AND version = ?8
-                        """,
-                    arguments: arguments + [expectedVersion]
-                )
+                        """
+                ).execute(arguments: arguments + [expectedVersion])
             } else {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO tokens (account, access_token, refresh_token, expires_at, scope, version, updated_at)
                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (account) DO NOTHING
-                        """,
-                    arguments: arguments
-                )
+                        """
+                ).execute(arguments: arguments)
             }
             guard db.changesCount == 1, let stored = try Self.fetchToken(db, account: account) else {
                 return .conflict(current: try Self.fetchToken(db, account: account))
@@ -45,10 +43,7 @@ extension SQLiteStateStore {
     static func fetchToken(_ db: Database, account: String) throws -> StoredToken? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT access_token, refresh_token, expires_at, scope, version, updated_at FROM tokens WHERE account = ?",
-                arguments: [account]
-            )
+                db.cachedStatement(sql: "SELECT access_token, refresh_token, expires_at, scope, version, updated_at FROM tokens WHERE account = ?"), arguments: [account])
         else { return nil }
         let token = TokenPair(
             accessToken: row["access_token"],
