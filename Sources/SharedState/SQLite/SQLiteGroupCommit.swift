@@ -75,11 +75,10 @@ final class SQLiteGroupCommit: Sendable {
         do {
             try db.inTransaction(.immediate) {
                 for job in batch {
-                    job.run(db)
                     // SQLite rolls the whole transaction back itself on some errors (a full
                     // disk, an I/O error): the writes before are gone, and a savepoint after
                     // would open a transaction of its own. Fail them all with that cause.
-                    if !db.isInsideTransaction {
+                    guard job.run(db) else {
                         throw job.failure ?? DatabaseError(resultCode: .SQLITE_ABORT, message: "the shared transaction was rolled back")
                     }
                 }
@@ -94,8 +93,10 @@ final class SQLiteGroupCommit: Sendable {
 
 /// One write waiting for its transaction.
 private protocol SQLiteGroupCommitJob: Sendable {
-    /// Runs the write in a savepoint, keeping its outcome (on the writer queue).
-    func run(_ db: Database)
+    /// Runs the write in a savepoint, keeping its outcome (on the writer queue). False when the
+    /// transaction can no longer commit: SQLite rolled it back, or a failed write could not be
+    /// undone alone.
+    func run(_ db: Database) -> Bool
     /// The write's own error, once it ran and failed.
     var failure: (any Error)? { get }
     /// Resumes the caller: with its outcome, or with `transactionError` when the transaction
@@ -114,16 +115,32 @@ private final class Job<T: Sendable>: SQLiteGroupCommitJob, @unchecked Sendable 
         self.continuation = continuation
     }
 
-    func run(_ db: Database) {
-        var value: T?
+    func run(_ db: Database) -> Bool {
+        // GRDB's `inSavepoint` parses these three statements again for every write; prepared
+        // once per connection here.
         do {
-            try db.inSavepoint {
-                value = try body(db)
-                return .commit
-            }
-            outcome = value.map { .success($0) }
+            try db.cachedStatement(sql: "SAVEPOINT kiamo_write").execute()
         } catch {
             outcome = .failure(error)
+            return db.isInsideTransaction
+        }
+        do {
+            let value = try body(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT kiamo_write").execute()
+            outcome = .success(value)
+            return true
+        } catch {
+            outcome = .failure(error)
+            // SQLite may have rolled the whole transaction back already (then nothing is left to undo).
+            guard db.isInsideTransaction else { return false }
+            do {
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT kiamo_write").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT kiamo_write").execute()
+                return true
+            } catch {
+                // Its half-done changes cannot be undone alone: the whole transaction must go.
+                return false
+            }
         }
     }
 

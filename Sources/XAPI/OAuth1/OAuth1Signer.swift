@@ -80,10 +80,18 @@ public struct OAuth1Signer: Sendable, CustomReflectable {
 
     /// 32 random alphanumeric characters: unique enough that X never sees a nonce twice.
     public static func randomNonce() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        // Written as bytes straight into the string: one nonce per X call, and the array of
+        // `Character`s this used to build cost a fifth of the whole signature.
         var generator = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for index in 0..<32 {
+                buffer[index] = nonceAlphabet[Int(generator.next(upperBound: UInt(nonceAlphabet.count)))]
+            }
+            return 32
+        }
     }
+
+    private static let nonceAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     /// Splits `url` into its normalized base (RFC 5849 §3.4.1.2) and its decoded query parameters.
     static func split(url: String) throws -> (normalizedURL: String, query: [(name: String, value: String)]) {
