@@ -36,11 +36,12 @@ extension SQLiteStateStore {
                     WHERE account = ? AND endpoint = ?
                     """), arguments: [account, endpoint]
         ).map { row in
+            // By position, in the SELECT's order (a lookup by name lowercases every column name).
             RateLimitBudget(
-                account: account, endpoint: endpoint, limit: row["call_limit"], remaining: row["remaining"],
-                resetAt: SQLiteTime.date(row["reset_at"] as Int64),
-                rejectedUntil: SQLiteTime.date(row["rejected_until"] as Int64?),
-                lastGrantedAt: SQLiteTime.date(row["last_granted_at"] as Int64?)
+                account: account, endpoint: endpoint, limit: row[0], remaining: row[1],
+                resetAt: SQLiteTime.date(row[2] as Int64),
+                rejectedUntil: SQLiteTime.date(row[3] as Int64?),
+                lastGrantedAt: SQLiteTime.date(row[4] as Int64?)
             )
         }
     }

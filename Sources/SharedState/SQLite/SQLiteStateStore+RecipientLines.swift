@@ -116,14 +116,15 @@ extension SQLiteStateStore {
                     FROM recipient_lines WHERE account = ? AND recipient = ? ORDER BY position
                     """), arguments: [account, recipient]
         ).map { row in
+            // By position, in the SELECT's order (a lookup by name lowercases every column name).
             RecipientLineEntry(
-                commandId: row["command_id"],
-                tier: (row["tier_ms"] as Int64?).map { .milliseconds($0) },
-                parkedAt: SQLiteTime.date(row["parked_at"] as Int64?),
-                parkedTicket: UInt64(max(0, row["parked_ticket"] as Int64)),
-                admittedTicket: UInt64(max(0, row["admitted_ticket"] as Int64)),
-                admittedAt: SQLiteTime.date(row["admitted_at"] as Int64?),
-                expiresAt: SQLiteTime.date(row["expires_at"] as Int64)
+                commandId: row[0],
+                tier: (row[1] as Int64?).map { .milliseconds($0) },
+                parkedAt: SQLiteTime.date(row[2] as Int64?),
+                parkedTicket: UInt64(max(0, row[3] as Int64)),
+                admittedTicket: UInt64(max(0, row[4] as Int64)),
+                admittedAt: SQLiteTime.date(row[5] as Int64?),
+                expiresAt: SQLiteTime.date(row[6] as Int64)
             )
         }
     }

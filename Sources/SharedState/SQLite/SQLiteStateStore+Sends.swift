@@ -194,12 +194,12 @@ extension SQLiteStateStore {
                 arguments: [account, key]
             )
         else { return nil }
+        // By position, in the SELECT's order: a lookup by name lowercases and compares every
+        // column name, and this runs several times for each DM sent.
         return SendLedgerRow(
-            state: row["state"], owner: row["owner"], since: row["since"], dmEventId: row["dm_event_id"],
-            conversationId: row["conversation_id"], reason: row["reason"], finishedAt: row["finished_at"], attempts: row["attempts"],
-            revision: row["revision"], createdAt: row["created_at"], updatedAt: row["updated_at"],
-            unverifiedSince: row["unverified_since"], reportedAt: row["reported_at"], mediaId: row["media_id"],
-            mediaUploadedAt: row["media_uploaded_at"]
+            state: row[0], owner: row[1], since: row[2], dmEventId: row[3], conversationId: row[4], reason: row[5],
+            finishedAt: row[6], attempts: row[7], revision: row[8], createdAt: row[9], updatedAt: row[10],
+            unverifiedSince: row[11], reportedAt: row[12], mediaId: row[13], mediaUploadedAt: row[14]
         ).entry(account: account, key: key)
     }
 }
