@@ -28,10 +28,57 @@ import Testing
         _ = try await client.execute(HTTPRequest(url: server.url("/warm")))
         #expect(server.acceptedConnections == 1)
 
-        await #expect(throws: HTTPClientError.self) {
+        let error = await #expect(throws: HTTPClientError.self) {
             try await client.execute(HTTPRequest(method: .post, url: server.url("/dm"), body: Data("{\"text\":\"hi\"}".utf8)))
         }
         #expect(posts.withLock { $0 } == 1, "the POST reached the server \(posts.withLock { $0 }) times")
+        // libcurl may open the fresh connection for its retry, but nothing is sent on it; the
+        // error says what is left to settle.
+        #expect(server.requestsReceived == 2)
+        guard case .connectionLost(_, _, _, let message)? = error else {
+            Issue.record("expected connectionLost, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("may have acted on it"))
+    }
+
+    @Test func postsGoOutOnTheKeptAliveConnectionWithTheirBodiesWhole() async throws {
+        // A DM post used to take a fresh connection every time (a TCP and TLS handshake per DM).
+        let bodies = Mutex<[Data]>([])
+        let server = try LoopbackHTTPServer { request in
+            if request.method == "POST" { bodies.withLock { $0.append(request.body) } }
+            return .respond(.text("ok"))
+        }
+        defer { server.stop() }
+        let client = try TestClients.make()
+        defer { client.shutdown() }
+        _ = try await client.execute(HTTPRequest(url: server.url("/warm")))
+        // Small, and larger than libcurl's upload buffer (64 KiB), so it is read in pieces.
+        let sent = (0..<20).map { index in Data("{\"text\":\"reply \(index)\"}".utf8) } + [Data((0..<300_000).map { UInt8($0 % 251) })]
+        for body in sent {
+            let response = try await client.execute(HTTPRequest(method: .post, url: server.url("/dm"), body: body))
+            #expect(response.status == 200)
+        }
+        #expect(bodies.withLock { $0 } == sent)
+        #expect(server.acceptedConnections == 1, "\(server.acceptedConnections) connections for 21 posts after a GET")
+    }
+
+    @Test func aPostRedirectedWith307IsSentAgainToTheNewPlace() async throws {
+        // An answer came back: the server did not act, and asks for the body again elsewhere.
+        let arrived = Mutex<[String: Data]>([:])
+        let server = try LoopbackHTTPServer { request in
+            arrived.withLock { $0[request.path] = request.body }
+            return request.path == "/old"
+                ? .respond(LoopbackHTTPServer.Response(status: 307, headers: ["Location": "/new"]))
+                : .respond(.text("arrived"))
+        }
+        defer { server.stop() }
+        let client = try TestClients.make { $0.maxRedirects = 3 }
+        defer { client.shutdown() }
+        let body = Data("{\"text\":\"hello\"}".utf8)
+        let response = try await client.execute(HTTPRequest(method: .post, url: server.url("/old"), body: body))
+        #expect(response.status == 200)
+        #expect(arrived.withLock { $0 } == ["/old": body, "/new": body])
     }
 
     @Test func aGetOnADeadReusedConnectionIsStillRetriedOnAFreshOne() async throws {

@@ -26,10 +26,19 @@ struct CurlFailure: Sendable, Hashable {
     /// total timeout: then a timeout is the stall's.
     var stallTimeout: Duration? = nil
     var endedBeforeTotalTimeout = false
+    /// True when libcurl wanted to send a request that is not idempotent a second time, on a
+    /// fresh connection, because its reused one closed after the body went out and before any
+    /// answer; refused (`CURLE_SEND_FAIL_REWIND`).
+    var refusedResend = false
 
     /// The error this failure means for the caller.
     var error: HTTPClientError {
         let host = target.host, port = target.port
+        if refusedResend {
+            return .connectionLost(
+                host: host, port: port, curlCode: code,
+                message: "the connection closed after the request went out and before any answer; not sent again, since the server may have acted on it")
+        }
         switch code {
         case Code.unsupportedProtocol, Code.urlMalformat:
             return .invalidURL(reason: "\(message) (\(RequestTarget.redacted(target.url)))")

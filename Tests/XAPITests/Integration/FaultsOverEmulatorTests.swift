@@ -34,8 +34,9 @@ struct FaultsOverEmulatorTests {
                 return
             }
 
-            // A POST: it always goes out on a fresh connection, which libcurl never retries. (A GET
-            // on a reused keep-alive connection that drops is re-sent once by libcurl, and succeeds.)
+            // A POST whose connection drops: libcurl is not let to send it again (the body cannot
+            // be rewound before an answer), so the caller sees it. (A GET on a reused keep-alive
+            // connection that drops is re-sent once by libcurl, and succeeds.)
             try rig.emulator.fault(EmulatorFault(kind: .drop))
             let dropped = await #expect(throws: XAPIError.self) { try await client.sendDM(to: "906948460078698496", text: "dropped") }
             guard case .transient(.sendDM, .network, nil) = dropped else {
