@@ -120,6 +120,50 @@ struct PublishConsumeTests {
         try await channel.queueDelete(queue)
     }
 
+    @Test func messagesSharingOrChangingTheirShapeArriveWithTheirOwnPropertiesAndAnUnencodableOneFailsAlone() async throws {
+        // The client encodes a run of messages of one shape (properties, exchange, routing key)
+        // once: each message must still go out with exactly its own.
+        let session = try await BrokerSession.open("shapes")
+        defer { Task { await session.connection.close() } }
+        let channel = try await session.connection.openChannel()
+        let first = TestBroker.uniqueName("test.shape.a")
+        let second = TestBroker.uniqueName("test.shape.b")
+        try await channel.queueDeclare(first, durable: false)
+        try await channel.queueDeclare(second, durable: false)
+        let shared = AMQPProperties(contentType: "text/plain", headers: ["x-kind": .string("shared")])
+        var messages: [AMQPMessage] = []
+        for index in 0..<120 {
+            let queue = index % 40 < 20 ? first : second
+            var properties = index % 3 == 0 ? shared : AMQPProperties(contentType: "text/plain", messageId: "m\(index)")
+            if index % 7 == 0 { properties.headers["x-index"] = .int32(Int32(index)) }
+            messages.append(AMQPMessage(routingKey: queue, body: Data("\(index)".utf8), properties: properties))
+        }
+        // A routing key over 255 bytes cannot be encoded: that message fails, and only it.
+        messages[61] = AMQPMessage(routingKey: String(repeating: "k", count: 300), body: Data("61".utf8), properties: shared)
+        let results = await channel.publish(messages)
+        #expect(results.enumerated().allSatisfy { index, result in (try? result.get()) != nil || index == 61 })
+        guard case .failure(.unencodable(_, _, let reason)) = results[61] else {
+            Issue.record("expected unencodable, got \(results[61])")
+            return
+        }
+        #expect(reason.contains("routing key"))
+        var received: [Int: AMQPDelivery] = [:]
+        for queue in [first, second] {
+            while let delivery = try await channel.get(queue: queue) {
+                received[Int(String(decoding: delivery.body, as: UTF8.self)) ?? -1] = delivery
+                #expect(delivery.routingKey == queue)
+            }
+        }
+        #expect(received.keys.sorted() == (0..<120).filter { $0 != 61 })
+        for (index, delivery) in received {
+            #expect(delivery.properties.contentType == messages[index].properties.contentType)
+            #expect(delivery.properties.messageId == messages[index].properties.messageId, "message \(index)")
+            #expect(delivery.properties.headers == messages[index].properties.headers, "message \(index)")
+        }
+        try await channel.queueDelete(first)
+        try await channel.queueDelete(second)
+    }
+
     @Test func aDeliveryRejectedWithoutRequeueLandsInItsDeadLetterQueue() async throws {
         let session = try await BrokerSession.open("dlq")
         defer { Task { await session.connection.close() } }

@@ -118,7 +118,8 @@ public final class AMQPChannel: Sendable {
                 .publish(
                     PublishRequest(
                         channel: number, exchange: exchange, routingKey: routingKey, body: body,
-                        properties: properties, mandatory: mandatory, deadline: deadline, completion: .single(Promise(continuation)))))
+                        properties: properties, mandatory: mandatory, deadline: deadline,
+                        completion: .single(SinglePublish(Promise(continuation), exchange: exchange, routingKey: routingKey)))))
         }
     }
 

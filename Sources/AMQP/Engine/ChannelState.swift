@@ -8,7 +8,7 @@ final class ChannelState {
     var isOpen = false
     /// Prefetch to restore after a reopen.
     var qos: (count: UInt16, global: Bool)?
-    var confirms = ConfirmTracker<PublishWaiter>()
+    var confirms = ConfirmTracker<PublishCompletion>()
     /// Synchronous methods in order; the first is on the wire when `rpcInFlight`.
     var rpcs: Deque<PendingRPC> = []
     var rpcInFlight = false

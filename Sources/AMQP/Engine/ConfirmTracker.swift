@@ -35,7 +35,7 @@ struct ConfirmTracker<Waiter> {
     init() {}
 
     /// Registers the next publish and returns its delivery tag.
-    mutating func register(_ waiter: Waiter) -> UInt64 {
+    mutating func register(_ waiter: consuming Waiter) -> UInt64 {
         let tag = nextTag
         nextTag += 1
         if start == waiters.count { base = tag }

@@ -20,14 +20,7 @@ extension ConnectionLoop {
         case .publish(let request):
             publish(request)
         case .publishBatch(let number, let messages, let deadline, let promise):
-            let batch = PublishBatch(count: messages.count, promise: promise)
-            for (index, message) in messages.enumerated() {
-                publish(
-                    PublishRequest(
-                        channel: number, exchange: message.exchange, routingKey: message.routingKey, body: message.body,
-                        properties: message.properties, mandatory: message.mandatory, deadline: deadline,
-                        completion: .batchItem(batch, index: index)))
-            }
+            publishBatch(number, messages, deadline: deadline, promise: promise)
         case .settle(let request):
             settle(request)
         case .registerConsumer(let number, let registration):
@@ -312,6 +305,34 @@ extension ConnectionLoop {
         write(request, on: channel)
     }
 
+    /// Writes a batch's messages straight from its array while the connection allows, and holds
+    /// the rest in order: a `PublishRequest` (a copy of the message) is made only for one that waits.
+    private func publishBatch(_ number: UInt16, _ messages: [AMQPMessage], deadline: ContinuousClock.Instant, promise: Promise<[Result<Void, AMQPError>]>) {
+        let batch = PublishBatch(messages: messages, promise: promise)
+        guard let channel = channels[number] else {
+            for index in messages.indices { batch.fail(index, .channelClosedByApplication(channel: number)) }
+            return
+        }
+        // Read in place through the buffer: fields passed on from it are borrowed, not copied
+        // (a retain and a release of each string, the body and the properties, per message).
+        messages.withUnsafeBufferPointer { messages in
+            for index in messages.indices {
+                if held.isEmpty, canWrite(channel) {
+                    write(
+                        exchange: messages[index].exchange, routingKey: messages[index].routingKey, body: messages[index].body,
+                        properties: messages[index].properties, mandatory: messages[index].mandatory,
+                        completion: .batchItem(batch, index: index), on: channel)
+                } else {
+                    held.append(
+                        PublishRequest(
+                            channel: number, exchange: messages[index].exchange, routingKey: messages[index].routingKey,
+                            body: messages[index].body, properties: messages[index].properties, mandatory: messages[index].mandatory,
+                            deadline: deadline, completion: .batchItem(batch, index: index)))
+                }
+            }
+        }
+    }
+
     private func canWrite(_ channel: ChannelState) -> Bool {
         live != nil && !isBroken && blockedReason == nil && channel.isOpen
     }
@@ -331,40 +352,71 @@ extension ConnectionLoop {
     }
 
     private func write(_ request: PublishRequest, on channel: ChannelState) {
+        write(
+            exchange: request.exchange, routingKey: request.routingKey, body: request.body, properties: request.properties,
+            mandatory: request.mandatory, completion: request.completion, on: channel)
+    }
+
+    private func write(
+        exchange: String, routingKey: String, body: Data, properties: AMQPProperties, mandatory: Bool,
+        completion: consuming PublishCompletion, on channel: ChannelState
+    ) {
+        let frameMax = live.map { Int(amqp_get_frame_max($0.state)) } ?? configuration.frameMax
+        guard !mandatory else {
+            writeMandatory(exchange: exchange, routingKey: routingKey, body: body, properties: properties, frameMax: frameMax, completion: completion, on: channel)
+            return
+        }
+        // Checked and encoded once for a run of messages of one shape (`PublishShape`).
+        if !shape.matches(properties: properties, exchange: exchange, routingKey: routingKey, frameMax: frameMax) {
+            do {
+                try shape.adopt(properties: properties, exchange: exchange, routingKey: routingKey, frameMax: frameMax)
+            } catch {
+                // Caught before a frame is written: this publish fails, the connection stays up.
+                completion.fail(error as? AMQPError ?? .protocolError("\(error)"))
+                return
+            }
+        }
+        _ = channel.confirms.register(completion)
+        let shape = self.shape
+        body.withUnsafeBytes { body in
+            let bytes = amqp_bytes_t(len: body.count, bytes: body.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) })
+            transmit("basic.publish to '\(exchange)'") {
+                amqp_basic_publish($0, channel.number, shape.exchangeBytes, shape.routingKeyBytes, 0, 0, shape.properties, bytes)
+            }
+        }
+    }
+
+    /// A mandatory message carries its own confirm tag in its headers: checked and encoded alone.
+    private func writeMandatory(
+        exchange: String, routingKey: String, body: Data, properties: AMQPProperties, frameMax: Int,
+        completion: PublishCompletion, on channel: ChannelState
+    ) {
         encoder.reset()
         defer { encoder.reset() }
-        var properties: amqp_basic_properties_t
-        let exchange: amqp_bytes_t
-        let routingKey: amqp_bytes_t
-        let tagHeader: (key: String, value: AMQPValue)? =
-            request.mandatory
-            ? (Self.publishTagHeader, .int64(Int64(channel.confirms.nextTag))) : nil
-        let frameMax = live.map { Int(amqp_get_frame_max($0.state)) } ?? configuration.frameMax
-        let tagBytes = tagHeader.map { 1 + $0.key.utf8.count + AMQPWireSize.field($0.value) + (request.properties.headers.isEmpty ? 4 : 0) } ?? 0
+        let tagHeader: (key: String, value: AMQPValue) = (Self.publishTagHeader, .int64(Int64(channel.confirms.nextTag)))
+        let tagBytes = 1 + tagHeader.key.utf8.count + AMQPWireSize.field(tagHeader.value) + (properties.headers.isEmpty ? 4 : 0)
         if let problem = AMQPWireSize.problem(
-            exchange: request.exchange, routingKey: request.routingKey, properties: request.properties,
-            frameMax: frameMax, extraHeaderBytes: tagBytes)
+            exchange: exchange, routingKey: routingKey, properties: properties, frameMax: frameMax, extraHeaderBytes: tagBytes)
         {
-            // Caught before a frame is written: this publish fails, the connection stays up.
-            request.completion.fail(
-                .unencodable(
-                    exchange: String(request.exchange.prefix(255)), routingKey: String(request.routingKey.prefix(255)),
-                    reason: problem))
+            completion.fail(.unencodable(exchange: String(exchange.prefix(255)), routingKey: String(routingKey.prefix(255)), reason: problem))
             return
         }
+        var encodedProperties: amqp_basic_properties_t
+        let encodedExchange: amqp_bytes_t
+        let encodedRoutingKey: amqp_bytes_t
         do {
-            properties = try encoder.properties(request.properties, extraHeader: tagHeader)
-            exchange = try encoder.bytes(request.exchange)
-            routingKey = try encoder.bytes(request.routingKey)
+            encodedProperties = try encoder.properties(properties, extraHeader: tagHeader)
+            encodedExchange = try encoder.bytes(exchange)
+            encodedRoutingKey = try encoder.bytes(routingKey)
         } catch {
-            request.completion.fail(error as? AMQPError ?? .protocolError("\(error)"))
+            completion.fail(error as? AMQPError ?? .protocolError("\(error)"))
             return
         }
-        _ = channel.confirms.register(PublishWaiter(completion: request.completion, exchange: request.exchange, routingKey: request.routingKey))
-        request.body.withUnsafeBytes { body in
+        _ = channel.confirms.register(completion)
+        body.withUnsafeBytes { body in
             let bytes = amqp_bytes_t(len: body.count, bytes: body.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) })
-            transmit("basic.publish to '\(request.exchange)'") {
-                amqp_basic_publish($0, channel.number, exchange, routingKey, request.mandatory ? 1 : 0, 0, &properties, bytes)
+            transmit("basic.publish to '\(exchange)'") {
+                amqp_basic_publish($0, channel.number, encodedExchange, encodedRoutingKey, 1, 0, &encodedProperties, bytes)
             }
         }
     }

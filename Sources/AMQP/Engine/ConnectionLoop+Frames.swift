@@ -146,13 +146,32 @@ extension ConnectionLoop {
     private func confirm(_ channel: ChannelState, tag: UInt64, multiple: Bool, ack: Bool) {
         // Completing a waiter only hands its result over (a promise, a batch's slot): nothing in
         // it reaches back into this channel's confirms while they settle.
-        channel.confirms.settle(tag: tag, multiple: multiple, ack: ack) { waiter, outcome in
+        // A `multiple` ack settles a run of one batch's messages in a row: handed over as one
+        // range, under one lock, instead of message by message.
+        var run: (batch: PublishBatch, indices: Range<Int>)?
+        channel.confirms.settle(tag: tag, multiple: multiple, ack: ack) { completion, outcome in
+            if case .acked = outcome, case .batchItem(let batch, let index) = completion {
+                if let current = run, current.batch === batch, current.indices.upperBound == index {
+                    run = (batch, current.indices.lowerBound..<(index + 1))
+                    return
+                }
+                if let current = run { current.batch.succeed(current.indices) }
+                run = (batch, index..<(index + 1))
+                return
+            }
+            if let current = run {
+                current.batch.succeed(current.indices)
+                run = nil
+            }
             switch outcome {
-            case .acked: waiter.completion.succeed()
-            case .returned(let error): waiter.completion.fail(error)
-            case .nacked: waiter.completion.fail(.nacked(exchange: waiter.exchange, routingKey: waiter.routingKey))
+            case .acked: completion.succeed()
+            case .returned(let error): completion.fail(error)
+            case .nacked:
+                let target = completion.target
+                completion.fail(.nacked(exchange: target.exchange, routingKey: target.routingKey))
             }
         }
+        if let current = run { current.batch.succeed(current.indices) }
     }
 
     /// The broker closed a channel over an error on it: the operation that caused it fails with

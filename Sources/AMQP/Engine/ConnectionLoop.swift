@@ -16,6 +16,8 @@ final class ConnectionLoop {
     var configuration: AMQPConfiguration { core.configuration }
     var logger: Logger { core.logger }
     let encoder = CEncoder()
+    /// The last publish's shape, encoded once (`PublishShape`).
+    let shape = PublishShape()
     let clock = ContinuousClock()
 
     var live: LiveConnection?
@@ -428,7 +430,7 @@ final class ConnectionLoop {
     /// Fails the work a channel loses with its connection or its life: unconfirmed publishes,
     /// the method on the wire (and the queued ones when `includingQueued`), a half-received message.
     func failChannelWork(_ channel: ChannelState, error: AMQPError, includingQueued: Bool) {
-        for waiter in channel.confirms.reset() { waiter.completion.fail(error) }
+        for completion in channel.confirms.reset() { completion.fail(error) }
         if includingQueued {
             let rpcs = channel.rpcs
             channel.rpcs.removeAll()

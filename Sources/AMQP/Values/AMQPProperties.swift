@@ -182,6 +182,9 @@ public struct AMQPProperties: Sendable, Hashable {
 
     var wireSummary: WireSummary { box.wireSummary() }
 
+    /// True when both values read the same storage (so they are equal, and stay so while both live).
+    func sharesStorage(with other: AMQPProperties) -> Bool { box === other.box }
+
     public static func == (lhs: AMQPProperties, rhs: AMQPProperties) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
