@@ -6,6 +6,9 @@
 public enum PercentEncoding {
     /// `value` with every byte outside the unreserved set percent-encoded (space → `%20`, `+` → `%2B`).
     public static func encode(_ value: String) -> String {
+        // Most names and values need no escaping (a signature encodes about twenty of them per
+        // request): returned as they are, without a copy.
+        if value.utf8.allSatisfy(isUnreserved) { return value }
         var encoded = [UInt8]()
         encoded.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {
